@@ -1,0 +1,21 @@
+//! The Pachca code generator: OpenAPI spec → IR → generated artifacts.
+//!
+//! Three stages, each in its own module:
+//!
+//! 1. [`load`]: read and parse the YAML, check it is OpenAPI 3.0;
+//! 2. [`lower`]: resolve references, validate, name everything, and build
+//!    the [`ir`] — plain data, no `openapiv3` types;
+//! 3. [`render`]: pure functions from the IR to file contents.
+//!
+//! [`pin`] knows where the pinned upstream spec lives and checks its hash;
+//! [`generate`] runs the stages and reports how long each took.
+
+pub mod error;
+pub mod generate;
+pub mod ir;
+pub mod load;
+pub mod lower;
+pub mod pin;
+pub mod render;
+
+pub use error::SpecError;

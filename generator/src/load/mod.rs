@@ -1,0 +1,92 @@
+//! Stage 1: read a spec file, parse YAML, check it is OpenAPI 3.0 and
+//! deserialise it into `openapiv3` types. Semantic checks (references,
+//! parameters, media types) happen in [`crate::lower`], where the JSON
+//! pointer of every construct is known.
+
+mod locate;
+pub mod yaml;
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Location, Pointer, SpecError};
+
+/// A loaded, syntactically valid OpenAPI 3.0 document.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    /// Where the document was read from (used in every error message).
+    pub file: PathBuf,
+    /// The parsed document.
+    pub doc: openapiv3::OpenAPI,
+}
+
+/// Reads and parses the spec at `path`.
+pub fn load_file(path: &Path) -> Result<Spec, SpecError> {
+    let text = std::fs::read_to_string(path).map_err(|e| SpecError {
+        file: path.to_path_buf(),
+        location: Location::File,
+        message: format!("cannot read the spec file: {e}"),
+    })?;
+    load_str(path, &text)
+}
+
+/// Parses spec text; `file` is used only to name the source in errors.
+pub fn load_str(file: &Path, text: &str) -> Result<Spec, SpecError> {
+    let value = yaml::parse(text).map_err(|e| SpecError {
+        file: file.to_path_buf(),
+        location: match e.position {
+            Some((line, column)) => Location::Position { line, column },
+            None => Location::File,
+        },
+        message: format!("invalid YAML: {}", e.message),
+    })?;
+    check_version(file, &value)?;
+    let doc: openapiv3::OpenAPI = match serde_path_to_error::deserialize(value.clone()) {
+        Ok(doc) => doc,
+        Err(e) => {
+            // serde loses the path inside flattened structs; look deeper.
+            let (pointer, message) = match locate::locate(&value) {
+                Some(found) => (found.pointer, found.message),
+                None => (locate::extend(&Pointer::root(), e.path()), e.inner().to_string()),
+            };
+            return Err(SpecError::at(file, pointer, format!("not a valid OpenAPI 3.0 object: {message}")));
+        }
+    };
+    Ok(Spec {
+        file: file.to_path_buf(),
+        doc,
+    })
+}
+
+fn check_version(file: &Path, value: &yaml::Value) -> Result<(), SpecError> {
+    let ptr = "#/openapi";
+    let Some(map) = value.as_mapping() else {
+        return Err(SpecError::at(
+            file,
+            "#",
+            "expected a YAML mapping at the top level (an OpenAPI 3.0 document)",
+        ));
+    };
+    match map.get("openapi") {
+        Some(yaml::Value::String(v)) if v.starts_with("3.0.") || v == "3.0" => Ok(()),
+        Some(yaml::Value::String(v)) => Err(SpecError::at(
+            file,
+            ptr,
+            format!("unsupported OpenAPI version `{v}`; expected 3.0.x"),
+        )),
+        Some(_) => Err(SpecError::at(
+            file,
+            ptr,
+            "expected the version as a string such as \"3.0.0\"",
+        )),
+        None if map.contains_key("swagger") => Err(SpecError::at(
+            file,
+            "#/swagger",
+            "this is a Swagger 2.0 document; expected OpenAPI 3.0.x (`openapi: 3.0.0`)",
+        )),
+        None => Err(SpecError::at(
+            file,
+            ptr,
+            "missing `openapi` field; expected an OpenAPI 3.0.x document",
+        )),
+    }
+}

@@ -1,0 +1,172 @@
+//! `cargo xtask`: the project's own commands.
+//!
+//! ```text
+//! cargo xtask generate [--check] [--spec PATH] [--lang ru|en]
+//! cargo xtask spec pin --from PATH [--lang ru|en]
+//! cargo xtask ci
+//! ```
+
+mod fsx;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+use generator::pin::{self, Lang, SpecSource};
+
+/// The language whose spec supplies descriptions unless `--lang` says otherwise.
+const DEFAULT_LANG: Lang = Lang::En;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("generate") => generate(&args[1..]),
+        Some("spec") if args.get(1).map(String::as_str) == Some("pin") => spec_pin(&args[2..]),
+        Some("ci") => ci(),
+        _ => Err(USAGE.to_owned()),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+const USAGE: &str = "usage:
+  cargo xtask generate [--check] [--spec PATH] [--lang ru|en]
+      regenerate generated/ (or, with --check, fail if it has drifted)
+  cargo xtask spec pin --from PATH [--lang ru|en]
+      record PATH and its sha256 in spec/pin.yaml
+  cargo xtask ci
+      drift check, tests, clippy and rustdoc: what CI runs";
+
+/// The workspace root (the parent of this crate's manifest directory).
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+struct Flags {
+    check: bool,
+    spec: Option<PathBuf>,
+    from: Option<PathBuf>,
+    lang: Lang,
+}
+
+fn parse_flags(args: &[String]) -> Result<Flags, String> {
+    let mut flags = Flags { check: false, spec: None, from: None, lang: DEFAULT_LANG };
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value\n{USAGE}"));
+        match arg.as_str() {
+            "--check" => flags.check = true,
+            "--spec" => flags.spec = Some(PathBuf::from(value("--spec")?)),
+            "--from" => flags.from = Some(PathBuf::from(value("--from")?)),
+            "--lang" => flags.lang = value("--lang")?.parse()?,
+            other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
+        }
+    }
+    Ok(flags)
+}
+
+fn generate(args: &[String]) -> Result<ExitCode, String> {
+    let flags = parse_flags(args)?;
+    let root = root();
+    let source = match (flags.spec, std::env::var_os("PACHCA_SPEC")) {
+        (Some(p), _) => SpecSource::Flag(p),
+        (None, Some(p)) => SpecSource::Env(PathBuf::from(p)),
+        (None, None) => SpecSource::Pinned,
+    };
+    let (spec_path, _sha) = pin::resolve(&root, flags.lang, source).map_err(|e| e.to_string())?;
+    let total = Instant::now();
+    let generated = generator::generate::generate(&spec_path).map_err(|e| e.to_string())?;
+    let out_dir = root.join("generated");
+    let changes = fsx::diff_tree(&out_dir, &generated.files).map_err(|e| e.to_string())?;
+    if flags.check {
+        if changes.is_empty() {
+            println!("generated/ is up to date ({} files)", generated.files.len());
+            return Ok(ExitCode::SUCCESS);
+        }
+        eprintln!("generated/ has drifted from the spec and generator ({} files):", changes.len());
+        for change in &changes {
+            eprintln!("{}", change.describe(true));
+        }
+        eprintln!("run `cargo xtask generate` and commit the result");
+        return Ok(ExitCode::FAILURE);
+    }
+    fsx::write_tree_atomically(&out_dir, &generated.files).map_err(|e| e.to_string())?;
+    for (stage, d) in &generated.timings {
+        println!("  {stage:<8} {:>8.2} ms", d.as_secs_f64() * 1e3);
+    }
+    println!("  {:<8} {:>8.2} ms (including writing)", "total", total.elapsed().as_secs_f64() * 1e3);
+    if changes.is_empty() {
+        println!("generated/: no changes ({} files)", generated.files.len());
+    } else {
+        for change in &changes {
+            println!("{}", change.describe(false));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn spec_pin(args: &[String]) -> Result<ExitCode, String> {
+    let flags = parse_flags(args)?;
+    let from = flags.from.ok_or_else(|| format!("spec pin needs --from PATH\n{USAGE}"))?;
+    let root = root();
+    let bytes = std::fs::read(&from).map_err(|e| format!("{}: {e}", from.display()))?;
+    // Check it is a spec we can generate from before pinning it.
+    generator::load::load_file(&from)
+        .and_then(|s| generator::lower::lower(&s))
+        .map_err(|e| e.to_string())?;
+    let mut pin = pin::Pin::read(&root).map_err(|e| e.to_string())?;
+    let path = pathdiff(&root, &from);
+    let sha256 = pin::sha256_hex(&bytes);
+    println!("pinned {} ({}) = {sha256}", path.display(), flags.lang);
+    pin.files.insert(flags.lang, pin::PinnedFile { path, sha256 });
+    pin.write(&root).map_err(|e| e.to_string())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `target` relative to `base` when it is below `base`'s parent, else absolute.
+fn pathdiff(base: &Path, target: &Path) -> PathBuf {
+    let abs = std::fs::canonicalize(target).unwrap_or_else(|_| target.to_path_buf());
+    let base = std::fs::canonicalize(base).unwrap_or_else(|_| base.to_path_buf());
+    if let Ok(rel) = abs.strip_prefix(&base) {
+        return rel.to_path_buf();
+    }
+    match base.parent().and_then(|p| abs.strip_prefix(p).ok()) {
+        Some(rel) => Path::new("..").join(rel),
+        None => abs,
+    }
+}
+
+fn ci() -> Result<ExitCode, String> {
+    let root = root();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    type Step<'s> = (&'s str, Vec<&'s str>, Vec<(&'s str, &'s str)>);
+    let steps: Vec<Step> = vec![
+        ("drift check", vec!["run", "--quiet", "--package", "xtask", "--", "generate", "--check"], vec![]),
+        ("tests", vec!["test", "--workspace"], vec![("INSTA_UPDATE", "no")]),
+        ("clippy", vec!["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"], vec![]),
+        ("rustdoc", vec!["doc", "--workspace", "--no-deps"], vec![("RUSTDOCFLAGS", "-D warnings")]),
+    ];
+    for (name, args, env) in steps {
+        println!("==> {name}: cargo {}", args.join(" "));
+        let t = Instant::now();
+        let status = Command::new(&cargo)
+            .args(&args)
+            .envs(env)
+            .current_dir(&root)
+            .status()
+            .map_err(|e| format!("cannot run cargo: {e}"))?;
+        println!("==> {name}: {} in {:.1} s", if status.success() { "ok" } else { "FAILED" }, t.elapsed().as_secs_f64());
+        if !status.success() {
+            return Ok(ExitCode::FAILURE);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
