@@ -1,6 +1,7 @@
 //! Stage 3: renderers, pure functions from the IR to file contents.
 
 mod ir_dump;
+pub mod rust;
 
 use std::collections::BTreeMap;
 
@@ -24,4 +25,19 @@ pub struct RenderError {
 pub type Renderer = fn(&Api, &mut Files) -> Result<(), RenderError>;
 
 /// Every renderer, in the order they run.
-pub const RENDERERS: &[(&str, Renderer)] = &[("ir", render_ir)];
+pub const RENDERERS: &[(&str, Renderer)] = &[
+    ("ir", render_ir),
+    ("sdk-crate", rust::crate_files::render),
+    ("models", render_models),
+    ("examples", render_examples),
+];
+
+fn render_models(api: &Api, files: &mut Files) -> Result<(), RenderError> {
+    files.insert(rust::models::MODELS_FILE.to_owned(), rust::models::render(api)?);
+    Ok(())
+}
+
+fn render_examples(api: &Api, files: &mut Files) -> Result<(), RenderError> {
+    files.insert(rust::examples::EXAMPLES_FILE.to_owned(), rust::examples::render(api)?);
+    Ok(())
+}

@@ -1,0 +1,41 @@
+//! Snapshots of the generated SDK files for the pinned Pachca spec.
+
+use std::path::Path;
+
+use generator::pin::{self, Lang, SpecSource};
+
+fn files() -> generator::render::Files {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root");
+    let (spec, _) = pin::resolve(root, Lang::En, SpecSource::Pinned)
+        .unwrap_or_else(|e| panic!("the pinned Pachca spec is needed for this test and is missing or changed: {e}"));
+    let generated = generator::generate::generate(&spec).unwrap_or_else(|e| panic!("{e}"));
+    generated.files
+}
+
+#[test]
+fn sdk_files_snapshot() {
+    let files = files();
+    for path in ["pachca/src/models.rs", "pachca/src/lib.rs", "pachca/Cargo.toml", "pachca/tests/examples.rs"] {
+        let text = files.get(path).unwrap_or_else(|| panic!("{path} was not generated"));
+        insta::assert_snapshot!(path.replace('/', "__"), text);
+    }
+}
+
+#[test]
+fn models_cover_every_type() {
+    let files = files();
+    let models = &files["pachca/src/models.rs"];
+    for name in ["Chat", "Message", "WebhookPayloadUnion", "AuditEventDetailsUnion", "ViewBlockUnion", "ChatMemberRole", "Nullable"] {
+        if name == "Nullable" {
+            assert!(files["pachca/src/lib.rs"].contains("pub use nullable::Nullable;"));
+            continue;
+        }
+        assert!(
+            models.contains(&format!("pub struct {name} ")) || models.contains(&format!("pub enum {name} ")),
+            "{name} missing from models.rs"
+        );
+    }
+    // Keywords become raw identifiers without a rename.
+    assert!(models.contains("pub r#type: "), "raw identifier fields");
+    assert!(models.contains("#[serde(rename = \"Content-Disposition\")]"), "renamed fields");
+}
