@@ -144,6 +144,9 @@ pub struct Param {
     pub default: Option<Json>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub example: Option<Json>,
+    /// The `example` of the parameter's schema, when it has one of its own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schema_example: Option<Json>,
     /// For arrays: `true` repeats the name per item, `false` joins with commas.
     pub explode: bool,
     #[serde(skip_serializing_if = "Constraints::is_empty")]
@@ -193,6 +196,9 @@ pub struct RequestBody {
     /// Set when the body is `{"<field>": {...}}` with that one required field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wrapper: Option<Wrapper>,
+    /// The media type's `example`: a whole request body.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub example: Option<Json>,
 }
 
 /// The single-field wrapper object around a request body.
@@ -210,6 +216,9 @@ pub struct SuccessResponse {
     pub status: u16,
     pub description: Option<String>,
     pub body: ResponseBody,
+    /// The media type's `example`: a whole response body, envelope included.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub example: Option<Json>,
 }
 
 /// What a success response carries, with the `data` envelope unwrapped.

@@ -29,8 +29,8 @@
 //! - **Maps** (`additionalProperties`) are `BTreeMap<String, T>`, so they
 //!   serialise in a stable order.
 //! - **Formats**: `int32` → `i32`, `int64` → `i64`, `date-time` →
-//!   `chrono::DateTime<Utc>`, `date` → `chrono::NaiveDate`. `time` values are
-//!   `HH:mm` text and stay `String`; `uri` stays `String` (a URL type would
+//!   `chrono::DateTime<Utc>`, `date` → `chrono::NaiveDate`, `time` (written
+//!   `HH:mm` by the API) → [`TimeOfDay`]; `uri` stays `String` (a URL type would
 //!   normalise the text, so a round trip could change it); `binary` is
 //!   `Vec<u8>` and only appears in multipart bodies.
 //! - **Names** follow Rust conventions; a field whose Rust name differs from
@@ -54,5 +54,7 @@
 mod enums;
 pub mod models;
 mod nullable;
+mod time_of_day;
 
 pub use nullable::Nullable;
+pub use time_of_day::{ParseTimeOfDayError, TimeOfDay};

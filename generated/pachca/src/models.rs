@@ -12,6 +12,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::enums::string_enum;
 
+pub use crate::TimeOfDay;
+
 /// Access token
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4380,10 +4382,8 @@ pub struct ViewBlockTime {
     /// At most 150 characters.
     pub label: String,
     /// Initial field value in HH:mm format
-    ///
-    /// A time of day as `HH:mm`, kept as text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub initial_time: Option<String>,
+    pub initial_time: Option<TimeOfDay>,
     /// Required
     ///
     /// Default `false`.

@@ -229,7 +229,8 @@ impl<'a> Lowerer<'a> {
                 ty,
                 description: data.description.clone(),
                 default: usage.default,
-                example: data.example.clone().or(usage.example),
+                example: data.example.clone().or_else(|| usage.example.clone()),
+                schema_example: usage.example,
                 explode: data.explode.unwrap_or(default_explode),
                 constraints: usage.constraints,
                 deprecated: data.deprecated.unwrap_or(false),
@@ -271,6 +272,7 @@ impl<'a> Lowerer<'a> {
             ty,
             description: body.description.clone(),
             wrapper,
+            example: media_type.example.clone(),
         })
     }
 
@@ -313,25 +315,26 @@ impl<'a> Lowerer<'a> {
                     let found = response.content.keys().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
                     self.err(&r_at.push("content"), format!("unsupported media type {found}; expected `{JSON}`"))
                 })?;
-                media.schema.as_ref().map(|s| (s, r_at.push("content").push(JSON).push("schema")))
+                media.schema.as_ref().map(|s| (s, r_at.push("content").push(JSON).push("schema"), media.example.clone()))
             };
             if (200..400).contains(&status) {
                 if success.is_some() {
                     continue;
                 }
-                let body = match content {
-                    _ if (300..400).contains(&status) => ResponseBody::Redirect { header: "Location".to_owned() },
-                    None => ResponseBody::Empty,
-                    Some((schema, s_at)) => self.success_body(schema, stem, &s_at)?,
+                let (body, example) = match content {
+                    _ if (300..400).contains(&status) => (ResponseBody::Redirect { header: "Location".to_owned() }, None),
+                    None => (ResponseBody::Empty, None),
+                    Some((schema, s_at, example)) => (self.success_body(schema, stem, &s_at)?, example),
                 };
                 success = Some(SuccessResponse {
                     status,
                     description: Some(response.description.clone()).filter(|d| !d.is_empty()),
                     body,
+                    example,
                 });
             } else {
                 let types = match content {
-                    Some((schema, s_at)) => self.error_types(schema, stem, status, &s_at)?,
+                    Some((schema, s_at, _)) => self.error_types(schema, stem, status, &s_at)?,
                     None => Vec::new(),
                 };
                 errors.push(ErrorResponse {

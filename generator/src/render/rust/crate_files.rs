@@ -13,6 +13,7 @@ const LIB_RS: &str = include_str!("../../../../templates/sdk/src/lib.rs.j2");
 const VERBATIM: &[(&str, &str)] = &[
     ("pachca/src/nullable.rs", include_str!("../../../../templates/sdk/src/nullable.rs")),
     ("pachca/src/enums.rs", include_str!("../../../../templates/sdk/src/enums.rs")),
+    ("pachca/src/time_of_day.rs", include_str!("../../../../templates/sdk/src/time_of_day.rs")),
     ("pachca/tests/support/mod.rs", include_str!("../../../../templates/sdk/tests/support/mod.rs")),
     ("pachca/tests/forward_compat.rs", include_str!("../../../../templates/sdk/tests/forward_compat.rs")),
 ];

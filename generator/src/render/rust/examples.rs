@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{format_file, rust_type, TypeIndex, GENERATED_HEADER};
-use crate::ir::{Api, Json, ParamLocation, TypeKind, TypeRef};
+use crate::ir::{Api, Json, ParamLocation, ResponseBody, TypeKind, TypeRef};
 use crate::render::RenderError;
 
 /// Path of the examples test inside `generated/`.
@@ -42,12 +42,39 @@ fn collect(api: &Api) -> Vec<Example> {
     }
     for op in api.services.iter().flat_map(|s| &s.operations) {
         for p in &op.params {
-            let Some(value) = &p.example else { continue };
-            // Path parameters are plain text in the URL; the rest are typed.
             if p.location == ParamLocation::Header {
                 continue;
             }
-            out.push(Example { label: format!("{} {} ({})", op.id, p.name, op.path), value: value.clone(), ty: rust_type(&p.ty) });
+            for (what, value) in [("parameter", &p.example), ("parameter schema", &p.schema_example)] {
+                let Some(value) = value else { continue };
+                let label = format!("{} {what} `{}`", op.id, p.name);
+                out.push(Example { label, value: value.clone(), ty: rust_type(&p.ty) });
+            }
+        }
+        if let Some(body) = &op.body {
+            if let Some(value) = &body.example {
+                out.push(Example { label: format!("{} request body", op.id), value: value.clone(), ty: rust_type(&body.ty) });
+            }
+        }
+        if let Some(example) = &op.response.example {
+            let label = format!("{} response", op.id);
+            // Examples show the whole body; check the parts the SDK decodes.
+            match &op.response.body {
+                ResponseBody::Data { ty, nullable } => {
+                    let inner = rust_type(ty);
+                    let ty = if *nullable { quote!(Option<#inner>) } else { inner };
+                    out.push(Example { label: format!("{label} `data`"), value: example.get("data").cloned().unwrap_or(Json::Null), ty });
+                }
+                ResponseBody::List { item, meta } => {
+                    let item = rust_type(item);
+                    out.push(Example { label: format!("{label} `data`"), value: example.get("data").cloned().unwrap_or(Json::Null), ty: quote!(Vec<#item>) });
+                    if let Some(meta) = meta {
+                        out.push(Example { label: format!("{label} `meta`"), value: example.get("meta").cloned().unwrap_or(Json::Null), ty: rust_type(meta) });
+                    }
+                }
+                ResponseBody::Json { ty, .. } => out.push(Example { label, value: example.clone(), ty: rust_type(ty) }),
+                ResponseBody::Empty | ResponseBody::Redirect { .. } => {}
+            }
         }
     }
     out

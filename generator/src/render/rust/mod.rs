@@ -214,7 +214,8 @@ fn referenced(def: &TypeDef) -> Vec<&TypeRef> {
 /// The Rust type for a type reference (models are in scope).
 pub fn rust_type(ty: &TypeRef) -> TokenStream {
     match ty {
-        TypeRef::String | TypeRef::Uri | TypeRef::Time => quote!(String),
+        TypeRef::String | TypeRef::Uri => quote!(String),
+        TypeRef::Time => quote!(TimeOfDay),
         TypeRef::DateTime => quote!(chrono::DateTime<chrono::Utc>),
         TypeRef::Date => quote!(chrono::NaiveDate),
         TypeRef::Binary => quote!(Vec<u8>),

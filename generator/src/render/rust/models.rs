@@ -18,7 +18,13 @@ pub fn render(api: &Api) -> Result<String, RenderError> {
         TypeKind::Struct { fields } => fields.iter().any(|f| index.field_shape(def, f) == FieldShape::Nullable),
         _ => false,
     });
-    let nullable_import = uses_nullable.then(|| quote!(use crate::Nullable;));
+    let uses_time = api.types.iter().any(|def| match &def.kind {
+        TypeKind::Struct { fields } => fields.iter().any(|f| f.ty == TypeRef::Time),
+        _ => false,
+    });
+    // Re-exported so `use pachca::models::*` brings every field type into scope.
+    let nullable_import = uses_nullable.then(|| quote!(pub use crate::Nullable;));
+    let time_import = uses_time.then(|| quote!(pub use crate::TimeOfDay;));
     let tokens = quote! {
         //! Every schema of the Pachca API as a Rust type.
         //!
@@ -30,6 +36,7 @@ pub fn render(api: &Api) -> Result<String, RenderError> {
 
         use crate::enums::string_enum;
         #nullable_import
+        #time_import
 
         #(#items)*
     };
@@ -91,9 +98,6 @@ fn field_docs(index: &TypeIndex, f: &Field) -> TokenStream {
     }
     if f.read_only {
         notes.push("read-only".to_owned());
-    }
-    if f.ty == TypeRef::Time {
-        notes.push("a time of day as `HH:mm`, kept as text".to_owned());
     }
     if let Some(key) = &f.record_key_example {
         notes.push(format!("example key `{key}`"));
