@@ -51,10 +51,23 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod client;
 mod enums;
+pub mod error;
 pub mod models;
 mod nullable;
+pub mod pagination;
+pub mod params;
+mod response;
+pub mod retry;
+pub mod services;
 mod time_of_day;
+mod upload;
+pub mod webhook;
 
+pub use client::{Client, ClientBuilder};
+pub use error::Error;
 pub use nullable::Nullable;
+pub use pagination::Page;
+pub use retry::RetryPolicy;
 pub use time_of_day::{ParseTimeOfDayError, TimeOfDay};

@@ -402,7 +402,9 @@ impl<'a> Lowerer<'a> {
                         }
                     }
                     let ty = self.type_ref(data_plain, &props_at.push("data"), &format!("{stem}Data"))?;
-                    return Ok(ResponseBody::Data { ty, nullable: data_usage.nullable });
+                    // `null` instead of the envelope (no status set) or `data: null`.
+                    let nullable = data_usage.nullable || s.schema_data.nullable;
+                    return Ok(ResponseBody::Data { ty, nullable });
                 }
             }
         }

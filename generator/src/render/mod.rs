@@ -29,11 +29,18 @@ pub const RENDERERS: &[(&str, Renderer)] = &[
     ("ir", render_ir),
     ("sdk-crate", rust::crate_files::render),
     ("models", render_models),
+    ("client", render_client),
     ("examples", render_examples),
 ];
 
 fn render_models(api: &Api, files: &mut Files) -> Result<(), RenderError> {
     files.insert(rust::models::MODELS_FILE.to_owned(), rust::models::render(api)?);
+    Ok(())
+}
+
+fn render_client(api: &Api, files: &mut Files) -> Result<(), RenderError> {
+    files.insert(rust::client::SERVICES_FILE.to_owned(), rust::client::render_services(api)?);
+    files.insert(rust::client::PARAMS_FILE.to_owned(), rust::client::render_params(api)?);
     Ok(())
 }
 

@@ -14,6 +14,13 @@ const VERBATIM: &[(&str, &str)] = &[
     ("pachca/src/nullable.rs", include_str!("../../../../templates/sdk/src/nullable.rs")),
     ("pachca/src/enums.rs", include_str!("../../../../templates/sdk/src/enums.rs")),
     ("pachca/src/time_of_day.rs", include_str!("../../../../templates/sdk/src/time_of_day.rs")),
+    ("pachca/src/client.rs", include_str!("../../../../templates/sdk/src/client.rs")),
+    ("pachca/src/error.rs", include_str!("../../../../templates/sdk/src/error.rs")),
+    ("pachca/src/retry.rs", include_str!("../../../../templates/sdk/src/retry.rs")),
+    ("pachca/src/pagination.rs", include_str!("../../../../templates/sdk/src/pagination.rs")),
+    ("pachca/src/webhook.rs", include_str!("../../../../templates/sdk/src/webhook.rs")),
+    ("pachca/src/response.rs", include_str!("../../../../templates/sdk/src/response.rs")),
+    ("pachca/src/upload.rs", include_str!("../../../../templates/sdk/src/upload.rs")),
     ("pachca/tests/support/mod.rs", include_str!("../../../../templates/sdk/tests/support/mod.rs")),
     ("pachca/tests/forward_compat.rs", include_str!("../../../../templates/sdk/tests/forward_compat.rs")),
 ];

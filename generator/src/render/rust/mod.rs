@@ -1,6 +1,7 @@
 //! Rust code renderers: token streams built with `quote`, formatted by
 //! `prettyplease`. Shared helpers for identifiers, doc comments and types.
 
+pub mod client;
 pub mod crate_files;
 pub mod examples;
 pub mod models;
@@ -24,6 +25,13 @@ pub fn ident(name: &str) -> Ident {
 /// `#[doc = "..."]` attributes, one per line, from spec text.
 pub fn doc_attrs(text: &str) -> TokenStream {
     let text = sanitize_doc(text);
+    let lines = text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// `#[doc]` attributes for text written by the generator itself (may hold
+/// intra-doc links), one per line; not sanitised.
+pub fn raw_doc_attrs(text: &str) -> TokenStream {
     let lines = text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
     quote! { #( #[doc = #lines] )* }
 }
@@ -82,18 +90,24 @@ pub fn format_file(artifact: &str, header: &str, tokens: TokenStream) -> Result<
     Ok(format!("{header}\n{}", separate_items(&prettyplease::unparse(&file))))
 }
 
-/// Puts a blank line between top-level items, which `prettyplease` runs together.
+/// Puts a blank line between items (top level and inside `impl` blocks),
+/// which `prettyplease` runs together.
 fn separate_items(code: &str) -> String {
     let mut out = String::with_capacity(code.len() + code.len() / 20);
-    let mut prev_ends_item = false;
+    let mut prev: &str = "";
     for line in code.lines() {
-        let top_level = !line.starts_with(char::is_whitespace) && !line.is_empty();
-        if top_level && prev_ends_item && !line.starts_with('}') {
+        let indent = line.len() - line.trim_start().len();
+        let trimmed = line.trim_start();
+        let starts_item = !trimmed.is_empty() && !trimmed.starts_with('}') && !trimmed.starts_with(')');
+        let prev_indent = prev.len() - prev.trim_start().len();
+        let prev_trimmed = prev.trim_start();
+        let prev_ends_item = prev_indent == indent && (prev_trimmed == "}" || (indent == 0 && prev_trimmed.ends_with(';')));
+        if starts_item && prev_ends_item && indent <= 4 {
             out.push('\n');
         }
-        prev_ends_item = top_level && (line == "}" || line.ends_with(';') || line.ends_with("});"));
         out.push_str(line);
         out.push('\n');
+        prev = line;
     }
     out
 }
@@ -163,6 +177,19 @@ impl<'a> TypeIndex<'a> {
             TypeRef::Binary => true,
             _ => true,
         }
+    }
+
+    /// `ty` with aliases followed to the type they name.
+    pub fn resolve<'t>(&'t self, ty: &'t TypeRef) -> &'t TypeRef {
+        let mut current = ty;
+        // Alias chains are acyclic (lowering rejects cycles); the bound is a guard.
+        for _ in 0..16 {
+            match current.as_named().and_then(|n| self.types.get(n)).map(|d| &d.kind) {
+                Some(TypeKind::Alias { target }) => current = target,
+                _ => break,
+            }
+        }
+        current
     }
 
     /// Whether `def` is used in requests.

@@ -1,0 +1,531 @@
+//! `src/services.rs` and `src/params.rs` of the SDK crate: one service per
+//! tag, one async method per operation, one params struct per operation with
+//! optional query parameters.
+//!
+//! The rules (documented again in the crate docs):
+//! - path parameters and required query parameters are positional arguments;
+//! - optional query parameters go in `<Operation>Params` (`Default`, setters);
+//! - a body that is a wrapper object (`{"message": {...}}`) is taken as the
+//!   inner type and wrapped on the wire; any other body is taken as is;
+//! - multipart bodies take the body type plus the file name of its file part;
+//! - `x-external-url` operations take the absolute URL first and never send
+//!   the token;
+//! - `{"data": T}` returns `T`, lists return `Page<T>`, a redirect returns the
+//!   `Location` URL, no body returns `()`;
+//! - `x-paginated` operations also get `<name>_stream` and `<name>_all`.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{doc_attrs, format_file, ident, raw_doc_attrs, rust_type, TypeIndex, GENERATED_HEADER};
+use crate::ir::{Api, MediaType, Operation, Param, ParamLocation, PathPart, ResponseBody, Service, TypeKind, TypeRef};
+use crate::render::RenderError;
+
+/// Path of the services file inside `generated/`.
+pub const SERVICES_FILE: &str = "pachca/src/services.rs";
+/// Path of the params file inside `generated/`.
+pub const PARAMS_FILE: &str = "pachca/src/params.rs";
+
+/// The name of an operation's params struct, if it has optional query parameters.
+pub fn params_struct(op: &Operation) -> Option<String> {
+    optional_query(op).next().map(|_| format!("{}Params", op.type_stem))
+}
+
+fn optional_query(op: &Operation) -> impl Iterator<Item = &Param> {
+    op.params.iter().filter(|p| p.location == ParamLocation::Query && !p.required)
+}
+
+/// Positional parameters: path parameters in path order, then required query parameters.
+pub fn positional(op: &Operation) -> Vec<&Param> {
+    let mut out: Vec<&Param> = op
+        .path_parts
+        .iter()
+        .filter_map(|part| match part {
+            PathPart::Param(name) => op.params.iter().find(|p| p.location == ParamLocation::Path && &p.name == name),
+            PathPart::Literal(_) => None,
+        })
+        .collect();
+    out.extend(op.params.iter().filter(|p| p.location == ParamLocation::Query && p.required));
+    out
+}
+
+/// The argument type of a positional parameter; `owned` for stream methods.
+fn arg_type(ty: &TypeRef, owned: bool) -> TokenStream {
+    match ty {
+        TypeRef::String | TypeRef::Uri if !owned => quote!(&str),
+        other => rust_type(other),
+    }
+}
+
+/// Expression turning a parameter value into query or path text. `value`
+/// is a place of type `T` (`by_ref == false`) or an expression of type `&T`.
+fn to_text(index: &TypeIndex, ty: &TypeRef, value: TokenStream, by_ref: bool) -> TokenStream {
+    let borrowed = if by_ref { value.clone() } else { quote!(&#value) };
+    match index.resolve(ty) {
+        TypeRef::DateTime => quote!(crate::response::date_time(#borrowed)),
+        TypeRef::Array { .. } => quote!(crate::response::join(#borrowed)),
+        _ => quote!(#value.to_string()),
+    }
+}
+
+fn method_docs(op: &Operation) -> TokenStream {
+    // Spec prose is sanitised for rustdoc; the generator's own lines are not.
+    let mut spec_text = String::new();
+    if let Some(s) = &op.summary {
+        spec_text.push_str(s);
+        spec_text.push_str("\n\n");
+    }
+    if let Some(d) = &op.description {
+        spec_text.push_str(d);
+    }
+    let mut text = format!("`{} {}`", op.http_method.as_str(), op.path);
+    if let Some(scope) = &op.auth.scope {
+        text.push_str(&format!(" · scope `{scope}`"));
+    }
+    if let Some(plan) = &op.auth.plan {
+        text.push_str(&format!(" · plan `{plan}`"));
+    }
+    if !op.auth.required {
+        text.push_str(" · no authentication (the token is not sent)");
+    }
+    text.push_str(&format!(" · operation `{}`.", op.id));
+    if let Some(p) = &op.pagination {
+        text.push_str(&format!(
+            "\n\nReturns one page{}; [`{1}_stream`](Self::{1}_stream) and [`{1}_all`](Self::{1}_all) follow the cursor for you.",
+            p.limit_max.map(|m| format!(" of at most {m} items")).unwrap_or_default(),
+            op.method_name.trim_start_matches("r#"),
+        ));
+    }
+    if let Some(body) = &op.body {
+        if let Some(w) = &body.wrapper {
+            text.push_str(&format!("\n\nThe body is sent wrapped as `{{\"{}\": ...}}`.", w.field));
+        }
+        if body.media == MediaType::Multipart {
+            text.push_str("\n\nSent as `multipart/form-data`: text fields first, the file last.");
+        }
+    }
+    if op.external_url.is_some() {
+        text.push_str("\n\n`url` is the absolute upload URL returned by the API (e.g. `direct_url` of the upload parameters).");
+    }
+    let errors: Vec<String> = op
+        .errors
+        .iter()
+        .map(|e| {
+            let kinds: Vec<String> = e.types.iter().filter_map(TypeRef::as_named).map(|k| format!("[`{k}`]")).collect();
+            let what = if kinds.is_empty() { String::new() } else { format!(" ({})", kinds.join(" or ")) };
+            let description = e.description.as_deref().map(|d| format!(": {}", super::sanitize_doc(d))).unwrap_or_default();
+            format!("- `{}`{what}{description}", e.status)
+        })
+        .collect();
+    if !errors.is_empty() {
+        text.push_str("\n\n# Errors\n\nAn [`Error`] for any failure; the API documents:\n\n");
+        text.push_str(&errors.join("\n"));
+    }
+    let spec_docs = doc_attrs(&spec_text);
+    let separator = (!spec_text.is_empty()).then(|| quote!(#[doc = ""]));
+    let own_docs = raw_doc_attrs(&text);
+    quote!(#spec_docs #separator #own_docs)
+}
+
+/// The success type and the decoding expression of an operation.
+fn response(op: &Operation) -> Result<(TokenStream, TokenStream), RenderError> {
+    Ok(match &op.response.body {
+        ResponseBody::Empty => (quote!(()), quote!({
+            let _ = resp;
+            Ok(())
+        })),
+        ResponseBody::Data { ty, nullable: false } => {
+            let ty = rust_type(ty);
+            (ty, quote!(crate::response::decode_data(&resp)))
+        }
+        ResponseBody::Data { ty, nullable: true } => {
+            let ty = rust_type(ty);
+            (quote!(Option<#ty>), quote!(crate::response::decode_data_or_null(&resp)))
+        }
+        ResponseBody::List { item, .. } => {
+            let item = rust_type(item);
+            (quote!(Page<#item>), quote!(crate::response::decode_page(&resp)))
+        }
+        ResponseBody::Json { ty, nullable } => {
+            let ty = rust_type(ty);
+            let ty = if *nullable { quote!(Option<#ty>) } else { ty };
+            (ty, quote!(crate::client::decode_json(&resp)))
+        }
+        ResponseBody::Redirect { .. } => (quote!(String), quote!(crate::response::redirect_location(&resp))),
+    })
+}
+
+fn render_method(index: &TypeIndex, op: &Operation) -> Result<TokenStream, RenderError> {
+    let name = ident(&op.method_name);
+    let docs = method_docs(op);
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    let method = format_ident!("{}", op.http_method.as_str());
+    let mut args = Vec::new();
+    if op.external_url.is_some() {
+        args.push(quote!(url: &str));
+    }
+    // Path: a literal, or `format!` with each parameter percent-encoded.
+    let mut template = String::new();
+    let mut path_args = Vec::new();
+    for part in &op.path_parts {
+        match part {
+            PathPart::Literal(l) => template.push_str(l),
+            PathPart::Param(p) => {
+                let param = op.params.iter().find(|q| q.location == ParamLocation::Path && &q.name == p).ok_or_else(|| RenderError {
+                    artifact: SERVICES_FILE.to_owned(),
+                    message: format!("{}: path parameter {p} missing from the IR", op.id),
+                })?;
+                let arg = ident(&param.rust_name);
+                let segment = match index.resolve(&param.ty) {
+                    TypeRef::String | TypeRef::Uri => quote!(#arg),
+                    _ => {
+                        let text = to_text(index, &param.ty, quote!(#arg), false);
+                        quote!(&#text)
+                    }
+                };
+                if !template.is_empty() {
+                    let literal = std::mem::take(&mut template);
+                    path_args.push(quote!(#literal));
+                }
+                path_args.push(quote!(&percent_encode_path_segment(#segment)));
+            }
+        }
+    }
+    let mut query = Vec::new();
+    for p in positional(op) {
+        let arg = ident(&p.rust_name);
+        let ty = arg_type(&p.ty, false);
+        args.push(quote!(#arg: #ty));
+        if p.location == ParamLocation::Query {
+            let wire = &p.name;
+            query.push(query_push(index, p, wire, quote!(#arg), false));
+        }
+    }
+    if let Some(params_name) = params_struct(op) {
+        let params_ty = format_ident!("{}", params_name);
+        args.push(quote!(params: #params_ty));
+        for p in optional_query(op) {
+            let field = ident(&p.rust_name);
+            let push = query_push(index, p, &p.name, quote!(value), true);
+            query.push(quote! { if let Some(value) = &params.#field { #push } });
+        }
+    }
+    let mut body_stmt = quote!();
+    if let Some(body) = &op.body {
+        match (body.media, &body.wrapper) {
+            (MediaType::Json, Some(w)) => {
+                let inner = rust_type(&w.inner);
+                let key = &w.field;
+                args.push(quote!(body: &#inner));
+                body_stmt = quote!(req.body = Body::json(&crate::response::Wrapped { key: #key, value: body })?;);
+            }
+            (MediaType::Json, None) => {
+                let ty = rust_type(&body.ty);
+                args.push(quote!(body: &#ty));
+                body_stmt = quote!(req.body = Body::json(body)?;);
+            }
+            (MediaType::Multipart, _) => {
+                let ty = rust_type(&body.ty);
+                args.push(quote!(body: &#ty));
+                args.push(quote!(file_name: &str));
+                let parts = multipart_parts(index, &body.ty)?;
+                body_stmt = quote! {
+                    #parts
+                    req.body = Body::Multipart(parts);
+                };
+            }
+        }
+    }
+    let (ret, decode) = response(op)?;
+    let auth = if op.auth.required { quote!() } else { quote!(req.auth = false;) };
+    let send = if op.external_url.is_some() {
+        quote!(self.client.execute_absolute(url, req).await?)
+    } else {
+        quote!(self.client.execute(req).await?)
+    };
+    let path = if op.external_url.is_some() {
+        quote!(String::new())
+    } else if path_args.is_empty() {
+        quote!(#template)
+    } else {
+        if !template.is_empty() {
+            path_args.push(quote!(#template));
+        }
+        quote!([#(#path_args),*].concat())
+    };
+    let setup = [&auth, &body_stmt].iter().any(|t| !t.is_empty()) || !query.is_empty();
+    let binding = if setup { quote!(let mut req) } else { quote!(let req) };
+    let mut method_tokens = quote! {
+        #docs
+        #deprecated
+        pub async fn #name(&self, #(#args),*) -> Result<#ret, Error> {
+            #binding = Request::new(Method::#method, #path);
+            #auth
+            #(#query)*
+            #body_stmt
+            let resp = #send;
+            #decode
+        }
+    };
+    if let Some(p) = &op.pagination {
+        method_tokens.extend(render_stream_methods(op, p.item.clone())?);
+    }
+    Ok(method_tokens)
+}
+
+fn query_push(index: &TypeIndex, p: &Param, wire: &str, value: TokenStream, by_ref: bool) -> TokenStream {
+    match (index.resolve(&p.ty), p.explode) {
+        (TypeRef::Array { items }, true) => {
+            let text = to_text(index, items, quote!(item), true);
+            quote!(for item in #value.iter() { req.query.push((#wire, #text)); })
+        }
+        _ => {
+            let text = to_text(index, &p.ty, value, by_ref);
+            quote!(req.query.push((#wire, #text));)
+        }
+    }
+}
+
+/// Text fields first (in schema order), file fields last.
+fn multipart_parts(index: &TypeIndex, ty: &TypeRef) -> Result<TokenStream, RenderError> {
+    let def = ty.as_named().and_then(|n| index.types.get(n)).ok_or_else(|| RenderError {
+        artifact: SERVICES_FILE.to_owned(),
+        message: format!("multipart body {ty:?} is not a named struct"),
+    })?;
+    let TypeKind::Struct { fields } = &def.kind else {
+        return Err(RenderError { artifact: SERVICES_FILE.to_owned(), message: format!("multipart body {} is not a struct", def.name) });
+    };
+    let mut required = Vec::new();
+    let mut optional_text = Vec::new();
+    let mut files = Vec::new();
+    for f in fields {
+        let field = ident(&f.rust_name);
+        let wire = &f.name;
+        let optional = index.field_shape(def, f).optional();
+        if f.ty == TypeRef::Binary {
+            files.push(quote!(Part::file(#wire, file_name.to_owned(), None, body.#field.clone())));
+        } else if optional {
+            let value = to_text(index, &f.ty, quote!(value), true);
+            optional_text.push(quote!(if let Some(value) = body.#field.as_ref() { parts.push(Part::text(#wire, #value)); }));
+        } else {
+            let value = to_text(index, &f.ty, quote!(body.#field), false);
+            required.push(quote!(Part::text(#wire, #value)));
+        }
+    }
+    Ok(if optional_text.is_empty() {
+        quote!(let parts = vec![#(#required,)* #(#files,)*];)
+    } else {
+        quote! {
+            let mut parts = vec![#(#required,)*];
+            #(#optional_text)*
+            #(parts.push(#files);)*
+        }
+    })
+}
+
+fn render_stream_methods(op: &Operation, item: TypeRef) -> Result<TokenStream, RenderError> {
+    let name = ident(&op.method_name);
+    let stream = format_ident!("{}_stream", op.method_name);
+    let all = format_ident!("{}_all", op.method_name);
+    let item = rust_type(&item);
+    let params_name = params_struct(op).ok_or_else(|| RenderError {
+        artifact: SERVICES_FILE.to_owned(),
+        message: format!("{}: a paginated operation needs a cursor parameter", op.id),
+    })?;
+    let params_ty = format_ident!("{}", params_name);
+    let mut args = Vec::new();
+    let mut call_args = Vec::new();
+    let mut all_args = Vec::new();
+    let mut clones = Vec::new();
+    for p in positional(op) {
+        let arg = ident(&p.rust_name);
+        let owned = arg_type(&p.ty, true);
+        args.push(quote!(#arg: #owned));
+        all_args.push(quote!(#arg));
+        let copy = matches!(
+            p.ty,
+            TypeRef::Integer { .. } | TypeRef::Number | TypeRef::Boolean | TypeRef::DateTime | TypeRef::Date | TypeRef::Time
+        );
+        if !copy {
+            // Each page's future owns its own copy.
+            clones.push(quote!(let #arg = #arg.clone();));
+        }
+        call_args.push(match p.ty {
+            TypeRef::String | TypeRef::Uri => quote!(&#arg),
+            _ => quote!(#arg),
+        });
+    }
+    let plain = op.method_name.trim_start_matches("r#");
+    let doc_stream = raw_doc_attrs(&format!(
+        "Every item of [`{plain}`](Self::{plain}), page after page, fetched lazily as the stream is polled.\n\nStarts at `params.cursor` (or the first page) and stops after the last page; a cursor that repeats ends the stream with [`Error::RepeatedCursor`]. Memory holds one page at a time."
+    ));
+    let doc_all = raw_doc_attrs(&format!(
+        "Every item of [`{plain}`](Self::{plain}) collected into a `Vec` (see [`{stream}`](Self::{stream}))."
+    ));
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    Ok(quote! {
+        #doc_stream
+        #deprecated
+        pub fn #stream(&self, #(#args,)* params: #params_ty) -> impl Stream<Item = Result<#item, Error>> + Send + 'a {
+            let service = *self;
+            let first = params.cursor.clone();
+            paginate(first, move |cursor| {
+                let mut params = params.clone();
+                params.cursor = cursor;
+                #(#clones)*
+                async move { service.#name(#(#call_args,)* params).await }
+            })
+        }
+
+        #doc_all
+        #deprecated
+        pub async fn #all(&self, #(#args,)* params: #params_ty) -> Result<Vec<#item>, Error> {
+            self.#stream(#(#all_args,)* params).try_collect().await
+        }
+    })
+}
+
+fn render_service(index: &TypeIndex, service: &Service) -> Result<TokenStream, RenderError> {
+    let ty = format_ident!("{}", service.type_name);
+    let methods = service.operations.iter().map(|op| render_method(index, op)).collect::<Result<Vec<_>, _>>()?;
+    let doc = format!(" Operations tagged `{}` (`client.{}()`).", service.tag, service.module.trim_start_matches("r#"));
+    let extra = service.description.as_deref().map(doc_attrs).unwrap_or_default();
+    Ok(quote! {
+        #[doc = #doc]
+        #extra
+        #[derive(Debug, Clone, Copy)]
+        pub struct #ty<'a> {
+            client: &'a Client,
+        }
+
+        impl<'a> #ty<'a> {
+            #(#methods)*
+        }
+    })
+}
+
+/// Renders `src/services.rs`.
+pub fn render_services(api: &Api) -> Result<String, RenderError> {
+    let index = TypeIndex::new(api);
+    let services = api.services.iter().map(|s| render_service(&index, s)).collect::<Result<Vec<_>, _>>()?;
+    let accessors = api.services.iter().map(|s| {
+        let module = ident(&s.module);
+        let ty = format_ident!("{}", s.type_name);
+        let doc = format!(" `{}` operations ({} methods).", s.tag, s.operations.len());
+        quote! {
+            #[doc = #doc]
+            pub fn #module(&self) -> #ty<'_> {
+                #ty { client: self }
+            }
+        }
+    });
+    let uses_stream = api.services.iter().flat_map(|s| &s.operations).any(|o| o.pagination.is_some());
+    let stream_imports = uses_stream.then(|| quote! {
+        use futures::{Stream, TryStreamExt};
+        use crate::pagination::paginate;
+    });
+    let tokens = quote! {
+        //! The API's operations, grouped into one service per tag.
+        //!
+        //! Reach a service from a [`Client`]: `client.chats().list_chats(params)`.
+        #![allow(clippy::too_many_arguments, clippy::doc_lazy_continuation)]
+
+        #stream_imports
+        use reqwest::Method;
+
+        use crate::client::{percent_encode_path_segment, Body, Client, Part, Request};
+        use crate::error::Error;
+        #[allow(unused_imports)]
+        use crate::models::*;
+        #[allow(unused_imports)]
+        use crate::params::*;
+        use crate::pagination::Page;
+
+        impl Client {
+            #(#accessors)*
+        }
+
+        #(#services)*
+    };
+    format_file(SERVICES_FILE, GENERATED_HEADER, tokens)
+}
+
+/// Renders `src/params.rs`.
+pub fn render_params(api: &Api) -> Result<String, RenderError> {
+    let mut items = Vec::new();
+    for op in api.services.iter().flat_map(|s| &s.operations) {
+        let Some(name) = params_struct(op) else { continue };
+        let ty = format_ident!("{}", name);
+        let mut fields = Vec::new();
+        let mut setters = Vec::new();
+        for p in optional_query(op) {
+            let field = ident(&p.rust_name);
+            let field_ty = rust_type(&p.ty);
+            let mut text = p.description.clone().unwrap_or_else(|| format!("`{}`.", p.name));
+            let mut notes = Vec::new();
+            if let Some(d) = &p.default {
+                notes.push(format!("server default `{d}`"));
+            }
+            if let (Some(min), Some(max)) = (p.constraints.minimum, p.constraints.maximum) {
+                notes.push(format!("from {min} to {max}"));
+            } else if let Some(max) = p.constraints.maximum {
+                notes.push(format!("at most {max}"));
+            }
+            if let TypeRef::Array { .. } = p.ty {
+                notes.push(if p.explode { "sent as repeated parameters".to_owned() } else { "sent comma-separated".to_owned() });
+            }
+            notes.push(format!("query parameter `{}`", p.name));
+            text.push_str(&format!("\n\n{}.", capitalise(&notes.join("; "))));
+            let docs = doc_attrs(&text);
+            fields.push(quote! { #docs pub #field: Option<#field_ty>, });
+            let plain = p.rust_name.trim_start_matches("r#");
+            let setter_doc = format!(" Sets [`{plain}`](Self::{plain}).");
+            setters.push(quote! {
+                #[doc = #setter_doc]
+                pub fn #field(mut self, value: impl Into<#field_ty>) -> Self {
+                    self.#field = Some(value.into());
+                    self
+                }
+            });
+        }
+        let doc = raw_doc_attrs(&format!(
+            "Optional query parameters of [`{0}::{1}`](crate::services::{0}::{1}).\n\nStart from `Default::default()` and chain the setters.",
+            type_of_service(api, op),
+            op.method_name.trim_start_matches("r#")
+        ));
+        items.push(quote! {
+            #doc
+            #[derive(Debug, Clone, Default, PartialEq)]
+            #[non_exhaustive]
+            pub struct #ty { #(#fields)* }
+
+            impl #ty { #(#setters)* }
+        });
+    }
+    let tokens = quote! {
+        //! Optional query parameters, one struct per operation that has any.
+        #![allow(clippy::doc_lazy_continuation)]
+
+        #[allow(unused_imports)]
+        use crate::models::*;
+
+        #(#items)*
+    };
+    format_file(PARAMS_FILE, GENERATED_HEADER, tokens)
+}
+
+fn type_of_service<'a>(api: &'a Api, op: &Operation) -> &'a str {
+    api.services
+        .iter()
+        .find(|s| s.operations.iter().any(|o| o.id == op.id))
+        .map(|s| s.type_name.as_str())
+        .unwrap_or("Client")
+}
+
+fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
