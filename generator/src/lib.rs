@@ -17,5 +17,6 @@ pub mod load;
 pub mod lower;
 pub mod pin;
 pub mod render;
+pub mod sample;
 
 pub use error::SpecError;

@@ -15,7 +15,15 @@ fn files() -> generator::render::Files {
 #[test]
 fn sdk_files_snapshot() {
     let files = files();
-    for path in ["pachca/src/models.rs", "pachca/src/lib.rs", "pachca/Cargo.toml", "pachca/tests/examples.rs"] {
+    for path in [
+        "pachca/src/models.rs",
+        "pachca/src/services.rs",
+        "pachca/src/params.rs",
+        "pachca/src/lib.rs",
+        "pachca/Cargo.toml",
+        "pachca/tests/examples.rs",
+        "pachca/tests/contract.rs",
+    ] {
         let text = files.get(path).unwrap_or_else(|| panic!("{path} was not generated"));
         insta::assert_snapshot!(path.replace('/', "__"), text);
     }

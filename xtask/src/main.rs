@@ -40,7 +40,7 @@ const USAGE: &str = "usage:
   cargo xtask spec pin --from PATH [--lang ru|en]
       record PATH and its sha256 in spec/pin.yaml
   cargo xtask ci
-      drift check, tests, clippy and rustdoc: what CI runs";
+      install Prism if needed, then drift check, tests, clippy and rustdoc: what CI runs";
 
 /// The workspace root (the parent of this crate's manifest directory).
 fn root() -> PathBuf {
@@ -144,8 +144,28 @@ fn pathdiff(base: &Path, target: &Path) -> PathBuf {
     }
 }
 
+/// Installs the pinned Prism mock server (`tools/prism`) unless it is there.
+fn install_prism(root: &Path) -> Result<(), String> {
+    let dir = root.join("tools/prism");
+    if dir.join("node_modules/.bin/prism").exists() {
+        return Ok(());
+    }
+    println!("==> prism: npm ci --prefix tools/prism");
+    let status = Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund", "--prefix"])
+        .arg(&dir)
+        .status()
+        .map_err(|e| format!("cannot run npm (needed to install Prism for the contract tests): {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`npm ci --prefix tools/prism` failed ({status}); the contract tests need Prism"))
+    }
+}
+
 fn ci() -> Result<ExitCode, String> {
     let root = root();
+    install_prism(&root)?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     type Step<'s> = (&'s str, Vec<&'s str>, Vec<(&'s str, &'s str)>);
     let steps: Vec<Step> = vec![

@@ -23,7 +23,7 @@ use crate::pagination::Page;
 
 impl Client {
     /// `OAuth` operations (1 methods).
-    pub fn o_auth(&self) -> OAuth<'_> {
+    pub fn oauth(&self) -> OAuth<'_> {
         OAuth { client: self }
     }
 
@@ -108,7 +108,7 @@ impl Client {
     }
 }
 
-/// Operations tagged `OAuth` (`client.o_auth()`).
+/// Operations tagged `OAuth` (`client.oauth()`).
 #[derive(Debug, Clone, Copy)]
 pub struct OAuth<'a> {
     client: &'a Client,

@@ -69,7 +69,10 @@ impl<'a> Lowerer<'a> {
                     .find(|t| t.name == tag)
                     .and_then(|t| t.description.clone());
                 Service {
-                    module: module_names.unique(&names::snake_ident(&tag)),
+                    // Words of the tag lowercased as written (`OAuth` → `oauth`, not `o_auth`).
+                    module: module_names.unique(&names::snake_ident(
+                        &tag.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>().join("_"),
+                    )),
                     type_name: names::type_name(&tag),
                     tag,
                     description,

@@ -41,6 +41,7 @@ fn render_models(api: &Api, files: &mut Files) -> Result<(), RenderError> {
 fn render_client(api: &Api, files: &mut Files) -> Result<(), RenderError> {
     files.insert(rust::client::SERVICES_FILE.to_owned(), rust::client::render_services(api)?);
     files.insert(rust::client::PARAMS_FILE.to_owned(), rust::client::render_params(api)?);
+    files.insert(rust::contract::CONTRACT_FILE.to_owned(), rust::contract::render(api)?);
     Ok(())
 }
 

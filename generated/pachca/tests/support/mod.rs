@@ -1,4 +1,8 @@
-//! Round-trip checking shared by the generated tests.
+//! Helpers shared by the generated tests: round-trip checks and the Prism
+//! mock server. Each test binary uses part of it.
+#![allow(dead_code)]
+
+pub mod prism;
 
 use std::fmt::Debug;
 

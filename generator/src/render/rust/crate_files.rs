@@ -22,7 +22,11 @@ const VERBATIM: &[(&str, &str)] = &[
     ("pachca/src/response.rs", include_str!("../../../../templates/sdk/src/response.rs")),
     ("pachca/src/upload.rs", include_str!("../../../../templates/sdk/src/upload.rs")),
     ("pachca/tests/support/mod.rs", include_str!("../../../../templates/sdk/tests/support/mod.rs")),
+    ("pachca/tests/support/prism.rs", include_str!("../../../../templates/sdk/tests/support/prism.rs")),
     ("pachca/tests/forward_compat.rs", include_str!("../../../../templates/sdk/tests/forward_compat.rs")),
+    ("pachca/tests/services.rs", include_str!("../../../../templates/sdk/tests/services.rs")),
+    ("pachca/examples/send_message.rs", include_str!("../../../../templates/sdk/examples/send_message.rs")),
+    ("pachca/examples/list_users.rs", include_str!("../../../../templates/sdk/examples/list_users.rs")),
 ];
 
 /// Renders the crate scaffolding into `files`.

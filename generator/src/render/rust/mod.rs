@@ -2,6 +2,7 @@
 //! `prettyplease`. Shared helpers for identifiers, doc comments and types.
 
 pub mod client;
+pub mod contract;
 pub mod crate_files;
 pub mod examples;
 pub mod models;
