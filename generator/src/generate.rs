@@ -5,7 +5,8 @@ use std::time::{Duration, Instant};
 
 use crate::error::SpecError;
 use crate::ir::Api;
-use crate::render::{Files, RenderError, RENDERERS};
+use crate::pin::Lang;
+use crate::render::{Files, Localized, RenderError, LOCALIZED_RENDERERS, RENDERERS};
 
 /// Everything generated from one spec, with stage timings.
 #[derive(Debug)]
@@ -47,4 +48,28 @@ pub fn render(api: &Api, timings: &mut Vec<(&'static str, Duration)>) -> Result<
         timings.push((name, t.elapsed()));
     }
     Ok(files)
+}
+
+/// Like [`generate`] for `spec`, then the renderers that write both
+/// languages ([`LOCALIZED_RENDERERS`]: the agent skills), which also read
+/// `other`, the same API described in the other language.
+pub fn generate_localized(spec: (Lang, &Path), other: (Lang, &Path)) -> Result<Generated, GenerateError> {
+    if spec.0 == other.0 {
+        let message = format!("both specs are in `{}`; the second one must be in the other language", spec.0);
+        return Err(RenderError { artifact: "generate".to_owned(), message }.into());
+    }
+    let Generated { api, mut files, mut timings } = generate(spec.1)?;
+    let t = Instant::now();
+    let other_api = crate::lower::lower(&crate::load::load_file(other.1)?)?;
+    timings.push(("other-lang", t.elapsed()));
+    let apis = match spec.0 {
+        Lang::En => Localized { en: &api, ru: &other_api },
+        Lang::Ru => Localized { en: &other_api, ru: &api },
+    };
+    for (name, renderer) in LOCALIZED_RENDERERS {
+        let t = Instant::now();
+        renderer(apis, &mut files)?;
+        timings.push((name, t.elapsed()));
+    }
+    Ok(Generated { api, files, timings })
 }

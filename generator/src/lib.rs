@@ -9,7 +9,10 @@
 //!
 //! [`pin`] knows where the pinned upstream spec lives and checks its hash;
 //! [`generate`] runs the stages and reports how long each took.
+//! [`cli_model`] derives the `pachca` command line from the IR; the CLI and
+//! the agent skills both build on it.
 
+pub mod cli_model;
 pub mod error;
 pub mod generate;
 pub mod ir;

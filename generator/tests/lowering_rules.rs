@@ -33,6 +33,16 @@ fn single_ref_allof_with_siblings_is_that_type() {
 }
 
 #[test]
+fn alias_chains_sharing_a_tail_lower_to_aliases() {
+    let api = lower(
+        "    Top:\n      allOf:\n        - $ref: '#/components/schemas/Mid'\n    Mid:\n      allOf:\n        - $ref: '#/components/schemas/Base'\n    Other:\n      allOf:\n        - $ref: '#/components/schemas/Mid'\n    Base:\n      type: object\n      properties:\n        a:\n          type: string",
+    );
+    for (name, target) in [("Top", "Mid"), ("Mid", "Base"), ("Other", "Mid")] {
+        assert!(matches!(kind(&api, name), TypeKind::Alias { target: t } if *t == TypeRef::named(target)), "{name}");
+    }
+}
+
+#[test]
 fn multi_member_allof_merges_later_wins_required_unions() {
     let api = lower(
         "    A:\n      type: object\n      required: [x]\n      properties:\n        x:\n          type: string\n        y:\n          type: string\n    B:\n      allOf:\n        - $ref: '#/components/schemas/A'\n        - type: object\n          required: [y]\n          properties:\n            x:\n              type: integer\n            y:\n              type: string",

@@ -23,6 +23,8 @@ fn sdk_files_snapshot() {
         "pachca/Cargo.toml",
         "pachca/tests/examples.rs",
         "pachca/tests/contract.rs",
+        "pachca-cli/src/commands.rs",
+        "pachca-cli/tests/every_command.rs",
     ] {
         let text = files.get(path).unwrap_or_else(|| panic!("{path} was not generated"));
         insta::assert_snapshot!(path.replace('/', "__"), text);

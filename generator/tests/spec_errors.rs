@@ -94,6 +94,17 @@ fn allof_cycle_cannot_be_represented() {
 }
 
 #[test]
+fn allof_cycle_behind_a_chain_names_the_whole_chain() {
+    // The chain enters the cycle from outside it: the error names it all.
+    let e = err(&doc(
+        "  {}",
+        "    P:\n      allOf:\n        - $ref: '#/components/schemas/Q'\n    Q:\n      allOf:\n        - $ref: '#/components/schemas/R'\n    R:\n      allOf:\n        - $ref: '#/components/schemas/Q'",
+    ));
+    assert_eq!(e.pointer(), Some("#/components/schemas/P"));
+    assert!(e.message.contains("P → Q → R → Q"), "{e}");
+}
+
+#[test]
 fn allof_merge_cycle_cannot_be_represented() {
     let e = err(&doc(
         "  {}",

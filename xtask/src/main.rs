@@ -4,8 +4,10 @@
 //! cargo xtask generate [--check] [--spec PATH] [--lang ru|en]
 //! cargo xtask spec pin --from PATH [--lang ru|en]
 //! cargo xtask ci
+//! cargo xtask bench [--runs N] [--scaled-runs N] [--factor N] [--check-runs N] [--spec PATH]
 //! ```
 
+mod bench;
 mod fsx;
 
 use std::path::{Path, PathBuf};
@@ -23,6 +25,8 @@ fn main() -> ExitCode {
         Some("generate") => generate(&args[1..]),
         Some("spec") if args.get(1).map(String::as_str) == Some("pin") => spec_pin(&args[2..]),
         Some("ci") => ci(),
+        Some("bench") => bench::bench(&args[1..]),
+        Some("bench-run") => bench::bench_run(&args[1..]),
         _ => Err(USAGE.to_owned()),
     };
     match result {
@@ -40,7 +44,10 @@ const USAGE: &str = "usage:
   cargo xtask spec pin --from PATH [--lang ru|en]
       record PATH and its sha256 in spec/pin.yaml
   cargo xtask ci
-      install Prism if needed, then drift check, tests, clippy and rustdoc: what CI runs";
+      install Prism if needed, then drift check, tests, clippy and rustdoc: what CI runs
+  cargo xtask bench [--runs N] [--scaled-runs N] [--factor N] [--check-runs N] [--spec PATH]
+      time generation in a release build (real spec, N runs, default 30; a synthetic
+      spec --factor times its size, default 10) and `cargo xtask generate --check`";
 
 /// The workspace root (the parent of this crate's manifest directory).
 fn root() -> PathBuf {
@@ -82,8 +89,11 @@ fn generate(args: &[String]) -> Result<ExitCode, String> {
         (None, None) => SpecSource::Pinned,
     };
     let (spec_path, _sha) = pin::resolve(&root, flags.lang, source).map_err(|e| e.to_string())?;
+    // The agent skills are written in both languages: the other one comes from the pin.
+    let (other_path, _) = pin::resolve(&root, flags.lang.other(), SpecSource::Pinned).map_err(|e| e.to_string())?;
     let total = Instant::now();
-    let generated = generator::generate::generate(&spec_path).map_err(|e| e.to_string())?;
+    let generated = generator::generate::generate_localized((flags.lang, &spec_path), (flags.lang.other(), &other_path))
+        .map_err(|e| e.to_string())?;
     let out_dir = root.join("generated");
     let changes = fsx::diff_tree(&out_dir, &generated.files).map_err(|e| e.to_string())?;
     if flags.check {

@@ -99,6 +99,49 @@ impl Client {
         self.inner.retry_policy
     }
 
+    /// Sends a request described at run time and returns the status and the
+    /// JSON body (`null` when empty): the escape hatch behind tools such as
+    /// `pachca api`. Typed methods are the better choice whenever one exists.
+    ///
+    /// `path` is relative to the base URL (`/chats/5`) and already encoded;
+    /// `query` pairs are encoded here. Retries and error mapping are those of
+    /// every other call.
+    ///
+    /// ```no_run
+    /// # async fn run(client: pachca::Client) -> Result<(), pachca::Error> {
+    /// let (status, body) = client
+    ///     .send_json(reqwest::Method::GET, "/chats", &[("limit".into(), "5".into())], None)
+    ///     .await?;
+    /// println!("{status}: {body}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn send_json(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(String, String)],
+        body: Option<&serde_json::Value>,
+    ) -> Result<(u16, serde_json::Value), Error> {
+        let mut path = path.to_owned();
+        if !query.is_empty() {
+            let mut encoded = Url::parse("http://query.invalid/")
+                .map_err(|e| Error::Config(format!("cannot encode the query: {e}")))?;
+            encoded.query_pairs_mut().extend_pairs(query);
+            path.push(if path.contains('?') { '&' } else { '?' });
+            path.push_str(encoded.query().unwrap_or_default());
+        }
+        let mut req = Request::new(method, path);
+        if let Some(body) = body {
+            req.body = Body::json(body)?;
+        }
+        let resp = self.execute(req).await?;
+        if resp.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok((resp.status, serde_json::Value::Null));
+        }
+        decode_json(&resp).map(|v| (resp.status, v))
+    }
+
     /// Sends `req` to `base_url + req.path`, retrying per the policy.
     ///
     /// Returns the response when its status is 2xx or 3xx (redirects are not followed) and maps

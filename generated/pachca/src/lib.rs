@@ -120,6 +120,9 @@ mod upload;
 pub mod webhook;
 
 pub use client::{Client, ClientBuilder};
+/// The HTTP client crate in use (for [`Client::send_json`]'s method and
+/// [`ClientBuilder::http_client`]).
+pub use reqwest;
 pub use error::Error;
 pub use nullable::Nullable;
 pub use pagination::Page;

@@ -6,8 +6,9 @@ use crate::models::*;
 
 /// Optional query parameters of [`Chats::list_chats`](crate::services::Chats::list_chats).
 ///
-/// Start from `Default::default()` and chain the setters.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Start from `Default::default()` and chain the setters. Serde names are the wire names, so a map of query parameters deserialises into it.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListChatsParams {
     /// Sort field
@@ -112,8 +113,9 @@ impl ListChatsParams {
 
 /// Optional query parameters of [`Users::list_users`](crate::services::Users::list_users).
 ///
-/// Start from `Default::default()` and chain the setters.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Start from `Default::default()` and chain the setters. Serde names are the wire names, so a map of query parameters deserialises into it.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListUsersParams {
     /// Search phrase to filter results. Search works on the following fields: `first_name`, `last_name`, `email`, `phone_number`, and `nickname`.
@@ -152,8 +154,9 @@ impl ListUsersParams {
 
 /// Optional query parameters of [`GroupTags::list_tags`](crate::services::GroupTags::list_tags).
 ///
-/// Start from `Default::default()` and chain the setters.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Start from `Default::default()` and chain the setters. Serde names are the wire names, so a map of query parameters deserialises into it.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListTagsParams {
     /// Array of tag names to filter by
@@ -192,8 +195,9 @@ impl ListTagsParams {
 
 /// Optional query parameters of [`GroupTags::get_tag_users`](crate::services::GroupTags::get_tag_users).
 ///
-/// Start from `Default::default()` and chain the setters.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Start from `Default::default()` and chain the setters. Serde names are the wire names, so a map of query parameters deserialises into it.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetTagUsersParams {
     /// Number of records to return per request
@@ -222,8 +226,9 @@ impl GetTagUsersParams {
 
 /// Optional query parameters of [`Members::list_members`](crate::services::Members::list_members).
 ///
-/// Start from `Default::default()` and chain the setters.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Start from `Default::default()` and chain the setters. Serde names are the wire names, so a map of query parameters deserialises into it.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListMembersParams {
     /// Role in the chat
@@ -262,8 +267,9 @@ impl ListMembersParams {
 
 /// Optional query parameters of [`Threads::list_threads`](crate::services::Threads::list_threads).
 ///
-/// Start from `Default::default()` and chain the setters.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Start from `Default::default()` and chain the setters. Serde names are the wire names, so a map of query parameters deserialises into it.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListThreadsParams {
     /// Filter by the time of the last message in the thread. Returns only threads whose last message time is no earlier than the specified time (in YYYY-MM-DDThh:mm:ss.sssZ format).
@@ -318,8 +324,9 @@ impl ListThreadsParams {
 
 /// Optional query parameters of [`Messages::list_chat_messages`](crate::services::Messages::list_chat_messages).
 ///
-/// Start from `Default::default()` and chain the setters.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Start from `Default::default()` and chain the setters. Serde names are the wire names, so a map of query parameters deserialises into it.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListChatMessagesParams {
     /// Sort field
@@ -368,8 +375,9 @@ impl ListChatMessagesParams {
 
 /// Optional query parameters of [`ReadMembers::list_read_members`](crate::services::ReadMembers::list_read_members).
 ///
-/// Start from `Default::default()` and chain the setters.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Start from `Default::default()` and chain the setters. Serde names are the wire names, so a map of query parameters deserialises into it.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListReadMembersParams {
     /// Number of records to return per request
@@ -398,8 +406,9 @@ impl ListReadMembersParams {
 
 /// Optional query parameters of [`Reactions::list_reactions`](crate::services::Reactions::list_reactions).
 ///
-/// Start from `Default::default()` and chain the setters.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Start from `Default::default()` and chain the setters. Serde names are the wire names, so a map of query parameters deserialises into it.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListReactionsParams {
     /// Number of records to return per request
@@ -428,8 +437,9 @@ impl ListReactionsParams {
 
 /// Optional query parameters of [`Reactions::remove_reaction`](crate::services::Reactions::remove_reaction).
 ///
-/// Start from `Default::default()` and chain the setters.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Start from `Default::default()` and chain the setters. Serde names are the wire names, so a map of query parameters deserialises into it.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct RemoveReactionParams {
     /// Text name of the emoji (used for custom emoji)
@@ -448,8 +458,9 @@ impl RemoveReactionParams {
 
 /// Optional query parameters of [`Search::search_chats`](crate::services::Search::search_chats).
 ///
-/// Start from `Default::default()` and chain the setters.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Start from `Default::default()` and chain the setters. Serde names are the wire names, so a map of query parameters deserialises into it.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct SearchChatsParams {
     /// Search query text
@@ -554,8 +565,9 @@ impl SearchChatsParams {
 
 /// Optional query parameters of [`Search::search_messages`](crate::services::Search::search_messages).
 ///
-/// Start from `Default::default()` and chain the setters.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Start from `Default::default()` and chain the setters. Serde names are the wire names, so a map of query parameters deserialises into it.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct SearchMessagesParams {
     /// Search query text
@@ -670,8 +682,9 @@ impl SearchMessagesParams {
 
 /// Optional query parameters of [`Search::search_users`](crate::services::Search::search_users).
 ///
-/// Start from `Default::default()` and chain the setters.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Start from `Default::default()` and chain the setters. Serde names are the wire names, so a map of query parameters deserialises into it.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct SearchUsersParams {
     /// Search query text
@@ -766,8 +779,9 @@ impl SearchUsersParams {
 
 /// Optional query parameters of [`Tasks::list_tasks`](crate::services::Tasks::list_tasks).
 ///
-/// Start from `Default::default()` and chain the setters.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Start from `Default::default()` and chain the setters. Serde names are the wire names, so a map of query parameters deserialises into it.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListTasksParams {
     /// Number of records to return per request
@@ -796,8 +810,9 @@ impl ListTasksParams {
 
 /// Optional query parameters of [`Bots::list_bots`](crate::services::Bots::list_bots).
 ///
-/// Start from `Default::default()` and chain the setters.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Start from `Default::default()` and chain the setters. Serde names are the wire names, so a map of query parameters deserialises into it.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListBotsParams {
     /// Search phrase to filter bots by name
@@ -836,8 +851,9 @@ impl ListBotsParams {
 
 /// Optional query parameters of [`Bots::get_webhook_events`](crate::services::Bots::get_webhook_events).
 ///
-/// Start from `Default::default()` and chain the setters.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Start from `Default::default()` and chain the setters. Serde names are the wire names, so a map of query parameters deserialises into it.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetWebhookEventsParams {
     /// Number of records to return per request
@@ -866,8 +882,9 @@ impl GetWebhookEventsParams {
 
 /// Optional query parameters of [`Security::get_audit_events`](crate::services::Security::get_audit_events).
 ///
-/// Start from `Default::default()` and chain the setters.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Start from `Default::default()` and chain the setters. Serde names are the wire names, so a map of query parameters deserialises into it.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct GetAuditEventsParams {
     /// Start timestamp (inclusive)

@@ -197,6 +197,19 @@ impl<'a> Chats<'a> {
     /// Every item of [`list_chats`](Self::list_chats), page after page, fetched lazily as the stream is polled.
     ///
     /// Starts at `params.cursor` (or the first page) and stops after the last page; a cursor that repeats ends the stream with [`Error::RepeatedCursor`]. Memory holds one page at a time.
+    ///
+    /// ```no_run
+    /// # async fn run(client: pachca::Client) -> Result<(), pachca::Error> {
+    /// use futures::TryStreamExt;
+    ///
+    /// let items = client.chats().list_chats_stream(Default::default());
+    /// let mut items = std::pin::pin!(items);
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_chats_stream(
         &self,
         params: ListChatsParams,
@@ -623,6 +636,19 @@ impl<'a> Users<'a> {
     /// Every item of [`list_users`](Self::list_users), page after page, fetched lazily as the stream is polled.
     ///
     /// Starts at `params.cursor` (or the first page) and stops after the last page; a cursor that repeats ends the stream with [`Error::RepeatedCursor`]. Memory holds one page at a time.
+    ///
+    /// ```no_run
+    /// # async fn run(client: pachca::Client) -> Result<(), pachca::Error> {
+    /// use futures::TryStreamExt;
+    ///
+    /// let items = client.users().list_users_stream(Default::default());
+    /// let mut items = std::pin::pin!(items);
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_users_stream(
         &self,
         params: ListUsersParams,
@@ -967,6 +993,19 @@ impl<'a> GroupTags<'a> {
     /// Every item of [`list_tags`](Self::list_tags), page after page, fetched lazily as the stream is polled.
     ///
     /// Starts at `params.cursor` (or the first page) and stops after the last page; a cursor that repeats ends the stream with [`Error::RepeatedCursor`]. Memory holds one page at a time.
+    ///
+    /// ```no_run
+    /// # async fn run(client: pachca::Client) -> Result<(), pachca::Error> {
+    /// use futures::TryStreamExt;
+    ///
+    /// let items = client.group_tags().list_tags_stream(Default::default());
+    /// let mut items = std::pin::pin!(items);
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_tags_stream(
         &self,
         params: ListTagsParams,
@@ -1156,6 +1195,19 @@ impl<'a> GroupTags<'a> {
     /// Every item of [`get_tag_users`](Self::get_tag_users), page after page, fetched lazily as the stream is polled.
     ///
     /// Starts at `params.cursor` (or the first page) and stops after the last page; a cursor that repeats ends the stream with [`Error::RepeatedCursor`]. Memory holds one page at a time.
+    ///
+    /// ```no_run
+    /// # async fn run(client: pachca::Client) -> Result<(), pachca::Error> {
+    /// use futures::TryStreamExt;
+    ///
+    /// let items = client.group_tags().get_tag_users_stream(9111, Default::default());
+    /// let mut items = std::pin::pin!(items);
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_tag_users_stream(
         &self,
         id: i32,
@@ -1326,6 +1378,19 @@ impl<'a> Members<'a> {
     /// Every item of [`list_members`](Self::list_members), page after page, fetched lazily as the stream is polled.
     ///
     /// Starts at `params.cursor` (or the first page) and stops after the last page; a cursor that repeats ends the stream with [`Error::RepeatedCursor`]. Memory holds one page at a time.
+    ///
+    /// ```no_run
+    /// # async fn run(client: pachca::Client) -> Result<(), pachca::Error> {
+    /// use futures::TryStreamExt;
+    ///
+    /// let items = client.members().list_members_stream(334, Default::default());
+    /// let mut items = std::pin::pin!(items);
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_members_stream(
         &self,
         id: i32,
@@ -1540,6 +1605,19 @@ impl<'a> Threads<'a> {
     /// Every item of [`list_threads`](Self::list_threads), page after page, fetched lazily as the stream is polled.
     ///
     /// Starts at `params.cursor` (or the first page) and stops after the last page; a cursor that repeats ends the stream with [`Error::RepeatedCursor`]. Memory holds one page at a time.
+    ///
+    /// ```no_run
+    /// # async fn run(client: pachca::Client) -> Result<(), pachca::Error> {
+    /// use futures::TryStreamExt;
+    ///
+    /// let items = client.threads().list_threads_stream(Default::default());
+    /// let mut items = std::pin::pin!(items);
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_threads_stream(
         &self,
         params: ListThreadsParams,
@@ -1664,6 +1742,19 @@ impl<'a> Messages<'a> {
     /// Every item of [`list_chat_messages`](Self::list_chat_messages), page after page, fetched lazily as the stream is polled.
     ///
     /// Starts at `params.cursor` (or the first page) and stops after the last page; a cursor that repeats ends the stream with [`Error::RepeatedCursor`]. Memory holds one page at a time.
+    ///
+    /// ```no_run
+    /// # async fn run(client: pachca::Client) -> Result<(), pachca::Error> {
+    /// use futures::TryStreamExt;
+    ///
+    /// let items = client.messages().list_chat_messages_stream(198, Default::default());
+    /// let mut items = std::pin::pin!(items);
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_chat_messages_stream(
         &self,
         chat_id: i32,
@@ -1960,6 +2051,19 @@ impl<'a> ReadMembers<'a> {
     /// Every item of [`list_read_members`](Self::list_read_members), page after page, fetched lazily as the stream is polled.
     ///
     /// Starts at `params.cursor` (or the first page) and stops after the last page; a cursor that repeats ends the stream with [`Error::RepeatedCursor`]. Memory holds one page at a time.
+    ///
+    /// ```no_run
+    /// # async fn run(client: pachca::Client) -> Result<(), pachca::Error> {
+    /// use futures::TryStreamExt;
+    ///
+    /// let items = client.read_members().list_read_members_stream(194275, Default::default());
+    /// let mut items = std::pin::pin!(items);
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_read_members_stream(
         &self,
         id: i32,
@@ -2034,6 +2138,19 @@ impl<'a> Reactions<'a> {
     /// Every item of [`list_reactions`](Self::list_reactions), page after page, fetched lazily as the stream is polled.
     ///
     /// Starts at `params.cursor` (or the first page) and stops after the last page; a cursor that repeats ends the stream with [`Error::RepeatedCursor`]. Memory holds one page at a time.
+    ///
+    /// ```no_run
+    /// # async fn run(client: pachca::Client) -> Result<(), pachca::Error> {
+    /// use futures::TryStreamExt;
+    ///
+    /// let items = client.reactions().list_reactions_stream(194275, Default::default());
+    /// let mut items = std::pin::pin!(items);
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_reactions_stream(
         &self,
         id: i32,
@@ -2202,6 +2319,19 @@ impl<'a> Search<'a> {
     /// Every item of [`search_chats`](Self::search_chats), page after page, fetched lazily as the stream is polled.
     ///
     /// Starts at `params.cursor` (or the first page) and stops after the last page; a cursor that repeats ends the stream with [`Error::RepeatedCursor`]. Memory holds one page at a time.
+    ///
+    /// ```no_run
+    /// # async fn run(client: pachca::Client) -> Result<(), pachca::Error> {
+    /// use futures::TryStreamExt;
+    ///
+    /// let items = client.search().search_chats_stream(Default::default());
+    /// let mut items = std::pin::pin!(items);
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_chats_stream(
         &self,
         params: SearchChatsParams,
@@ -2284,6 +2414,19 @@ impl<'a> Search<'a> {
     /// Every item of [`search_messages`](Self::search_messages), page after page, fetched lazily as the stream is polled.
     ///
     /// Starts at `params.cursor` (or the first page) and stops after the last page; a cursor that repeats ends the stream with [`Error::RepeatedCursor`]. Memory holds one page at a time.
+    ///
+    /// ```no_run
+    /// # async fn run(client: pachca::Client) -> Result<(), pachca::Error> {
+    /// use futures::TryStreamExt;
+    ///
+    /// let items = client.search().search_messages_stream(Default::default());
+    /// let mut items = std::pin::pin!(items);
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_messages_stream(
         &self,
         params: SearchMessagesParams,
@@ -2360,6 +2503,19 @@ impl<'a> Search<'a> {
     /// Every item of [`search_users`](Self::search_users), page after page, fetched lazily as the stream is polled.
     ///
     /// Starts at `params.cursor` (or the first page) and stops after the last page; a cursor that repeats ends the stream with [`Error::RepeatedCursor`]. Memory holds one page at a time.
+    ///
+    /// ```no_run
+    /// # async fn run(client: pachca::Client) -> Result<(), pachca::Error> {
+    /// use futures::TryStreamExt;
+    ///
+    /// let items = client.search().search_users_stream(Default::default());
+    /// let mut items = std::pin::pin!(items);
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_users_stream(
         &self,
         params: SearchUsersParams,
@@ -2426,6 +2582,19 @@ impl<'a> Tasks<'a> {
     /// Every item of [`list_tasks`](Self::list_tasks), page after page, fetched lazily as the stream is polled.
     ///
     /// Starts at `params.cursor` (or the first page) and stops after the last page; a cursor that repeats ends the stream with [`Error::RepeatedCursor`]. Memory holds one page at a time.
+    ///
+    /// ```no_run
+    /// # async fn run(client: pachca::Client) -> Result<(), pachca::Error> {
+    /// use futures::TryStreamExt;
+    ///
+    /// let items = client.tasks().list_tasks_stream(Default::default());
+    /// let mut items = std::pin::pin!(items);
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_tasks_stream(
         &self,
         params: ListTasksParams,
@@ -2717,6 +2886,19 @@ impl<'a> Bots<'a> {
     /// Every item of [`list_bots`](Self::list_bots), page after page, fetched lazily as the stream is polled.
     ///
     /// Starts at `params.cursor` (or the first page) and stops after the last page; a cursor that repeats ends the stream with [`Error::RepeatedCursor`]. Memory holds one page at a time.
+    ///
+    /// ```no_run
+    /// # async fn run(client: pachca::Client) -> Result<(), pachca::Error> {
+    /// use futures::TryStreamExt;
+    ///
+    /// let items = client.bots().list_bots_stream(Default::default());
+    /// let mut items = std::pin::pin!(items);
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_bots_stream(
         &self,
         params: ListBotsParams,
@@ -2933,6 +3115,19 @@ impl<'a> Bots<'a> {
     /// Every item of [`get_webhook_events`](Self::get_webhook_events), page after page, fetched lazily as the stream is polled.
     ///
     /// Starts at `params.cursor` (or the first page) and stops after the last page; a cursor that repeats ends the stream with [`Error::RepeatedCursor`]. Memory holds one page at a time.
+    ///
+    /// ```no_run
+    /// # async fn run(client: pachca::Client) -> Result<(), pachca::Error> {
+    /// use futures::TryStreamExt;
+    ///
+    /// let items = client.bots().get_webhook_events_stream(Default::default());
+    /// let mut items = std::pin::pin!(items);
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_webhook_events_stream(
         &self,
         params: GetWebhookEventsParams,
@@ -3051,6 +3246,19 @@ impl<'a> Security<'a> {
     /// Every item of [`get_audit_events`](Self::get_audit_events), page after page, fetched lazily as the stream is polled.
     ///
     /// Starts at `params.cursor` (or the first page) and stops after the last page; a cursor that repeats ends the stream with [`Error::RepeatedCursor`]. Memory holds one page at a time.
+    ///
+    /// ```no_run
+    /// # async fn run(client: pachca::Client) -> Result<(), pachca::Error> {
+    /// use futures::TryStreamExt;
+    ///
+    /// let items = client.security().get_audit_events_stream(Default::default());
+    /// let mut items = std::pin::pin!(items);
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_audit_events_stream(
         &self,
         params: GetAuditEventsParams,

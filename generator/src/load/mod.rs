@@ -40,7 +40,8 @@ pub fn load_str(file: &Path, text: &str) -> Result<Spec, SpecError> {
         message: format!("invalid YAML: {}", e.message),
     })?;
     check_version(file, &value)?;
-    let doc: openapiv3::OpenAPI = match serde_path_to_error::deserialize(value.clone()) {
+    // Deserialising from a borrowed value keeps it for error reporting without a deep copy.
+    let doc: openapiv3::OpenAPI = match serde_path_to_error::deserialize(&value) {
         Ok(doc) => doc,
         Err(e) => {
             // serde loses the path inside flattened structs; look deeper.

@@ -41,6 +41,30 @@ pub fn from_str<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, YamlErr
     })
 }
 
+/// A typed-deserialisation error that knows where in the document it happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyedError {
+    /// The key path of the offending value (`skills[2].tags[0]`); empty for
+    /// syntax errors and problems with the document as a whole.
+    pub key: String,
+    /// What went wrong; for syntax errors, also the position.
+    pub error: YamlError,
+}
+
+/// Deserialises a typed value from YAML text like [`from_str`], but a value
+/// of the wrong shape is reported with its key path (`skills[2].tags[0]`)
+/// rather than a line number, which is what curated data files need.
+pub fn from_str_keyed<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, KeyedError> {
+    let value = parse(text).map_err(|error| KeyedError { key: String::new(), error })?;
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let key = e.path().to_string();
+        KeyedError {
+            key: if key == "." { String::new() } else { key },
+            error: YamlError { position: None, message: strip_position(&e.into_inner().to_string()) },
+        }
+    })
+}
+
 fn strip_position(msg: &str) -> String {
     match msg.find(" at line ") {
         Some(i) => msg[..i].to_owned(),
@@ -55,5 +79,22 @@ mod tests {
         let err = super::parse("a: 1\nb: [1, 2\n").unwrap_err();
         assert_eq!(err.position.map(|p| p.0), Some(3));
         assert!(!err.message.contains(" at line "), "{}", err.message);
+    }
+
+    #[test]
+    fn keyed_errors_name_the_key_path() {
+        #[derive(Debug, serde::Deserialize)]
+        struct Doc {
+            #[allow(dead_code)]
+            items: Vec<Item>,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        struct Item {
+            #[allow(dead_code)]
+            n: u32,
+        }
+        let err = super::from_str_keyed::<Doc>("items:\n  - n: 1\n  - n: x\n").unwrap_err();
+        assert_eq!(err.key, "items[1].n");
+        assert!(err.error.message.contains("invalid type"), "{}", err.error.message);
     }
 }

@@ -1,7 +1,7 @@
 //! Naming rules, applied once while lowering: every renderer uses the names
 //! stored in the IR as they are.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
@@ -87,6 +87,10 @@ fn escape_keyword(name: String) -> String {
 #[derive(Debug, Default)]
 pub struct NameSet {
     taken: HashSet<String>,
+    /// For each base that collided, the suffix to try next; every smaller
+    /// suffix is already taken (names are never released), so handing out
+    /// the n-th copy of a name costs O(1), not O(n).
+    next_suffix: HashMap<String, usize>,
 }
 
 impl NameSet {
@@ -106,10 +110,14 @@ impl NameSet {
             return base.to_owned();
         }
         // A raw identifier gets its suffix after the keyword: `r#type2` is fine.
-        (2..)
-            .map(|i| format!("{base}{i}"))
-            .find(|candidate| self.taken.insert(candidate.clone()))
-            .unwrap_or_else(|| base.to_owned())
+        let next = self.next_suffix.entry(base.to_owned()).or_insert(2);
+        loop {
+            let candidate = format!("{base}{next}");
+            *next += 1;
+            if self.taken.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
     }
 }
 
@@ -149,5 +157,11 @@ mod tests {
         assert_eq!(set.unique("a"), "a");
         assert_eq!(set.unique("a"), "a2");
         assert_eq!(set.unique("a"), "a3");
+        // A suffixed name taken directly is skipped, as before.
+        set.insert("b2");
+        assert_eq!(set.unique("b"), "b");
+        assert_eq!(set.unique("b"), "b3");
+        set.insert("a4");
+        assert_eq!(set.unique("a"), "a5");
     }
 }

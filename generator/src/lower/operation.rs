@@ -53,6 +53,14 @@ impl<'a> Lowerer<'a> {
                 services.entry(lowered.tag.clone()).or_default().push(lowered);
             }
         }
+        // By tag name; `rev` so that the first declaration of a name wins.
+        let descriptions: HashMap<&str, Option<&str>> = self
+            .doc
+            .tags
+            .iter()
+            .rev()
+            .map(|t| (t.name.as_str(), t.description.as_deref()))
+            .collect();
         let mut module_names = NameSet::default();
         Ok(services
             .into_iter()
@@ -62,12 +70,7 @@ impl<'a> Lowerer<'a> {
                 for op in &mut operations {
                     op.method_name = method_names.unique(&op.method_name);
                 }
-                let description = self
-                    .doc
-                    .tags
-                    .iter()
-                    .find(|t| t.name == tag)
-                    .and_then(|t| t.description.clone());
+                let description = descriptions.get(tag.as_str()).copied().flatten().map(str::to_owned);
                 Service {
                     // Words of the tag lowercased as written (`OAuth` → `oauth`, not `o_auth`).
                     module: module_names.unique(&names::snake_ident(

@@ -294,31 +294,36 @@ impl<'a> Lowerer<'a> {
             let name = self.type_names.unique(&names::type_name(key));
             self.component_names.insert(key.clone(), name);
         }
+        // Components whose allOf alias chain is known to end in a real type.
+        let mut chains_ok = HashSet::new();
         for key in components.schemas.keys() {
             let at = Pointer::root().push("components").push("schemas").push(key);
             let schema = self.component_schema(key, &at)?;
             let name = self.component_names[key.as_str()].clone();
-            self.check_alias_chain(key, &at)?;
+            self.check_alias_chain(key, &at, &mut chains_ok)?;
             self.define(name, TypeSource::Component { name: key.clone() }, &at, schema)?;
         }
         Ok(())
     }
 
     /// Rejects `A: allOf[$ref B]`, `B: allOf[$ref A]`: a type that is only
-    /// itself cannot be represented.
-    fn check_alias_chain(&self, start: &str, at: &Pointer) -> Result<(), SpecError> {
-        let mut seen = vec![start.to_owned()];
+    /// itself cannot be represented. A chain that reaches a component in
+    /// `ok` stops there, and every component of a chain that ends well is
+    /// added to `ok`, so each chain is walked once, not once per member.
+    fn check_alias_chain(&self, start: &'a str, at: &Pointer, ok: &mut HashSet<&'a str>) -> Result<(), SpecError> {
+        let mut seen = vec![start];
         let mut current = self.component_schema(start, at)?;
         loop {
             let Shape::AllOf(members) = shape(&current.schema_kind) else {
+                ok.extend(seen);
                 return Ok(());
             };
             let mut next = None;
             for (i, m) in members.iter().enumerate() {
                 if let ReferenceOr::Reference { reference } = m {
                     let target = self.schema_ref_target(reference, &at.push("allOf").push(i))?;
-                    if seen.iter().any(|s| s == target) {
-                        seen.push(target.to_owned());
+                    if seen.contains(&target) {
+                        seen.push(target);
                         return Err(self.err(
                             at,
                             format!(
@@ -331,11 +336,18 @@ impl<'a> Lowerer<'a> {
                 }
             }
             match next {
+                Some(target) if ok.contains(target) => {
+                    ok.extend(seen);
+                    return Ok(());
+                }
                 Some(target) => {
-                    seen.push(target.to_owned());
+                    seen.push(target);
                     current = self.component_schema(target, at)?;
                 }
-                None => return Ok(()),
+                None => {
+                    ok.extend(seen);
+                    return Ok(());
+                }
             }
         }
     }

@@ -1,7 +1,9 @@
 //! Stage 3: renderers, pure functions from the IR to file contents.
 
+pub mod cli;
 mod ir_dump;
 pub mod rust;
+pub mod skills;
 
 use std::collections::BTreeMap;
 
@@ -24,12 +26,38 @@ pub struct RenderError {
 /// One renderer: a name (for timings) and the function.
 pub type Renderer = fn(&Api, &mut Files) -> Result<(), RenderError>;
 
+/// The API lowered from each language's spec, for renderers that write text
+/// in both languages. Both describe the same operations and types.
+#[derive(Debug, Clone, Copy)]
+pub struct Localized<'a> {
+    pub en: &'a Api,
+    pub ru: &'a Api,
+}
+
+impl<'a> Localized<'a> {
+    /// The API described in `lang`.
+    pub fn get(&self, lang: crate::pin::Lang) -> &'a Api {
+        match lang {
+            crate::pin::Lang::En => self.en,
+            crate::pin::Lang::Ru => self.ru,
+        }
+    }
+}
+
+/// A renderer that needs both languages.
+pub type LocalizedRenderer = fn(Localized<'_>, &mut Files) -> Result<(), RenderError>;
+
+/// Renderers that need both languages, run after [`RENDERERS`] when both
+/// specs are given ([`crate::generate::generate_localized`]).
+pub const LOCALIZED_RENDERERS: &[(&str, LocalizedRenderer)] = &[("skills", skills::render)];
+
 /// Every renderer, in the order they run.
 pub const RENDERERS: &[(&str, Renderer)] = &[
     ("ir", render_ir),
     ("sdk-crate", rust::crate_files::render),
     ("models", render_models),
     ("client", render_client),
+    ("cli", cli::render),
     ("examples", render_examples),
 ];
 

@@ -359,12 +359,14 @@ fn render_stream_methods(op: &Operation, item: TypeRef) -> Result<TokenStream, R
     let doc_stream = raw_doc_attrs(&format!(
         "Every item of [`{plain}`](Self::{plain}), page after page, fetched lazily as the stream is polled.\n\nStarts at `params.cursor` (or the first page) and stops after the last page; a cursor that repeats ends the stream with [`Error::RepeatedCursor`]. Memory holds one page at a time."
     ));
+    let example = stream_example(op, &stream.to_string());
     let doc_all = raw_doc_attrs(&format!(
         "Every item of [`{plain}`](Self::{plain}) collected into a `Vec` (see [`{stream}`](Self::{stream}))."
     ));
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     Ok(quote! {
         #doc_stream
+        #example
         #deprecated
         pub fn #stream(&self, #(#args,)* params: #params_ty) -> impl Stream<Item = Result<#item, Error>> + Send + 'a {
             let service = *self;
@@ -383,6 +385,28 @@ fn render_stream_methods(op: &Operation, item: TypeRef) -> Result<TokenStream, R
             self.#stream(#(#all_args,)* params).try_collect().await
         }
     })
+}
+
+/// A compiled (not run) usage example for a stream method whose positional
+/// parameters are all integers, which is every paginated operation of the API.
+fn stream_example(op: &Operation, stream: &str) -> TokenStream {
+    let mut args = Vec::new();
+    for p in positional(op) {
+        match (&p.ty, &p.example) {
+            (TypeRef::Integer { .. }, Some(e)) if e.is_i64() => args.push(e.to_string()),
+            (TypeRef::Integer { .. }, _) => args.push("1".to_owned()),
+            _ => return TokenStream::new(),
+        }
+    }
+    args.push("Default::default()".to_owned());
+    let service = match op.tag.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>().join("_") {
+        s if s.is_empty() => return TokenStream::new(),
+        s => s,
+    };
+    raw_doc_attrs(&format!(
+        "\n```no_run\n# async fn run(client: pachca::Client) -> Result<(), pachca::Error> {{\nuse futures::TryStreamExt;\n\nlet items = client.{service}().{stream}({});\nlet mut items = std::pin::pin!(items);\nwhile let Some(item) = items.try_next().await? {{\n    println!(\"{{item:?}}\");\n}}\n# Ok(())\n# }}\n```",
+        args.join(", ")
+    ))
 }
 
 fn render_service(index: &TypeIndex, service: &Service) -> Result<TokenStream, RenderError> {
@@ -477,7 +501,10 @@ pub fn render_params(api: &Api) -> Result<String, RenderError> {
             notes.push(format!("query parameter `{}`", p.name));
             text.push_str(&format!("\n\n{}.", capitalise(&notes.join("; "))));
             let docs = doc_attrs(&text);
-            fields.push(quote! { #docs pub #field: Option<#field_ty>, });
+            let plain = p.rust_name.trim_start_matches("r#");
+            let wire = &p.name;
+            let rename = (plain != p.name).then(|| quote!(#[serde(rename = #wire)]));
+            fields.push(quote! { #docs #rename pub #field: Option<#field_ty>, });
             let plain = p.rust_name.trim_start_matches("r#");
             let setter_doc = format!(" Sets [`{plain}`](Self::{plain}).");
             setters.push(quote! {
@@ -489,13 +516,14 @@ pub fn render_params(api: &Api) -> Result<String, RenderError> {
             });
         }
         let doc = raw_doc_attrs(&format!(
-            "Optional query parameters of [`{0}::{1}`](crate::services::{0}::{1}).\n\nStart from `Default::default()` and chain the setters.",
+            "Optional query parameters of [`{0}::{1}`](crate::services::{0}::{1}).\n\nStart from `Default::default()` and chain the setters. Serde names are the wire names, so a map of query parameters deserialises into it.",
             type_of_service(api, op),
             op.method_name.trim_start_matches("r#")
         ));
         items.push(quote! {
             #doc
-            #[derive(Debug, Clone, Default, PartialEq)]
+            #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+            #[serde(default)]
             #[non_exhaustive]
             pub struct #ty { #(#fields)* }
 

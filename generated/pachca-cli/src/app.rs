@@ -1,0 +1,191 @@
+//! The clap command tree: global flags, one subcommand per group with one
+//! subcommand per action (built from the generated table), hidden legacy
+//! aliases, and the hand-written commands.
+
+use clap::builder::PossibleValuesParser;
+use clap::{value_parser, Arg, ArgAction, Command};
+
+use crate::commands::COMMANDS;
+use crate::spec::{CommandSpec, Kind, Target, Ty};
+
+/// Global flags, accepted before or after the command.
+fn global_args() -> Vec<Arg> {
+    const HEADING: &str = "Global options";
+    let flag = |name: &'static str, help: &'static str| {
+        Arg::new(name).long(name).help(help).action(ArgAction::SetTrue).global(true).help_heading(HEADING)
+    };
+    let value = |name: &'static str, value_name: &'static str, help: &'static str| {
+        Arg::new(name).long(name).value_name(value_name).help(help).global(true).help_heading(HEADING)
+    };
+    vec![
+        value("token", "TOKEN", "Access token for this call (overrides PACHCA_TOKEN and profiles; never saved)"),
+        value("profile", "NAME", "Saved profile to use").short('p'),
+        value("output", "FORMAT", "Output format")
+            .short('o')
+            .value_parser(["json", "yaml", "table", "csv"]),
+        value("columns", "LIST", "Comma-separated columns for table and csv output").short('c'),
+        value("base-url", "URL", "API base URL [env: PACHCA_API_URL]"),
+        value("timeout", "SECONDS", "Request timeout in seconds").value_parser(value_parser!(u64).range(1..)),
+        flag("no-header", "Omit the header row of table and csv output"),
+        flag("no-truncate", "Do not cut table cells to the terminal width"),
+        flag("plain", "Tab-separated output without header"),
+        flag("quiet", "Print errors only").short('q'),
+        flag("verbose", "Print the HTTP method, URL and status on stderr").short('v'),
+        flag("dry-run", "Print the request instead of sending it (token masked)"),
+        flag("no-retry", "Do not retry on 429, 502, 503 or 504"),
+        flag("no-input", "Never prompt"),
+        flag("no-color", "Disable colour"),
+    ]
+}
+
+fn value_name(ty: Ty) -> &'static str {
+    match ty {
+        Ty::String => "TEXT",
+        Ty::Integer => "INT",
+        Ty::Number => "NUMBER",
+        Ty::Date => "YYYY-MM-DD",
+        Ty::DateTime => "DATE-TIME",
+        Ty::Time => "HH:MM",
+        Ty::Uri => "URL",
+    }
+}
+
+/// The clap command of one generated command, under the name `action`.
+pub fn operation_command(spec: &'static CommandSpec, action: &'static str) -> Command {
+    let mut about = spec.about.to_owned();
+    let mut after = format!("{} {}", spec.method, spec.path);
+    if let Some(scope) = spec.scope {
+        after.push_str(&format!("  ·  scope {scope}"));
+    }
+    if let Some(plan) = spec.plan {
+        after.push_str(&format!("  ·  plan {plan}"));
+    }
+    if about.is_empty() {
+        about = after.clone();
+    }
+    let mut cmd = Command::new(action).about(about).after_help(after);
+    for p in spec.positionals {
+        let mut arg = Arg::new(p.name).value_name(p.name.to_uppercase()).help(p.help).required(p.required);
+        if p.ty == Ty::Integer {
+            arg = arg.value_parser(value_parser!(i64));
+        }
+        cmd = cmd.arg(arg);
+    }
+    for f in spec.flags {
+        let help = if f.required { format!("{} [required]", f.help) } else { f.help.to_owned() };
+        let arg = Arg::new(f.name).long(f.name).help(help);
+        cmd = match &f.kind {
+            Kind::Bool => {
+                let negated = format!("no-{}", f.name);
+                let is_switch = matches!(f.target, Target::All | Target::Force);
+                let cmd = cmd.arg(arg.action(ArgAction::SetTrue));
+                if is_switch {
+                    cmd
+                } else {
+                    cmd.arg(
+                        Arg::new(negated.clone())
+                            .long(negated)
+                            .help(format!("Send {} as false", f.name))
+                            .action(ArgAction::SetTrue)
+                            .conflicts_with(f.name),
+                    )
+                }
+            }
+            Kind::Scalar(ty) => {
+                let arg = arg.value_name(value_name(*ty));
+                cmd.arg(match ty {
+                    Ty::Integer => arg.value_parser(value_parser!(i64)),
+                    Ty::Number => arg.value_parser(value_parser!(f64)),
+                    _ => arg,
+                })
+            }
+            Kind::Enum(values) => cmd.arg(arg.value_name("VALUE").value_parser(PossibleValuesParser::new(values.iter().copied()))),
+            Kind::Json => cmd.arg(arg.value_name("JSON")),
+            Kind::List(ty, _) => cmd.arg(arg.value_name(format!("{},...", value_name(*ty)))),
+            Kind::File => cmd.arg(arg.value_name("PATH|-")),
+        };
+    }
+    cmd
+}
+
+fn auth_command() -> Command {
+    Command::new("auth")
+        .about("Save, inspect and switch access tokens")
+        .subcommand_required(true)
+        .subcommand(
+            Command::new("login")
+                .about("Save a token in a profile (`--token -` reads it from stdin)")
+                .arg(Arg::new("login-profile").long("name").value_name("NAME").help("Profile name [default: the --profile value or \"default\"]"))
+                .arg(Arg::new("no-browser").long("no-browser").action(ArgAction::SetTrue).help("Accepted for compatibility; a token is required")),
+        )
+        .subcommand(Command::new("status").about("Show the active profile and where the token comes from"))
+        .subcommand(Command::new("list").about("List saved profiles"))
+        .subcommand(Command::new("switch").about("Make a saved profile the active one").arg(Arg::new("name").required(true)))
+        .subcommand(Command::new("logout").about("Forget a profile's token (the active one by default)").arg(Arg::new("name")))
+}
+
+fn api_command() -> Command {
+    Command::new("api")
+        .about("Send a raw request: `pachca api GET /chats`; `pachca api ls`; `--describe`")
+        .arg(Arg::new("method").value_name("METHOD|ls").required(true))
+        .arg(Arg::new("path").value_name("PATH"))
+        .arg(Arg::new("field").short('f').value_name("KEY=VALUE").action(ArgAction::Append).help("Body field as a string (`chat[name]=Ops`)"))
+        .arg(Arg::new("typed").short('F').value_name("KEY=VALUE").action(ArgAction::Append).help("Body field typed: true, false, null, numbers, JSON"))
+        .arg(Arg::new("data").long("data").value_name("JSON").help("The whole body as JSON"))
+        .arg(Arg::new("query").long("query").value_name("KEY=VALUE").action(ArgAction::Append).help("Query parameter"))
+        .arg(Arg::new("describe").long("describe").action(ArgAction::SetTrue).help("Describe the endpoint instead of calling it"))
+}
+
+/// The whole command tree.
+pub fn build() -> Command {
+    let mut root = Command::new("pachca")
+        .version(env!("CARGO_PKG_VERSION"))
+        .about("The Pachca API from the command line: one command per API operation")
+        .after_help("Token: --token, PACHCA_TOKEN, or a profile saved with `pachca auth login`.\nMachine-readable: `pachca commands`, `pachca introspect <group> <action>`.")
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .args(global_args());
+    // Groups in order of first appearance; aliases make hidden groups/actions.
+    let mut groups: Vec<(&'static str, bool, Vec<Command>)> = Vec::new();
+    let mut add = |group: &'static str, cmd: Command, hidden: bool| match groups.iter_mut().find(|(g, _, _)| *g == group) {
+        Some((_, all_hidden, cmds)) => {
+            *all_hidden &= hidden;
+            cmds.push(cmd);
+        }
+        None => groups.push((group, hidden, vec![cmd])),
+    };
+    for spec in COMMANDS.iter() {
+        add(spec.group, operation_command(spec, spec.action), false);
+        for alias in spec.aliases {
+            if let Some((group, action)) = alias.split_once(' ') {
+                add(group, operation_command(spec, action).hide(true), true);
+            }
+        }
+    }
+    for (group, hidden, cmds) in groups {
+        let about = format!("`{group}` commands");
+        root = root.subcommand(Command::new(group).about(about).subcommand_required(true).hide(hidden).subcommands(cmds));
+    }
+    root.subcommand(auth_command())
+        .subcommand(api_command())
+        .subcommand(Command::new("commands").about("Every command as JSON (for scripts and agents)"))
+        .subcommand(
+            Command::new("introspect")
+                .about("One command's arguments and flags as JSON")
+                .arg(Arg::new("words").num_args(1..).required(true)),
+        )
+        .subcommand(
+            Command::new("completions")
+                .about("Print a shell completion script")
+                .arg(Arg::new("shell").required(true).value_parser(value_parser!(clap_complete::Shell))),
+        )
+}
+
+/// The generated command called `group action`, or with that hidden alias.
+pub fn find(group: &str, action: &str) -> Option<&'static CommandSpec> {
+    let alias = format!("{group} {action}");
+    COMMANDS
+        .iter()
+        .find(|c| c.group == group && c.action == action)
+        .or_else(|| COMMANDS.iter().find(|c| c.aliases.contains(&alias.as_str())))
+}

@@ -1,0 +1,156 @@
+//! Errors and exit codes: human text on a terminal, one JSON object on
+//! stderr otherwise.
+//!
+//! | exit | meaning |
+//! |---|---|
+//! | 0 | success |
+//! | 1 | API, network or other runtime error |
+//! | 2 | usage or validation error (bad flags, bad JSON, missing `--force`) |
+//! | 3 | authentication or scope error, or no token |
+//! | 4 | not found (404) |
+
+use std::fmt;
+
+use serde_json::{json, Value};
+
+/// Everything that can end a command unsuccessfully.
+#[derive(Debug)]
+pub enum CliError {
+    /// The command line is wrong; `hint` says what to do.
+    Usage { message: String, hint: Option<String> },
+    /// No usable token.
+    NoToken(String),
+    /// The API or the network failed.
+    Api(pachca::Error),
+    /// A local file or terminal problem.
+    Io(std::io::Error),
+    /// A bug in the CLI itself.
+    Internal(String),
+}
+
+impl CliError {
+    pub fn usage(message: impl Into<String>) -> Self {
+        CliError::Usage { message: message.into(), hint: None }
+    }
+
+    pub fn usage_hint(message: impl Into<String>, hint: impl Into<String>) -> Self {
+        CliError::Usage { message: message.into(), hint: Some(hint.into()) }
+    }
+
+    pub fn internal(message: impl Into<String>) -> Self {
+        CliError::Internal(message.into())
+    }
+
+    /// The process exit code.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Usage { .. } => 2,
+            CliError::NoToken(_) => 3,
+            CliError::Api(e) => match e.status() {
+                Some(404) => 4,
+                Some(401 | 403) => 3,
+                _ if matches!(e, pachca::Error::Auth { .. }) => 3,
+                _ => 1,
+            },
+            CliError::Io(_) | CliError::Internal(_) => 1,
+        }
+    }
+
+    fn kind(&self) -> &'static str {
+        match self {
+            CliError::Usage { .. } => "PACHCA_USAGE_ERROR",
+            CliError::NoToken(_) => "PACHCA_AUTH_ERROR",
+            CliError::Api(e) => match self.exit_code() {
+                3 => "PACHCA_AUTH_ERROR",
+                4 => "PACHCA_NOT_FOUND_ERROR",
+                _ if matches!(e, pachca::Error::Timeout) => "PACHCA_TIMEOUT_ERROR",
+                _ if matches!(e, pachca::Error::Transport(_)) => "PACHCA_NETWORK_ERROR",
+                _ => "PACHCA_API_ERROR",
+            },
+            CliError::Io(_) => "PACHCA_IO_ERROR",
+            CliError::Internal(_) => "PACHCA_INTERNAL_ERROR",
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        match self {
+            CliError::Usage { hint, .. } => hint.clone(),
+            CliError::NoToken(_) => Some("pass --token, set PACHCA_TOKEN, or run `pachca auth login --token ...`".to_owned()),
+            CliError::Api(e) if self.exit_code() == 3 => Some(match e {
+                pachca::Error::Auth { error, .. } if error.error == "insufficient_scope" => {
+                    "the token lacks the scope this command needs (see `pachca introspect <group> <action>`)".to_owned()
+                }
+                _ => "check the token: `pachca auth status`".to_owned(),
+            }),
+            _ => None,
+        }
+    }
+
+    /// The error as one JSON object (for agents and scripts).
+    pub fn to_json(&self) -> Value {
+        let mut v = json!({ "error": self.to_string(), "type": self.kind(), "exit_code": self.exit_code() });
+        if let CliError::Api(e) = self {
+            v["code"] = e.status().map(Value::from).unwrap_or(Value::Null);
+            if let Some(id) = e.request_id() {
+                v["request_id"] = Value::from(id);
+            }
+            if let pachca::Error::Api { errors, .. } = e {
+                v["errors"] = errors
+                    .iter()
+                    .map(|i| json!({ "field": i.key, "message": i.message, "code": i.code.as_str(), "value": i.value }))
+                    .collect();
+            }
+        }
+        if let Some(hint) = self.hint() {
+            v["hint"] = Value::from(hint);
+        }
+        v
+    }
+
+    /// Prints the error on stderr: JSON when `json`, else text.
+    pub fn report(&self, json: bool) {
+        if json {
+            eprintln!("{}", self.to_json());
+            return;
+        }
+        eprintln!("error: {self}");
+        if let Some(hint) = self.hint() {
+            eprintln!("hint: {hint}");
+        }
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CliError::Usage { message, .. } => f.write_str(message),
+            CliError::NoToken(message) => f.write_str(message),
+            CliError::Api(e) => write!(f, "{e}"),
+            CliError::Io(e) => write!(f, "{e}"),
+            CliError::Internal(message) => write!(f, "internal error: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for CliError {}
+
+impl From<pachca::Error> for CliError {
+    fn from(e: pachca::Error) -> Self {
+        CliError::Api(e)
+    }
+}
+
+impl From<std::io::Error> for CliError {
+    fn from(e: std::io::Error) -> Self {
+        CliError::Io(e)
+    }
+}
+
+impl From<crate::config::ConfigError> for CliError {
+    fn from(e: crate::config::ConfigError) -> Self {
+        match e {
+            crate::config::ConfigError::NoToken => CliError::NoToken(e.to_string()),
+            other => CliError::usage(other.to_string()),
+        }
+    }
+}

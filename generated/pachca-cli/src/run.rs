@@ -1,0 +1,261 @@
+//! Running a command: token and client, `--dry-run`, `--force`, the call,
+//! and printing the outcome.
+
+use std::io::{IsTerminal, Write};
+use std::time::Duration;
+
+use clap::ArgMatches;
+use futures::{Stream, StreamExt};
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use crate::config::Config;
+use crate::errors::CliError;
+use crate::input::Input;
+use crate::output::{self, Format};
+use crate::spec::{CommandSpec, Target};
+
+/// What a command produced.
+pub enum Outcome {
+    /// A JSON result.
+    Value(Value),
+    /// One page of a list and the cursor of the next one.
+    Page(Vec<Value>, Option<String>),
+    /// Every item of a list (`--all`).
+    Items(Vec<Value>),
+    /// The operation answered without a body.
+    Done,
+    /// The operation answered with a redirect to this URL.
+    Redirect(String),
+}
+
+fn to_json<T: Serialize>(v: &T) -> Result<Value, CliError> {
+    serde_json::to_value(v).map_err(|e| CliError::internal(format!("cannot encode the result: {e}")))
+}
+
+/// A single result.
+pub fn value<T: Serialize>(v: &T) -> Result<Outcome, CliError> {
+    Ok(Outcome::Value(to_json(v)?))
+}
+
+/// One page of a list.
+pub fn page<T: Serialize>(p: pachca::Page<T>) -> Result<Outcome, CliError> {
+    let items = p.items.iter().map(to_json).collect::<Result<_, _>>()?;
+    Ok(Outcome::Page(items, p.next_cursor))
+}
+
+/// Every item of a stream, with a progress count on stderr when asked.
+pub async fn collect<T: Serialize, S: Stream<Item = Result<T, pachca::Error>>>(stream: S, progress: bool) -> Result<Vec<Value>, CliError> {
+    let mut stream = std::pin::pin!(stream);
+    let mut items = Vec::new();
+    while let Some(item) = stream.next().await {
+        items.push(to_json(&item?)?);
+        if progress && items.len() % 50 == 0 {
+            eprint!("\rfetched {}", items.len());
+        }
+    }
+    if progress && items.len() >= 50 {
+        eprintln!("\rfetched {}", items.len());
+    }
+    Ok(items)
+}
+
+/// Options shared by every command, from the global flags and environment.
+pub struct Globals {
+    pub format: Format,
+    pub columns: Option<Vec<String>>,
+    pub header: bool,
+    pub truncate: bool,
+    pub plain: bool,
+    pub quiet: bool,
+    pub verbose: bool,
+    pub dry_run: bool,
+    pub no_retry: bool,
+    pub interactive: bool,
+    pub timeout: Option<u64>,
+    pub base_url: Option<String>,
+    pub token: Option<String>,
+    pub profile: Option<String>,
+    /// Errors as JSON (stderr is not a terminal, or `-o json`).
+    pub json_errors: bool,
+}
+
+impl Globals {
+    pub fn from_matches(m: &ArgMatches, config: &Config) -> Globals {
+        let flag = |id: &str| m.try_get_one::<bool>(id).ok().flatten().copied().unwrap_or(false);
+        let text = |id: &str| m.try_get_one::<String>(id).ok().flatten().cloned();
+        let stdout_tty = std::io::stdout().is_terminal();
+        let format = text("output")
+            .or_else(|| config.defaults.output.clone())
+            .and_then(|f| f.parse().ok())
+            .unwrap_or_else(|| output::default_format(stdout_tty));
+        let no_input = flag("no-input") || std::env::var_os("CI").is_some() || std::env::var_os("PACHCA_PROMPT_DISABLED").is_some();
+        Globals {
+            json_errors: !std::io::stderr().is_terminal() || matches!(format, Format::Json),
+            format,
+            columns: text("columns").map(|c| c.split(',').map(|s| s.trim().to_owned()).collect()),
+            header: !flag("no-header"),
+            truncate: !flag("no-truncate") && stdout_tty,
+            plain: flag("plain"),
+            quiet: flag("quiet"),
+            verbose: flag("verbose"),
+            dry_run: flag("dry-run"),
+            no_retry: flag("no-retry"),
+            interactive: !no_input && std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
+            timeout: m.try_get_one::<u64>("timeout").ok().flatten().copied().or(config.defaults.timeout),
+            base_url: text("base-url").or_else(|| std::env::var("PACHCA_API_URL").ok()),
+            token: text("token"),
+            profile: text("profile"),
+        }
+    }
+
+    pub fn base_url(&self) -> String {
+        self.base_url.clone().unwrap_or_else(|| pachca::client::DEFAULT_BASE_URL.to_owned())
+    }
+
+    /// The token for a call: `--token`, `PACHCA_TOKEN`, then profiles.
+    pub fn token(&self, config: &Config) -> Result<String, CliError> {
+        let env_token = std::env::var(crate::config::TOKEN_ENV).ok();
+        let env_profile = std::env::var(crate::config::PROFILE_ENV).ok();
+        let (token, _) = config.resolve_token(self.token.as_deref(), env_token.as_deref(), self.profile.as_deref(), env_profile.as_deref())?;
+        Ok(token)
+    }
+
+    /// A client for `token` with the timeout and retry flags applied.
+    pub fn client(&self, token: &str) -> Result<pachca::Client, CliError> {
+        let mut builder = pachca::Client::builder().token(token).base_url(self.base_url());
+        if let Some(t) = self.timeout {
+            builder = builder.timeout(Duration::from_secs(t));
+        }
+        if self.no_retry {
+            builder = builder.retry_policy(pachca::RetryPolicy::none());
+        }
+        Ok(builder.build()?)
+    }
+
+    /// Prints a JSON value in the chosen format.
+    pub fn print(&self, value: &Value) {
+        let width = if self.truncate { terminal_width() } else { None };
+        let opts = output::Options {
+            format: self.format,
+            columns: self.columns.clone(),
+            header: self.header,
+            truncate_to: width,
+            plain: self.plain,
+        };
+        let text = output::render(value, &opts);
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(text.as_bytes());
+    }
+}
+
+fn terminal_width() -> Option<usize> {
+    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).or(Some(120))
+}
+
+/// The request a command would send, token masked.
+fn describe_request(spec: &CommandSpec, input: &Input<'_>, globals: &Globals) -> Value {
+    let mut path = spec.path.to_owned();
+    for p in spec.positionals.iter().filter(|p| p.query.is_none()) {
+        let value = input.path::<String>(p.name).unwrap_or_default();
+        path = path.replace(&format!("{{{}}}", p.name), &value);
+    }
+    let url = if spec.flags.iter().any(|f| matches!(f.target, Target::Url)) {
+        input.url().unwrap_or_default()
+    } else {
+        format!("{}{}", globals.base_url(), path)
+    };
+    let mut request = json!({ "method": spec.method, "url": url, "query": input.query });
+    if spec.auth {
+        request["headers"] = json!({ "Authorization": "Bearer ••••••••" });
+    }
+    if !input.body.is_null() {
+        request["body"] = input.body.clone();
+    }
+    if !input.multipart.is_empty() {
+        request["multipart"] = Value::Object(input.multipart.clone());
+    }
+    request
+}
+
+/// Runs the generated command `spec`.
+pub async fn run_operation(spec: &'static CommandSpec, m: &ArgMatches, globals: &Globals, config: &Config) -> Result<(), CliError> {
+    let mut input = Input::new(spec, m, std::io::stderr().is_terminal() && !globals.quiet)?;
+    if spec.method == "DELETE" && !input.force() && !globals.dry_run {
+        if !globals.interactive {
+            return Err(CliError::usage_hint(
+                format!("`pachca {}` deletes data; pass --force to confirm in a non-interactive run", spec.name()),
+                format!("pachca {} ... --force", spec.name()),
+            ));
+        }
+        eprint!("{} {}: are you sure? [y/N] ", spec.method, spec.path);
+        let mut answer = String::new();
+        std::io::stdin().read_line(&mut answer)?;
+        if !matches!(answer.trim(), "y" | "Y" | "yes") {
+            return Err(CliError::usage("cancelled"));
+        }
+    }
+    if globals.dry_run {
+        let request = describe_request(spec, &input, globals);
+        println!("{}", serde_json::to_string_pretty(&request).unwrap_or_default());
+        return Ok(());
+    }
+    // The direct upload is sent without a token; the client still needs one to be built.
+    let token = match globals.token(config) {
+        Ok(t) => t,
+        Err(_) if !spec.auth => "unused".to_owned(),
+        Err(e) => return Err(e),
+    };
+    let client = globals.client(&token)?;
+    if globals.verbose {
+        eprintln!("→ {} {}{}", spec.method, globals.base_url(), spec.path);
+    }
+    let outcome = crate::commands::call(&client, spec, &mut input).await;
+    if globals.verbose {
+        match &outcome {
+            Ok(_) => eprintln!("← {}", spec.status),
+            Err(CliError::Api(e)) => eprintln!("← {}", e.status().map(|s| s.to_string()).unwrap_or_else(|| "no response".to_owned())),
+            Err(_) => {}
+        }
+    }
+    match outcome? {
+        Outcome::Value(v) => globals.print(&v),
+        Outcome::Items(items) => globals.print(&Value::Array(items)),
+        Outcome::Page(items, next) => {
+            let empty = items.is_empty();
+            globals.print(&Value::Array(items));
+            if empty && !globals.quiet && std::io::stderr().is_terminal() {
+                eprintln!("No results.");
+            }
+            if let (Some(cursor), false) = (next, globals.quiet) {
+                eprintln!("next page: --cursor {cursor}  (or --all for every page)");
+            }
+        }
+        Outcome::Done => {
+            if matches!(globals.format, Format::Json) {
+                println!("{{\"ok\":true}}");
+            } else if !globals.quiet {
+                println!("{}", if spec.method == "DELETE" { "Deleted." } else { "Done." });
+            }
+        }
+        Outcome::Redirect(url) => match input.save() {
+            Some(path) => {
+                let bytes = download(&url).await?;
+                std::fs::write(path, &bytes)?;
+                globals.print(&json!({ "saved": path, "bytes": bytes.len() }));
+            }
+            None => globals.print(&json!({ "url": url })),
+        },
+    }
+    Ok(())
+}
+
+/// Fetches a redirect target (export archives live on storage, not the API).
+async fn download(url: &str) -> Result<Vec<u8>, CliError> {
+    let resp = pachca::reqwest::get(url).await.map_err(|e| CliError::Api(pachca::Error::Transport(e)))?;
+    let status = resp.status();
+    if !status.is_success() {
+        return Err(CliError::usage(format!("downloading {url} answered {status}")));
+    }
+    Ok(resp.bytes().await.map_err(|e| CliError::Api(pachca::Error::Transport(e)))?.to_vec())
+}

@@ -1,0 +1,271 @@
+//! `src/commands.rs` of the CLI: the command table (`COMMANDS`) that the
+//! runtime turns into clap commands, and `call`, which runs an operation
+//! through the typed SDK method.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::cli_model::{CliModel, Command, Flag, FlagKind, FlagSource, ParamSource, ScalarType};
+use crate::ir::{Api, MediaType, Operation, ParamLocation, ResponseBody, TypeKind, TypeRef};
+use crate::render::rust::client::{params_struct, positional};
+use crate::render::rust::{format_file, ident, rust_type, TypeIndex, GENERATED_HEADER};
+use crate::render::RenderError;
+
+/// Path of the command table inside `generated/`.
+pub const COMMANDS_FILE: &str = "pachca-cli/src/commands.rs";
+
+fn ty(t: ScalarType) -> TokenStream {
+    match t {
+        ScalarType::String => quote!(Ty::String),
+        ScalarType::Integer => quote!(Ty::Integer),
+        ScalarType::Number => quote!(Ty::Number),
+        ScalarType::Date => quote!(Ty::Date),
+        ScalarType::DateTime => quote!(Ty::DateTime),
+        ScalarType::Time => quote!(Ty::Time),
+        ScalarType::Uri => quote!(Ty::Uri),
+    }
+}
+
+/// The first sentence of a description, on one line: help text.
+pub fn short_help(text: Option<&str>) -> String {
+    let text = text.unwrap_or_default().split("\n\n").next().unwrap_or_default().replace('\n', " ");
+    match text.find(". ") {
+        Some(i) if i > 20 => text[..=i].to_owned(),
+        _ => text.trim().to_owned(),
+    }
+}
+
+fn option_str(v: Option<&str>) -> TokenStream {
+    match v {
+        Some(s) => quote!(Some(#s)),
+        None => quote!(None),
+    }
+}
+
+fn flag_tokens(f: &Flag) -> TokenStream {
+    let name = &f.name;
+    let kind = match &f.kind {
+        FlagKind::Scalar { ty: t } => {
+            let t = ty(*t);
+            quote!(Kind::Scalar(#t))
+        }
+        FlagKind::Enum { values } => quote!(Kind::Enum(&[#(#values),*])),
+        FlagKind::Bool => quote!(Kind::Bool),
+        FlagKind::Json => quote!(Kind::Json),
+        FlagKind::List { item, values } => {
+            let t = ty(*item);
+            let values = values.clone().unwrap_or_default();
+            quote!(Kind::List(#t, &[#(#values),*]))
+        }
+        FlagKind::File => quote!(Kind::File),
+    };
+    let target = match &f.source {
+        FlagSource::Query { name } => quote!(Target::Query(#name)),
+        FlagSource::Body { path } => quote!(Target::Body(&[#(#path),*])),
+        FlagSource::Multipart { name } => quote!(Target::Multipart(#name)),
+        FlagSource::ExternalUrl => quote!(Target::Url),
+        FlagSource::AllPages => quote!(Target::All),
+        FlagSource::Force => quote!(Target::Force),
+        FlagSource::Save => quote!(Target::Save),
+    };
+    let required = f.required;
+    let mut help = match &f.source {
+        FlagSource::AllPages => "fetch every page (follows the cursor)".to_owned(),
+        FlagSource::Force => "delete without asking".to_owned(),
+        FlagSource::Save => "download the file to this path instead of printing its URL".to_owned(),
+        FlagSource::ExternalUrl => "absolute upload URL (`direct_url` from `pachca files uploads`)".to_owned(),
+        _ => short_help(f.description.as_deref()),
+    };
+    if matches!(f.kind, FlagKind::Json) {
+        help.push_str(" (JSON)");
+    }
+    if matches!(f.kind, FlagKind::List { .. }) {
+        help.push_str(" (comma-separated)");
+    }
+    if matches!(f.kind, FlagKind::File) {
+        help.push_str(" (path, or - for stdin)");
+    }
+    if let Some(max) = f.max_length {
+        help.push_str(&format!(" (max {max} characters)"));
+    }
+    let max_length = match f.max_length {
+        Some(m) => quote!(Some(#m)),
+        None => quote!(None),
+    };
+    quote! { FlagSpec { name: #name, kind: #kind, required: #required, target: #target, help: #help, max_length: #max_length } }
+}
+
+fn command_tokens(op: &Operation, cmd: &Command) -> TokenStream {
+    let id = &cmd.operation_id;
+    let group = &cmd.group;
+    let action = &cmd.action;
+    let aliases = &cmd.hidden_aliases;
+    let about = short_help(cmd.summary.as_deref());
+    let method = cmd.method.as_str();
+    let path = &cmd.path;
+    let scope = option_str(cmd.scope.as_deref());
+    let plan = option_str(cmd.plan.as_deref());
+    let auth = cmd.auth;
+    let paginated = cmd.paginated;
+    let status = op.response.status;
+    let positionals = cmd.positionals.iter().map(|p| {
+        let name = &p.name;
+        let t = ty(p.ty);
+        let required = p.required;
+        let query = match &p.source {
+            ParamSource::Path(_) => quote!(None),
+            ParamSource::Query(q) => quote!(Some(#q)),
+        };
+        let help = short_help(p.description.as_deref());
+        quote! { PositionalSpec { name: #name, ty: #t, required: #required, query: #query, help: #help } }
+    });
+    let flags = cmd.flags.iter().map(flag_tokens);
+    quote! {
+        CommandSpec {
+            operation_id: #id,
+            group: #group,
+            action: #action,
+            aliases: &[#(#aliases),*],
+            about: #about,
+            method: #method,
+            path: #path,
+            scope: #scope,
+            plan: #plan,
+            auth: #auth,
+            paginated: #paginated,
+            status: #status,
+            positionals: &[#(#positionals),*],
+            flags: &[#(#flags),*],
+        },
+    }
+}
+
+/// The typed call of one operation.
+fn call_arm(index: &TypeIndex, op: &Operation, service: &str) -> Result<TokenStream, RenderError> {
+    let id = &op.id;
+    let service = ident(service);
+    let method = ident(&op.method_name);
+    let mut setup = Vec::new();
+    // Arguments of the page method and, for paginated operations, of the
+    // stream method (which takes strings owned); only one of them runs.
+    let mut args = Vec::new();
+    let mut stream_args = Vec::new();
+    if op.external_url.is_some() {
+        setup.push(quote!(let url = input.url()?;));
+        args.push(quote!(&url));
+    }
+    for (i, p) in positional(op).into_iter().enumerate() {
+        let var = format_ident!("arg{}", i);
+        let name = &p.name;
+        let t = rust_type(index.resolve(&p.ty));
+        let getter = if p.location == ParamLocation::Path { quote!(input.path) } else { quote!(input.query_arg) };
+        setup.push(quote!(let #var: #t = #getter(#name)?;));
+        args.push(match index.resolve(&p.ty) {
+            TypeRef::String | TypeRef::Uri => quote!(&#var),
+            _ => quote!(#var),
+        });
+        stream_args.push(quote!(#var));
+    }
+    let params = params_struct(op).map(|name| format_ident!("{}", name));
+    if let Some(params) = &params {
+        setup.push(quote!(let params: #params = input.params()?;));
+        args.push(quote!(params));
+        stream_args.push(quote!(params));
+    }
+    if let Some(body) = &op.body {
+        match (body.media, &body.wrapper) {
+            (MediaType::Json, Some(w)) => {
+                let t = rust_type(&w.inner);
+                let key = &w.field;
+                setup.push(quote!(let body: #t = input.body_at(#key)?;));
+                args.push(quote!(&body));
+            }
+            (MediaType::Json, None) => {
+                let t = rust_type(&body.ty);
+                setup.push(quote!(let body: #t = input.body()?;));
+                args.push(quote!(&body));
+            }
+            (MediaType::Multipart, _) => {
+                let t = rust_type(&body.ty);
+                setup.push(quote!(let mut body: #t = input.multipart()?;));
+                let def = body.ty.as_named().and_then(|n| index.types.get(n));
+                if let Some(TypeKind::Struct { fields }) = def.map(|d| &d.kind) {
+                    for f in fields.iter().filter(|f| f.ty == TypeRef::Binary) {
+                        let field = ident(&f.rust_name);
+                        setup.push(quote!(let (file_name, bytes) = input.file()?; body.#field = bytes;));
+                    }
+                }
+                args.push(quote!(&body));
+                args.push(quote!(&file_name));
+            }
+        }
+    }
+    let call = quote!(client.#service().#method(#(#args),*).await?);
+    let outcome = match &op.response.body {
+        ResponseBody::Empty => quote!({ #call; Ok(Outcome::Done) }),
+        ResponseBody::Redirect { .. } => quote!(Ok(Outcome::Redirect(#call))),
+        ResponseBody::List { .. } if op.pagination.is_some() => {
+            let stream = format_ident!("{}_stream", op.method_name.trim_start_matches("r#"));
+            quote! {
+                if input.all() {
+                    let stream = client.#service().#stream(#(#stream_args),*);
+                    Ok(Outcome::Items(collect(stream, input.progress()).await?))
+                } else {
+                    page(#call)
+                }
+            }
+        }
+        ResponseBody::List { .. } => quote!(page(#call)),
+        _ => quote!(value(&#call)),
+    };
+    Ok(quote! {
+        #id => {
+            #(#setup)*
+            #outcome
+        }
+    })
+}
+
+/// Renders `src/commands.rs`.
+pub fn render(api: &Api, cli: &CliModel) -> Result<String, RenderError> {
+    let index = TypeIndex::new(api);
+    let mut specs = Vec::new();
+    let mut arms = Vec::new();
+    for service in &api.services {
+        for op in &service.operations {
+            let cmd = cli.by_operation(&op.id).ok_or_else(|| RenderError {
+                artifact: COMMANDS_FILE.to_owned(),
+                message: format!("no CLI command for {}", op.id),
+            })?;
+            specs.push(command_tokens(op, cmd));
+            arms.push(call_arm(&index, op, &service.module)?);
+        }
+    }
+    let count = specs.len();
+    let tokens = quote! {
+        //! Every API operation as a command: the table the CLI builds its clap
+        //! commands from, and the typed SDK call behind each command.
+        #![allow(clippy::too_many_lines)]
+
+        use pachca::models::*;
+        use pachca::params::*;
+        use pachca::Client;
+
+        use crate::errors::CliError;
+        use crate::input::Input;
+        use crate::run::{collect, page, value, Outcome};
+        use crate::spec::{CommandSpec, FlagSpec, Kind, PositionalSpec, Target, Ty};
+
+        /// The generated commands, in spec order.
+        pub static COMMANDS: [CommandSpec; #count] = [#(#specs)*];
+
+        /// Runs the operation behind a command.
+        pub async fn call(client: &Client, spec: &CommandSpec, input: &mut Input<'_>) -> Result<Outcome, CliError> {
+            match spec.operation_id {
+                #(#arms)*
+                other => Err(CliError::internal(format!("no call for operation {other}"))),
+            }
+        }
+    };
+    format_file(COMMANDS_FILE, GENERATED_HEADER, tokens)
+}

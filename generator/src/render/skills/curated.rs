@@ -1,0 +1,272 @@
+//! The hand-written inputs of the agent skills, in `spec/skills/`:
+//!
+//! * `catalogue.yaml`: shared text (install command, token hint, rate
+//!   limits, generic error rows), the router skill, and one entry per skill
+//!   (tags and path prefixes it owns, description, use-when and not-for
+//!   phrases, bot-only, extra error rows and gotchas);
+//! * `scenarios/<skill>.yaml`: step-by-step scenarios; each step names an
+//!   operation by operationId and gives only its arguments;
+//! * `evals/<skill>.yaml`: phrases that should and should not route to the
+//!   skill (read by tests, ready for an LLM eval).
+//!
+//! Every piece of prose has an `en` and a `ru` text. The files are compiled
+//! in, so a change is picked up by the next build.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::load::yaml;
+use crate::pin::Lang;
+
+/// A problem in a curated file: which file, which key, what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}: {key}: {message}")]
+pub struct CuratedError {
+    /// Relative to the workspace root (`spec/skills/catalogue.yaml`).
+    pub file: String,
+    /// Key path inside the file (`skills[2].not_for[0].skill`).
+    pub key: String,
+    pub message: String,
+}
+
+impl CuratedError {
+    pub fn new(file: &str, key: impl Into<String>, message: impl Into<String>) -> Self {
+        CuratedError { file: file.to_owned(), key: key.into(), message: message.into() }
+    }
+}
+
+/// Text in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Text {
+    pub en: String,
+    pub ru: String,
+}
+
+impl Text {
+    /// The text in `lang`.
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Ru => &self.ru,
+        }
+    }
+}
+
+/// `spec/skills/catalogue.yaml`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Catalogue {
+    pub shared: Shared,
+    pub router: Router,
+    pub skills: Vec<SkillEntry>,
+}
+
+/// Text every skill uses.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Shared {
+    /// The shell command that installs the `pachca` CLI.
+    pub install: String,
+    /// Where to get a token.
+    pub token_hint: Text,
+    /// The default rate-limit line.
+    pub rate_limit: Text,
+    /// Error rows every skill lists.
+    pub errors: Vec<ErrorRow>,
+}
+
+/// One row of an error table.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorRow {
+    pub code: u16,
+    /// Show the row even when no operation of the skill declares the status (429).
+    #[serde(default)]
+    pub always: bool,
+    pub reason: Text,
+    pub action: Text,
+}
+
+/// The router skill (`pachca`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Router {
+    pub name: String,
+    pub title: Text,
+    pub description: Text,
+}
+
+/// One skill of the catalogue.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SkillEntry {
+    /// `pachca-<area>`.
+    pub name: String,
+    pub title: Text,
+    /// Spec tags whose operations belong to this skill.
+    pub tags: Vec<String>,
+    /// Path prefixes that claim operations regardless of their tag.
+    #[serde(default)]
+    pub paths: Vec<String>,
+    /// What the skill does (the front matter description, before "Use when").
+    pub description: Text,
+    /// Phrases of requests this skill serves.
+    pub use_when: Vec<Text>,
+    /// Requests that look similar but belong to another skill.
+    #[serde(default)]
+    pub not_for: Vec<NotFor>,
+    /// Only a bot token works for these endpoints.
+    #[serde(default)]
+    pub bot_only: bool,
+    /// Ship `references/webhook-events.md` (event types, payload, signature) with this skill.
+    #[serde(default)]
+    pub webhook_reference: bool,
+    /// Replaces the shared rate-limit line.
+    #[serde(default)]
+    pub rate_limit: Option<Text>,
+    /// Error rows beyond the shared ones.
+    #[serde(default)]
+    pub errors: Vec<ErrorRow>,
+    /// Pitfalls that the spec does not state.
+    #[serde(default)]
+    pub gotchas: Vec<Text>,
+}
+
+/// A request this skill does not serve, and the skill that does.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotFor {
+    pub en: String,
+    pub ru: String,
+    /// The nearest alternative.
+    pub skill: String,
+}
+
+/// Where a scenario is rendered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Place {
+    /// In the SKILL.md itself.
+    #[default]
+    Inline,
+    /// In `references/<id>.md`, linked from the SKILL.md.
+    Reference,
+}
+
+/// A step-by-step scenario.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Stable slug; the reference file is `references/<id>.md`.
+    pub id: String,
+    pub title: Text,
+    #[serde(default)]
+    pub place: Place,
+    pub steps: Vec<Step>,
+    #[serde(default)]
+    pub note: Option<Text>,
+}
+
+/// One step: prose, and optionally an operation with its arguments.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    pub text: Text,
+    /// operationId; the command, method and path are derived from it.
+    #[serde(default)]
+    pub op: Option<String>,
+    /// Arguments of the derived command (positionals and `--flags`).
+    #[serde(default)]
+    pub args: Option<Args>,
+    #[serde(default)]
+    pub note: Option<Text>,
+}
+
+/// Step arguments: the same in both languages, or per language (when they carry text).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum Args {
+    Same(String),
+    PerLang(Text),
+}
+
+impl Args {
+    /// The arguments for `lang`.
+    pub fn get(&self, lang: Lang) -> &str {
+        match self {
+            Args::Same(s) => s,
+            Args::PerLang(t) => t.get(lang),
+        }
+    }
+}
+
+/// `spec/skills/evals/<skill>.yaml`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evals {
+    /// Requests that should route to this skill.
+    pub should: Vec<Text>,
+    /// Requests that should not, each naming the skill that should get it.
+    pub should_not: Vec<NotFor>,
+}
+
+/// Everything curated, parsed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Curated {
+    pub catalogue: Catalogue,
+    /// Scenarios by skill name, with the file they came from.
+    pub scenarios: BTreeMap<String, (&'static str, Vec<Scenario>)>,
+}
+
+/// The catalogue file.
+pub const CATALOGUE_FILE: &str = "spec/skills/catalogue.yaml";
+
+macro_rules! curated_files {
+    ($dir:literal: $($name:literal),* $(,)?) => {
+        &[$((concat!("spec/skills/", $dir, "/", $name, ".yaml"), $name, include_str!(concat!("../../../../spec/skills/", $dir, "/", $name, ".yaml")))),*]
+    };
+}
+
+const CATALOGUE: &str = include_str!("../../../../spec/skills/catalogue.yaml");
+
+/// `(file, skill, contents)` of every scenario file.
+const SCENARIO_FILES: &[(&str, &str, &str)] = curated_files!("scenarios":
+    "pachca-chats", "pachca-messages", "pachca-bots", "pachca-users", "pachca-tasks",
+    "pachca-search", "pachca-profile", "pachca-forms", "pachca-security", "pachca-oauth",
+);
+
+/// `(file, skill, contents)` of every eval file.
+const EVAL_FILES: &[(&str, &str, &str)] = curated_files!("evals":
+    "pachca-chats", "pachca-messages", "pachca-bots", "pachca-users", "pachca-tasks",
+    "pachca-search", "pachca-profile", "pachca-forms", "pachca-security", "pachca-oauth",
+);
+
+fn parse<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, CuratedError> {
+    yaml::from_str_keyed(text).map_err(|e| {
+        let key = match (e.key.is_empty(), e.error.position) {
+            (false, _) => e.key,
+            (true, Some((line, column))) => format!("line {line} column {column}"),
+            (true, None) => "(top level)".to_owned(),
+        };
+        CuratedError::new(file, key, e.error.message)
+    })
+}
+
+/// Parses the bundled curated files (syntax and shape only; see
+/// [`super::validate`] for the checks against the spec).
+pub fn load() -> Result<Curated, CuratedError> {
+    let catalogue: Catalogue = parse(CATALOGUE_FILE, CATALOGUE)?;
+    let mut scenarios = BTreeMap::new();
+    for (file, skill, text) in SCENARIO_FILES {
+        let list: Vec<Scenario> = parse(file, text)?;
+        scenarios.insert((*skill).to_owned(), (*file, list));
+    }
+    Ok(Curated { catalogue, scenarios })
+}
+
+/// Parses the bundled eval files: `(file, skill, evals)`.
+pub fn load_evals() -> Result<Vec<(&'static str, &'static str, Evals)>, CuratedError> {
+    EVAL_FILES.iter().map(|(file, skill, text)| Ok((*file, *skill, parse(file, text)?))).collect()
+}

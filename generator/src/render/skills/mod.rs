@@ -1,0 +1,208 @@
+//! Agent skills: one `SKILL.md` per API area, a router skill, reference
+//! files for longer scenarios, the webhook events reference and an index,
+//! for each variant (`cli`: commands of the `pachca` CLI; `curl`: raw HTTP)
+//! and language in [`SETS`].
+//!
+//! Inputs: the IR of both languages (endpoints, summaries, scopes, plans,
+//! pagination, enum values with descriptions, limits, examples), the CLI
+//! model (command names and flags) and the curated data in `spec/skills/`
+//! ([`curated`]), checked by [`validate`]. All text goes through the
+//! minijinja templates in `templates/skills/`.
+//!
+//! Output, under `skills/<variant>-<lang>/`:
+//! `pachca/SKILL.md` (router), `pachca-<area>/SKILL.md`,
+//! `pachca-<area>/references/<scenario>.md`,
+//! `pachca-bots/references/webhook-events.md` and `index.json`.
+
+mod context;
+pub mod curated;
+mod limits;
+mod request;
+mod templates;
+pub mod validate;
+
+use std::collections::BTreeMap;
+
+use minijinja::{context, Environment};
+use serde::Serialize;
+
+use self::context::Builder;
+pub use self::context::Variant;
+use self::curated::{CuratedError, CATALOGUE_FILE};
+use super::{Files, Localized, RenderError};
+use crate::cli_model::{self, CliError};
+use crate::pin::Lang;
+
+/// Where the skills go inside `generated/`.
+pub const SKILLS_DIR: &str = "skills";
+
+/// The longest a front matter description may be.
+pub const MAX_DESCRIPTION: usize = 1024;
+
+/// The variant × language sets that are generated.
+pub const SETS: &[(Variant, Lang)] = &[(Variant::Cli, Lang::En), (Variant::Cli, Lang::Ru), (Variant::Curl, Lang::Ru)];
+
+fn curated_error(e: CuratedError) -> RenderError {
+    RenderError { artifact: SKILLS_DIR.to_owned(), message: e.to_string() }
+}
+
+fn cli_error(e: CliError) -> RenderError {
+    RenderError { artifact: SKILLS_DIR.to_owned(), message: e.to_string() }
+}
+
+fn template_error(artifact: &str) -> impl Fn(minijinja::Error) -> RenderError + '_ {
+    move |e| {
+        let mut message = e.to_string();
+        let mut source = std::error::Error::source(&e);
+        while let Some(s) = source {
+            message.push_str(&format!(": {s}"));
+            source = s.source();
+        }
+        RenderError { artifact: artifact.to_owned(), message }
+    }
+}
+
+/// The directory of a set (`cli-en`).
+pub fn set_dir(variant: Variant, lang: Lang) -> String {
+    format!("{}-{lang}", variant.as_str())
+}
+
+/// Renders every skill set into `files` from the bundled curated data.
+pub fn render(apis: Localized<'_>, files: &mut Files) -> Result<(), RenderError> {
+    render_curated(&curated::load().map_err(curated_error)?, apis, files)
+}
+
+/// Renders every skill set from the given curated data (tests use this to
+/// check the validation errors).
+pub fn render_curated(curated: &curated::Curated, apis: Localized<'_>, files: &mut Files) -> Result<(), RenderError> {
+    let env = templates::environment()?;
+    let cli_en = cli_model::derive_bundled(apis.en).map_err(cli_error)?;
+    let ownership = validate::validate(curated, apis.en, &cli_en).map_err(curated_error)?;
+    let descriptions = descriptions(&env, curated)?;
+    for &(variant, lang) in SETS {
+        let api = apis.get(lang);
+        let cli = cli_model::derive_bundled(api).map_err(cli_error)?;
+        let builder = Builder {
+            api,
+            cli: &cli,
+            curated,
+            ownership: &ownership,
+            variant,
+            lang,
+            base_url: api.servers.first().map(|s| s.url.clone()).unwrap_or_default(),
+        };
+        render_set(&env, &builder, &descriptions, files)?;
+    }
+    Ok(())
+}
+
+/// The composed description of every skill and the router, by `(name, lang)`;
+/// each checked against [`MAX_DESCRIPTION`].
+fn descriptions(env: &Environment<'_>, curated: &curated::Curated) -> Result<BTreeMap<(String, Lang), String>, RenderError> {
+    let template = env.get_template("description.j2").map_err(template_error("description.j2"))?;
+    let mut out = BTreeMap::new();
+    for lang in [Lang::En, Lang::Ru] {
+        let t = templates::strings(lang)?;
+        for (i, skill) in curated.catalogue.skills.iter().enumerate() {
+            let text = template
+                .render(context! { t => &t, about => context::about(skill, lang) })
+                .map_err(template_error("description.j2"))?;
+            let text = text.trim().to_owned();
+            let len = text.chars().count();
+            if len > MAX_DESCRIPTION {
+                return Err(curated_error(CuratedError::new(
+                    CATALOGUE_FILE,
+                    format!("skills[{i}].description"),
+                    format!("the composed {lang} description (description, Use when, NOT for) is {len} characters; the limit is {MAX_DESCRIPTION}"),
+                )));
+            }
+            out.insert((skill.name.clone(), lang), text);
+        }
+        let router = &curated.catalogue.router;
+        let text = router.description.get(lang).trim().to_owned();
+        if text.chars().count() > MAX_DESCRIPTION {
+            return Err(curated_error(CuratedError::new(CATALOGUE_FILE, "router.description", format!("is longer than {MAX_DESCRIPTION} characters in {lang}"))));
+        }
+        out.insert((router.name.clone(), lang), text);
+    }
+    Ok(out)
+}
+
+/// One entry of `index.json`.
+#[derive(Serialize)]
+struct IndexEntry {
+    name: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    description: String,
+    url: String,
+    digest: String,
+}
+
+fn render_set(
+    env: &Environment<'_>,
+    b: &Builder<'_>,
+    descriptions: &BTreeMap<(String, Lang), String>,
+    files: &mut Files,
+) -> Result<(), RenderError> {
+    let dir = format!("{SKILLS_DIR}/{}", set_dir(b.variant, b.lang));
+    let t = templates::strings(b.lang)?;
+    let set = b.set();
+    let render = |name: &str, path: &str, ctx: minijinja::Value| -> Result<String, RenderError> {
+        env.get_template(name).and_then(|tpl| tpl.render(ctx)).map_err(template_error(path))
+    };
+    let mut index = Vec::new();
+    let describe = |name: &str| descriptions.get(&(name.to_owned(), b.lang)).cloned().unwrap_or_default();
+
+    let router_name = b.curated.catalogue.router.name.clone();
+    let router_path = format!("{dir}/{router_name}/SKILL.md");
+    let router = b.router(describe(&router_name));
+    // Show `--help` on the first command of the first skill.
+    let first = b.curated.catalogue.skills.first().and_then(|s| b.operations(&s.name).first().and_then(|op| b.cli.by_operation(&op.id)));
+    let (help_command, help_group) = (first.map(|c| c.name()).unwrap_or_default(), first.map(|c| c.group.clone()).unwrap_or_default());
+    let ctx = context! { set => &set, t => &t, router => &router, help_command, help_group, bot_only => false };
+    let text = render("router.md.j2", &router_path, ctx)?;
+    index.push(index_entry(&router_name, describe(&router_name), &text));
+    files.insert(router_path, text);
+
+    for entry in &b.curated.catalogue.skills {
+        let skill = b.skill(entry)?;
+        let path = format!("{dir}/{}/SKILL.md", skill.name);
+        let description = describe(&skill.name);
+        let ctx = context! {
+            set => &set, t => &t, skill => &skill, description => &description,
+            help_command => &skill.help_command, bot_only => skill.bot_only,
+        };
+        let text = render("SKILL.md.j2", &path, ctx)?;
+        index.push(index_entry(&skill.name, description, &text));
+        files.insert(path, text);
+        for sc in &skill.references {
+            let path = format!("{dir}/{}/references/{}.md", skill.name, sc.id);
+            let text = render("reference.md.j2", &path, context! { set => &set, t => &t, scenario => sc })?;
+            files.insert(path, text);
+        }
+        if skill.webhook_reference {
+            let path = format!("{dir}/{}/references/webhook-events.md", skill.name);
+            let webhooks = b.webhooks()?;
+            let text = render("webhook-events.md.j2", &path, context! { set => &set, t => &t, webhooks => &webhooks, skill => &skill })?;
+            files.insert(path, text);
+        }
+    }
+    let index = serde_json::json!({
+        "$schema": "https://schemas.agentskills.io/discovery/0.2.0/schema.json",
+        "skills": index,
+    });
+    let text = serde_json::to_string_pretty(&index).map_err(|e| RenderError { artifact: format!("{dir}/index.json"), message: e.to_string() })?;
+    files.insert(format!("{dir}/index.json"), text + "\n");
+    Ok(())
+}
+
+fn index_entry(name: &str, description: String, skill_md: &str) -> IndexEntry {
+    IndexEntry {
+        name: name.to_owned(),
+        kind: "skill-md",
+        description,
+        url: format!("{name}/SKILL.md"),
+        digest: format!("sha256:{}", crate::pin::sha256_hex(skill_md.as_bytes())),
+    }
+}

@@ -1,0 +1,367 @@
+//! The generated agent skills: snapshots of every file, every `pachca ...`
+//! command resolves against the CLI model, every `METHOD /path` exists in the
+//! spec, the routing evals hold, each SKILL.md fits the token budget, and
+//! bad curated data gives errors that name the file and key.
+//!
+//! When the CLI crate (`generated/pachca-cli`) lands, add a test that feeds
+//! [`generator::cli_model::args::sample_argv`] of every command line below
+//! to its clap definition (`Cli::try_parse_from`).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::sync::OnceLock;
+
+use generator::cli_model::args::{self, Resolved};
+use generator::cli_model::{self, CliModel};
+use generator::ir::Api;
+use generator::pin::{self, Lang, SpecSource};
+use generator::render::skills::{self, curated};
+use generator::render::{Files, Localized};
+
+struct Fixture {
+    en: Api,
+    ru: Api,
+    files: Files,
+}
+
+fn fixture() -> &'static Fixture {
+    static FIXTURE: OnceLock<Fixture> = OnceLock::new();
+    FIXTURE.get_or_init(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root");
+        let lower = |lang| {
+            let (spec, _) = pin::resolve(root, lang, SpecSource::Pinned)
+                .unwrap_or_else(|e| panic!("the pinned Pachca spec is needed for this test and is missing or changed: {e}"));
+            let loaded = generator::load::load_file(&spec).unwrap_or_else(|e| panic!("{e}"));
+            generator::lower::lower(&loaded).unwrap_or_else(|e| panic!("{e}"))
+        };
+        let (en, ru) = (lower(Lang::En), lower(Lang::Ru));
+        let mut files = Files::new();
+        skills::render(Localized { en: &en, ru: &ru }, &mut files).unwrap_or_else(|e| panic!("{e}"));
+        Fixture { en, ru, files }
+    })
+}
+
+fn model() -> CliModel {
+    cli_model::derive_bundled(&fixture().en).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn markdown() -> impl Iterator<Item = (&'static String, &'static String)> {
+    fixture().files.iter().filter(|(p, _)| p.ends_with(".md"))
+}
+
+#[test]
+fn every_skill_file_snapshot() {
+    let files = &fixture().files;
+    assert!(files.keys().all(|p| p.starts_with("skills/")), "the skills renderer writes only under skills/");
+    for (path, text) in files {
+        insta::assert_snapshot!(path.replace('/', "__"), text);
+    }
+}
+
+#[test]
+fn every_set_has_every_skill() {
+    let files = &fixture().files;
+    let catalogue = curated::load().unwrap_or_else(|e| panic!("{e}")).catalogue;
+    for &(variant, lang) in skills::SETS {
+        let dir = format!("skills/{}", skills::set_dir(variant, lang));
+        for name in catalogue.skills.iter().map(|s| s.name.as_str()).chain([catalogue.router.name.as_str()]) {
+            assert!(files.contains_key(&format!("{dir}/{name}/SKILL.md")), "{dir}/{name}/SKILL.md");
+        }
+        assert!(files.contains_key(&format!("{dir}/pachca-bots/references/webhook-events.md")));
+        let index: serde_json::Value = serde_json::from_str(&files[&format!("{dir}/index.json")]).unwrap_or_else(|e| panic!("{e}"));
+        let listed = index["skills"].as_array().map_or(0, Vec::len);
+        assert_eq!(listed, catalogue.skills.len() + 1, "{dir}/index.json lists every skill and the router");
+    }
+}
+
+/// Every `pachca ...` line of a code block and every inline code span starting with `pachca `.
+fn command_lines(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut in_code = false;
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with("```") {
+            in_code = !in_code;
+            continue;
+        }
+        if in_code {
+            if trimmed.starts_with("pachca ") {
+                out.push(trimmed.to_owned());
+            }
+            continue;
+        }
+        for (i, span) in trimmed.split('`').enumerate() {
+            if i % 2 == 1 && span.starts_with("pachca ") {
+                out.push(span.to_owned());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_cli_command_resolves() {
+    let model = model();
+    let mut failures = Vec::new();
+    let mut count = 0;
+    let mut used = BTreeSet::new();
+    for (path, text) in markdown() {
+        for line in command_lines(text) {
+            count += 1;
+            let resolved = args::resolve_line(&model, &line);
+            if let Ok(Resolved::Generated(call)) = &resolved {
+                used.insert(call.command.operation_id.clone());
+            }
+            // The same line with typed sample values instead of placeholders must resolve too:
+            // that is what a real argument parser will see.
+            let sampled = resolved.and_then(|_| args::sample_argv(&model, &line)).and_then(|argv| {
+                if let Some(left) = argv.iter().find(|a| a.contains('<') && a.contains('>')) {
+                    return Err(args::ArgError(format!("placeholder left after sampling: {left}")));
+                }
+                args::resolve_argv(&model, &argv).map(|_| ())
+            });
+            if let Err(e) = sampled {
+                failures.push(format!("{path}: `{line}`: {e}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} of {count} command lines fail:\n{}", failures.len(), failures.join("\n"));
+    assert!(count > 300, "only {count} command lines found; is the extraction broken?");
+    assert_eq!(used.len(), 77, "every operation's command appears in some skill");
+}
+
+/// `(method, path)` mentions: `` `GET /chats` ``, table rows `| GET | `/chats` |`, and curl calls.
+fn http_mentions(text: &str, base: &str) -> Vec<(String, String)> {
+    const METHODS: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        for pair in cells.windows(2) {
+            if METHODS.contains(&pair[0]) && pair[1].starts_with("`/") {
+                out.push((pair[0].to_owned(), pair[1].trim_matches('`').to_owned()));
+            }
+        }
+        for (i, span) in line.split('`').enumerate() {
+            if i % 2 == 0 {
+                continue;
+            }
+            if let Some((m, p)) = span.split_once(' ') {
+                if METHODS.contains(&m) && p.starts_with('/') && !p.contains(' ') {
+                    out.push((m.to_owned(), p.to_owned()));
+                }
+            }
+        }
+        let trimmed = line.trim();
+        if let Some(rest) = trimmed.strip_prefix("curl ") {
+            let tokens = args::tokenize(rest.trim_end_matches('\\')).unwrap_or_default();
+            let method = tokens.iter().position(|t| t == "-X").and_then(|i| tokens.get(i + 1)).cloned().unwrap_or_else(|| "GET".to_owned());
+            let url = tokens.iter().find(|t| t.starts_with("http") || t.starts_with('<')).cloned().unwrap_or_default();
+            match url.strip_prefix(base) {
+                Some(path) => out.push((method, path.to_owned())),
+                None => assert!(args::is_placeholder(&url), "curl to an unexpected URL: {line}"),
+            }
+        }
+    }
+    out
+}
+
+fn path_matches(template: &str, path: &str) -> bool {
+    let (t, p): (Vec<&str>, Vec<&str>) = (template.split('/').collect(), path.split('/').collect());
+    t.len() == p.len() && t.iter().zip(&p).all(|(t, p)| t == p || (t.starts_with('{') && !p.is_empty()))
+}
+
+#[test]
+fn every_http_mention_exists_in_the_spec() {
+    let api = &fixture().en;
+    let base = api.servers.first().map(|s| s.url.clone()).unwrap_or_default();
+    let ops: Vec<(String, String)> = api
+        .services
+        .iter()
+        .flat_map(|s| s.operations.iter())
+        .map(|o| (o.http_method.as_str().to_owned(), o.path.clone()))
+        .collect();
+    let mut failures = Vec::new();
+    let mut seen = BTreeSet::new();
+    for (path, text) in markdown() {
+        for (method, p) in http_mentions(text, &base) {
+            match ops.iter().find(|(m, t)| *m == method && path_matches(t, &p)) {
+                Some(op) => {
+                    seen.insert(op.clone());
+                }
+                None => failures.push(format!("{path}: {method} {p}")),
+            }
+        }
+    }
+    assert!(failures.is_empty(), "not in the spec:\n{}", failures.join("\n"));
+    assert_eq!(seen.len(), ops.len(), "every operation is mentioned by method and path somewhere");
+}
+
+/// The front matter description of a SKILL.md, unfolded.
+fn description(text: &str) -> String {
+    let front = text.split("\n---\n").next().unwrap_or_default();
+    let mut lines = front.lines().skip_while(|l| !l.starts_with("description:")).skip(1);
+    let mut out = Vec::new();
+    for line in lines.by_ref() {
+        if !line.starts_with("  ") {
+            break;
+        }
+        out.push(line.trim());
+    }
+    out.join(" ")
+}
+
+/// The part of a description that says what the skill is for (before "NOT for:").
+fn positive_block(text: &str) -> String {
+    let d = description(text);
+    d.split("NOT for:").next().unwrap_or_default().to_lowercase()
+}
+
+#[test]
+fn descriptions_are_short_and_well_formed() {
+    for (path, text) in markdown().filter(|(p, _)| p.ends_with("SKILL.md")) {
+        let d = description(text);
+        assert!(!d.is_empty() && d.chars().count() <= 1024, "{path}: description of {} characters", d.chars().count());
+        let is_router = path.contains("/pachca/");
+        assert_eq!(d.contains("Use when:"), !is_router, "{path}: {d}");
+        assert!(text.contains("\nallowed-tools: "), "{path}: allowed-tools");
+    }
+}
+
+#[test]
+fn routing_evals_match_the_descriptions() {
+    let files = &fixture().files;
+    let evals = curated::load_evals().unwrap_or_else(|e| panic!("{e}"));
+    let catalogue = curated::load().unwrap_or_else(|e| panic!("{e}")).catalogue;
+    let names: Vec<&str> = catalogue.skills.iter().map(|s| s.name.as_str()).collect();
+    let with_evals: BTreeSet<&str> = evals.iter().map(|(_, skill, _)| *skill).collect();
+    assert_eq!(with_evals, names.iter().copied().collect(), "every skill has an eval file");
+    let mut failures = Vec::new();
+    let (mut should, mut should_not) = (0, 0);
+    for lang in [Lang::En, Lang::Ru] {
+        let blocks: BTreeMap<&str, String> = names
+            .iter()
+            .map(|n| (*n, positive_block(&files[&format!("skills/cli-{lang}/{n}/SKILL.md")])))
+            .collect();
+        let holders = |phrase: &str| -> Vec<&str> {
+            let phrase = phrase.to_lowercase();
+            blocks.iter().filter(|(_, b)| b.contains(&phrase)).map(|(n, _)| *n).collect()
+        };
+        for (file, skill, e) in &evals {
+            if e.should.len() < 10 || e.should_not.len() < 10 {
+                failures.push(format!("{file}: needs at least 10 should and 10 should_not phrases"));
+            }
+            for p in &e.should {
+                should += 1;
+                let phrase = p.get(lang);
+                let found = holders(phrase);
+                if found != [*skill] {
+                    failures.push(format!("{file}: should `{phrase}` ({lang}) is in the description of {found:?}, expected only {skill}"));
+                }
+            }
+            for n in &e.should_not {
+                should_not += 1;
+                let phrase = if lang == Lang::En { &n.en } else { &n.ru };
+                if n.skill == *skill || !names.contains(&n.skill.as_str()) {
+                    failures.push(format!("{file}: should_not `{phrase}` names `{}`, which is not another skill", n.skill));
+                    continue;
+                }
+                let found = holders(phrase);
+                if found.contains(skill) || !found.contains(&n.skill.as_str()) {
+                    failures.push(format!("{file}: should_not `{phrase}` ({lang}) is in the description of {found:?}, expected {}", n.skill));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    println!("{should} should and {should_not} should_not checks");
+}
+
+#[test]
+fn every_skill_md_fits_the_token_budget() {
+    let mut report = Vec::new();
+    for (path, text) in markdown().filter(|(p, _)| p.ends_with("SKILL.md")) {
+        let tokens = (text.split_whitespace().count() as f64 * 1.3).round() as usize;
+        report.push((tokens, path.clone()));
+        assert!(tokens <= 5000, "{path}: about {tokens} tokens (words × 1.3); the budget is 5000");
+    }
+    report.sort();
+    for (tokens, path) in report {
+        println!("{tokens:>5} {path}");
+    }
+}
+
+#[test]
+fn scenario_count() {
+    let curated = curated::load().unwrap_or_else(|e| panic!("{e}"));
+    let total: usize = curated.scenarios.values().map(|(_, s)| s.len()).sum();
+    assert!(total >= 40, "{total} scenarios");
+}
+
+// ---- bad curated data ----
+
+fn render_with(change: impl FnOnce(&mut curated::Curated)) -> String {
+    let f = fixture();
+    let mut data = curated::load().unwrap_or_else(|e| panic!("{e}"));
+    change(&mut data);
+    let mut files = Files::new();
+    match skills::render_curated(&data, Localized { en: &f.en, ru: &f.ru }, &mut files) {
+        Ok(()) => panic!("expected an error"),
+        Err(e) => e.to_string(),
+    }
+}
+
+fn scenarios<'a>(data: &'a mut curated::Curated, skill: &str) -> &'a mut Vec<curated::Scenario> {
+    &mut data.scenarios.get_mut(skill).unwrap_or_else(|| panic!("{skill}")).1
+}
+
+#[test]
+fn unknown_operation_is_named_with_file_and_key() {
+    let e = render_with(|d| scenarios(d, "pachca-chats")[0].steps[0].op = Some("ChatOperations_nope".into()));
+    assert!(
+        e.contains("spec/skills/scenarios/pachca-chats.yaml: [0] (create-channel-with-members).steps[0].op: no operation has operationId `ChatOperations_nope`"),
+        "{e}"
+    );
+}
+
+#[test]
+fn unknown_flag_is_named_with_file_and_key() {
+    let e = render_with(|d| scenarios(d, "pachca-chats")[1].steps[0].args = Some(curated::Args::Same("<chat_id> --title=x".into())));
+    assert!(e.contains("pachca-chats.yaml: [1] (rename-chat).steps[0].args: `--title` is not a flag of `pachca chats update`"), "{e}");
+}
+
+#[test]
+fn missing_required_flag_and_force_are_errors() {
+    let e = render_with(|d| scenarios(d, "pachca-chats")[0].steps[0].args = Some(curated::Args::Same("--channel".into())));
+    assert!(e.contains("needs `--name`"), "{e}");
+    let e = render_with(|d| scenarios(d, "pachca-chats")[5].steps[2].args = Some(curated::Args::Same("<chat_id> <user_id>".into())));
+    assert!(e.contains("deletes; add `--force`"), "{e}");
+}
+
+#[test]
+fn flags_in_prose_are_errors() {
+    let e = render_with(|d| scenarios(d, "pachca-chats")[0].steps[0].text.en = "Run with --channel".into());
+    assert!(e.contains("steps[0].text: the en text names the flag `--channel`"), "{e}");
+}
+
+#[test]
+fn tag_ownership_is_checked() {
+    let e = render_with(|d| d.catalogue.skills[0].tags.push("Users".into()));
+    assert!(e.contains("spec/skills/catalogue.yaml: skills[0].tags[2]: tag `Users` is already owned by") || e.contains("is already owned"), "{e}");
+    let e = render_with(|d| d.catalogue.skills[0].tags.retain(|t| t != "Members"));
+    assert!(e.contains("spec/skills/catalogue.yaml: skills: spec tag `Members` is owned by no skill"), "{e}");
+    let e = render_with(|d| d.catalogue.skills[0].tags.push("Nope".into()));
+    assert!(e.contains("skills[0].tags[2]: the spec has no tag `Nope`"), "{e}");
+}
+
+#[test]
+fn alternatives_must_be_skills() {
+    let e = render_with(|d| d.catalogue.skills[0].not_for[0].skill = "pachca-nope".into());
+    assert!(e.contains("spec/skills/catalogue.yaml: skills[0].not_for[0].skill: `pachca-nope` is not another skill"), "{e}");
+}
+
+#[test]
+fn long_descriptions_are_errors() {
+    let e = render_with(|d| d.catalogue.skills[2].description.ru = "слово ".repeat(200));
+    assert!(e.contains("spec/skills/catalogue.yaml: skills[2].description: the composed ru description"), "{e}");
+    assert!(e.contains("the limit is 1024"), "{e}");
+}

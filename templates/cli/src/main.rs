@@ -1,0 +1,166 @@
+//! `pachca`: the Pachca API from the command line.
+//!
+//! Every API operation is a command (`pachca chats create --name Ops`),
+//! generated from the OpenAPI spec; see `pachca --help`.
+
+mod app;
+mod commands;
+mod config;
+mod errors;
+mod input;
+mod output;
+mod raw;
+mod run;
+mod spec;
+
+use std::process::ExitCode;
+
+use clap::ArgMatches;
+
+use crate::config::Config;
+use crate::errors::CliError;
+use crate::run::Globals;
+
+fn main() -> ExitCode {
+    let matches = match app::build().try_get_matches() {
+        Ok(m) => m,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let config_path = Config::path().ok();
+    let config = config_path.as_deref().map(Config::load).transpose();
+    let config = match config {
+        Ok(c) => c.unwrap_or_default(),
+        Err(e) => {
+            let e = CliError::from(e);
+            e.report(true);
+            return ExitCode::from(e.exit_code());
+        }
+    };
+    let globals = Globals::from_matches(&matches, &config);
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            CliError::Io(e).report(globals.json_errors);
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(dispatch(&matches, &globals, config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            e.report(globals.json_errors);
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+async fn dispatch(m: &ArgMatches, globals: &Globals, mut config: Config) -> Result<(), CliError> {
+    let Some((group, sub)) = m.subcommand() else {
+        return Err(CliError::usage("no command given; see `pachca --help`"));
+    };
+    match group {
+        "auth" => auth(sub, globals, &mut config),
+        "api" => raw::api(sub, globals, &config).await,
+        "commands" => {
+            raw::commands(globals);
+            Ok(())
+        }
+        "introspect" => raw::introspect(sub, globals),
+        "completions" => {
+            if let Some(shell) = sub.get_one::<clap_complete::Shell>("shell") {
+                clap_complete::generate(*shell, &mut app::build(), "pachca", &mut std::io::stdout());
+            }
+            Ok(())
+        }
+        _ => {
+            let (action, args) = sub.subcommand().ok_or_else(|| CliError::usage(format!("`pachca {group}` needs a command; see `pachca {group} --help`")))?;
+            let spec = app::find(group, action).ok_or_else(|| CliError::usage(format!("unknown command `pachca {group} {action}`")))?;
+            run::run_operation(spec, args, globals, &config).await
+        }
+    }
+}
+
+fn auth(m: &ArgMatches, globals: &Globals, config: &mut Config) -> Result<(), CliError> {
+    let path = Config::path()?;
+    match m.subcommand() {
+        Some(("login", sub)) => {
+            let token = match globals.token.as_deref() {
+                Some("-") => {
+                    let mut text = String::new();
+                    std::io::stdin().read_line(&mut text)?;
+                    text.trim().to_owned()
+                }
+                Some(t) => t.to_owned(),
+                None => return Err(CliError::usage_hint("`auth login` needs a token", "pachca auth login --token <TOKEN> [--name NAME]")),
+            };
+            if token.is_empty() {
+                return Err(CliError::usage("the token is empty"));
+            }
+            let name = sub
+                .get_one::<String>("login-profile")
+                .cloned()
+                .or_else(|| globals.profile.clone())
+                .unwrap_or_else(|| "default".to_owned());
+            config.login(&name, token, None, None);
+            config.save(&path)?;
+            globals.print(&serde_json::json!({ "profile": name, "active": true, "config": path }));
+            Ok(())
+        }
+        Some(("status", _)) => {
+            let env_token = std::env::var(config::TOKEN_ENV).ok();
+            let env_profile = std::env::var(config::PROFILE_ENV).ok();
+            let resolved = config.resolve_token(globals.token.as_deref(), env_token.as_deref(), globals.profile.as_deref(), env_profile.as_deref());
+            let source = match &resolved {
+                Ok((_, config::TokenSource::Flag)) => "--token".to_owned(),
+                Ok((_, config::TokenSource::Env)) => "PACHCA_TOKEN".to_owned(),
+                Ok((_, config::TokenSource::Profile(p))) => format!("profile {p}"),
+                Err(_) => "none".to_owned(),
+            };
+            globals.print(&serde_json::json!({
+                "active_profile": config.active_profile,
+                "token_source": source,
+                "token": resolved.as_ref().ok().map(|(t, _)| mask(t)),
+                "profiles": config.profiles.keys().collect::<Vec<_>>(),
+                "config": path,
+            }));
+            resolved.map(|_| ()).map_err(CliError::from)
+        }
+        Some(("list", _)) => {
+            let rows: Vec<serde_json::Value> = config
+                .profiles
+                .iter()
+                .map(|(name, p)| serde_json::json!({ "profile": name, "active": config.active_profile.as_deref() == Some(name), "token": mask(&p.token) }))
+                .collect();
+            globals.print(&serde_json::Value::Array(rows));
+            Ok(())
+        }
+        Some(("switch", sub)) => {
+            let name = sub.get_one::<String>("name").cloned().unwrap_or_default();
+            config.switch(&name)?;
+            config.save(&path)?;
+            globals.print(&serde_json::json!({ "active_profile": name }));
+            Ok(())
+        }
+        Some(("logout", sub)) => {
+            let removed = config.logout(sub.get_one::<String>("name").map(String::as_str))?;
+            config.save(&path)?;
+            globals.print(&serde_json::json!({ "removed": removed }));
+            Ok(())
+        }
+        _ => Err(CliError::usage("see `pachca auth --help`")),
+    }
+}
+
+/// `abcd••••wxyz`: enough to recognise a token, not to use it.
+fn mask(token: &str) -> String {
+    let chars: Vec<char> = token.chars().collect();
+    if chars.len() <= 8 {
+        return "••••••••".to_owned();
+    }
+    let head: String = chars[..4].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}••••{tail}")
+}

@@ -1,0 +1,429 @@
+//! `cargo xtask bench`: how long generation takes, in a release build, on the
+//! real spec and on a synthetic spec `--factor` times its size; and the wall
+//! time of `cargo xtask generate --check`.
+//!
+//! `bench` runs in the debug xtask that `cargo xtask` builds. For the
+//! generator timings it spawns `cargo run --release -p xtask -- bench-run`, so
+//! the generator is measured optimised while the xtask's own debug build stays
+//! as light as before (no benchmark framework, no extra dependencies). It then
+//! times `cargo xtask generate --check` as a process, after one warm-up run.
+//!
+//! `bench-run` runs what `cargo xtask generate` runs
+//! ([`generator::generate::generate_localized`]: the main language's spec,
+//! every renderer, then the other language's spec and the bilingual
+//! renderers), without comparing or writing `generated/`. The spec files are
+//! read from the page cache (warm-up runs come first). The synthetic specs
+//! are written to the temporary directory, never into the repository.
+
+use std::path::PathBuf;
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+use generator::load::yaml::{self, Value};
+use generator::pin::{self, Lang, SpecSource};
+
+/// Goals from the performance issue.
+const GOAL_END_TO_END_MS: f64 = 100.0;
+const GOAL_STAGE_MS: f64 = 40.0;
+const GOAL_SCALING: f64 = 12.0;
+const GOAL_CHECK_MS: f64 = 1000.0;
+
+struct Options {
+    runs: usize,
+    scaled_runs: usize,
+    factor: usize,
+    check_runs: usize,
+    spec: Option<PathBuf>,
+}
+
+fn parse(args: &[String]) -> Result<Options, String> {
+    let mut o = Options { runs: 30, scaled_runs: 10, factor: 10, check_runs: 10, spec: None };
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value"));
+        let count = |name: &str, v: String| match v.parse::<usize>() {
+            Ok(n) if n > 0 => Ok(n),
+            _ => Err(format!("{name} expects a positive number, got `{v}`")),
+        };
+        match arg.as_str() {
+            "--runs" => o.runs = count("--runs", value("--runs")?)?,
+            "--scaled-runs" => o.scaled_runs = count("--scaled-runs", value("--scaled-runs")?)?,
+            "--factor" => o.factor = count("--factor", value("--factor")?)?,
+            "--check-runs" => o.check_runs = count("--check-runs", value("--check-runs")?)?,
+            "--spec" => o.spec = Some(PathBuf::from(value("--spec")?)),
+            other => return Err(format!("unknown argument `{other}`\n{}", super::USAGE)),
+        }
+    }
+    Ok(o)
+}
+
+/// `cargo xtask bench`: the release-build generator benchmark, then the
+/// `cargo xtask generate --check` wall time.
+pub fn bench(args: &[String]) -> Result<ExitCode, String> {
+    let o = parse(args)?;
+    let root = super::root();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    println!("machine: {} cores; load average at start: {}", cores(), load_average());
+
+    println!("==> generator, release build: cargo run --release -p xtask -- bench-run");
+    let mut run_args: Vec<String> = ["run", "--release", "--quiet", "-p", "xtask", "--", "bench-run"]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    for (flag, n) in [("--runs", o.runs), ("--scaled-runs", o.scaled_runs), ("--factor", o.factor)] {
+        run_args.push(flag.to_owned());
+        run_args.push(n.to_string());
+    }
+    if let Some(spec) = &o.spec {
+        run_args.push("--spec".to_owned());
+        run_args.push(spec.display().to_string());
+    }
+    let status = Command::new(&cargo)
+        .args(&run_args)
+        .current_dir(&root)
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !status.success() {
+        return Err("the release benchmark (bench-run) failed".to_owned());
+    }
+
+    println!();
+    println!("==> `cargo xtask generate --check`: wall time, {} runs after a warm-up run", o.check_runs);
+    let check = |program: &str, args: &[&str]| -> Result<(Duration, bool), String> {
+        let t = Instant::now();
+        let status = Command::new(program)
+            .args(args)
+            .current_dir(&root)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .map_err(|e| format!("cannot run {program}: {e}"))?;
+        Ok((t.elapsed(), status.success()))
+    };
+    let cargo_args = ["xtask", "generate", "--check"];
+    check(&cargo, &cargo_args)?; // warm-up: builds the debug xtask if anything changed
+    let mut walls = Vec::with_capacity(o.check_runs);
+    let mut drifted = false;
+    for _ in 0..o.check_runs {
+        let (d, ok) = check(&cargo, &cargo_args)?;
+        drifted |= !ok;
+        walls.push(d);
+    }
+    // The same without cargo: how much of the wall time is cargo's own start-up and freshness check.
+    let binary = root.join("target").join("debug").join(format!("xtask{}", std::env::consts::EXE_SUFFIX));
+    let mut bare = Vec::with_capacity(o.check_runs);
+    if binary.exists() {
+        for _ in 0..o.check_runs {
+            bare.push(check(&binary.display().to_string(), &["generate", "--check"])?.0);
+        }
+    }
+    println!("| what | median | min | max | command |");
+    println!("|---|---|---|---|---|");
+    let s = Stats::of(&walls);
+    println!("| `generate --check` wall time | {} | `cargo xtask generate --check` |", s.row());
+    if !bare.is_empty() {
+        println!("| of which the debug xtask binary | {} | `target/debug/xtask generate --check` |", Stats::of(&bare).row());
+    }
+    if drifted {
+        println!("note: the drift check reported drift (exit 1); the timing is still valid, but `generated/` is stale");
+    }
+    println!("goal: ≤ {GOAL_CHECK_MS:.0} ms: {}", verdict(s.median_ms() <= GOAL_CHECK_MS));
+    println!("load average at end: {}", load_average());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `bench-run` (spawned by `bench` in a release build): times every stage of
+/// what `cargo xtask generate` runs (both languages, all artifacts) on the
+/// real specs and on the synthetic ones, and prints the scaling ratio.
+pub fn bench_run(args: &[String]) -> Result<ExitCode, String> {
+    let o = parse(args)?;
+    if cfg!(debug_assertions) {
+        println!("warning: this is a debug build; run `cargo xtask bench` for release-build figures");
+    }
+    let root = super::root();
+    let lang = super::DEFAULT_LANG;
+    let source = match &o.spec {
+        Some(p) => SpecSource::Flag(p.clone()),
+        None => SpecSource::Pinned,
+    };
+    let (spec, _) = pin::resolve(&root, lang, source).map_err(|e| e.to_string())?;
+    let (other, _) = pin::resolve(&root, lang.other(), SpecSource::Pinned).map_err(|e| e.to_string())?;
+    let specs = [(lang, spec), (lang.other(), other)];
+
+    let dir = std::env::temp_dir().join("pachca-bench");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let write_scaled = |(lang, path): &(Lang, PathBuf)| -> Result<(Lang, PathBuf), String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let scaled = dir.join(format!("openapi.{lang}.x{}.yaml", o.factor));
+        std::fs::write(&scaled, scaled_spec(&text, o.factor)?).map_err(|e| format!("{}: {e}", scaled.display()))?;
+        Ok((*lang, scaled))
+    };
+    let scaled_specs = [write_scaled(&specs[0])?, write_scaled(&specs[1])?];
+
+    let real = measure(&specs, o.runs)?;
+    real.print(&format!("real specs ({})", specs[0].1.display()), None);
+    let scaled = measure(&scaled_specs, o.scaled_runs)?;
+    println!();
+    scaled.print(&format!("synthetic {}× specs ({})", o.factor, scaled_specs[0].1.display()), Some(&real));
+
+    let e2e = real.end_to_end().median_ms();
+    let ratio = scaled.end_to_end().median_ms() / e2e;
+    println!();
+    println!(
+        "scaling: the {}× specs ({:.1}× the named types, {:.1}× the operations) take {ratio:.2}× the end-to-end median; goal ≤ {GOAL_SCALING:.0}×: {}",
+        o.factor,
+        scaled.types as f64 / real.types as f64,
+        scaled.operations as f64 / real.operations as f64,
+        verdict(ratio <= GOAL_SCALING)
+    );
+    let stages = &real.stages[..real.stages.len() - 1];
+    let worst = stages
+        .iter()
+        .max_by(|a, b| a.1.median_ms().total_cmp(&b.1.median_ms()))
+        .map(|(name, s)| format!("{name} {:.2} ms", s.median_ms()))
+        .unwrap_or_default();
+    println!("goal: end to end ≤ {GOAL_END_TO_END_MS:.0} ms: {} ({e2e:.2} ms)", verdict(e2e <= GOAL_END_TO_END_MS));
+    println!(
+        "goal: every stage ≤ {GOAL_STAGE_MS:.0} ms: {} (slowest: {worst})",
+        verdict(stages.iter().all(|(_, s)| s.median_ms() <= GOAL_STAGE_MS))
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn verdict(ok: bool) -> &'static str {
+    if ok {
+        "met"
+    } else {
+        "NOT met"
+    }
+}
+
+/// Median, min and max of a set of durations.
+struct Stats {
+    sorted: Vec<Duration>,
+}
+
+impl Stats {
+    fn of(samples: &[Duration]) -> Stats {
+        let mut sorted = samples.to_vec();
+        sorted.sort();
+        Stats { sorted }
+    }
+
+    fn ms(d: Option<&Duration>) -> f64 {
+        d.map_or(0.0, |d| d.as_secs_f64() * 1e3)
+    }
+
+    /// The median (the mean of the middle two for an even count).
+    fn median_ms(&self) -> f64 {
+        let n = self.sorted.len();
+        if n % 2 == 1 {
+            Self::ms(self.sorted.get(n / 2))
+        } else {
+            (Self::ms(self.sorted.get(n / 2 - 1)) + Self::ms(self.sorted.get(n / 2))) / 2.0
+        }
+    }
+
+    /// `median | min | max` table cells in milliseconds.
+    fn row(&self) -> String {
+        format!(
+            "{:.2} ms | {:.2} ms | {:.2} ms",
+            self.median_ms(),
+            Self::ms(self.sorted.first()),
+            Self::ms(self.sorted.last())
+        )
+    }
+}
+
+/// Timings of repeated runs on one spec.
+struct Measured {
+    runs: usize,
+    bytes: usize,
+    operations: usize,
+    types: usize,
+    /// Each stage in the order it ran, then `end to end`.
+    stages: Vec<(&'static str, Stats)>,
+}
+
+impl Measured {
+    fn end_to_end(&self) -> &Stats {
+        &self.stages[self.stages.len() - 1].1
+    }
+
+    fn print(&self, title: &str, baseline: Option<&Measured>) {
+        println!(
+            "{title}: {} KiB (both languages), {} operations, {} named types; {} runs after 2 warm-up runs",
+            self.bytes / 1024,
+            self.operations,
+            self.types,
+            self.runs
+        );
+        match baseline {
+            None => {
+                println!("| stage | median | min | max |");
+                println!("|---|---|---|---|");
+            }
+            Some(_) => {
+                println!("| stage | median | min | max | × real (median) |");
+                println!("|---|---|---|---|---|");
+            }
+        }
+        for (name, s) in &self.stages {
+            let ratio = baseline
+                .and_then(|b| b.stages.iter().find(|(n, _)| n == name))
+                .map(|(_, b)| format!(" {:.2}× |", s.median_ms() / b.median_ms()))
+                .unwrap_or_default();
+            println!("| {name} | {} |{ratio}", s.row());
+        }
+    }
+}
+
+/// Runs what `cargo xtask generate` runs on `specs` (the main language's
+/// spec, then the other's) `runs` times, after two unmeasured warm-up runs
+/// that also bring the files into the page cache.
+fn measure(specs: &[(Lang, PathBuf); 2], runs: usize) -> Result<Measured, String> {
+    let [(lang, spec), (other_lang, other)] = specs;
+    let bytes = specs
+        .iter()
+        .map(|(_, p)| std::fs::metadata(p).map(|m| m.len() as usize))
+        .sum::<Result<usize, _>>()
+        .map_err(|e| e.to_string())?;
+    let mut names: Vec<&'static str> = Vec::new();
+    let mut samples: Vec<Vec<Duration>> = Vec::new();
+    let mut end_to_end = Vec::with_capacity(runs);
+    let (mut operations, mut types) = (0, 0);
+    for i in 0..runs + 2 {
+        let t = Instant::now();
+        let generated = generator::generate::generate_localized((*lang, spec), (*other_lang, other))
+            .map_err(|e| e.to_string())?;
+        let elapsed = t.elapsed();
+        if i < 2 {
+            operations = generated.api.services.iter().map(|s| s.operations.len()).sum();
+            types = generated.api.types.len();
+            continue;
+        }
+        end_to_end.push(elapsed);
+        for (stage, d) in &generated.timings {
+            match names.iter().position(|n| n == stage) {
+                Some(j) => samples[j].push(*d),
+                None => {
+                    names.push(stage);
+                    samples.push(vec![*d]);
+                }
+            }
+        }
+    }
+    let mut stages: Vec<(&'static str, Stats)> =
+        names.into_iter().zip(samples.iter().map(|s| Stats::of(s))).collect();
+    stages.push(("end to end", Stats::of(&end_to_end)));
+    Ok(Measured { runs, bytes, operations, types, stages })
+}
+
+/// The spec with every path and component `factor - 1` more times under new
+/// names: copy `k` puts its paths under `/copy{k}` and suffixes component
+/// names and operationIds with `Copy{k}` (`Chat` → `ChatCopy1`, its `$ref`s
+/// rewritten to match; `ChatOperations_createChat` →
+/// `ChatOperations_createChatCopy1`, so methods, CLI commands and inline
+/// types get their own names). Tags are kept, as the curated agent skills
+/// and CLI data name every tag, so each service gets `factor` times the
+/// operations.
+fn scaled_spec(text: &str, factor: usize) -> Result<String, String> {
+    let mut doc = yaml::parse(text).map_err(|e| format!("cannot parse the spec: {}", e.message))?;
+    let root = doc.as_mapping_mut().ok_or("the spec is not a mapping")?;
+    if let Some(Value::Mapping(components)) = root.get_mut("components") {
+        for (section, entries) in components.iter_mut() {
+            if section.as_str() == Some("securitySchemes") {
+                continue;
+            }
+            let Value::Mapping(entries) = entries else { continue };
+            let originals: Vec<(Value, Value)> = entries.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            for k in 1..factor {
+                for (name, item) in &originals {
+                    let name = format!("{}Copy{k}", name.as_str().ok_or("a component name is not a string")?);
+                    entries.insert(Value::String(name), renamed(item, k));
+                }
+            }
+        }
+    }
+    if let Some(Value::Mapping(paths)) = root.get_mut("paths") {
+        let originals: Vec<(Value, Value)> = paths.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        for k in 1..factor {
+            for (path, item) in &originals {
+                let path = format!("/copy{k}{}", path.as_str().ok_or("a path is not a string")?);
+                paths.insert(Value::String(path), renamed_path_item(item, k));
+            }
+        }
+    }
+    yaml::to_string(&doc).map_err(|e| format!("cannot write the synthetic spec: {}", e.message))
+}
+
+/// A deep copy of `value` with its component `$ref`s (and discriminator
+/// mappings) pointing at copy `k`.
+fn renamed(value: &Value, k: usize) -> Value {
+    match value {
+        Value::Mapping(m) => Value::Mapping(
+            m.iter()
+                .map(|(key, v)| {
+                    let v = match (key.as_str(), v) {
+                        (Some("$ref"), Value::String(r)) => Value::String(renamed_ref(r, k)),
+                        (Some("discriminator"), Value::Mapping(d)) => Value::Mapping(
+                            d.iter()
+                                .map(|(dk, dv)| match (dk.as_str(), dv) {
+                                    (Some("mapping"), Value::Mapping(targets)) => (
+                                        dk.clone(),
+                                        Value::Mapping(
+                                            targets
+                                                .iter()
+                                                .map(|(tag, r)| match r {
+                                                    Value::String(r) => (tag.clone(), Value::String(renamed_ref(r, k))),
+                                                    other => (tag.clone(), other.clone()),
+                                                })
+                                                .collect(),
+                                        ),
+                                    ),
+                                    _ => (dk.clone(), dv.clone()),
+                                })
+                                .collect(),
+                        ),
+                        _ => renamed(v, k),
+                    };
+                    (key.clone(), v)
+                })
+                .collect(),
+        ),
+        Value::Sequence(items) => Value::Sequence(items.iter().map(|v| renamed(v, k)).collect()),
+        other => other.clone(),
+    }
+}
+
+/// A path item for copy `k`: references renamed, and each operation's
+/// operationId too.
+fn renamed_path_item(item: &Value, k: usize) -> Value {
+    let mut item = renamed(item, k);
+    if let Value::Mapping(methods) = &mut item {
+        for (_, op) in methods.iter_mut() {
+            if let Some(Value::String(id)) = op.get_mut("operationId") {
+                id.push_str(&format!("Copy{k}"));
+            }
+        }
+    }
+    item
+}
+
+fn renamed_ref(reference: &str, k: usize) -> String {
+    match reference.strip_prefix("#/components/") {
+        Some(rest) if !rest.starts_with("securitySchemes/") => format!("{reference}Copy{k}"),
+        _ => reference.to_owned(),
+    }
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// The 1, 5 and 15 minute load averages, where the system reports them.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".to_owned())
+}
