@@ -52,7 +52,11 @@ fn markdown() -> impl Iterator<Item = (&'static String, &'static String)> {
 #[test]
 fn every_skill_file_snapshot() {
     let files = &fixture().files;
-    assert!(files.keys().all(|p| p.starts_with("skills/")), "the skills renderer writes only under skills/");
+    // Besides the skills, one test of the CLI crate that runs their command lines.
+    assert!(
+        files.keys().all(|p| p.starts_with("skills/") || p == generator::render::skills::cli_check::TEST_FILE),
+        "the skills renderer writes only under skills/ and the CLI's skill-command test"
+    );
     for (path, text) in files {
         insta::assert_snapshot!(path.replace('/', "__"), text);
     }
@@ -74,30 +78,7 @@ fn every_set_has_every_skill() {
     }
 }
 
-/// Every `pachca ...` line of a code block and every inline code span starting with `pachca `.
-fn command_lines(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut in_code = false;
-    for line in text.lines() {
-        let trimmed = line.trim();
-        if trimmed.starts_with("```") {
-            in_code = !in_code;
-            continue;
-        }
-        if in_code {
-            if trimmed.starts_with("pachca ") {
-                out.push(trimmed.to_owned());
-            }
-            continue;
-        }
-        for (i, span) in trimmed.split('`').enumerate() {
-            if i % 2 == 1 && span.starts_with("pachca ") {
-                out.push(span.to_owned());
-            }
-        }
-    }
-    out
-}
+use generator::render::skills::cli_check::command_lines;
 
 #[test]
 fn every_cli_command_resolves() {

@@ -21,7 +21,7 @@
 //! let create = cli.by_operation("ChatOperations_createChat").ok_or("missing")?;
 //! assert_eq!(create.name(), "chats create");
 //! let call = create.parse_args(r#"--name="Team" --channel"#)?;
-//! assert_eq!(call.body_json(), r#"{"chat":{"name":"Team","channel":true}}"#);
+//! assert_eq!(call.body_json().as_deref(), Some(r#"{"chat":{"name":"Team","channel":true}}"#));
 //! # Ok(()) }
 //! ```
 

@@ -14,6 +14,7 @@
 //! `pachca-<area>/references/<scenario>.md`,
 //! `pachca-bots/references/webhook-events.md` and `index.json`.
 
+pub mod cli_check;
 mod context;
 pub mod curated;
 mod limits;
@@ -93,7 +94,7 @@ pub fn render_curated(curated: &curated::Curated, apis: Localized<'_>, files: &m
         };
         render_set(&env, &builder, &descriptions, files)?;
     }
-    Ok(())
+    cli_check::render(&cli_en, files)
 }
 
 /// The composed description of every skill and the router, by `(name, lang)`;
