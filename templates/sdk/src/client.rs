@@ -392,6 +392,12 @@ impl ClientBuilder {
         let (http, timeout) = if let Some(http) = self.http_client {
             (http, self.timeout)
         } else {
+            #[cfg(feature = "rustls")]
+            {
+                // reqwest is built without a provider of its own; an error
+                // means another one was installed first, which is fine.
+                let _ = rustls::crypto::ring::default_provider().install_default();
+            }
             let http = reqwest::Client::builder()
                 .connect_timeout(CONNECT_TIMEOUT)
                 // Redirect targets (export downloads) are returned to the caller, not fetched.
