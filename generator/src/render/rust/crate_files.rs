@@ -27,6 +27,7 @@ const VERBATIM: &[(&str, &str)] = &[
     ("pachca/tests/services.rs", include_str!("../../../../templates/sdk/tests/services.rs")),
     ("pachca/examples/send_message.rs", include_str!("../../../../templates/sdk/examples/send_message.rs")),
     ("pachca/examples/list_users.rs", include_str!("../../../../templates/sdk/examples/list_users.rs")),
+    ("pachca/benches/pagination.rs", include_str!("../../../../templates/sdk/benches/pagination.rs")),
 ];
 
 /// Renders the crate scaffolding into `files`.
