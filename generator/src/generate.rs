@@ -58,10 +58,23 @@ pub fn generate_localized(spec: (Lang, &Path), other: (Lang, &Path)) -> Result<G
         let message = format!("both specs are in `{}`; the second one must be in the other language", spec.0);
         return Err(RenderError { artifact: "generate".to_owned(), message }.into());
     }
-    let Generated { api, mut files, mut timings } = generate(spec.1)?;
-    let t = Instant::now();
-    let other_api = crate::lower::lower(&crate::load::load_file(other.1)?)?;
-    timings.push(("other-lang", t.elapsed()));
+    // The other language's spec is loaded and lowered on a second thread
+    // while the main one goes through every renderer.
+    let (main, other_lowered) = std::thread::scope(|scope| {
+        let other_job = scope.spawn(|| {
+            let t = Instant::now();
+            let lowered = crate::load::load_file(other.1).map_err(GenerateError::from).and_then(|s| Ok(crate::lower::lower(&s)?));
+            (lowered, t.elapsed())
+        });
+        let main = generate(spec.1);
+        let other_lowered = other_job.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (main, other_lowered)
+    });
+    let Generated { api, mut files, mut timings } = main?;
+    let (other_api, other_time) = other_lowered;
+    let other_api = other_api?;
+    // Measured on its own thread, concurrently with the stages above.
+    timings.push(("other-lang (parallel)", other_time));
     let apis = match spec.0 {
         Lang::En => Localized { en: &api, ru: &other_api },
         Lang::Ru => Localized { en: &other_api, ru: &api },

@@ -1,6 +1,7 @@
 //! `cargo xtask bench`: how long generation takes, in a release build, on the
-//! real spec and on a synthetic spec `--factor` times its size; and the wall
-//! time of `cargo xtask generate --check`.
+//! real spec and on a synthetic spec `--factor` times its size; the wall
+//! time of `cargo xtask generate --check`; then the SDK and CLI runtime
+//! benchmarks of [`crate::bench_runtime`].
 //!
 //! `bench` runs in the debug xtask that `cargo xtask` builds. For the
 //! generator timings it spawns `cargo run --release -p xtask -- bench-run`, so
@@ -33,11 +34,12 @@ struct Options {
     scaled_runs: usize,
     factor: usize,
     check_runs: usize,
+    cli_runs: usize,
     spec: Option<PathBuf>,
 }
 
 fn parse(args: &[String]) -> Result<Options, String> {
-    let mut o = Options { runs: 30, scaled_runs: 10, factor: 10, check_runs: 10, spec: None };
+    let mut o = Options { runs: 30, scaled_runs: 10, factor: 10, check_runs: 10, cli_runs: 30, spec: None };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value"));
@@ -50,6 +52,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
             "--scaled-runs" => o.scaled_runs = count("--scaled-runs", value("--scaled-runs")?)?,
             "--factor" => o.factor = count("--factor", value("--factor")?)?,
             "--check-runs" => o.check_runs = count("--check-runs", value("--check-runs")?)?,
+            "--cli-runs" => o.cli_runs = count("--cli-runs", value("--cli-runs")?)?,
             "--spec" => o.spec = Some(PathBuf::from(value("--spec")?)),
             other => return Err(format!("unknown argument `{other}`\n{}", super::USAGE)),
         }
@@ -125,6 +128,8 @@ pub fn bench(args: &[String]) -> Result<ExitCode, String> {
         println!("note: the drift check reported drift (exit 1); the timing is still valid, but `generated/` is stale");
     }
     println!("goal: ≤ {GOAL_CHECK_MS:.0} ms: {}", verdict(s.median_ms() <= GOAL_CHECK_MS));
+    super::bench_runtime::sdk(&root, &cargo)?;
+    super::bench_runtime::cli(&root, &cargo, o.cli_runs)?;
     println!("load average at end: {}", load_average());
     Ok(ExitCode::SUCCESS)
 }

@@ -4,10 +4,11 @@
 //! cargo xtask generate [--check] [--spec PATH] [--lang ru|en]
 //! cargo xtask spec pin --from PATH [--lang ru|en]
 //! cargo xtask ci
-//! cargo xtask bench [--runs N] [--scaled-runs N] [--factor N] [--check-runs N] [--spec PATH]
+//! cargo xtask bench [--runs N] [--scaled-runs N] [--factor N] [--check-runs N] [--cli-runs N] [--spec PATH]
 //! ```
 
 mod bench;
+mod bench_runtime;
 mod fsx;
 
 use std::path::{Path, PathBuf};
@@ -45,7 +46,7 @@ const USAGE: &str = "usage:
       record PATH and its sha256 in spec/pin.yaml
   cargo xtask ci
       install Prism if needed, then drift check, tests, clippy and rustdoc: what CI runs
-  cargo xtask bench [--runs N] [--scaled-runs N] [--factor N] [--check-runs N] [--spec PATH]
+  cargo xtask bench [--runs N] [--scaled-runs N] [--factor N] [--check-runs N] [--cli-runs N] [--spec PATH]
       time generation in a release build (real spec, N runs, default 30; a synthetic
       spec --factor times its size, default 10) and `cargo xtask generate --check`";
 

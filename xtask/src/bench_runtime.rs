@@ -1,0 +1,126 @@
+//! The runtime half of `cargo xtask bench`: the SDK's pagination benchmark
+//! (a `cargo bench` target of the generated crate) and the `pachca` CLI's
+//! start-up, one list call against a loopback server, and binary size.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Goals from the performance issue.
+const GOAL_HELP_MS: f64 = 10.0;
+const GOAL_BINARY_MB: f64 = 12.0;
+
+fn median_ms(mut samples: Vec<Duration>) -> (f64, f64, f64) {
+    samples.sort();
+    let ms = |d: &Duration| d.as_secs_f64() * 1e3;
+    let n = samples.len();
+    let median = if n % 2 == 1 { ms(&samples[n / 2]) } else { (ms(&samples[n / 2 - 1]) + ms(&samples[n / 2])) / 2.0 };
+    (median, samples.first().map(ms).unwrap_or_default(), samples.last().map(ms).unwrap_or_default())
+}
+
+/// `cargo bench -p pachca --bench pagination`.
+pub fn sdk(root: &Path, cargo: &str) -> Result<(), String> {
+    println!();
+    println!("==> SDK pagination, release build: cargo bench -p pachca --bench pagination");
+    let status = Command::new(cargo)
+        .args(["bench", "--quiet", "-p", "pachca", "--bench", "pagination"])
+        .current_dir(root)
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err("the SDK pagination benchmark failed".to_owned())
+    }
+}
+
+/// A loopback HTTP/1.1 server answering every request with one page of users.
+fn serve_users() -> Result<String, String> {
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("bind: {e}"))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let user = r#"{"id":12,"first_name":"Oleg","last_name":"Petrov","nickname":"olegpetrov","email":"olegp@example.com","phone_number":"+79001234567","department":"Product","title":"CIO","role":"admin","suspended":false,"invite_status":"confirmed","inviter_id":185,"list_tags":["Product"],"custom_properties":[],"user_status":null,"bot":false,"sso":false,"created_at":"2020-06-08T09:32:57.000Z","last_activity_at":"2025-01-20T13:40:07.000Z","time_zone":"Europe/Moscow","image_url":null}"#;
+    let body = format!(r#"{{"data":[{}],"meta":{{"paginate":{{"next_page":""}}}}}}"#, vec![user; 50].join(","));
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let body = body.clone();
+            std::thread::spawn(move || answer(stream, &body));
+        }
+    });
+    Ok(format!("http://{addr}"))
+}
+
+fn answer(stream: TcpStream, body: &str) {
+    let Ok(read) = stream.try_clone() else { return };
+    let mut reader = BufReader::new(read);
+    let mut writer = stream;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            return;
+        }
+        // Skip the headers; the CLI's requests here have no body.
+        loop {
+            let mut header = String::new();
+            if reader.read_line(&mut header).unwrap_or(0) == 0 || header == "\r\n" {
+                break;
+            }
+        }
+        let head = format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n", body.len());
+        if writer.write_all(head.as_bytes()).and_then(|_| writer.write_all(body.as_bytes())).is_err() {
+            return;
+        }
+    }
+}
+
+/// Release build of the CLI, then its start-up and one call, `runs` times each.
+pub fn cli(root: &Path, cargo: &str, runs: usize) -> Result<(), String> {
+    println!();
+    println!("==> CLI, release build: cargo build --release -p pachca-cli");
+    let status = Command::new(cargo)
+        .args(["build", "--release", "--quiet", "-p", "pachca-cli"])
+        .current_dir(root)
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !status.success() {
+        return Err("building the CLI failed".to_owned());
+    }
+    let binary = root.join("target/release/pachca");
+    let size = std::fs::metadata(&binary).map_err(|e| format!("{}: {e}", binary.display()))?.len() as f64 / (1024.0 * 1024.0);
+    let base = serve_users()?;
+    let time = |args: &[&str]| -> Result<Vec<Duration>, String> {
+        let mut samples = Vec::with_capacity(runs);
+        for i in 0..runs + 2 {
+            let t = Instant::now();
+            let status = Command::new(&binary)
+                .args(args)
+                .env_remove("PACHCA_TOKEN")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .map_err(|e| format!("cannot run pachca: {e}"))?;
+            let elapsed = t.elapsed();
+            if !status.success() {
+                return Err(format!("pachca {} failed ({status})", args.join(" ")));
+            }
+            if i >= 2 {
+                samples.push(elapsed);
+            }
+        }
+        Ok(samples)
+    };
+    let help = median_ms(time(&["--help"])?);
+    let list = median_ms(time(&["users", "list", "-o", "json", "--token", "bench", "--base-url", &base])?);
+    println!("| what | median | min | max | command |");
+    println!("|---|---|---|---|---|");
+    println!("| `pachca --help` | {:.2} ms | {:.2} ms | {:.2} ms | {runs} runs |", help.0, help.1, help.2);
+    println!("| `pachca users list -o json` (loopback, 50 users) | {:.2} ms | {:.2} ms | {:.2} ms | {runs} runs |", list.0, list.1, list.2);
+    println!("| release binary `target/release/pachca` | {size:.1} MiB | | | thin LTO, stripped |");
+    println!(
+        "goals: --help ≤ {GOAL_HELP_MS:.0} ms: {}; binary ≤ {GOAL_BINARY_MB:.0} MB: {}",
+        if help.0 <= GOAL_HELP_MS { "met" } else { "MISSED" },
+        if size <= GOAL_BINARY_MB { "met" } else { "MISSED" }
+    );
+    Ok(())
+}
