@@ -7,11 +7,14 @@ use crate::error::SpecError;
 use crate::ir::Api;
 use crate::pin::Lang;
 use crate::render::{Files, Localized, RenderError, LOCALIZED_RENDERERS, RENDERERS};
+use crate::target::Target;
 
 /// Everything generated from one spec, with stage timings.
 #[derive(Debug)]
 pub struct Generated {
     pub api: Api,
+    /// The crate name and whether the Pachca extras apply.
+    pub target: Target,
     pub files: Files,
     /// `(stage, duration)` in the order they ran: `load`, `lower`, then each renderer.
     pub timings: Vec<(&'static str, Duration)>,
@@ -26,8 +29,14 @@ pub enum GenerateError {
     Render(#[from] RenderError),
 }
 
-/// Loads, lowers and renders the spec at `spec`.
+/// Loads, lowers and renders the spec at `spec`, naming the crate after the
+/// spec ([`Target::for_api`]).
 pub fn generate(spec: &Path) -> Result<Generated, GenerateError> {
+    generate_named(spec, None)
+}
+
+/// Like [`generate`], with the SDK crate called `name` when given.
+pub fn generate_named(spec: &Path, name: Option<&str>) -> Result<Generated, GenerateError> {
     let mut timings = Vec::new();
     let t = Instant::now();
     let loaded = crate::load::load_file(spec)?;
@@ -35,19 +44,20 @@ pub fn generate(spec: &Path) -> Result<Generated, GenerateError> {
     let t = Instant::now();
     let api = crate::lower::lower(&loaded)?;
     timings.push(("lower", t.elapsed()));
-    let files = render(&api, &mut timings)?;
-    Ok(Generated { api, files, timings })
+    let target = Target::for_api(&api, name).map_err(|message| RenderError { artifact: "crate name".to_owned(), message })?;
+    let files = render(&api, &target, &mut timings)?;
+    Ok(Generated { api, target, files, timings })
 }
 
 /// Runs every renderer on `api`, appending their timings.
-pub fn render(api: &Api, timings: &mut Vec<(&'static str, Duration)>) -> Result<Files, RenderError> {
+pub fn render(api: &Api, target: &Target, timings: &mut Vec<(&'static str, Duration)>) -> Result<Files, RenderError> {
     let mut files = Files::new();
     for (name, renderer) in RENDERERS {
         let t = Instant::now();
-        renderer(api, &mut files)?;
+        renderer(api, target, &mut files)?;
         timings.push((name, t.elapsed()));
     }
-    Ok(files)
+    Ok(crate::render::rename_crate(files, target))
 }
 
 /// Like [`generate`] for `spec`, then the renderers that write both
@@ -70,7 +80,7 @@ pub fn generate_localized(spec: (Lang, &Path), other: (Lang, &Path)) -> Result<G
         let other_lowered = other_job.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (main, other_lowered)
     });
-    let Generated { api, mut files, mut timings } = main?;
+    let Generated { api, target, mut files, mut timings } = main?;
     let (other_api, other_time) = other_lowered;
     let other_api = other_api?;
     // Measured on its own thread, concurrently with the stages above.
@@ -79,10 +89,38 @@ pub fn generate_localized(spec: (Lang, &Path), other: (Lang, &Path)) -> Result<G
         Lang::En => Localized { en: &api, ru: &other_api },
         Lang::Ru => Localized { en: &other_api, ru: &api },
     };
-    for (name, renderer) in LOCALIZED_RENDERERS {
-        let t = Instant::now();
-        renderer(apis, &mut files)?;
-        timings.push((name, t.elapsed()));
+    // The agent skills are curated for the Pachca API.
+    if target.pachca {
+        for (name, renderer) in LOCALIZED_RENDERERS {
+            let t = Instant::now();
+            renderer(apis, &mut files)?;
+            timings.push((name, t.elapsed()));
+        }
     }
-    Ok(Generated { api, files, timings })
+    Ok(Generated { api, target, files, timings })
+}
+
+/// The fixture specs in `dir` (`*.yaml`, by name), each generated as an SDK
+/// crate named after its file, folded into the one suite crate of
+/// [`crate::render::fixture_suite`].
+pub fn generate_fixture_suite(dir: &Path) -> Result<Files, GenerateError> {
+    let mut specs: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| RenderError { artifact: "fixtures".to_owned(), message: format!("{}: {e}", dir.display()) })?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    specs.sort();
+    let mut generated = Vec::with_capacity(specs.len());
+    for spec in &specs {
+        let name = spec.file_stem().and_then(|s| s.to_str()).unwrap_or("fixture").replace('-', "_");
+        let g = generate_named(spec, Some(&name))?;
+        generated.push((name, g));
+    }
+    let cases: Vec<crate::render::fixture_suite::Case<'_>> = generated
+        .iter()
+        .map(|(name, g)| crate::render::fixture_suite::Case { name, api: &g.api, files: &g.files })
+        .collect();
+    let mut files = Files::new();
+    crate::render::fixture_suite::render(&cases, &mut files)?;
+    Ok(files)
 }

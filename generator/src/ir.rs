@@ -413,6 +413,10 @@ pub struct Field {
     /// `x-record-key-example`: an example key of a map-typed field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub record_key_example: Option<String>,
+    /// The field's type contains its owner without an array or map in
+    /// between (a recursive type): renderers put it behind a pointer.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub boxed: bool,
 }
 
 /// `anyOf`/`oneOf` over named types.

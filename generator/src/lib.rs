@@ -21,5 +21,6 @@ pub mod lower;
 pub mod pin;
 pub mod render;
 pub mod sample;
+pub mod target;
 
 pub use error::SpecError;

@@ -11,14 +11,22 @@ use crate::ir::{Api, EnumRepr, Field, TypeDef, TypeKind, TypeRef};
 /// Builds sample values for the types of one API.
 pub struct Sampler<'a> {
     types: HashMap<&'a str, &'a TypeDef>,
+    /// Whether required `readOnly` fields are filled in (what a response carries).
+    read_only: bool,
 }
 
 /// Nesting deeper than this yields `null` (guards against recursive types).
 const MAX_DEPTH: usize = 8;
 
 impl<'a> Sampler<'a> {
+    /// Samples of request values: required `readOnly` fields are left out.
     pub fn new(api: &'a Api) -> Self {
-        Sampler { types: api.types.iter().map(|t| (t.name.as_str(), t)).collect() }
+        Sampler { types: api.types.iter().map(|t| (t.name.as_str(), t)).collect(), read_only: false }
+    }
+
+    /// Samples of response values: required `readOnly` fields are included.
+    pub fn for_responses(api: &'a Api) -> Self {
+        Sampler { read_only: true, ..Sampler::new(api) }
     }
 
     /// A sample of `ty`: the type's example when the spec has one, otherwise
@@ -58,7 +66,7 @@ impl<'a> Sampler<'a> {
         match &def.kind {
             TypeKind::Struct { fields } => {
                 let mut object = Map::new();
-                for f in fields.iter().filter(|f| f.required && !f.read_only) {
+                for f in fields.iter().filter(|f| f.required && (self.read_only || !f.read_only)) {
                     object.insert(f.name.clone(), self.field(f, depth));
                 }
                 Value::Object(object)
@@ -113,6 +121,7 @@ mod tests {
             example: None,
             constraints: Constraints::default(),
             record_key_example: None,
+            boxed: false,
         }
     }
 

@@ -93,8 +93,12 @@ fn generate(args: &[String]) -> Result<ExitCode, String> {
     // The agent skills are written in both languages: the other one comes from the pin.
     let (other_path, _) = pin::resolve(&root, flags.lang.other(), SpecSource::Pinned).map_err(|e| e.to_string())?;
     let total = Instant::now();
-    let generated = generator::generate::generate_localized((flags.lang, &spec_path), (flags.lang.other(), &other_path))
+    let mut generated = generator::generate::generate_localized((flags.lang, &spec_path), (flags.lang.other(), &other_path))
         .map_err(|e| e.to_string())?;
+    let t = Instant::now();
+    let suite = generator::generate::generate_fixture_suite(&root.join("spec/fixtures")).map_err(|e| e.to_string())?;
+    generated.timings.push(("fixtures", t.elapsed()));
+    generated.files.extend(suite);
     let out_dir = root.join("generated");
     let changes = fsx::diff_tree(&out_dir, &generated.files).map_err(|e| e.to_string())?;
     if flags.check {

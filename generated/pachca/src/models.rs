@@ -4442,7 +4442,7 @@ string_enum!(ViewBlockTimeType { Time => "time", });
 /// - `type: time` → \[`ViewBlockTime`\](ViewBlockUnion::Time)
 /// - `type: file_input` → \[`ViewBlockFileInput`\](ViewBlockUnion::FileInput)
 ///
-/// Any other value, or no `type`, gives \[`ViewBlockUnion::Other`\] with the payload as sent.
+/// Any other value, no `type`, or a payload that does not fit the variant its tag names, gives \[`ViewBlockUnion::Other`\] with the payload as sent.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ViewBlockUnion {
@@ -4496,66 +4496,98 @@ impl<'de> Deserialize<'de> for ViewBlockUnion {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        use serde::de::Error as _;
         let tag = value
             .get("type")
             .and_then(serde_json::Value::as_str)
             .map(str::to_owned);
         match tag.as_deref() {
             Some("header") => {
-                serde_json::from_value(value)
-                    .map(ViewBlockUnion::Header)
-                    .map_err(D::Error::custom)
+                Ok(
+                    match <ViewBlockHeader as Deserialize>::deserialize(&value) {
+                        Ok(v) => ViewBlockUnion::Header(v),
+                        Err(_) => ViewBlockUnion::Other(value),
+                    },
+                )
             }
             Some("plain_text") => {
-                serde_json::from_value(value)
-                    .map(ViewBlockUnion::PlainText)
-                    .map_err(D::Error::custom)
+                Ok(
+                    match <ViewBlockPlainText as Deserialize>::deserialize(&value) {
+                        Ok(v) => ViewBlockUnion::PlainText(v),
+                        Err(_) => ViewBlockUnion::Other(value),
+                    },
+                )
             }
             Some("markdown") => {
-                serde_json::from_value(value)
-                    .map(ViewBlockUnion::Markdown)
-                    .map_err(D::Error::custom)
+                Ok(
+                    match <ViewBlockMarkdown as Deserialize>::deserialize(&value) {
+                        Ok(v) => ViewBlockUnion::Markdown(v),
+                        Err(_) => ViewBlockUnion::Other(value),
+                    },
+                )
             }
             Some("divider") => {
-                serde_json::from_value(value)
-                    .map(ViewBlockUnion::Divider)
-                    .map_err(D::Error::custom)
+                Ok(
+                    match <ViewBlockDivider as Deserialize>::deserialize(&value) {
+                        Ok(v) => ViewBlockUnion::Divider(v),
+                        Err(_) => ViewBlockUnion::Other(value),
+                    },
+                )
             }
             Some("input") => {
-                serde_json::from_value(value)
-                    .map(ViewBlockUnion::Input)
-                    .map_err(D::Error::custom)
+                Ok(
+                    match <ViewBlockInput as Deserialize>::deserialize(&value) {
+                        Ok(v) => ViewBlockUnion::Input(v),
+                        Err(_) => ViewBlockUnion::Other(value),
+                    },
+                )
             }
             Some("select") => {
-                serde_json::from_value(value)
-                    .map(ViewBlockUnion::Select)
-                    .map_err(D::Error::custom)
+                Ok(
+                    match <ViewBlockSelect as Deserialize>::deserialize(&value) {
+                        Ok(v) => ViewBlockUnion::Select(v),
+                        Err(_) => ViewBlockUnion::Other(value),
+                    },
+                )
             }
             Some("radio") => {
-                serde_json::from_value(value)
-                    .map(ViewBlockUnion::Radio)
-                    .map_err(D::Error::custom)
+                Ok(
+                    match <ViewBlockRadio as Deserialize>::deserialize(&value) {
+                        Ok(v) => ViewBlockUnion::Radio(v),
+                        Err(_) => ViewBlockUnion::Other(value),
+                    },
+                )
             }
             Some("checkbox") => {
-                serde_json::from_value(value)
-                    .map(ViewBlockUnion::Checkbox)
-                    .map_err(D::Error::custom)
+                Ok(
+                    match <ViewBlockCheckbox as Deserialize>::deserialize(&value) {
+                        Ok(v) => ViewBlockUnion::Checkbox(v),
+                        Err(_) => ViewBlockUnion::Other(value),
+                    },
+                )
             }
             Some("date") => {
-                serde_json::from_value(value)
-                    .map(ViewBlockUnion::Date)
-                    .map_err(D::Error::custom)
+                Ok(
+                    match <ViewBlockDate as Deserialize>::deserialize(&value) {
+                        Ok(v) => ViewBlockUnion::Date(v),
+                        Err(_) => ViewBlockUnion::Other(value),
+                    },
+                )
             }
             Some("time") => {
-                serde_json::from_value(value)
-                    .map(ViewBlockUnion::Time)
-                    .map_err(D::Error::custom)
+                Ok(
+                    match <ViewBlockTime as Deserialize>::deserialize(&value) {
+                        Ok(v) => ViewBlockUnion::Time(v),
+                        Err(_) => ViewBlockUnion::Other(value),
+                    },
+                )
             }
             Some("file_input") => {
-                serde_json::from_value(value)
-                    .map(ViewBlockUnion::FileInput)
-                    .map_err(D::Error::custom)
+                Ok(
+                    match <ViewBlockFileInput as Deserialize>::deserialize(&value) {
+                        Ok(v) => ViewBlockUnion::FileInput(v),
+                        Err(_) => ViewBlockUnion::Other(value),
+                    },
+                )
             }
             _ => Ok(ViewBlockUnion::Other(value)),
         }
@@ -4685,7 +4717,7 @@ pub struct WebhookMessageThread {
 /// - `type: message` and `event: link_shared` → \[`LinkSharedWebhookPayload`\](WebhookPayloadUnion::LinkShared)
 /// - `type: video_call` → \[`VideoCallWebhookPayload`\](WebhookPayloadUnion::VideoCall)
 ///
-/// Any other value, or no `type`, gives \[`WebhookPayloadUnion::Other`\] with the payload as sent.
+/// Any other value, no `type`, or a payload that does not fit the variant its tag names, gives \[`WebhookPayloadUnion::Other`\] with the payload as sent.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum WebhookPayloadUnion {
@@ -4730,7 +4762,6 @@ impl<'de> Deserialize<'de> for WebhookPayloadUnion {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        use serde::de::Error as _;
         let tag = value
             .get("type")
             .and_then(serde_json::Value::as_str)
@@ -4740,44 +4771,76 @@ impl<'de> Deserialize<'de> for WebhookPayloadUnion {
                 "message",
             ) if value.get("event").and_then(serde_json::Value::as_str)
                 == Some("link_shared") => {
-                serde_json::from_value(value)
-                    .map(WebhookPayloadUnion::LinkShared)
-                    .map_err(D::Error::custom)
+                Ok(
+                    match <LinkSharedWebhookPayload as Deserialize>::deserialize(
+                        &value,
+                    ) {
+                        Ok(v) => WebhookPayloadUnion::LinkShared(v),
+                        Err(_) => WebhookPayloadUnion::Other(value),
+                    },
+                )
             }
             Some("message") => {
-                serde_json::from_value(value)
-                    .map(WebhookPayloadUnion::Message)
-                    .map_err(D::Error::custom)
+                Ok(
+                    match <MessageWebhookPayload as Deserialize>::deserialize(&value) {
+                        Ok(v) => WebhookPayloadUnion::Message(v),
+                        Err(_) => WebhookPayloadUnion::Other(value),
+                    },
+                )
             }
             Some("reaction") => {
-                serde_json::from_value(value)
-                    .map(WebhookPayloadUnion::Reaction)
-                    .map_err(D::Error::custom)
+                Ok(
+                    match <ReactionWebhookPayload as Deserialize>::deserialize(&value) {
+                        Ok(v) => WebhookPayloadUnion::Reaction(v),
+                        Err(_) => WebhookPayloadUnion::Other(value),
+                    },
+                )
             }
             Some("button") => {
-                serde_json::from_value(value)
-                    .map(WebhookPayloadUnion::Button)
-                    .map_err(D::Error::custom)
+                Ok(
+                    match <ButtonWebhookPayload as Deserialize>::deserialize(&value) {
+                        Ok(v) => WebhookPayloadUnion::Button(v),
+                        Err(_) => WebhookPayloadUnion::Other(value),
+                    },
+                )
             }
             Some("view") => {
-                serde_json::from_value(value)
-                    .map(WebhookPayloadUnion::ViewSubmit)
-                    .map_err(D::Error::custom)
+                Ok(
+                    match <ViewSubmitWebhookPayload as Deserialize>::deserialize(
+                        &value,
+                    ) {
+                        Ok(v) => WebhookPayloadUnion::ViewSubmit(v),
+                        Err(_) => WebhookPayloadUnion::Other(value),
+                    },
+                )
             }
             Some("chat_member") => {
-                serde_json::from_value(value)
-                    .map(WebhookPayloadUnion::ChatMember)
-                    .map_err(D::Error::custom)
+                Ok(
+                    match <ChatMemberWebhookPayload as Deserialize>::deserialize(
+                        &value,
+                    ) {
+                        Ok(v) => WebhookPayloadUnion::ChatMember(v),
+                        Err(_) => WebhookPayloadUnion::Other(value),
+                    },
+                )
             }
             Some("company_member") => {
-                serde_json::from_value(value)
-                    .map(WebhookPayloadUnion::CompanyMember)
-                    .map_err(D::Error::custom)
+                Ok(
+                    match <CompanyMemberWebhookPayload as Deserialize>::deserialize(
+                        &value,
+                    ) {
+                        Ok(v) => WebhookPayloadUnion::CompanyMember(v),
+                        Err(_) => WebhookPayloadUnion::Other(value),
+                    },
+                )
             }
             Some("video_call") => {
-                serde_json::from_value(value)
-                    .map(WebhookPayloadUnion::VideoCall)
-                    .map_err(D::Error::custom)
+                Ok(
+                    match <VideoCallWebhookPayload as Deserialize>::deserialize(&value) {
+                        Ok(v) => WebhookPayloadUnion::VideoCall(v),
+                        Err(_) => WebhookPayloadUnion::Other(value),
+                    },
+                )
             }
             _ => Ok(WebhookPayloadUnion::Other(value)),
         }

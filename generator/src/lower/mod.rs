@@ -6,6 +6,7 @@
 
 mod names;
 mod operation;
+mod recursion;
 mod schema;
 
 pub use names::{snake_ident, type_name, variant_name, NameSet};
@@ -28,6 +29,7 @@ pub fn lower(spec: &Spec) -> Result<Api, SpecError> {
     };
     lowerer.lower_components()?;
     let services = lowerer.lower_operations()?;
+    recursion::mark_boxed_fields(&mut lowerer.types);
     let info = &spec.doc.info;
     Ok(Api {
         title: info.title.clone(),

@@ -27,7 +27,7 @@ impl<'a> Lowerer<'a> {
             .iter()
             .map(|t| (t.name.clone(), Vec::new()))
             .collect();
-        let mut ids: HashMap<&'a str, Pointer> = HashMap::new();
+        let mut ids: HashMap<String, Pointer> = HashMap::new();
         for (path, item) in &self.doc.paths.paths {
             let item_at = Pointer::root().push("paths").push(path);
             let item = match item {
@@ -38,18 +38,17 @@ impl<'a> Lowerer<'a> {
             };
             for (method, op) in methods(item) {
                 let at = item_at.push(method.as_str().to_ascii_lowercase());
-                let id = op
-                    .operation_id
-                    .as_deref()
-                    .ok_or_else(|| self.err(&at, "missing operationId; expected a unique `operationId` on every operation"))?;
-                if let Some(first) = ids.get(id) {
+                // Without an operationId, one is derived from the method and path.
+                let id = op.operation_id.clone().unwrap_or_else(|| derived_operation_id(method, path));
+                if let Some(first) = ids.get(&id) {
+                    let what = if op.operation_id.is_some() { "duplicate operationId" } else { "the derived operationId" };
                     return Err(self.err(
                         &at.push("operationId"),
-                        format!("duplicate operationId `{id}`, first used at {first}; expected every operationId to be unique"),
+                        format!("{what} `{id}`, first used at {first}; expected every operationId to be unique"),
                     ));
                 }
-                ids.insert(id, at.clone());
-                let lowered = self.operation(path, method, item, op, &at)?;
+                ids.insert(id.clone(), at.clone());
+                let lowered = self.operation(path, method, item, op, id, &at)?;
                 services.entry(lowered.tag.clone()).or_default().push(lowered);
             }
         }
@@ -62,6 +61,9 @@ impl<'a> Lowerer<'a> {
             .map(|t| (t.name.as_str(), t.description.as_deref()))
             .collect();
         let mut module_names = NameSet::default();
+        // Service types share `use crate::models::*` scope with the models:
+        // a tag named like a model gets a `Service` suffix.
+        let mut service_types = NameSet::default();
         Ok(services
             .into_iter()
             .filter(|(_, ops)| !ops.is_empty())
@@ -76,7 +78,11 @@ impl<'a> Lowerer<'a> {
                     module: module_names.unique(&names::snake_ident(
                         &tag.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>().join("_"),
                     )),
-                    type_name: names::type_name(&tag),
+                    type_name: {
+                        let name = names::type_name(&tag);
+                        let name = if self.types.contains_key(&name) { format!("{name}Service") } else { name };
+                        service_types.unique(&name)
+                    },
                     tag,
                     description,
                     operations,
@@ -91,9 +97,9 @@ impl<'a> Lowerer<'a> {
         http_method: HttpMethod,
         item: &'a PathItem,
         op: &'a OaOperation,
+        id: String,
         at: &Pointer,
     ) -> Result<Operation, SpecError> {
-        let id = op.operation_id.clone().unwrap_or_default();
         let short = id.rsplit('_').next().unwrap_or(&id);
         let method_name = names::snake_ident(short);
         let type_stem = names::type_name(short);
@@ -521,6 +527,24 @@ fn split_description(summary: Option<&str>, description: Option<&str>) -> (Optio
             _ => (None, Some(d.to_owned())),
         },
     }
+}
+
+/// `GET /users/{user_id}/keys` → `getUsersByUserIdKeys`: the operationId of
+/// an operation that has none (no `_`, so the whole id names the method).
+fn derived_operation_id(method: HttpMethod, path: &str) -> String {
+    use heck::ToUpperCamelCase;
+    let mut id = method.as_str().to_ascii_lowercase();
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        let word = match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(param) => format!("by {param}"),
+            None => segment.to_owned(),
+        };
+        id.push_str(&word.to_upper_camel_case());
+    }
+    if id.len() == method.as_str().len() {
+        id.push_str("Root");
+    }
+    id
 }
 
 fn parse_path(path: &str) -> Result<Vec<PathPart>, String> {

@@ -548,6 +548,7 @@ impl<'a> Lowerer<'a> {
                 example: usage.example,
                 constraints: usage.constraints,
                 record_key_example: usage.record_key_example,
+                boxed: false,
             });
         }
         Ok(fields)
@@ -662,6 +663,25 @@ impl<'a> Lowerer<'a> {
         }
         for (v, name) in variants.iter_mut().zip(variant_names(&member_names)) {
             v.variant = name;
+        }
+        if let Some(d) = &data.discriminator {
+            // The tag value of each member: its `mapping` key, else (as
+            // OpenAPI says) the component's name, unless it has a literal.
+            for (v, member) in variants.iter_mut().zip(members) {
+                if v.tags.contains_key(&d.property_name) {
+                    continue;
+                }
+                let ReferenceOr::Reference { reference } = member else { continue };
+                let value = d
+                    .mapping
+                    .iter()
+                    .find(|(_, target)| *target == reference)
+                    .map(|(key, _)| key.clone())
+                    .or_else(|| reference.strip_prefix(SCHEMA_PREFIX).map(str::to_owned));
+                if let Some(value) = value {
+                    v.tags.insert(d.property_name.clone(), value);
+                }
+            }
         }
         let decoding = match &data.discriminator {
             Some(d) => UnionDecoding::Tagged {

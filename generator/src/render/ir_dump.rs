@@ -8,7 +8,7 @@ use crate::load::yaml;
 pub const IR_FILE: &str = "ir/pachca.ir.yaml";
 
 /// Serialises the IR as YAML into `ir/pachca.ir.yaml`.
-pub fn render_ir(api: &Api, files: &mut Files) -> Result<(), RenderError> {
+pub fn render_ir(api: &Api, _: &crate::target::Target, files: &mut Files) -> Result<(), RenderError> {
     let text = yaml::to_string(api).map_err(|e| RenderError {
         artifact: IR_FILE.to_owned(),
         message: e.message,

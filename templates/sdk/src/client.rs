@@ -16,11 +16,11 @@ use tracing::Instrument;
 use crate::error::{body_prefix, Error};
 use crate::retry::RetryPolicy;
 
-/// Base URL of the production Pachca API.
-pub const DEFAULT_BASE_URL: &str = "https://api.pachca.com/api/shared/v1";
+/// Base URL of the production {{ api_name }} API.
+pub const DEFAULT_BASE_URL: &str = "{{ base_url }}";
 
-/// `User-Agent` sent when none is configured: `pachca-rust/<crate version>`.
-pub const DEFAULT_USER_AGENT: &str = concat!("pachca-rust/", env!("CARGO_PKG_VERSION"));
+/// `User-Agent` sent when none is configured: `{{ crate_name }}-rust/<crate version>`.
+pub const DEFAULT_USER_AGENT: &str = concat!("{{ crate_name }}-rust/", env!("CARGO_PKG_VERSION"));
 
 /// Per-attempt timeout used when neither [`ClientBuilder::timeout`] nor
 /// [`ClientBuilder::http_client`] is set.
@@ -29,7 +29,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Connect timeout of the HTTP client built by [`ClientBuilder::build`].
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// A client for the Pachca API.
+/// A client for the {{ api_name }} API.
 ///
 /// Cloning is cheap (the state is shared behind an [`Arc`]), so create one client and clone it
 /// wherever it is needed; clones share the connection pool.
@@ -178,7 +178,7 @@ impl Client {
         let mut retries = 0;
         loop {
             let span = tracing::debug_span!(
-                "pachca.request",
+                "{{ crate_ident }}.request",
                 http.method = %req.method,
                 url.path = url.path(),
                 attempt = retries + 1,
@@ -206,7 +206,7 @@ impl Client {
                     })?,
                 Err(AttemptError::Other(e)) => return Err(e),
             };
-            tracing::debug!(parent: &span, ?delay, "retrying Pachca API request");
+            tracing::debug!(parent: &span, ?delay, "retrying {{ api_name }} API request");
             tokio::time::sleep(delay).await;
             retries += 1;
         }
@@ -788,6 +788,7 @@ mod tests {
         assert!(err.to_string().contains("rate limit"), "{err}");
     }
 
+{% if pachca %}
     #[tokio::test]
     async fn api_error_body_is_decoded() {
         let server = MockServer::start().await;
@@ -883,6 +884,7 @@ mod tests {
             matches!(&err, Error::UnexpectedStatus { status: 404, body_prefix, .. } if body_prefix == "<html>")
         );
     }
+{% endif %}
 
     #[tokio::test]
     async fn decode_error_carries_status_and_body_prefix() {

@@ -5,12 +5,14 @@ use std::time::Duration;
 
 use reqwest::header::HeaderMap;
 
+{% if pachca %}
 use crate::models::{ApiError, ApiErrorItem, OAuthError};
+{% endif %}
 
 /// Maximum number of response-body bytes kept in [`Error::Decode`] and [`Error::UnexpectedStatus`].
 pub(crate) const BODY_PREFIX_LEN: usize = 512;
 
-/// An error returned by the Pachca client.
+/// An error returned by the {{ api_name }} client.
 ///
 /// The enum is `#[non_exhaustive]`: match the variants you care about and keep a wildcard arm.
 /// For the common questions use the helpers [`Error::status`], [`Error::request_id`] and
@@ -18,6 +20,7 @@ pub(crate) const BODY_PREFIX_LEN: usize = 512;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
+{% if pachca %}
     /// The API rejected the request with a structured error body (`{"errors": [...]}`).
     ///
     /// Pachca uses this shape for 400, 402, 403, 404, 409, 410 and 422 responses.
@@ -52,11 +55,30 @@ pub enum Error {
         /// Value of the `x-request-id` response header, if any.
         request_id: Option<String>,
     },
+{% else %}
+    /// The API answered with an error status and a JSON body.
+    ///
+    /// The body is kept as JSON: decode it into the error type an operation
+    /// documents with [`Error::body_as`].
+    #[error(
+        "{{ api_name }} API error (HTTP {status}{}): {}",
+        RequestIdSuffix(request_id.as_deref()),
+        BodyText(body)
+    )]
+    Api {
+        /// HTTP status code of the response.
+        status: u16,
+        /// The response body.
+        body: serde_json::Value,
+        /// Value of the `x-request-id` response header, if any.
+        request_id: Option<String>,
+    },
+{% endif %}
 
     /// The API kept answering HTTP 429 Too Many Requests after all retries allowed by the
     /// [`RetryPolicy`](crate::retry::RetryPolicy) were spent.
     #[error(
-        "Pachca API rate limit exceeded (HTTP 429{}){}",
+        "{{ api_name }} API rate limit exceeded (HTTP 429{}){}",
         RequestIdSuffix(request_id.as_deref()),
         RetryAfterSuffix(*retry_after)
     )]
@@ -68,7 +90,7 @@ pub enum Error {
     },
 
     /// The request did not complete within the configured timeout.
-    #[error("request to the Pachca API timed out")]
+    #[error("request to the {{ api_name }} API timed out")]
     Timeout,
 
     /// The request failed before a complete response was received (DNS, connection, TLS, I/O).
@@ -77,7 +99,7 @@ pub enum Error {
 
     /// A response body could not be decoded into the expected type.
     #[error(
-        "failed to decode Pachca API response (HTTP {status}): {source}; body starts with {body_prefix:?}"
+        "failed to decode {{ api_name }} API response (HTTP {status}): {source}; body starts with {body_prefix:?}"
     )]
     Decode {
         /// HTTP status code of the response.
@@ -91,7 +113,7 @@ pub enum Error {
 
     /// The API answered with an error status whose body has no known error shape.
     #[error(
-        "unexpected HTTP status {status} from the Pachca API{}; body starts with {body_prefix:?}",
+        "unexpected HTTP status {status} from the {{ api_name }} API{}; body starts with {body_prefix:?}",
         RequestIdSuffix(request_id.as_deref())
     )]
     UnexpectedStatus {
@@ -129,7 +151,9 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Self::Api { status, .. }
+{% if pachca %}
             | Self::Auth { status, .. }
+{% endif %}
             | Self::Decode { status, .. }
             | Self::UnexpectedStatus { status, .. } => Some(*status),
             Self::RateLimited { .. } => Some(429),
@@ -139,12 +163,14 @@ impl Error {
 
     /// The `x-request-id` header of the failed response, if the API sent one.
     ///
-    /// Include it in bug reports to Pachca support.
+    /// Include it in bug reports to {{ api_name }} support.
     #[must_use]
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Self::Api { request_id, .. }
+{% if pachca %}
             | Self::Auth { request_id, .. }
+{% endif %}
             | Self::RateLimited { request_id, .. }
             | Self::UnexpectedStatus { request_id, .. } => request_id.as_deref(),
             _ => None,
@@ -156,12 +182,30 @@ impl Error {
     pub fn is_not_found(&self) -> bool {
         self.status() == Some(404)
     }
+{% if not pachca %}
+
+    /// The body of an [`Error::Api`] decoded as `T` (one of the error types
+    /// the operation documents); `None` for other errors or another shape.
+    #[must_use]
+    pub fn body_as<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
+        match self {
+            Self::Api { body, .. } => T::deserialize(body).ok(),
+            _ => None,
+        }
+    }
+{% endif %}
 
     /// Builds the error for a non-2xx response.
+{% if pachca %}
     ///
     /// Tries the `{"errors": [...]}` shape first, then (for 401/403) the OAuth
     /// `{"error": ..., "error_description": ...}` shape, and falls back to
     /// [`Error::UnexpectedStatus`].
+{% else %}
+    ///
+    /// Keeps a JSON body as [`Error::Api`], and falls back to
+    /// [`Error::UnexpectedStatus`].
+{% endif %}
     pub(crate) fn from_response(status: u16, headers: &HeaderMap, body: &[u8]) -> Self {
         let request_id = request_id(headers);
         if status == 429 {
@@ -170,6 +214,7 @@ impl Error {
                 request_id,
             };
         }
+{% if pachca %}
         if let Ok(ApiError { errors, .. }) = serde_json::from_slice::<ApiError>(body) {
             return Self::Api {
                 status,
@@ -186,6 +231,11 @@ impl Error {
                 };
             }
         }
+{% else %}
+        if let Ok(body) = serde_json::from_slice::<serde_json::Value>(body) {
+            return Self::Api { status, body, request_id };
+        }
+{% endif %}
         Self::UnexpectedStatus {
             status,
             body_prefix: body_prefix(body),
@@ -231,6 +281,7 @@ impl fmt::Display for RetryAfterSuffix {
         }
     }
 }
+{% if pachca %}
 
 /// Displays API error items as `key: message; key: message`.
 struct ErrorItems<'a>(&'a [ApiErrorItem]);
@@ -253,6 +304,20 @@ impl fmt::Display for ErrorItems<'_> {
         Ok(())
     }
 }
+{% else %}
+
+/// Displays an error body: its text when it is a JSON string, else compact JSON.
+struct BodyText<'a>(&'a serde_json::Value);
+
+impl fmt::Display for BodyText<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            serde_json::Value::String(s) => f.write_str(s),
+            other => write!(f, "{other}"),
+        }
+    }
+}
+{% endif %}
 
 #[cfg(test)]
 mod tests {
@@ -267,6 +332,7 @@ mod tests {
         h
     }
 
+{% if pachca %}
     #[test]
     fn maps_error_bodies_by_shape() {
         let api = br#"{"errors":[{"key":"title","value":"x","message":"is too long","code":"too_long","payload":null}]}"#;
@@ -305,6 +371,26 @@ mod tests {
         );
         assert_eq!((err.status(), err.request_id()), (Some(502), Some("r-2")));
     }
+{% else %}
+    #[test]
+    fn keeps_json_error_bodies() {
+        let err = Error::from_response(422, &headers(Some("r-1")), br#"{"title":"bad input"}"#);
+        assert!(matches!(&err, Error::Api { status: 422, .. }));
+        assert_eq!(err.request_id(), Some("r-1"));
+        let body: serde_json::Map<String, serde_json::Value> = err.body_as().unwrap();
+        assert_eq!(body["title"], "bad input");
+        assert_eq!(
+            err.to_string(),
+            r#"{{ api_name }} API error (HTTP 422, request id r-1): {"title":"bad input"}"#
+        );
+        let err = Error::from_response(404, &headers(None), br#""missing""#);
+        assert!(err.is_not_found());
+        assert!(err.to_string().ends_with("): missing"), "{err}");
+        let err = Error::from_response(502, &headers(None), b"Bad Gateway");
+        assert!(matches!(&err, Error::UnexpectedStatus { status: 502, .. }));
+        assert_eq!(err.body_as::<serde_json::Value>(), None);
+    }
+{% endif %}
 
     #[test]
     fn rate_limit_reads_retry_after() {
@@ -316,7 +402,7 @@ mod tests {
         );
         assert_eq!(
             err.to_string(),
-            "Pachca API rate limit exceeded (HTTP 429); retry after 30s"
+            "{{ api_name }} API rate limit exceeded (HTTP 429); retry after 30s"
         );
     }
 
@@ -338,7 +424,7 @@ mod tests {
         assert!(err.to_string().contains("\"abc\""));
         assert_eq!(
             Error::Timeout.to_string(),
-            "request to the Pachca API timed out"
+            "request to the {{ api_name }} API timed out"
         );
     }
 }

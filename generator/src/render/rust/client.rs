@@ -448,6 +448,24 @@ pub fn render_services(api: &Api) -> Result<String, RenderError> {
         use futures::{Stream, TryStreamExt};
         use crate::pagination::paginate;
     });
+    // Import only what the operations use, so a small spec's crate has no
+    // unused imports.
+    let ops = || api.services.iter().flat_map(|s| &s.operations);
+    let mut client_items = Vec::new();
+    if ops().any(|o| o.path_parts.iter().any(|p| matches!(p, PathPart::Param(_)))) {
+        client_items.push(quote!(percent_encode_path_segment));
+    }
+    if ops().any(|o| o.body.is_some()) {
+        client_items.push(quote!(Body));
+    }
+    client_items.push(quote!(Client));
+    if ops().any(|o| o.body.as_ref().is_some_and(|b| b.media == MediaType::Multipart)) {
+        client_items.push(quote!(Part));
+    }
+    client_items.push(quote!(Request));
+    let page_import = ops()
+        .any(|o| matches!(o.response.body, ResponseBody::List { .. }))
+        .then(|| quote!(use crate::pagination::Page;));
     let tokens = quote! {
         //! The API's operations, grouped into one service per tag.
         //!
@@ -457,13 +475,13 @@ pub fn render_services(api: &Api) -> Result<String, RenderError> {
         #stream_imports
         use reqwest::Method;
 
-        use crate::client::{percent_encode_path_segment, Body, Client, Part, Request};
+        use crate::client::{#(#client_items),*};
         use crate::error::Error;
         #[allow(unused_imports)]
         use crate::models::*;
         #[allow(unused_imports)]
         use crate::params::*;
-        use crate::pagination::Page;
+        #page_import
 
         impl Client {
             #(#accessors)*

@@ -1,16 +1,28 @@
-//! The SDK crate's scaffolding: `Cargo.toml`, `lib.rs` (minijinja templates)
-//! and the hand-written support modules emitted verbatim from `templates/sdk/`.
+//! The SDK crate's scaffolding: `Cargo.toml`, `lib.rs` and the hand-written
+//! runtime modules from `templates/sdk/`.
+//!
+//! Every runtime file goes through minijinja, with the [`Target`]'s
+//! `api_name`, `crate_name`, `base_url` and the `pachca` switch in its
+//! context: the Pachca-only parts (structured error decoding, uploads,
+//! webhooks, the crate's tests, examples and benchmark) are emitted only
+//! when the Pachca extras apply.
 
 use minijinja::{context, Environment};
 
 use crate::ir::Api;
 use crate::render::{Files, RenderError};
+use crate::target::Target;
 
-const CARGO_TOML: &str = include_str!("../../../../templates/sdk/Cargo.toml.j2");
-const LIB_RS: &str = include_str!("../../../../templates/sdk/src/lib.rs.j2");
+/// A template: (path inside `generated/`, contents).
+type Template = (&'static str, &'static str);
 
-/// Support files copied as they are: (path inside `generated/`, contents).
-const VERBATIM: &[(&str, &str)] = &[
+const CARGO_TOML: Template = ("pachca/Cargo.toml", include_str!("../../../../templates/sdk/Cargo.toml.j2"));
+const LIB_RS: Template = ("pachca/src/lib.rs", include_str!("../../../../templates/sdk/src/lib.rs.j2"));
+const LIB_RS_GENERIC: Template =
+    ("pachca/src/lib.rs", include_str!("../../../../templates/sdk/src/lib.generic.rs.j2"));
+
+/// The runtime every SDK crate has.
+const RUNTIME: &[Template] = &[
     ("pachca/src/nullable.rs", include_str!("../../../../templates/sdk/src/nullable.rs")),
     ("pachca/src/enums.rs", include_str!("../../../../templates/sdk/src/enums.rs")),
     ("pachca/src/time_of_day.rs", include_str!("../../../../templates/sdk/src/time_of_day.rs")),
@@ -18,8 +30,13 @@ const VERBATIM: &[(&str, &str)] = &[
     ("pachca/src/error.rs", include_str!("../../../../templates/sdk/src/error.rs")),
     ("pachca/src/retry.rs", include_str!("../../../../templates/sdk/src/retry.rs")),
     ("pachca/src/pagination.rs", include_str!("../../../../templates/sdk/src/pagination.rs")),
-    ("pachca/src/webhook.rs", include_str!("../../../../templates/sdk/src/webhook.rs")),
     ("pachca/src/response.rs", include_str!("../../../../templates/sdk/src/response.rs")),
+];
+
+/// The Pachca extras: modules and tests that use Pachca's own types,
+/// emitted as they are (not templates).
+const PACHCA_ONLY: &[Template] = &[
+    ("pachca/src/webhook.rs", include_str!("../../../../templates/sdk/src/webhook.rs")),
     ("pachca/src/upload.rs", include_str!("../../../../templates/sdk/src/upload.rs")),
     ("pachca/tests/support/mod.rs", include_str!("../../../../templates/sdk/tests/support/mod.rs")),
     ("pachca/tests/support/prism.rs", include_str!("../../../../templates/sdk/tests/support/prism.rs")),
@@ -31,32 +48,35 @@ const VERBATIM: &[(&str, &str)] = &[
 ];
 
 /// Renders the crate scaffolding into `files`.
-pub fn render(api: &Api, files: &mut Files) -> Result<(), RenderError> {
+pub fn render(api: &Api, target: &Target, files: &mut Files) -> Result<(), RenderError> {
     let mut env = Environment::new();
     env.set_keep_trailing_newline(true);
-    let err = |artifact: &str| {
-        let artifact = artifact.to_owned();
-        move |e: minijinja::Error| RenderError { artifact: artifact.clone(), message: e.to_string() }
-    };
-    env.add_template("Cargo.toml", CARGO_TOML).map_err(err("pachca/Cargo.toml"))?;
-    env.add_template("lib.rs", LIB_RS).map_err(err("pachca/src/lib.rs"))?;
+    // A line holding only a `{% if %}` tag disappears from the output.
+    env.set_trim_blocks(true);
+    env.set_lstrip_blocks(true);
     let operations: usize = api.services.iter().map(|s| s.operations.len()).sum();
     let ctx = context! {
         title => api.title,
         api_version => api.version,
+        api_name => target.api_name,
+        crate_name => target.crate_name,
+        crate_ident => target.crate_ident(),
+        pachca => target.pachca,
         base_url => api.servers.first().map(|s| s.url.clone()).unwrap_or_default(),
         operations => operations,
         types => api.types.len(),
     };
-    for (name, path) in [("Cargo.toml", "pachca/Cargo.toml"), ("lib.rs", "pachca/src/lib.rs")] {
+    let lib = if target.pachca { LIB_RS } else { LIB_RS_GENERIC };
+    for (path, source) in [CARGO_TOML, lib].iter().chain(RUNTIME) {
         let text = env
-            .get_template(name)
-            .and_then(|t| t.render(&ctx))
-            .map_err(err(path))?;
-        files.insert(path.to_owned(), text);
+            .render_str(source, &ctx)
+            .map_err(|e| RenderError { artifact: (*path).to_owned(), message: format!("{e:#}") })?;
+        files.insert((*path).to_owned(), text);
     }
-    for (path, text) in VERBATIM {
-        files.insert((*path).to_owned(), (*text).to_owned());
+    if target.pachca {
+        for (path, text) in PACHCA_ONLY {
+            files.insert((*path).to_owned(), (*text).to_owned());
+        }
     }
     Ok(())
 }

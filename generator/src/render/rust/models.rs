@@ -22,6 +22,12 @@ pub fn render(api: &Api) -> Result<String, RenderError> {
         TypeKind::Struct { fields } => fields.iter().any(|f| f.ty == TypeRef::Time),
         _ => false,
     });
+    let serde_import = api.types.iter().any(|d| !matches!(d.kind, TypeKind::Enum { .. })).then(|| quote!(use serde::{Deserialize, Serialize};));
+    let enum_import = api
+        .types
+        .iter()
+        .any(|def| matches!(def.kind, TypeKind::Enum { .. }))
+        .then(|| quote!(use crate::enums::string_enum;));
     // Re-exported so `use pachca::models::*` brings every field type into scope.
     let nullable_import = uses_nullable.then(|| quote!(pub use crate::Nullable;));
     let time_import = uses_time.then(|| quote!(pub use crate::TimeOfDay;));
@@ -32,9 +38,9 @@ pub fn render(api: &Api) -> Result<String, RenderError> {
         //! (optional and nullable fields, enums, unions).
         #![allow(clippy::large_enum_variant, clippy::too_many_arguments, clippy::doc_lazy_continuation)]
 
-        use serde::{Deserialize, Serialize};
+        #serde_import
 
-        use crate::enums::string_enum;
+        #enum_import
         #nullable_import
         #time_import
 
@@ -128,7 +134,7 @@ fn render_struct(index: &TypeIndex, def: &TypeDef, fields: &[Field], docs: Token
             let wire = &f.name;
             quote!(#[serde(rename = #wire)])
         });
-        let ty = rust_type(&f.ty);
+        let ty = field_type(f);
         let binary = matches!(f.ty, TypeRef::Binary).then(|| quote!(#[serde(skip)]));
         let (ty, attrs) = match index.field_shape(def, f) {
             FieldShape::Plain => (ty, quote!()),
@@ -157,6 +163,17 @@ fn render_struct(index: &TypeIndex, def: &TypeDef, fields: &[Field], docs: Token
     }
 }
 
+/// A field's Rust type before `Option`/`Nullable`: boxed when the field
+/// makes its type recursive.
+fn field_type(f: &Field) -> TokenStream {
+    let ty = rust_type(&f.ty);
+    if f.boxed {
+        quote!(Box<#ty>)
+    } else {
+        ty
+    }
+}
+
 /// `new(required fields)` for request types, which are `#[non_exhaustive]`
 /// and so cannot be built with a struct literal outside the crate.
 fn constructor(index: &TypeIndex, def: &TypeDef, fields: &[Field]) -> TokenStream {
@@ -169,10 +186,14 @@ fn constructor(index: &TypeIndex, def: &TypeDef, fields: &[Field]) -> TokenStrea
             FieldShape::Plain => {
                 let ty = rust_type(&f.ty);
                 args.push(quote!(#fname: impl Into<#ty>));
-                inits.push(quote!(#fname: #fname.into()));
+                if f.boxed {
+                    inits.push(quote!(#fname: Box::new(#fname.into())));
+                } else {
+                    inits.push(quote!(#fname: #fname.into()));
+                }
             }
             FieldShape::Option if f.required => {
-                let ty = rust_type(&f.ty);
+                let ty = field_type(f);
                 args.push(quote!(#fname: Option<#ty>));
                 inits.push(quote!(#fname));
             }
@@ -207,6 +228,7 @@ fn render_enum(def: &TypeDef, repr: EnumRepr, values: &[EnumValue], docs: TokenS
         let value = Literal::string(&v.value);
         quote! { #variant => #value, }
     });
+    let mode = (repr == EnumRepr::Integer).then(|| quote!(integer));
     let (unknown_ty, unknown_doc) = match repr {
         EnumRepr::String => (quote!(String), " A value this version of the crate does not know; kept as sent."),
         EnumRepr::Integer => (quote!(String), " A value this version of the crate does not know; kept as sent (as text)."),
@@ -220,7 +242,7 @@ fn render_enum(def: &TypeDef, repr: EnumRepr, values: &[EnumValue], docs: TokenS
             #[doc = #unknown_doc]
             Unknown(#unknown_ty),
         }
-        string_enum!(#name { #(#table)* });
+        string_enum!(#mode #name { #(#table)* });
     }
 }
 
@@ -303,10 +325,14 @@ fn tagged_decoder(name: &proc_macro2::Ident, union: &Union, property: &str) -> (
             }
         }
         rules.push(format!("- {rule} → [`{}`]({name}::{})", v.ty.as_named().unwrap_or("value"), v.variant));
+        let ty = rust_type(&v.ty);
         arms.push((
             conds.len(),
             quote! {
-                Some(#tag_lit) #guard => serde_json::from_value(value).map(#name::#variant).map_err(D::Error::custom),
+                Some(#tag_lit) #guard => Ok(match <#ty as Deserialize>::deserialize(&value) {
+                    Ok(v) => #name::#variant(v),
+                    Err(_) => #name::Other(value),
+                }),
             },
         ));
     }
@@ -315,11 +341,10 @@ fn tagged_decoder(name: &proc_macro2::Ident, union: &Union, property: &str) -> (
     let arms = arms.into_iter().map(|(_, a)| a);
     let prop = Literal::string(property);
     let how = format!(
-        "Decoded by the value of `{property}`:\n\n{}\n\nAny other value, or no `{property}`, gives [`{name}::Other`] with the payload as sent.",
+        "Decoded by the value of `{property}`:\n\n{}\n\nAny other value, no `{property}`, or a payload that does not fit the variant its tag names, gives [`{name}::Other`] with the payload as sent.",
         rules.join("\n")
     );
     let tokens = quote! {
-        use serde::de::Error as _;
         let tag = value.get(#prop).and_then(serde_json::Value::as_str).map(str::to_owned);
         match tag.as_deref() {
             #(#arms)*
