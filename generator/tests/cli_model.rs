@@ -91,12 +91,13 @@ fn hidden_aliases_resolve_to_their_commands() {
         ("common custom-properties", "custom-properties list"),
         ("profile get-info", "oauth token-info"),
         ("link-previews add", "messages unfurl"),
+        ("thread add", "threads add"),
     ] {
         let (g, a) = alias.split_once(' ').expect("two words");
         assert_eq!(model.find(g, a).map(|c| c.name()), Some(name.to_owned()), "{alias}");
     }
     let total: usize = model.commands.iter().map(|c| c.hidden_aliases.len()).sum();
-    assert_eq!(total, 7);
+    assert_eq!(total, 8);
 }
 
 #[test]
@@ -156,7 +157,7 @@ fn bad_arguments_are_explained() {
     assert!(e.contains("is one of admin, editor, member"), "{e}");
     let e = check("pachca chats create --name=x --member-ids='[1,'").unwrap_err();
     assert!(e.contains("not valid JSON"), "{e}");
-    let e = check("pachca thread add 1").unwrap_err();
+    let e = check("pachca thred add 1").unwrap_err();
     assert!(e.contains("not a known `pachca` command"), "{e}");
     let e = check(&format!("pachca chats create --name={}", "x".repeat(256))).unwrap_err();
     assert!(e.contains("at most 255 characters"), "{e}");

@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! cargo xtask generate [--check] [--spec PATH] [--lang ru|en]
+//! cargo xtask generate --spec PATH --out DIR [--name NAME]
 //! cargo xtask spec pin --from PATH [--lang ru|en]
 //! cargo xtask ci
 //! cargo xtask bench [--runs N] [--scaled-runs N] [--factor N] [--check-runs N] [--cli-runs N] [--spec PATH]
@@ -42,6 +43,9 @@ fn main() -> ExitCode {
 const USAGE: &str = "usage:
   cargo xtask generate [--check] [--spec PATH] [--lang ru|en]
       regenerate generated/ (or, with --check, fail if it has drifted)
+  cargo xtask generate --spec PATH --out DIR [--name NAME]
+      generate the artifacts of any OpenAPI 3.0 spec into DIR (replaced) as standalone
+      crates; the crate is named NAME, or after the spec's title
   cargo xtask spec pin --from PATH [--lang ru|en]
       record PATH and its sha256 in spec/pin.yaml
   cargo xtask ci
@@ -62,11 +66,13 @@ struct Flags {
     check: bool,
     spec: Option<PathBuf>,
     from: Option<PathBuf>,
+    out: Option<PathBuf>,
+    name: Option<String>,
     lang: Lang,
 }
 
 fn parse_flags(args: &[String]) -> Result<Flags, String> {
-    let mut flags = Flags { check: false, spec: None, from: None, lang: DEFAULT_LANG };
+    let mut flags = Flags { check: false, spec: None, from: None, out: None, name: None, lang: DEFAULT_LANG };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value\n{USAGE}"));
@@ -74,6 +80,8 @@ fn parse_flags(args: &[String]) -> Result<Flags, String> {
             "--check" => flags.check = true,
             "--spec" => flags.spec = Some(PathBuf::from(value("--spec")?)),
             "--from" => flags.from = Some(PathBuf::from(value("--from")?)),
+            "--out" => flags.out = Some(PathBuf::from(value("--out")?)),
+            "--name" => flags.name = Some(value("--name")?),
             "--lang" => flags.lang = value("--lang")?.parse()?,
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         }
@@ -83,6 +91,12 @@ fn parse_flags(args: &[String]) -> Result<Flags, String> {
 
 fn generate(args: &[String]) -> Result<ExitCode, String> {
     let flags = parse_flags(args)?;
+    if let Some(out) = &flags.out {
+        return generate_out(&flags, out);
+    }
+    if flags.name.is_some() {
+        return Err(format!("--name goes with --out (generated/ always holds the `pachca` crates)\n{USAGE}"));
+    }
     let root = root();
     let source = match (flags.spec, std::env::var_os("PACHCA_SPEC")) {
         (Some(p), _) => SpecSource::Flag(p),
@@ -125,6 +139,30 @@ fn generate(args: &[String]) -> Result<ExitCode, String> {
             println!("{}", change.describe(false));
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `generate --spec PATH --out DIR`: one spec's artifacts as standalone crates.
+fn generate_out(flags: &Flags, out: &Path) -> Result<ExitCode, String> {
+    let spec = flags.spec.as_ref().ok_or_else(|| format!("--out needs --spec PATH\n{USAGE}"))?;
+    if flags.check {
+        return Err("--check compares generated/; it does not go with --out".to_owned());
+    }
+    let total = Instant::now();
+    let generated = generator::generate::generate_named(spec, flags.name.as_deref()).map_err(|e| e.to_string())?;
+    fsx::write_tree_atomically(out, &generated.files).map_err(|e| e.to_string())?;
+    let operations: usize = generated.api.services.iter().map(|s| s.operations.len()).sum();
+    println!(
+        "{}: crate `{}` ({} operations, {} types{}) in {} ({} files, {:.1} ms)",
+        spec.display(),
+        generated.target.crate_name,
+        operations,
+        generated.api.types.len(),
+        if generated.target.pachca { ", with the Pachca extras" } else { "" },
+        out.display(),
+        generated.files.len(),
+        total.elapsed().as_secs_f64() * 1e3
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -1584,7 +1584,7 @@ pub static COMMANDS: [CommandSpec; 77usize] = [
         operation_id: "ThreadOperations_createThread",
         group: "threads",
         action: "add",
-        aliases: &[],
+        aliases: &["thread add"],
         about: "New thread",
         method: "POST",
         path: "/messages/{id}/thread",
