@@ -251,7 +251,10 @@ fn render_union(def: &TypeDef, union: &Union, docs: TokenStream) -> TokenStream 
     let variants = union.variants.iter().map(|v| {
         let variant = format_ident!("{}", v.variant);
         let ty = rust_type(&v.ty);
-        let doc = format!(" A [`{}`].", v.ty.as_named().unwrap_or("value"));
+        let doc = match v.ty.as_named() {
+            Some(named) => format!(" A [`{named}`]."),
+            None => format!(" A `{}`.", rust_type(&v.ty).to_string().replace(' ', "")),
+        };
         quote! { #[doc = #doc] #variant(#ty), }
     });
     let serialize_arms = union.variants.iter().map(|v| {
