@@ -104,12 +104,8 @@ pub fn generate_localized(spec: (Lang, &Path), other: (Lang, &Path)) -> Result<G
 /// crate named after its file, folded into the one suite crate of
 /// [`crate::render::fixture_suite`].
 pub fn generate_fixture_suite(dir: &Path) -> Result<Files, GenerateError> {
-    let mut specs: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| RenderError { artifact: "fixtures".to_owned(), message: format!("{}: {e}", dir.display()) })?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
-        .collect();
-    specs.sort();
+    let specs = fixture_specs(dir)
+        .map_err(|e| RenderError { artifact: "fixtures".to_owned(), message: format!("{}: {e}", dir.display()) })?;
     let mut generated = Vec::with_capacity(specs.len());
     for spec in &specs {
         let name = spec.file_stem().and_then(|s| s.to_str()).unwrap_or("fixture").replace('-', "_");
@@ -123,4 +119,14 @@ pub fn generate_fixture_suite(dir: &Path) -> Result<Files, GenerateError> {
     let mut files = Files::new();
     crate::render::fixture_suite::render(&cases, &mut files)?;
     Ok(files)
+}
+
+/// The fixture specs in `dir`: its `*.yaml` files, sorted by name.
+pub fn fixture_specs(dir: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
+    let mut specs: Vec<std::path::PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    specs.sort();
+    Ok(specs)
 }

@@ -21,12 +21,8 @@ const SAME_FOR_EVERY_SPEC: &[&str] = &[
 
 fn fixtures() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/fixtures");
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("the fixture folder {} is needed: {e}", dir.display()))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
-        .collect();
-    paths.sort();
+    let paths = generator::generate::fixture_specs(&dir)
+        .unwrap_or_else(|e| panic!("the fixture folder {} is needed: {e}", dir.display()));
     assert!(paths.len() >= 24, "expected at least 24 fixtures in {}, found {}", dir.display(), paths.len());
     paths
 }
