@@ -107,12 +107,22 @@ fn generate(args: &[String]) -> Result<ExitCode, String> {
     // The agent skills are written in both languages: the other one comes from the pin.
     let (other_path, _) = pin::resolve(&root, flags.lang.other(), SpecSource::Pinned).map_err(|e| e.to_string())?;
     let total = Instant::now();
-    let mut generated = generator::generate::generate_localized((flags.lang, &spec_path), (flags.lang.other(), &other_path))
-        .map_err(|e| e.to_string())?;
-    let t = Instant::now();
-    let suite = generator::generate::generate_fixture_suite(&root.join("spec/fixtures")).map_err(|e| e.to_string())?;
-    generated.timings.push(("fixtures", t.elapsed()));
-    generated.files.extend(suite);
+    // The fixture suite is independent of the Pachca spec: it runs on its
+    // own thread, beside the main generation.
+    let fixtures_dir = root.join("spec/fixtures");
+    let (generated, suite) = std::thread::scope(|scope| {
+        let suite_job = scope.spawn(|| {
+            let t = Instant::now();
+            (generator::generate::generate_fixture_suite(&fixtures_dir), t.elapsed())
+        });
+        let generated = generator::generate::generate_localized((flags.lang, &spec_path), (flags.lang.other(), &other_path));
+        let suite = suite_job.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (generated, suite)
+    });
+    let mut generated = generated.map_err(|e| e.to_string())?;
+    let (suite, suite_time) = suite;
+    generated.files.extend(suite.map_err(|e| e.to_string())?);
+    generated.timings.push(("fixtures (parallel)", suite_time));
     let out_dir = root.join("generated");
     let changes = fsx::diff_tree(&out_dir, &generated.files).map_err(|e| e.to_string())?;
     if flags.check {

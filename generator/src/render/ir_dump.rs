@@ -3,14 +3,13 @@
 use super::{Files, RenderError};
 use crate::ir::Api;
 use crate::load::yaml;
+use crate::target::Target;
 
-/// Where the IR dump goes inside `generated/`.
-pub const IR_FILE: &str = "ir/pachca.ir.yaml";
-
-/// Serialises the IR as YAML into `ir/pachca.ir.yaml`.
-pub fn render_ir(api: &Api, _: &crate::target::Target, files: &mut Files) -> Result<(), RenderError> {
+/// Serialises the IR as YAML into `ir/<crate>.ir.yaml` (`ir/pachca.ir.yaml`).
+pub fn render_ir(api: &Api, target: &Target, files: &mut Files) -> Result<(), RenderError> {
+    let path = format!("ir/{}.ir.yaml", target.crate_name);
     let text = yaml::to_string(api).map_err(|e| RenderError {
-        artifact: IR_FILE.to_owned(),
+        artifact: path.clone(),
         message: e.message,
     })?;
     let operations: usize = api.services.iter().map(|s| s.operations.len()).sum();
@@ -21,6 +20,6 @@ pub fn render_ir(api: &Api, _: &crate::target::Target, files: &mut Files) -> Res
         operations,
         api.types.len()
     );
-    files.insert(IR_FILE.to_owned(), header + &text);
+    files.insert(path, header + &text);
     Ok(())
 }

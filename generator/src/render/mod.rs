@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use crate::ir::Api;
 use crate::target::Target;
 
-pub use ir_dump::{render_ir, IR_FILE};
+pub use ir_dump::render_ir;
 
 /// Rendered files: path relative to `generated/` (with `/`) → contents.
 pub type Files = BTreeMap<String, String>;
@@ -96,8 +96,7 @@ fn render_examples(api: &Api, target: &Target, files: &mut Files) -> Result<(), 
     Ok(())
 }
 
-/// Moves the SDK crate's files from `pachca/` to `<crate_name>/` (and the IR
-/// dump to `ir/<crate_name>.ir.yaml`), and renames
+/// Moves the SDK crate's files from `pachca/` to `<crate_name>/` and renames
 /// the crate in its Rust paths (`pachca::Client` in docs and tests), for a
 /// target whose crate is not called `pachca`.
 pub fn rename_crate(files: Files, target: &Target) -> Files {
@@ -113,7 +112,6 @@ pub fn rename_crate(files: Files, target: &Target) -> Files {
                 let text = if rest.ends_with(".rs") { text.replace("pachca::", &ident) } else { text };
                 (format!("{}/{rest}", target.crate_name), text)
             }
-            None if path == IR_FILE => (format!("ir/{}.ir.yaml", target.crate_name), text),
             None => (path, text),
         })
         .collect()

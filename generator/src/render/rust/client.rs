@@ -443,14 +443,13 @@ pub fn render_services(api: &Api) -> Result<String, RenderError> {
             }
         }
     });
-    let uses_stream = api.services.iter().flat_map(|s| &s.operations).any(|o| o.pagination.is_some());
-    let stream_imports = uses_stream.then(|| quote! {
-        use futures::{Stream, TryStreamExt};
-        use crate::pagination::paginate;
-    });
     // Import only what the operations use, so a small spec's crate has no
     // unused imports.
     let ops = || api.services.iter().flat_map(|s| &s.operations);
+    let stream_imports = ops().any(|o| o.pagination.is_some()).then(|| quote! {
+        use futures::{Stream, TryStreamExt};
+        use crate::pagination::paginate;
+    });
     let mut client_items = Vec::new();
     if ops().any(|o| o.path_parts.iter().any(|p| matches!(p, PathPart::Param(_)))) {
         client_items.push(quote!(percent_encode_path_segment));
