@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use crate::error::SpecError;
 use crate::ir::Api;
+use crate::lower::{Lowered, Options};
 use crate::pin::Lang;
 use crate::render::{Files, Localized, RenderError, LOCALIZED_RENDERERS, RENDERERS};
 use crate::target::Target;
@@ -16,6 +17,8 @@ pub struct Generated {
     /// The crate name and whether the Pachca extras apply.
     pub target: Target,
     pub files: Files,
+    /// What lowering ignored or degraded ([`crate::lower::Lowered::warnings`]).
+    pub warnings: Vec<SpecError>,
     /// `(stage, duration)` in the order they ran: `load`, `lower`, then each renderer.
     pub timings: Vec<(&'static str, Duration)>,
 }
@@ -37,16 +40,21 @@ pub fn generate(spec: &Path) -> Result<Generated, GenerateError> {
 
 /// Like [`generate`], with the SDK crate called `name` when given.
 pub fn generate_named(spec: &Path, name: Option<&str>) -> Result<Generated, GenerateError> {
+    generate_with(spec, name, Options::default())
+}
+
+/// Like [`generate_named`], lowering with `options` (`--lenient`).
+pub fn generate_with(spec: &Path, name: Option<&str>, options: Options) -> Result<Generated, GenerateError> {
     let mut timings = Vec::new();
     let t = Instant::now();
     let loaded = crate::load::load_file(spec)?;
     timings.push(("load", t.elapsed()));
     let t = Instant::now();
-    let api = crate::lower::lower(&loaded)?;
+    let Lowered { api, warnings } = crate::lower::lower_with(&loaded, options)?;
     timings.push(("lower", t.elapsed()));
     let target = Target::for_api(&api, name).map_err(|message| RenderError { artifact: "crate name".to_owned(), message })?;
     let files = render(&api, &target, &mut timings)?;
-    Ok(Generated { api, target, files, timings })
+    Ok(Generated { api, target, files, warnings, timings })
 }
 
 /// Runs every renderer on `api`, appending their timings.
@@ -80,7 +88,7 @@ pub fn generate_localized(spec: (Lang, &Path), other: (Lang, &Path)) -> Result<G
         let other_lowered = other_job.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (main, other_lowered)
     });
-    let Generated { api, target, mut files, mut timings } = main?;
+    let Generated { api, target, mut files, warnings, mut timings } = main?;
     let (other_api, other_time) = other_lowered;
     let other_api = other_api?;
     // Measured on its own thread, concurrently with the stages above.
@@ -97,7 +105,7 @@ pub fn generate_localized(spec: (Lang, &Path), other: (Lang, &Path)) -> Result<G
             timings.push((name, t.elapsed()));
         }
     }
-    Ok(Generated { api, target, files, timings })
+    Ok(Generated { api, target, files, warnings, timings })
 }
 
 /// The fixture specs in `dir` (`*.yaml`, by name), each generated as an SDK

@@ -73,6 +73,11 @@ fn fixtures_cover_the_constructs() {
     // A declared discriminator decodes by its mapping.
     let g = generated("union_discriminator");
     assert!(g.files["union_discriminator/src/models.rs"].contains("Some(\"circle\") =>"));
+    // A `default` response is not modelled, and says so.
+    let g = generated("default_error");
+    let warnings: Vec<String> = g.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert!(warnings[0].contains("/responses/default: the `default` response is not modelled"), "{warnings:#?}");
     // A tag that is also a model name gets a `Service` suffix.
     let g = generated("enums");
     assert_eq!(g.api.services[0].type_name, "SettingsService");

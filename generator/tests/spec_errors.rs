@@ -164,3 +164,39 @@ fn garbage_never_panics() {
         assert!(lower(text).is_err(), "accepted {text:?}");
     }
 }
+
+// Found by the fuzzer (`tests/fuzz.rs`): each once got past lowering and
+// failed later, in a renderer or with a stack overflow.
+
+#[test]
+fn multipart_body_must_be_an_object() {
+    let paths = "  /files:\n    post:\n      operationId: upload\n      requestBody:\n        content:\n          multipart/form-data:\n            schema:\n              type: string\n                \n      responses:\n        '204':\n          description: ok\n";
+    let e = err(&doc(paths, "    {}"));
+    assert_eq!(e.pointer(), Some("#/paths/~1files/post/requestBody/content/multipart~1form-data/schema"));
+    assert!(e.message.contains("multipart body must be an object"), "{e}");
+}
+
+#[test]
+fn allof_merge_reaching_its_own_component_through_a_field_is_a_cycle() {
+    // Merging `best_friend` reads Person's fields, which include `best_friend`.
+    let e = err(&doc(
+        "  {}",
+        "    Person:\n      type: object\n      properties:\n        best_friend:\n          allOf:\n            - $ref: '#/components/schemas/Person'\n            - type: object\n              properties:\n                since:\n                  type: string",
+    ));
+    assert_eq!(e.pointer(), Some("#/components/schemas/Person/properties/best_friend/allOf/0"));
+    assert!(e.message.contains("Person → Person"), "{e}");
+}
+
+#[test]
+fn allof_members_that_only_annotate_do_not_count() {
+    let api = lower(&doc(
+        "  {}",
+        "    Address:\n      type: object\n      properties:\n        city:\n          type: string\n    Profile:\n      type: object\n      properties:\n        billing:\n          allOf:\n            - $ref: '#/components/schemas/Address'\n            - nullable: true\n              description: Or null.",
+    ))
+    .unwrap();
+    let profile = api.types.iter().find(|t| t.name == "Profile").unwrap();
+    let generator::ir::TypeKind::Struct { fields } = &profile.kind else { panic!("{profile:?}") };
+    assert_eq!(fields[0].ty, generator::ir::TypeRef::named("Address"));
+    assert!(fields[0].nullable);
+    assert_eq!(fields[0].description.as_deref(), Some("Or null."));
+}

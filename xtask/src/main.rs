@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo xtask generate [--check] [--spec PATH] [--lang ru|en]
-//! cargo xtask generate --spec PATH --out DIR [--name NAME]
+//! cargo xtask generate --spec PATH --out DIR [--name NAME] [--lenient]
 //! cargo xtask spec pin --from PATH [--lang ru|en]
 //! cargo xtask ci
 //! cargo xtask bench [--runs N] [--scaled-runs N] [--factor N] [--check-runs N] [--cli-runs N] [--spec PATH]
@@ -43,9 +43,10 @@ fn main() -> ExitCode {
 const USAGE: &str = "usage:
   cargo xtask generate [--check] [--spec PATH] [--lang ru|en]
       regenerate generated/ (or, with --check, fail if it has drifted)
-  cargo xtask generate --spec PATH --out DIR [--name NAME]
+  cargo xtask generate --spec PATH --out DIR [--name NAME] [--lenient]
       generate the artifacts of any OpenAPI 3.0 spec into DIR (replaced) as standalone
-      crates; the crate is named NAME, or after the spec's title
+      crates; the crate is named NAME, or after the spec's title; --lenient degrades
+      what cannot be represented (to serde_json::Value, or skips it) with a warning
   cargo xtask spec pin --from PATH [--lang ru|en]
       record PATH and its sha256 in spec/pin.yaml
   cargo xtask ci
@@ -68,16 +69,18 @@ struct Flags {
     from: Option<PathBuf>,
     out: Option<PathBuf>,
     name: Option<String>,
+    lenient: bool,
     lang: Lang,
 }
 
 fn parse_flags(args: &[String]) -> Result<Flags, String> {
-    let mut flags = Flags { check: false, spec: None, from: None, out: None, name: None, lang: DEFAULT_LANG };
+    let mut flags = Flags { check: false, spec: None, from: None, out: None, name: None, lenient: false, lang: DEFAULT_LANG };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value\n{USAGE}"));
         match arg.as_str() {
             "--check" => flags.check = true,
+            "--lenient" => flags.lenient = true,
             "--spec" => flags.spec = Some(PathBuf::from(value("--spec")?)),
             "--from" => flags.from = Some(PathBuf::from(value("--from")?)),
             "--out" => flags.out = Some(PathBuf::from(value("--out")?)),
@@ -94,8 +97,8 @@ fn generate(args: &[String]) -> Result<ExitCode, String> {
     if let Some(out) = &flags.out {
         return generate_out(&flags, out);
     }
-    if flags.name.is_some() {
-        return Err(format!("--name goes with --out (generated/ always holds the `pachca` crates)\n{USAGE}"));
+    if flags.name.is_some() || flags.lenient {
+        return Err(format!("--name and --lenient go with --out (generated/ always holds the `pachca` crates)\n{USAGE}"));
     }
     let root = root();
     let source = match (flags.spec, std::env::var_os("PACHCA_SPEC")) {
@@ -120,6 +123,7 @@ fn generate(args: &[String]) -> Result<ExitCode, String> {
         (generated, suite)
     });
     let mut generated = generated.map_err(|e| e.to_string())?;
+    print_warnings(&generated.warnings);
     let (suite, suite_time) = suite;
     generated.files.extend(suite.map_err(|e| e.to_string())?);
     generated.timings.push(("fixtures (parallel)", suite_time));
@@ -159,7 +163,9 @@ fn generate_out(flags: &Flags, out: &Path) -> Result<ExitCode, String> {
         return Err("--check compares generated/; it does not go with --out".to_owned());
     }
     let total = Instant::now();
-    let generated = generator::generate::generate_named(spec, flags.name.as_deref()).map_err(|e| e.to_string())?;
+    let options = generator::lower::Options { lenient: flags.lenient };
+    let generated = generator::generate::generate_with(spec, flags.name.as_deref(), options).map_err(|e| e.to_string())?;
+    print_warnings(&generated.warnings);
     fsx::write_tree_atomically(out, &generated.files).map_err(|e| e.to_string())?;
     let operations: usize = generated.api.services.iter().map(|s| s.operations.len()).sum();
     println!(
@@ -174,6 +180,13 @@ fn generate_out(flags: &Flags, out: &Path) -> Result<ExitCode, String> {
         total.elapsed().as_secs_f64() * 1e3
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Prints what lowering ignored or degraded, one `warning:` line each.
+fn print_warnings(warnings: &[generator::error::SpecError]) {
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
 }
 
 fn spec_pin(args: &[String]) -> Result<ExitCode, String> {

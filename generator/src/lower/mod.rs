@@ -15,23 +15,54 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use crate::error::{Pointer, SpecError};
-use crate::ir::{Api, Server, TypeDef};
+use openapiv3::{APIKeyLocation, ReferenceOr, SecurityScheme};
+
+use crate::ir::{Api, Server, TypeDef, TypeRef};
 use crate::load::Spec;
 
-/// Lowers a spec into the IR.
+/// How lowering treats constructs the IR cannot represent faithfully.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Degrade instead of failing: an unsupported schema (`not`, a remote
+    /// `$ref`) becomes `serde_json::Value`, a cookie parameter is dropped and
+    /// an operation that still cannot be lowered is skipped, each with a
+    /// warning. Off by default: every such construct is an error.
+    pub lenient: bool,
+}
+
+/// A lowered API, with what lowering left out or approximated.
+#[derive(Debug, Clone)]
+pub struct Lowered {
+    pub api: Api,
+    /// Constructs that were ignored or degraded, each at its JSON pointer,
+    /// in the order they were met.
+    pub warnings: Vec<SpecError>,
+}
+
+/// Lowers a spec into the IR with the default (strict) [`Options`],
+/// dropping the warnings; see [`lower_with`] to get them.
 pub fn lower(spec: &Spec) -> Result<Api, SpecError> {
+    lower_with(spec, Options::default()).map(|l| l.api)
+}
+
+/// Lowers a spec into the IR.
+pub fn lower_with(spec: &Spec, options: Options) -> Result<Lowered, SpecError> {
     let mut lowerer = Lowerer {
         file: &spec.file,
         doc: &spec.doc,
+        options,
+        warnings: Vec::new(),
         types: BTreeMap::new(),
         type_names: NameSet::default(),
         component_names: HashMap::new(),
+        merging: Vec::new(),
     };
+    lowerer.warn_unsupported_security();
     lowerer.lower_components()?;
     let services = lowerer.lower_operations()?;
     recursion::mark_boxed_fields(&mut lowerer.types);
     let info = &spec.doc.info;
-    Ok(Api {
+    let api = Api {
         title: info.title.clone(),
         version: info.version.clone(),
         description: info.description.clone(),
@@ -46,24 +77,80 @@ pub fn lower(spec: &Spec) -> Result<Api, SpecError> {
             .collect(),
         services,
         types: lowerer.types.into_values().collect(),
-    })
+    };
+    Ok(Lowered { api, warnings: lowerer.warnings })
 }
 
 /// State shared by the lowering passes.
 pub(crate) struct Lowerer<'a> {
     file: &'a Path,
     doc: &'a openapiv3::OpenAPI,
+    options: Options,
+    /// Collected by [`Lowerer::warn`].
+    warnings: Vec<SpecError>,
     /// Named types defined so far, by Rust name.
     types: BTreeMap<String, TypeDef>,
     /// Every type name handed out (components first, then inline types).
     type_names: NameSet,
     /// Component schema key → Rust type name.
     component_names: HashMap<String, String>,
+    /// Components whose fields an allOf merge is reading, outermost first.
+    merging: Vec<String>,
 }
 
 impl<'a> Lowerer<'a> {
     fn err(&self, at: &Pointer, message: impl Into<String>) -> SpecError {
         SpecError::at(self.file, at, message)
+    }
+
+    /// Records a construct that is ignored or approximated.
+    fn warn(&mut self, at: &Pointer, message: impl Into<String>) {
+        let warning = self.err(at, message);
+        self.warnings.push(warning);
+    }
+
+    /// A schema the IR cannot represent (`what` says why and what was
+    /// expected): an error, or with [`Options::lenient`] a warning and
+    /// `serde_json::Value`.
+    fn degrade(&mut self, at: &Pointer, what: &str) -> Result<TypeRef, SpecError> {
+        if self.options.lenient {
+            self.warn(at, format!("{what}; degraded to `serde_json::Value` (--lenient)"));
+            Ok(TypeRef::Any)
+        } else {
+            Err(self.err(at, format!("{what} (or pass --lenient to degrade it to `serde_json::Value`)")))
+        }
+    }
+
+    /// The generated client sends `Authorization: Bearer <token>`; any other
+    /// security scheme is left to the caller.
+    fn warn_unsupported_security(&mut self) {
+        let Some(components) = self.doc.components.as_ref() else { return };
+        let mut found = Vec::new();
+        for (name, scheme) in &components.security_schemes {
+            let at = Pointer::root().push("components").push("securitySchemes").push(name);
+            let what = match scheme {
+                ReferenceOr::Reference { .. } => "a `$ref`".to_owned(),
+                ReferenceOr::Item(SecurityScheme::HTTP { scheme, .. }) if scheme.eq_ignore_ascii_case("bearer") => continue,
+                ReferenceOr::Item(SecurityScheme::HTTP { scheme, .. }) => format!("HTTP `{scheme}` authentication"),
+                ReferenceOr::Item(SecurityScheme::APIKey { location, name, .. }) => {
+                    let location = match location {
+                        APIKeyLocation::Query => "query parameter",
+                        APIKeyLocation::Header => "header",
+                        APIKeyLocation::Cookie => "cookie",
+                    };
+                    format!("an API key in the {location} `{name}`")
+                }
+                // Their access tokens are bearer tokens: what the client sends.
+                ReferenceOr::Item(SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. }) => continue,
+            };
+            found.push((at, what));
+        }
+        for (at, what) in found {
+            self.warn(
+                &at,
+                format!("security scheme {what} is not generated: the client sends `Authorization: Bearer <token>`; for other credentials pass a `reqwest::Client` with default headers to `ClientBuilder::http_client`"),
+            );
+        }
     }
 
     /// The name part of a local `$ref` under `prefix`; remote refs are rejected.

@@ -33,7 +33,12 @@ impl<'a> Lowerer<'a> {
             let item = match item {
                 ReferenceOr::Item(i) => i,
                 ReferenceOr::Reference { reference } => {
-                    return Err(self.err(&item_at, format!("path item `$ref` `{reference}` is unsupported; expected an inline path item")))
+                    let message = format!("path item `$ref` `{reference}` is unsupported; expected an inline path item");
+                    if self.options.lenient {
+                        self.warn(&item_at, format!("{message}; its operations are skipped (--lenient)"));
+                        continue;
+                    }
+                    return Err(self.err(&item_at, format!("{message} (or pass --lenient to skip it)")));
                 }
             };
             for (method, op) in methods(item) {
@@ -48,8 +53,20 @@ impl<'a> Lowerer<'a> {
                     ));
                 }
                 ids.insert(id.clone(), at.clone());
-                let lowered = self.operation(path, method, item, op, id, &at)?;
-                services.entry(lowered.tag.clone()).or_default().push(lowered);
+                if let Some(callbacks) = op.callbacks.keys().next() {
+                    self.warn(
+                        &at.push("callbacks").push(callbacks),
+                        "callbacks are not generated: the SDK has no server side; handle the requests they describe in your own server",
+                    );
+                }
+                match self.operation(path, method, item, op, id.clone(), &at) {
+                    Ok(lowered) => services.entry(lowered.tag.clone()).or_default().push(lowered),
+                    Err(e) if self.options.lenient => {
+                        let message = format!("{}; the operation `{id}` is skipped (--lenient)", e.message);
+                        self.warnings.push(SpecError { message, ..e });
+                    }
+                    Err(e) => return Err(e),
+                }
             }
         }
         // By tag name; `rev` so that the first declaration of a name wins.
@@ -211,7 +228,12 @@ impl<'a> Lowerer<'a> {
                 Parameter::Query { .. } => (ParamLocation::Query, true),
                 Parameter::Header { .. } => (ParamLocation::Header, false),
                 Parameter::Cookie { .. } => {
-                    return Err(self.err(&p_at.push("in"), "cookie parameters are unsupported; expected `in: path`, `query` or `header`"))
+                    let message = "cookie parameters are unsupported; expected `in: path`, `query` or `header`";
+                    if self.options.lenient {
+                        self.warn(&p_at.push("in"), format!("{message}; the parameter is dropped (--lenient)"));
+                        continue;
+                    }
+                    return Err(self.err(&p_at.push("in"), format!("{message} (or pass --lenient to drop it)")));
                 }
             };
             let data = p.parameter_data_ref();
@@ -277,6 +299,12 @@ impl<'a> Lowerer<'a> {
             .as_ref()
             .ok_or_else(|| self.err(&schema_at, "missing schema; expected the body's schema"))?;
         let ty = self.type_ref(as_ref(schema), &schema_at, &format!("{stem}Request"))?;
+        if media == MediaType::Multipart {
+            let is_struct = ty.as_named().and_then(|n| self.types.get(n)).is_some_and(|d| matches!(d.kind, TypeKind::Struct { .. }));
+            if !is_struct {
+                return Err(self.err(&schema_at, "a multipart body must be an object; expected `type: object` with `properties` (one per form part)"));
+            }
+        }
         let wrapper = self.wrapper(&ty);
         Ok(RequestBody {
             media,
@@ -330,7 +358,12 @@ impl<'a> Lowerer<'a> {
                 media.schema.as_ref().map(|s| (s, r_at.push("content").push(JSON).push("schema"), media.example.clone()))
             };
             if (200..400).contains(&status) {
-                if success.is_some() {
+                if let Some(first) = &success {
+                    let message = format!(
+                        "only the first success response ({}) is modelled; a `{status}` response is decoded as that one's body",
+                        first.status
+                    );
+                    self.warn(&r_at, message);
                     continue;
                 }
                 let (body, example) = match content {
@@ -355,6 +388,12 @@ impl<'a> Lowerer<'a> {
                     types,
                 });
             }
+        }
+        if op.responses.default.is_some() {
+            self.warn(
+                &at.push("default"),
+                "the `default` response is not modelled: a status the operation does not list is returned as `Error::Api` with its JSON body (`Error::body_as` decodes it)",
+            );
         }
         let success = success.ok_or_else(|| self.err(at, "no success response; expected a 2xx or 3xx response"))?;
         Ok((success, errors))

@@ -217,12 +217,24 @@ impl Usage {
 
     pub(crate) fn from_schema(s: &Schema) -> Usage {
         let d: &SchemaData = &s.schema_data;
+        // `allOf: [$ref: X, {nullable: true}]`: the annotations of the
+        // inline members apply to the use.
+        let annotations: Vec<&SchemaData> = match shape(&s.schema_kind) {
+            Shape::AllOf(members) => members
+                .iter()
+                .filter_map(|m| match m {
+                    ReferenceOr::Item(m) if matches!(shape(&m.schema_kind), Shape::Any) => Some(&m.schema_data),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
         Usage {
-            nullable: d.nullable,
+            nullable: d.nullable || annotations.iter().any(|a| a.nullable),
             read_only: d.read_only,
             write_only: d.write_only,
-            deprecated: d.deprecated,
-            description: d.description.clone(),
+            deprecated: d.deprecated || annotations.iter().any(|a| a.deprecated),
+            description: d.description.clone().or_else(|| annotations.iter().find_map(|a| a.description.clone())),
             default: d.default.clone(),
             example: d.example.clone(),
             format: schema_format(&s.schema_kind),
@@ -251,6 +263,36 @@ fn plain_as_ref(s: &ReferenceOr<Schema>) -> ReferenceOr<&Schema> {
             reference: reference.clone(),
         },
         ReferenceOr::Item(b) => ReferenceOr::Item(b),
+    }
+}
+
+/// A named `serde_json::Value`: what `--lenient` makes of a component it
+/// cannot lower.
+fn opaque(name: String, source: TypeSource) -> TypeDef {
+    TypeDef {
+        name,
+        source,
+        description: None,
+        example: None,
+        is_error: false,
+        deprecated: false,
+        record_key_example: None,
+        kind: TypeKind::Alias { target: TypeRef::Any },
+    }
+}
+
+/// The one member of an allOf that says what the type is, with its index,
+/// when the others only annotate it (`[$ref: X, {nullable: true}]`,
+/// `[$ref: X, {description: ..}]`): the allOf is then that member.
+fn sole_member(members: &[ReferenceOr<Schema>]) -> Option<(usize, &ReferenceOr<Schema>)> {
+    let mut typed = members
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| !matches!(m, ReferenceOr::Item(s) if matches!(shape(&s.schema_kind), Shape::Any)));
+    match (typed.next(), typed.next()) {
+        (Some(only), None) => Some(only),
+        (None, None) => members.first().map(|m| (0, m)),
+        _ => None,
     }
 }
 
@@ -298,10 +340,21 @@ impl<'a> Lowerer<'a> {
         let mut chains_ok = HashSet::new();
         for key in components.schemas.keys() {
             let at = Pointer::root().push("components").push("schemas").push(key);
-            let schema = self.component_schema(key, &at)?;
             let name = self.component_names[key.as_str()].clone();
-            self.check_alias_chain(key, &at, &mut chains_ok)?;
-            self.define(name, TypeSource::Component { name: key.clone() }, &at, schema)?;
+            let source = TypeSource::Component { name: key.clone() };
+            let lowered = self
+                .component_schema(key, &at)
+                .and_then(|schema| self.check_alias_chain(key, &at, &mut chains_ok).map(|()| schema))
+                .and_then(|schema| self.define(name.clone(), source.clone(), &at, schema));
+            match lowered {
+                Ok(()) => {}
+                Err(e) if self.options.lenient => {
+                    let message = format!("{}; the component `{key}` is degraded to `serde_json::Value` (--lenient)", e.message);
+                    self.warnings.push(SpecError { message, ..e });
+                    self.types.insert(name.clone(), opaque(name, source));
+                }
+                Err(e) => return Err(e),
+            }
         }
         Ok(())
     }
@@ -361,6 +414,12 @@ impl<'a> Lowerer<'a> {
         hint: &str,
     ) -> Result<TypeRef, SpecError> {
         let schema = match schema {
+            ReferenceOr::Reference { reference } if !reference.starts_with('#') => {
+                return self.degrade(
+                    at,
+                    &format!("remote `$ref` `{reference}` is unsupported; expected a local reference starting with `{SCHEMA_PREFIX}` (bundle the document first)"),
+                );
+            }
             ReferenceOr::Reference { reference } => {
                 let key = self.schema_ref_target(&reference, at)?;
                 return Ok(TypeRef::named(self.component_names[key].clone()));
@@ -375,7 +434,7 @@ impl<'a> Lowerer<'a> {
             Shape::Number => Ok(TypeRef::Number),
             Shape::Boolean => Ok(TypeRef::Boolean),
             Shape::Any => Ok(TypeRef::Any),
-            Shape::Not => Err(self.err(at, "`not` schemas are not supported; expected a type, `$ref`, allOf, anyOf or oneOf")),
+            Shape::Not => self.degrade(at, "`not` schemas are unsupported; expected a type, `$ref`, allOf, anyOf or oneOf"),
             Shape::Array { items } => {
                 let items = match items {
                     Some(i) => self.type_ref(boxed_as_plain(i), &at.push("items"), &format!("{hint}Item"))?,
@@ -386,8 +445,9 @@ impl<'a> Lowerer<'a> {
             Shape::Object { properties, additional, .. } if properties.is_empty() => {
                 self.map_values(additional, at, hint)
             }
-            Shape::AllOf(members) if members.len() == 1 => {
-                self.type_ref(plain_as_ref(&members[0]), &at.push("allOf").push(0), hint)
+            Shape::AllOf(members) if sole_member(members).is_some() => {
+                let (i, member) = sole_member(members).unwrap_or((0, &members[0]));
+                self.type_ref(plain_as_ref(member), &at.push("allOf").push(i), hint)
             }
             _ => {
                 let name = self.type_names.unique(&names::type_name(hint));
@@ -442,9 +502,10 @@ impl<'a> Lowerer<'a> {
                     }
                 }
             }
-            Shape::AllOf(members) if members.len() == 1 => TypeKind::Alias {
-                target: self.type_ref(plain_as_ref(&members[0]), &at.push("allOf").push(0), &name)?,
-            },
+            Shape::AllOf(members) if sole_member(members).is_some() => {
+                let (i, member) = sole_member(members).unwrap_or((0, &members[0]));
+                TypeKind::Alias { target: self.type_ref(plain_as_ref(member), &at.push("allOf").push(i), &name)? }
+            }
             Shape::AllOf(members) => TypeKind::Struct {
                 fields: self.merged_fields(&name, members, at)?,
             },
@@ -564,19 +625,20 @@ impl<'a> Lowerer<'a> {
         members: &'a [ReferenceOr<Schema>],
         at: &Pointer,
     ) -> Result<Vec<Field>, SpecError> {
+        // `merging` holds the components whose fields are being merged,
+        // across nested merges too (a member's field can itself be an allOf
+        // that reaches the same component); it is restored however this ends.
+        let depth = self.merging.len();
+        let per_member = self.members_fields(owner, members, at);
+        self.merging.truncate(depth);
         let mut merged: Vec<Field> = Vec::new();
-        let mut stack = Vec::new();
-        for (i, member) in members.iter().enumerate() {
-            let member_at = at.push("allOf").push(i);
-            let fields = self.member_fields(owner, plain_as_ref(member), &member_at, &mut stack)?;
-            for f in fields {
-                match merged.iter_mut().find(|m| m.name == f.name) {
-                    Some(existing) => {
-                        let required = existing.required || f.required;
-                        *existing = Field { required, ..f };
-                    }
-                    None => merged.push(f),
+        for f in per_member?.into_iter().flatten() {
+            match merged.iter_mut().find(|m| m.name == f.name) {
+                Some(existing) => {
+                    let required = existing.required || f.required;
+                    *existing = Field { required, ..f };
                 }
+                None => merged.push(f),
             }
         }
         let mut taken = names::NameSet::default();
@@ -586,25 +648,29 @@ impl<'a> Lowerer<'a> {
         Ok(merged)
     }
 
-    fn member_fields(
-        &mut self,
-        owner: &str,
-        member: ReferenceOr<&'a Schema>,
-        at: &Pointer,
-        stack: &mut Vec<String>,
-    ) -> Result<Vec<Field>, SpecError> {
+    /// The fields of each member of an allOf, in order.
+    fn members_fields(&mut self, owner: &str, members: &'a [ReferenceOr<Schema>], at: &Pointer) -> Result<Vec<Vec<Field>>, SpecError> {
+        let mut all = Vec::with_capacity(members.len());
+        for (i, member) in members.iter().enumerate() {
+            all.push(self.member_fields(owner, plain_as_ref(member), &at.push("allOf").push(i))?);
+        }
+        Ok(all)
+    }
+
+    fn member_fields(&mut self, owner: &str, member: ReferenceOr<&'a Schema>, at: &Pointer) -> Result<Vec<Field>, SpecError> {
         let is_ref = matches!(member, ReferenceOr::Reference { .. });
         let (schema, at) = match member {
             ReferenceOr::Reference { reference } => {
                 let key = self.schema_ref_target(&reference, at)?;
-                if stack.iter().any(|s| s == key) {
+                if self.merging.iter().any(|s| s == key) {
+                    let mut stack = self.merging.clone();
                     stack.push(key.to_owned());
                     return Err(self.err(
                         at,
                         format!("`$ref` cycle through allOf cannot be represented: {}; expected allOf members that do not include themselves", stack.join(" → ")),
                     ));
                 }
-                stack.push(key.to_owned());
+                self.merging.push(key.to_owned());
                 let at = Pointer::root().push("components").push("schemas").push(key);
                 (self.component_schema(key, &at)?, at)
             }
@@ -615,10 +681,12 @@ impl<'a> Lowerer<'a> {
             Shape::AllOf(members) => {
                 let mut all = Vec::new();
                 for (i, m) in members.iter().enumerate() {
-                    all.extend(self.member_fields(owner, plain_as_ref(m), &at.push("allOf").push(i), stack)?);
+                    all.extend(self.member_fields(owner, plain_as_ref(m), &at.push("allOf").push(i))?);
                 }
                 all
             }
+            // `{nullable: true}`, `{description: ..}`: annotations, no fields.
+            Shape::Any => Vec::new(),
             _ => {
                 return Err(self.err(
                     &at,
@@ -627,7 +695,7 @@ impl<'a> Lowerer<'a> {
             }
         };
         if is_ref {
-            stack.pop();
+            self.merging.pop();
         }
         Ok(fields)
     }
