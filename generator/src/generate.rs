@@ -46,65 +46,126 @@ pub fn generate_named(spec: &Path, name: Option<&str>) -> Result<Generated, Gene
 /// Like [`generate_named`], lowering with `options` (`--lenient`).
 pub fn generate_with(spec: &Path, name: Option<&str>, options: Options) -> Result<Generated, GenerateError> {
     let mut timings = Vec::new();
-    let t = Instant::now();
-    let loaded = crate::load::load_file(spec)?;
-    timings.push(("load", t.elapsed()));
-    let t = Instant::now();
-    let Lowered { api, warnings } = crate::lower::lower_with(&loaded, options)?;
-    timings.push(("lower", t.elapsed()));
+    let Lowered { api, warnings } = load_and_lower(spec, options, &mut timings)?;
     let target = Target::for_api(&api, name).map_err(|message| RenderError { artifact: "crate name".to_owned(), message })?;
     let files = render(&api, &target, &mut timings)?;
     Ok(Generated { api, target, files, warnings, timings })
 }
 
-/// Runs every renderer on `api`, appending their timings.
+/// Stages 1 and 2, timed as `load` and `lower`.
+fn load_and_lower(spec: &Path, options: Options, timings: &mut Vec<(&'static str, Duration)>) -> Result<Lowered, SpecError> {
+    let t = Instant::now();
+    let loaded = crate::load::load_file(spec)?;
+    timings.push(("load", t.elapsed()));
+    let t = Instant::now();
+    let lowered = crate::lower::lower_with(&loaded, options)?;
+    timings.push(("lower", t.elapsed()));
+    Ok(lowered)
+}
+
+/// Runs every renderer on `api`, each on its own thread, appending their
+/// timings (wall time of each, measured while the others run).
 pub fn render(api: &Api, target: &Target, timings: &mut Vec<(&'static str, Duration)>) -> Result<Files, RenderError> {
-    let mut files = Files::new();
-    for (name, renderer) in RENDERERS {
-        let t = Instant::now();
-        renderer(api, target, &mut files)?;
-        timings.push((name, t.elapsed()));
-    }
+    let files = std::thread::scope(|scope| join_renderers(spawn_renderers(scope, api, target), timings))?;
     Ok(crate::render::rename_crate(files, target))
+}
+
+type RenderJob<'scope> = (&'static str, std::thread::ScopedJoinHandle<'scope, (Result<Files, RenderError>, Duration)>);
+
+/// Starts each of [`RENDERERS`] on a thread of `scope`.
+fn spawn_renderers<'scope, 'env>(
+    scope: &'scope std::thread::Scope<'scope, 'env>,
+    api: &'env Api,
+    target: &'env Target,
+) -> Vec<RenderJob<'scope>> {
+    RENDERERS
+        .iter()
+        .map(|&(name, renderer)| {
+            let job = scope.spawn(move || {
+                let t = Instant::now();
+                let mut files = Files::new();
+                let result = renderer(api, target, &mut files).map(|()| files);
+                (result, t.elapsed())
+            });
+            (name, job)
+        })
+        .collect()
+}
+
+/// Waits for every renderer and merges their files; the first failure in
+/// [`RENDERERS`] order wins. A renderer's panic is resumed here.
+fn join_renderers(jobs: Vec<RenderJob<'_>>, timings: &mut Vec<(&'static str, Duration)>) -> Result<Files, RenderError> {
+    let mut files = Files::new();
+    let mut first_error = None;
+    for (name, job) in jobs {
+        let (result, elapsed) = job.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        timings.push((name, elapsed));
+        match result {
+            Ok(rendered) => files.extend(rendered),
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    match first_error {
+        Some(e) => Err(e),
+        None => Ok(files),
+    }
 }
 
 /// Like [`generate`] for `spec`, then the renderers that write both
 /// languages ([`LOCALIZED_RENDERERS`]: the agent skills), which also read
 /// `other`, the same API described in the other language.
+///
+/// Both specs are loaded and lowered at once, on two threads; then every
+/// renderer runs on a thread of its own while the localized ones run on
+/// this one.
 pub fn generate_localized(spec: (Lang, &Path), other: (Lang, &Path)) -> Result<Generated, GenerateError> {
     if spec.0 == other.0 {
         let message = format!("both specs are in `{}`; the second one must be in the other language", spec.0);
         return Err(RenderError { artifact: "generate".to_owned(), message }.into());
     }
-    // The other language's spec is loaded and lowered on a second thread
-    // while the main one goes through every renderer.
+    let mut timings = Vec::new();
     let (main, other_lowered) = std::thread::scope(|scope| {
         let other_job = scope.spawn(|| {
             let t = Instant::now();
-            let lowered = crate::load::load_file(other.1).map_err(GenerateError::from).and_then(|s| Ok(crate::lower::lower(&s)?));
+            let lowered = load_and_lower(other.1, Options::default(), &mut Vec::new());
             (lowered, t.elapsed())
         });
-        let main = generate(spec.1);
+        let main = load_and_lower(spec.1, Options::default(), &mut timings);
         let other_lowered = other_job.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (main, other_lowered)
     });
-    let Generated { api, target, mut files, warnings, mut timings } = main?;
+    let Lowered { api, warnings } = main?;
     let (other_api, other_time) = other_lowered;
-    let other_api = other_api?;
+    let other_api = other_api?.api;
     // Measured on its own thread, concurrently with the stages above.
     timings.push(("other-lang (parallel)", other_time));
+    let target = Target::for_api(&api, None).map_err(|message| RenderError { artifact: "crate name".to_owned(), message })?;
     let apis = match spec.0 {
         Lang::En => Localized { en: &api, ru: &other_api },
         Lang::Ru => Localized { en: &other_api, ru: &api },
     };
-    // The agent skills are curated for the Pachca API.
-    if target.pachca {
-        for (name, renderer) in LOCALIZED_RENDERERS {
-            let t = Instant::now();
-            renderer(apis, &mut files)?;
-            timings.push((name, t.elapsed()));
+    let files = std::thread::scope(|scope| {
+        let jobs = spawn_renderers(scope, &api, &target);
+        // The agent skills are curated for the Pachca API.
+        let mut localized = Files::new();
+        let mut localized_timings = Vec::new();
+        let mut localized_result = Ok(());
+        if target.pachca {
+            for (name, renderer) in LOCALIZED_RENDERERS {
+                let t = Instant::now();
+                localized_result = localized_result.and_then(|()| renderer(apis, &mut localized));
+                localized_timings.push((*name, t.elapsed()));
+            }
         }
-    }
+        let files = join_renderers(jobs, &mut timings);
+        timings.extend(localized_timings);
+        files.and_then(|files| localized_result.map(|()| (files, localized)))
+    });
+    let (files, localized) = files?;
+    let mut files = crate::render::rename_crate(files, &target);
+    files.extend(localized);
     Ok(Generated { api, target, files, warnings, timings })
 }
 

@@ -9,14 +9,15 @@
 //! as light as before (no benchmark framework, no extra dependencies). It then
 //! times `cargo xtask generate --check` as a process, after one warm-up run.
 //!
-//! `bench-run` runs what `cargo xtask generate` runs
-//! ([`generator::generate::generate_localized`]: the main language's spec,
-//! every renderer, then the other language's spec and the bilingual
-//! renderers), without comparing or writing `generated/`. The spec files are
+//! `bench-run` times what `cargo xtask generate` runs
+//! ([`generator::generate::generate_localized`]: both languages' specs
+//! loaded and lowered on two threads, then every renderer on a thread of its
+//! own beside the bilingual renderers) end to end, and each stage alone,
+//! without comparing or writing `generated/`. The spec files are
 //! read from the page cache (warm-up runs come first). The synthetic specs
 //! are written to the temporary directory, never into the repository.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
@@ -283,9 +284,12 @@ impl Measured {
     }
 }
 
-/// Runs what `cargo xtask generate` runs on `specs` (the main language's
-/// spec, then the other's) `runs` times, after two unmeasured warm-up runs
-/// that also bring the files into the page cache.
+/// Runs what `cargo xtask generate` runs on `specs` (both languages' specs
+/// loaded and lowered at once, then every renderer on a thread of its own)
+/// `runs` times, after two unmeasured warm-up runs that also bring the files
+/// into the page cache. After each end-to-end run, every stage runs once
+/// more on its own, one after another, for the per-stage figures: timed
+/// inside the parallel pipeline they would include waiting for a core.
 fn measure(specs: &[(Lang, PathBuf); 2], runs: usize) -> Result<Measured, String> {
     let [(lang, spec), (other_lang, other)] = specs;
     let bytes = specs
@@ -302,18 +306,20 @@ fn measure(specs: &[(Lang, PathBuf); 2], runs: usize) -> Result<Measured, String
         let generated = generator::generate::generate_localized((*lang, spec), (*other_lang, other))
             .map_err(|e| e.to_string())?;
         let elapsed = t.elapsed();
+        drop(generated);
+        let stages = stages_one_by_one((*lang, spec), other)?;
         if i < 2 {
-            operations = generated.api.services.iter().map(|s| s.operations.len()).sum();
-            types = generated.api.types.len();
+            operations = stages.1;
+            types = stages.2;
             continue;
         }
         end_to_end.push(elapsed);
-        for (stage, d) in &generated.timings {
-            match names.iter().position(|n| n == stage) {
-                Some(j) => samples[j].push(*d),
+        for (stage, d) in stages.0 {
+            match names.iter().position(|n| *n == stage) {
+                Some(j) => samples[j].push(d),
                 None => {
                     names.push(stage);
-                    samples.push(vec![*d]);
+                    samples.push(vec![d]);
                 }
             }
         }
@@ -322,6 +328,42 @@ fn measure(specs: &[(Lang, PathBuf); 2], runs: usize) -> Result<Measured, String
         names.into_iter().zip(samples.iter().map(|s| Stats::of(s))).collect();
     stages.push(("end to end", Stats::of(&end_to_end)));
     Ok(Measured { runs, bytes, operations, types, stages })
+}
+
+/// Each stage of the pipeline alone, on this thread: load and lower of the
+/// main spec, every renderer, load and lower of the other language's spec,
+/// the bilingual renderers. Also returns the operation and type counts.
+#[allow(clippy::type_complexity)]
+fn stages_one_by_one(spec: (Lang, &Path), other: &Path) -> Result<(Vec<(&'static str, Duration)>, usize, usize), String> {
+    use generator::render::{Files, Localized, LOCALIZED_RENDERERS, RENDERERS};
+    let mut timings = Vec::new();
+    let mut timed = |name: &'static str, t: Instant| timings.push((name, t.elapsed()));
+    let t = Instant::now();
+    let loaded = generator::load::load_file(spec.1).map_err(|e| e.to_string())?;
+    timed("load", t);
+    let t = Instant::now();
+    let api = generator::lower::lower(&loaded).map_err(|e| e.to_string())?;
+    timed("lower", t);
+    let target = generator::target::Target::for_api(&api, None)?;
+    for (name, renderer) in RENDERERS {
+        let t = Instant::now();
+        renderer(&api, &target, &mut Files::new()).map_err(|e| e.to_string())?;
+        timed(name, t);
+    }
+    let t = Instant::now();
+    let other_api = generator::load::load_file(other).and_then(|s| generator::lower::lower(&s)).map_err(|e| e.to_string())?;
+    timed("other-lang load + lower", t);
+    let apis = match spec.0 {
+        Lang::En => Localized { en: &api, ru: &other_api },
+        Lang::Ru => Localized { en: &other_api, ru: &api },
+    };
+    for (name, renderer) in LOCALIZED_RENDERERS {
+        let t = Instant::now();
+        renderer(apis, &mut Files::new()).map_err(|e| e.to_string())?;
+        timed(name, t);
+    }
+    let operations = api.services.iter().map(|s| s.operations.len()).sum();
+    Ok((timings, operations, api.types.len()))
 }
 
 /// The spec with every path and component `factor - 1` more times under new
