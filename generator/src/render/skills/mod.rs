@@ -41,7 +41,7 @@ pub const SKILLS_DIR: &str = "skills";
 pub const MAX_DESCRIPTION: usize = 1024;
 
 /// The variant × language sets that are generated.
-pub const SETS: &[(Variant, Lang)] = &[(Variant::Cli, Lang::En), (Variant::Cli, Lang::Ru), (Variant::Curl, Lang::Ru)];
+pub const SETS: &[(Variant, Lang)] = &[(Variant::Cli, Lang::En), (Variant::Cli, Lang::Ru), (Variant::Curl, Lang::En), (Variant::Curl, Lang::Ru)];
 
 fn curated_error(e: CuratedError) -> RenderError {
     RenderError { artifact: SKILLS_DIR.to_owned(), message: e.to_string() }
