@@ -154,3 +154,25 @@ impl From<crate::config::ConfigError> for CliError {
         }
     }
 }
+
+/// A command line clap rejected: its message, and its tips as the hint.
+impl From<clap::Error> for CliError {
+    fn from(e: clap::Error) -> Self {
+        // `StyledStr`'s `Display` is plain text, without terminal colours.
+        let text = e.render().to_string();
+        let mut message = None;
+        let mut tips = Vec::new();
+        for line in text.lines().map(str::trim) {
+            if let Some(m) = line.strip_prefix("error: ") {
+                message.get_or_insert_with(|| m.to_owned());
+            } else if let Some(tip) = line.strip_prefix("tip: ") {
+                tips.push(tip.to_owned());
+            } else if let Some(usage) = line.strip_prefix("Usage: ") {
+                tips.push(format!("usage: {usage}"));
+            }
+        }
+        let message = message.unwrap_or_else(|| e.kind().to_string());
+        tips.push("see `--help`".to_owned());
+        CliError::usage_hint(message, tips.join("; "))
+    }
+}

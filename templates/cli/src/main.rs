@@ -24,10 +24,22 @@ use crate::run::Globals;
 fn main() -> ExitCode {
     let matches = match app::build().try_get_matches() {
         Ok(m) => m,
-        Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
+        // `--help` and `--version` print as clap renders them.
+        Err(e) if !e.use_stderr() => {
             let _ = e.print();
-            return ExitCode::from(code);
+            return ExitCode::SUCCESS;
+        }
+        // Errors clap finds itself (an unknown command or flag, a bad value)
+        // follow the same rule as ours: JSON on stderr unless it is a terminal
+        // and `-o json` was not asked for.
+        Err(e) if !std::io::IsTerminal::is_terminal(&std::io::stderr()) || json_output_requested() => {
+            let e = CliError::from(e);
+            e.report(true);
+            return ExitCode::from(e.exit_code());
+        }
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(2);
         }
     };
     let config_path = Config::path().ok();
@@ -55,6 +67,15 @@ fn main() -> ExitCode {
             ExitCode::from(e.exit_code())
         }
     }
+}
+
+/// `-o json` / `--output json` / `--output=json` among the raw arguments
+/// (clap could not parse them, so its matches are not there to ask).
+fn json_output_requested() -> bool {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    args.iter().enumerate().any(|(i, a)| {
+        a == "--output=json" || a == "-ojson" || ((a == "-o" || a == "--output") && args.get(i + 1).is_some_and(|v| v == "json"))
+    })
 }
 
 async fn dispatch(m: &ArgMatches, globals: &Globals, mut config: Config) -> Result<(), CliError> {

@@ -80,10 +80,24 @@ fn no_token_exits_3() {
 
 #[test]
 fn unknown_command_suggests_and_exits_2() {
+    // clap's own errors are JSON too when stderr is not a terminal.
     let home = Home::new("unknown");
     let out = pachca(&home, &["chats", "lst"], None);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("list"), "{}", String::from_utf8_lossy(&out.stderr));
+    let err = stderr_json(&out);
+    assert_eq!(err["type"], "PACHCA_USAGE_ERROR");
+    assert!(err["error"].as_str().unwrap_or_default().contains("lst"), "{err}");
+    assert!(err["hint"].as_str().unwrap_or_default().contains("'list'"), "{err}");
+}
+
+#[test]
+fn bad_enum_value_from_clap_is_json() {
+    let home = Home::new("badenum");
+    let out = pachca(&home, &["users", "list", "-o", "yaml-ish"], None);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr_json(&out);
+    assert!(err["error"].as_str().unwrap_or_default().contains("yaml-ish"), "{err}");
+    assert_eq!(err["exit_code"], 2);
 }
 
 #[test]
