@@ -12,6 +12,7 @@ mod output;
 mod raw;
 mod run;
 mod spec;
+mod verbose;
 
 use std::process::ExitCode;
 
@@ -53,6 +54,9 @@ fn main() -> ExitCode {
         }
     };
     let globals = Globals::from_matches(&matches, &config);
+    if globals.verbose {
+        verbose::install();
+    }
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {

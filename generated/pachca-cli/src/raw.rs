@@ -34,6 +34,7 @@ pub fn command_json(spec: &CommandSpec, detail: bool) -> Value {
         "plan": spec.plan,
     });
     if detail {
+        v["success_status"] = json!(spec.status);
         v["args"] = spec
             .positionals
             .iter()
@@ -196,10 +197,7 @@ pub async fn api(m: &ArgMatches, globals: &Globals, config: &Config) -> Result<(
     if globals.verbose {
         eprintln!("→ {method} {}{path}", globals.base_url());
     }
-    let (status, value) = client.send_json(method, &path, &query, body.as_ref()).await?;
-    if globals.verbose {
-        eprintln!("← {status}");
-    }
+    let (_status, value) = client.send_json(method, &path, &query, body.as_ref()).await?;
     // The raw body, envelope and all: tables would hide `meta`.
     println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
     Ok(())

@@ -208,14 +208,28 @@ pub async fn run_operation(spec: &'static CommandSpec, m: &ArgMatches, globals: 
     };
     let client = globals.client(&token)?;
     if globals.verbose {
-        eprintln!("→ {} {}{}", spec.method, globals.base_url(), spec.path);
+        // The request as it will be sent (path parameters filled in, the
+        // query); `verbose` prints each attempt's status as it arrives.
+        let request = describe_request(spec, &input, globals);
+        let text = |v: &Value| match v {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let query: Vec<String> = input
+            .query
+            .iter()
+            .map(|(k, v)| match v {
+                Value::Array(items) => format!("{k}={}", items.iter().map(text).collect::<Vec<_>>().join(",")),
+                v => format!("{k}={}", text(v)),
+            })
+            .collect();
+        let query = if query.is_empty() { String::new() } else { format!("?{}", query.join("&")) };
+        eprintln!("→ {} {}{query}", spec.method, request["url"].as_str().unwrap_or_default());
     }
     let outcome = crate::commands::call(&client, spec, &mut input).await;
-    if globals.verbose {
-        match &outcome {
-            Ok(_) => eprintln!("← {}", spec.status),
-            Err(CliError::Api(e)) => eprintln!("← {}", e.status().map(|s| s.to_string()).unwrap_or_else(|| "no response".to_owned())),
-            Err(_) => {}
+    if let (true, Err(CliError::Api(e))) = (globals.verbose, &outcome) {
+        if e.status().is_none() {
+            eprintln!("← no response: {e}");
         }
     }
     match outcome? {

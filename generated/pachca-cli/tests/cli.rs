@@ -181,6 +181,38 @@ async fn all_pages_are_printed_as_one_array() {
     assert_eq!(items, json!([1, 2, 3, 4, 5, 6]));
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn verbose_prints_the_real_request_and_each_attempts_status() {
+    let server = MockServer::start().await;
+    // The first attempt is rate limited, the retry succeeds.
+    Mock::given(method("GET"))
+        .and(path("/messages/7/read_member_ids"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "0"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/messages/7/read_member_ids"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [1, 2], "meta": {"paginate": {"next_page": ""}}})))
+        .mount(&server)
+        .await;
+    let home = Home::new("verbose");
+    let uri = server.uri();
+    let out = tokio::task::spawn_blocking(move || {
+        let args = ["read-member", "list-readers", "7", "--limit", "2", "-v", "-o", "json", "--token", "t", "--base-url", &uri];
+        pachca(&home, &args, None)
+    })
+        .await
+        .expect("join");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert!(lines[0].starts_with("→ GET http://") && lines[0].ends_with("/messages/7/read_member_ids?limit=2"), "{stderr}");
+    assert!(stderr.contains("← 429 GET /messages/7/read_member_ids\n"), "{stderr}");
+    assert!(stderr.contains("retrying"), "{stderr}");
+    assert!(stderr.contains("← 200 GET /messages/7/read_member_ids (attempt 2)"), "{stderr}");
+}
+
 /// `--help` of a few commands, reviewed as snapshots (kept with the
 /// generator's snapshots, since the text comes from the spec).
 #[test]

@@ -188,6 +188,9 @@ impl Client {
                 .attempt(&req.method, &url, &body, req.auth)
                 .instrument(span.clone())
                 .await;
+            if let Ok(resp) = &outcome {
+                span.record("http.status_code", resp.status);
+            }
             let delay = match outcome {
                 // Redirects are not followed (see `ClientBuilder::build`): a 3xx is the answer
                 // itself, e.g. the `Location` of a chat export.
@@ -243,7 +246,6 @@ impl Client {
         };
         let mut resp = rb.send().await.map_err(AttemptError::Transport)?;
         let status = resp.status().as_u16();
-        tracing::Span::current().record("http.status_code", status);
         let headers = std::mem::take(resp.headers_mut());
         let body = resp.bytes().await.map_err(AttemptError::Transport)?;
         Ok(RawResponse {

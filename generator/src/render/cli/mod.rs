@@ -24,6 +24,7 @@ const VERBATIM: &[(&str, &str)] = &[
     ("pachca-cli/src/output.rs", include_str!("../../../../templates/cli/src/output.rs")),
     ("pachca-cli/src/config.rs", include_str!("../../../../templates/cli/src/config.rs")),
     ("pachca-cli/src/raw.rs", include_str!("../../../../templates/cli/src/raw.rs")),
+    ("pachca-cli/src/verbose.rs", include_str!("../../../../templates/cli/src/verbose.rs")),
     ("pachca-cli/tests/cli.rs", include_str!("../../../../templates/cli/tests/cli.rs")),
     ("pachca-cli/tests/support/mod.rs", include_str!("../../../../templates/cli/tests/support/mod.rs")),
     // One Prism harness for the SDK's and the CLI's tests.
