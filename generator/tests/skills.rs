@@ -258,6 +258,53 @@ fn routing_evals_match_the_descriptions() {
 }
 
 #[test]
+fn router_evals_route_through_its_table() {
+    let files = &fixture().files;
+    let evals = curated::load_router_evals().unwrap_or_else(|e| panic!("{e}"));
+    let catalogue = curated::load().unwrap_or_else(|e| panic!("{e}")).catalogue;
+    let areas: Vec<&str> = catalogue.skills.iter().map(|s| s.name.as_str()).collect();
+    assert!(evals.should.len() >= 10 && evals.should_not.len() >= 10, "{}: needs at least 10 of each", curated::ROUTER_EVAL_FILE);
+    let mut failures = Vec::new();
+    let mut checks = 0;
+    for &(variant, lang) in skills::SETS {
+        let dir = skills::set_dir(variant, lang);
+        let router = &files[&format!("skills/{dir}/pachca/SKILL.md")];
+        // `| task phrases | [`pachca-x`](../pachca-x/SKILL.md) |` → (skill, row text).
+        let rows: Vec<(&str, String)> = router
+            .lines()
+            .filter_map(|line| {
+                let skill = line.split("](../").nth(1)?.split('/').next()?;
+                Some((skill, line.to_lowercase()))
+            })
+            .collect();
+        let routed: BTreeSet<&str> = rows.iter().map(|(s, _)| *s).collect();
+        if routed != areas.iter().copied().collect() {
+            failures.push(format!("{dir}: the router's table links {routed:?}, expected every area skill {areas:?}"));
+        }
+        let blocks: Vec<(&str, String)> =
+            areas.iter().map(|n| (*n, positive_block(&files[&format!("skills/{dir}/{n}/SKILL.md")]))).collect();
+        for p in &evals.should {
+            checks += 1;
+            let phrase = p.get(lang).to_lowercase();
+            let claimed: Vec<&str> = blocks.iter().filter(|(_, b)| b.contains(&phrase)).map(|(n, _)| *n).collect();
+            if !phrase.contains("pachca") || !claimed.is_empty() {
+                failures.push(format!("{dir}: should `{phrase}` must name Pachca and be claimed by no area skill; claimed by {claimed:?}"));
+            }
+        }
+        for n in &evals.should_not {
+            checks += 1;
+            let phrase = if lang == Lang::En { n.en.to_lowercase() } else { n.ru.to_lowercase() };
+            let found: Vec<&str> = rows.iter().filter(|(_, row)| row.contains(&phrase)).map(|(s, _)| *s).collect();
+            if found != [n.skill.as_str()] {
+                failures.push(format!("{dir}: should_not `{phrase}` is in the table rows of {found:?}, expected only {}", n.skill));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    println!("{checks} router checks");
+}
+
+#[test]
 fn every_skill_md_fits_the_token_budget() {
     let mut report = Vec::new();
     for (path, text) in markdown().filter(|(p, _)| p.ends_with("SKILL.md")) {

@@ -243,6 +243,11 @@ const EVAL_FILES: &[(&str, &str, &str)] = curated_files!("evals":
     "pachca-search", "pachca-profile", "pachca-forms", "pachca-security", "pachca-oauth",
 );
 
+/// The eval file of the router skill `pachca`.
+pub const ROUTER_EVAL_FILE: &str = "spec/skills/evals/pachca.yaml";
+
+const ROUTER_EVALS: &str = include_str!("../../../../spec/skills/evals/pachca.yaml");
+
 fn parse<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, CuratedError> {
     yaml::from_str_keyed(text).map_err(|e| {
         let key = match (e.key.is_empty(), e.error.position) {
@@ -269,4 +274,9 @@ pub fn load() -> Result<Curated, CuratedError> {
 /// Parses the bundled eval files: `(file, skill, evals)`.
 pub fn load_evals() -> Result<Vec<(&'static str, &'static str, Evals)>, CuratedError> {
     EVAL_FILES.iter().map(|(file, skill, text)| Ok((*file, *skill, parse(file, text)?))).collect()
+}
+
+/// Parses the router skill's eval file ([`ROUTER_EVAL_FILE`]).
+pub fn load_router_evals() -> Result<Evals, CuratedError> {
+    parse(ROUTER_EVAL_FILE, ROUTER_EVALS)
 }
