@@ -445,16 +445,19 @@ impl<'a> Lowerer<'a> {
             Shape::Object { properties, additional, .. } if properties.is_empty() => {
                 self.map_values(additional, at, hint)
             }
-            Shape::AllOf(members) if sole_member(members).is_some() => {
-                let (i, member) = sole_member(members).unwrap_or((0, &members[0]));
-                self.type_ref(plain_as_ref(member), &at.push("allOf").push(i), hint)
-            }
-            _ => {
-                let name = self.type_names.unique(&names::type_name(hint));
-                self.define(name.clone(), TypeSource::Inline { pointer: at.to_string() }, at, schema)?;
-                Ok(TypeRef::named(name))
-            }
+            Shape::AllOf(members) => match sole_member(members) {
+                Some((i, member)) => self.type_ref(plain_as_ref(member), &at.push("allOf").push(i), hint),
+                None => self.inline_type(schema, at, hint),
+            },
+            _ => self.inline_type(schema, at, hint),
         }
+    }
+
+    /// Defines an inline schema as a named type, named after `hint`.
+    fn inline_type(&mut self, schema: &'a Schema, at: &Pointer, hint: &str) -> Result<TypeRef, SpecError> {
+        let name = self.type_names.unique(&names::type_name(hint));
+        self.define(name.clone(), TypeSource::Inline { pointer: at.to_string() }, at, schema)?;
+        Ok(TypeRef::named(name))
     }
 
     fn map_values(
@@ -502,12 +505,11 @@ impl<'a> Lowerer<'a> {
                     }
                 }
             }
-            Shape::AllOf(members) if sole_member(members).is_some() => {
-                let (i, member) = sole_member(members).unwrap_or((0, &members[0]));
-                TypeKind::Alias { target: self.type_ref(plain_as_ref(member), &at.push("allOf").push(i), &name)? }
-            }
-            Shape::AllOf(members) => TypeKind::Struct {
-                fields: self.merged_fields(&name, members, at)?,
+            Shape::AllOf(members) => match sole_member(members) {
+                Some((i, member)) => TypeKind::Alias {
+                    target: self.type_ref(plain_as_ref(member), &at.push("allOf").push(i), &name)?,
+                },
+                None => TypeKind::Struct { fields: self.merged_fields(&name, members, at)? },
             },
             Shape::AnyOf(members) => TypeKind::Union(self.union(&name, members, data, &at.push("anyOf"))?),
             Shape::OneOf(members) => TypeKind::Union(self.union(&name, members, data, &at.push("oneOf"))?),
