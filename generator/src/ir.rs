@@ -26,6 +26,9 @@ pub struct Api {
     pub services: Vec<Service>,
     /// Every named type: component schemas and extracted inline types, by name.
     pub types: Vec<TypeDef>,
+    /// Whether some operation declares a security requirement (its own or
+    /// the document's `security`), so that a client needs a token.
+    pub token_required: bool,
 }
 
 /// A server from `servers`.

@@ -141,7 +141,7 @@ mod tests {
                 fields: vec![with_example, field("chat_id", TypeRef::Integer { bits: 32 }, true), field("note", TypeRef::String, false)],
             },
         };
-        let api = Api { title: "T".into(), version: "1".into(), description: None, servers: vec![], services: vec![], types: vec![def] };
+        let api = Api { title: "T".into(), version: "1".into(), description: None, servers: vec![], services: vec![], types: vec![def], token_required: false };
         let sampler = Sampler::new(&api);
         assert_eq!(sampler.value(&TypeRef::named("Msg")), json!({"content": "hello", "chat_id": 1}));
     }

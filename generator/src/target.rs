@@ -34,6 +34,9 @@ pub struct Target {
     pub pachca: bool,
     /// What messages and docs call the API: `Pachca`, or the spec's title.
     pub api_name: String,
+    /// [`Api::token_required`]: the client cannot be built without a token;
+    /// otherwise the token is optional.
+    pub token_required: bool,
 }
 
 impl Target {
@@ -47,7 +50,7 @@ impl Target {
             None => crate_name_from_title(&api.title),
         };
         let api_name = if pachca { "Pachca".to_owned() } else { api.title.trim().trim_end_matches(" API").to_owned() };
-        Ok(Target { crate_name, pachca, api_name })
+        Ok(Target { crate_name, pachca, api_name, token_required: api.token_required })
     }
 
     /// The crate's name as a Rust path segment (`pet_store`).

@@ -97,3 +97,24 @@ fn keyword_fields_are_raw_identifiers() {
     assert_eq!(f[0].rust_name, "r#type");
     assert_eq!(f[1].rust_name, "self_");
 }
+
+#[test]
+fn a_token_is_required_only_where_security_is_declared() {
+    let lower_doc = |head: &str, op_security: &str| {
+        let yaml = format!(
+            "openapi: 3.0.0\ninfo:\n  title: T\n  version: '1'\n{head}paths:\n  /a:\n    get:\n      operationId: getA\n{op_security}      responses:\n        '204':\n          description: ok\ncomponents:\n  securitySchemes:\n    bearer:\n      type: http\n      scheme: bearer\n"
+        );
+        let spec = generator::load::load_str(Path::new("t.yaml"), &yaml).unwrap_or_else(|e| panic!("{e}"));
+        let api = generator::lower::lower(&spec).unwrap_or_else(|e| panic!("{e}"));
+        (api.token_required, api.services[0].operations[0].auth.required)
+    };
+    // (token required by the client, token sent by the operation)
+    assert_eq!(lower_doc("security:\n  - bearer: []\n", ""), (true, true));
+    assert_eq!(lower_doc("", "      security:\n        - bearer: []\n"), (true, true));
+    // An explicitly empty requirement turns the token off for that operation.
+    assert_eq!(lower_doc("security:\n  - bearer: []\n", "      security: []\n"), (false, false));
+    // `{}` makes it optional: sent when configured, not required.
+    assert_eq!(lower_doc("security:\n  - {}\n", ""), (false, true));
+    // Nothing declared: a configured token is still sent (many specs leave security out).
+    assert_eq!(lower_doc("", ""), (false, true));
+}

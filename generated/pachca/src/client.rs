@@ -50,8 +50,9 @@ struct Inner {
     http: reqwest::Client,
     /// Validated base URL without a trailing slash.
     base_url: String,
-    /// `Bearer <token>`, marked sensitive so that `http`'s `Debug` redacts it too.
-    authorization: HeaderValue,
+    /// `Bearer <token>`, marked sensitive so that `http`'s `Debug` redacts it too;
+    /// `None` without a token.
+    authorization: Option<HeaderValue>,
     user_agent: HeaderValue,
     /// Per-attempt timeout; `None` leaves the one of the caller-supplied `reqwest::Client`.
     timeout: Option<Duration>,
@@ -230,7 +231,9 @@ impl Client {
             .header(USER_AGENT, inner.user_agent.clone())
             .header(ACCEPT, HeaderValue::from_static("application/json"));
         if auth {
-            rb = rb.header(AUTHORIZATION, inner.authorization.clone());
+            if let Some(authorization) = &inner.authorization {
+                rb = rb.header(AUTHORIZATION, authorization.clone());
+            }
         }
         if let Some(timeout) = inner.timeout {
             rb = rb.timeout(timeout);
@@ -254,6 +257,17 @@ impl Client {
             body,
         })
     }
+}
+
+/// `Bearer <token>` as a sensitive header value.
+fn bearer(token: &str) -> Result<HeaderValue, Error> {
+    let mut value = HeaderValue::try_from(format!("Bearer {token}")).map_err(|_| {
+        Error::Config(
+            "the access token contains characters not allowed in an HTTP header".to_owned(),
+        )
+    })?;
+    value.set_sensitive(true);
+    Ok(value)
 }
 
 /// Why a single attempt failed.
@@ -357,18 +371,13 @@ impl ClientBuilder {
     /// URL is not an absolute `http(s)` URL without query or fragment, or if the user agent is not
     /// a valid header value; [`Error::Transport`] if the HTTP client cannot be built.
     pub fn build(self) -> Result<Client, Error> {
-        let token = self.token.as_deref().map(str::trim).unwrap_or_default();
-        if token.is_empty() {
+        let token = self.token.as_deref().map(str::trim).filter(|t| !t.is_empty());
+        let Some(token) = token else {
             return Err(Error::Config(
                 "an access token is required (ClientBuilder::token)".to_owned(),
             ));
-        }
-        let mut authorization = HeaderValue::try_from(format!("Bearer {token}")).map_err(|_| {
-            Error::Config(
-                "the access token contains characters not allowed in an HTTP header".to_owned(),
-            )
-        })?;
-        authorization.set_sensitive(true);
+        };
+        let authorization = Some(bearer(token)?);
 
         let base_url = self
             .base_url

@@ -56,6 +56,7 @@ pub fn lower_with(spec: &Spec, options: Options) -> Result<Lowered, SpecError> {
         type_names: NameSet::default(),
         component_names: HashMap::new(),
         merging: Vec::new(),
+        token_required: false,
     };
     lowerer.warn_unsupported_security();
     lowerer.lower_components()?;
@@ -77,6 +78,7 @@ pub fn lower_with(spec: &Spec, options: Options) -> Result<Lowered, SpecError> {
             .collect(),
         services,
         types: lowerer.types.into_values().collect(),
+        token_required: lowerer.token_required,
     };
     Ok(Lowered { api, warnings: lowerer.warnings })
 }
@@ -96,6 +98,8 @@ pub(crate) struct Lowerer<'a> {
     component_names: HashMap<String, String>,
     /// Components whose fields an allOf merge is reading, outermost first.
     merging: Vec<String>,
+    /// Set by an operation that declares a security requirement.
+    token_required: bool,
 }
 
 impl<'a> Lowerer<'a> {

@@ -128,6 +128,12 @@ impl<'a> Lowerer<'a> {
             None => None,
         };
         let (response, errors) = self.responses(op, &type_stem, &at.push("responses"))?;
+        let auth = self.auth(op, at)?;
+        // The operation's `security` overrides the document's.
+        let requirements = op.security.as_ref().or(self.doc.security.as_ref());
+        if auth.required && requirements.is_some_and(|list| list.iter().any(|r| !r.is_empty())) {
+            self.token_required = true;
+        }
         let pagination = if op.extensions.get("x-paginated").and_then(|v| v.as_bool()) == Some(true) {
             Some(self.pagination(&params, &response, at)?)
         } else {
@@ -147,7 +153,7 @@ impl<'a> Lowerer<'a> {
             response,
             errors,
             pagination,
-            auth: self.auth(op, at)?,
+            auth,
             external_url: op.extensions.get("x-external-url").and_then(|v| v.as_str()).map(str::to_owned),
             deprecated: op.deprecated,
             id,
@@ -509,6 +515,10 @@ impl<'a> Lowerer<'a> {
     }
 
     fn auth(&self, op: &OaOperation, at: &Pointer) -> Result<Auth, SpecError> {
+        // An explicitly empty `security` turns the token off. A spec that
+        // declares no security at all still gets the token sent when one is
+        // configured (many such specs simply leave it out); whether a token
+        // is needed at all is `Api::token_required`.
         let security_off = op.security.as_ref().is_some_and(|s| s.is_empty());
         let mut auth = Auth { required: !security_off, scope: None, plan: None };
         if let Some(req) = op.extensions.get("x-requirements") {

@@ -50,8 +50,9 @@ struct Inner {
     http: reqwest::Client,
     /// Validated base URL without a trailing slash.
     base_url: String,
-    /// `Bearer <token>`, marked sensitive so that `http`'s `Debug` redacts it too.
-    authorization: HeaderValue,
+    /// `Bearer <token>`, marked sensitive so that `http`'s `Debug` redacts it too;
+    /// `None` without a token.
+    authorization: Option<HeaderValue>,
     user_agent: HeaderValue,
     /// Per-attempt timeout; `None` leaves the one of the caller-supplied `reqwest::Client`.
     timeout: Option<Duration>,
@@ -230,7 +231,9 @@ impl Client {
             .header(USER_AGENT, inner.user_agent.clone())
             .header(ACCEPT, HeaderValue::from_static("application/json"));
         if auth {
-            rb = rb.header(AUTHORIZATION, inner.authorization.clone());
+            if let Some(authorization) = &inner.authorization {
+                rb = rb.header(AUTHORIZATION, authorization.clone());
+            }
         }
         if let Some(timeout) = inner.timeout {
             rb = rb.timeout(timeout);
@@ -254,6 +257,17 @@ impl Client {
             body,
         })
     }
+}
+
+/// `Bearer <token>` as a sensitive header value.
+fn bearer(token: &str) -> Result<HeaderValue, Error> {
+    let mut value = HeaderValue::try_from(format!("Bearer {token}")).map_err(|_| {
+        Error::Config(
+            "the access token contains characters not allowed in an HTTP header".to_owned(),
+        )
+    })?;
+    value.set_sensitive(true);
+    Ok(value)
 }
 
 /// Why a single attempt failed.
@@ -306,7 +320,12 @@ impl fmt::Debug for ClientBuilder {
 }
 
 impl ClientBuilder {
+{% if token_required %}
     /// Sets the access token sent as `Authorization: Bearer <token>` (required).
+{% else %}
+    /// Sets the access token sent as `Authorization: Bearer <token>` (optional: the API
+    /// declares no operation that needs one; without it, no `Authorization` header is sent).
+{% endif %}
     ///
     /// Pass the bare token, without the `Bearer ` prefix.
     pub fn token(mut self, token: impl Into<String>) -> Self {
@@ -353,22 +372,25 @@ impl ClientBuilder {
     ///
     /// # Errors
     ///
+{% if token_required %}
     /// [`Error::Config`] if the token is missing, empty or not a valid header value, if the base
+{% else %}
+    /// [`Error::Config`] if the token is not a valid header value, if the base
+{% endif %}
     /// URL is not an absolute `http(s)` URL without query or fragment, or if the user agent is not
     /// a valid header value; [`Error::Transport`] if the HTTP client cannot be built.
     pub fn build(self) -> Result<Client, Error> {
-        let token = self.token.as_deref().map(str::trim).unwrap_or_default();
-        if token.is_empty() {
+        let token = self.token.as_deref().map(str::trim).filter(|t| !t.is_empty());
+{% if token_required %}
+        let Some(token) = token else {
             return Err(Error::Config(
                 "an access token is required (ClientBuilder::token)".to_owned(),
             ));
-        }
-        let mut authorization = HeaderValue::try_from(format!("Bearer {token}")).map_err(|_| {
-            Error::Config(
-                "the access token contains characters not allowed in an HTTP header".to_owned(),
-            )
-        })?;
-        authorization.set_sensitive(true);
+        };
+        let authorization = Some(bearer(token)?);
+{% else %}
+        let authorization = token.map(bearer).transpose()?;
+{% endif %}
 
         let base_url = self
             .base_url
@@ -1205,8 +1227,14 @@ mod tests {
 
     #[test]
     fn builder_validation() {
+{% if token_required %}
         assert!(matches!(Client::builder().build(), Err(Error::Config(_))));
         assert!(matches!(Client::new("  "), Err(Error::Config(_))));
+{% else %}
+        // No operation of this API needs a token.
+        assert!(Client::builder().build().is_ok());
+        assert!(Client::new("  ").is_ok());
+{% endif %}
         assert!(matches!(Client::new("bad\ntoken"), Err(Error::Config(_))));
         for url in ["not a url", "ftp://example.com", "https://example.com/?q=1"] {
             assert!(

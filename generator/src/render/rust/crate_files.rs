@@ -62,6 +62,7 @@ pub fn render(api: &Api, target: &Target, files: &mut Files) -> Result<(), Rende
         crate_name => target.crate_name,
         crate_ident => target.crate_ident(),
         pachca => target.pachca,
+        token_required => target.token_required,
         base_url => api.servers.first().map(|s| s.url.clone()).unwrap_or_default(),
         operations => operations,
         types => api.types.len(),
