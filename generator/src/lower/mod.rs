@@ -147,12 +147,12 @@ impl<'a> Lowerer<'a> {
                 // Their access tokens are bearer tokens: what the client sends.
                 ReferenceOr::Item(SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. }) => continue,
             };
-            found.push((at, what));
+            found.push((at, name, what));
         }
-        for (at, what) in found {
+        for (at, name, what) in found {
             self.warn(
                 &at,
-                format!("security scheme {what} is not generated: the client sends `Authorization: Bearer <token>`; for other credentials pass a `reqwest::Client` with default headers to `ClientBuilder::http_client`"),
+                format!("security scheme `{name}` ({what}) is not generated: the client sends `Authorization: Bearer <token>`; for other credentials pass a `reqwest::Client` with default headers to `ClientBuilder::http_client`"),
             );
         }
     }
