@@ -384,6 +384,11 @@ impl ClientBuilder {
             .as_deref()
             .unwrap_or(DEFAULT_BASE_URL)
             .trim_end_matches('/');
+        if base_url.is_empty() {
+            return Err(Error::Config(
+                "no base URL: set one with ClientBuilder::base_url".to_owned(),
+            ));
+        }
         let parsed = Url::parse(base_url)
             .map_err(|e| Error::Config(format!("invalid base URL {base_url:?}: {e}")))?;
         if !matches!(parsed.scheme(), "http" | "https")
@@ -1204,17 +1209,18 @@ mod tests {
     #[test]
     fn debug_never_shows_the_token() {
         let client = Client::builder().token(TOKEN).build().unwrap();
+        assert_eq!(client.base_url(), DEFAULT_BASE_URL);
         let debug = format!("{client:?} {:?}", Client::builder().token(TOKEN));
         assert!(!debug.contains(TOKEN), "{debug}");
         assert!(debug.contains("token: \"***\""), "{debug}");
-        assert_eq!(client.base_url(), DEFAULT_BASE_URL);
     }
 
     #[test]
     fn builder_validation() {
-        assert!(matches!(Client::builder().build(), Err(Error::Config(_))));
-        assert!(matches!(Client::new("  "), Err(Error::Config(_))));
-        assert!(matches!(Client::new("bad\ntoken"), Err(Error::Config(_))));
+        let local = || Client::builder().base_url("http://127.0.0.1:9");
+        assert!(matches!(local().build(), Err(Error::Config(_))));
+        assert!(matches!(local().token("  ").build(), Err(Error::Config(_))));
+        assert!(matches!(local().token("bad\ntoken").build(), Err(Error::Config(_))));
         for url in ["not a url", "ftp://example.com", "https://example.com/?q=1"] {
             assert!(
                 matches!(
@@ -1225,10 +1231,7 @@ mod tests {
             );
         }
         assert!(matches!(
-            Client::builder()
-                .token(TOKEN)
-                .user_agent("bad\u{7f}")
-                .build(),
+            local().token(TOKEN).user_agent("bad\u{7f}").build(),
             Err(Error::Config(_))
         ));
         let client = Client::builder()

@@ -63,7 +63,14 @@ pub fn render(api: &Api, target: &Target, files: &mut Files) -> Result<(), Rende
         crate_ident => target.crate_ident(),
         pachca => target.pachca,
         token_required => target.token_required,
-        base_url => api.servers.first().map(|s| s.url.clone()).unwrap_or_default(),
+        // Only an absolute http(s) URL without variables can be a default;
+        // otherwise the user must set one (`ClientBuilder::base_url`).
+        base_url => api
+            .servers
+            .first()
+            .map(|s| s.url.as_str())
+            .filter(|u| (u.starts_with("https://") || u.starts_with("http://")) && !u.contains('{'))
+            .unwrap_or_default(),
         operations => operations,
         types => api.types.len(),
     };
