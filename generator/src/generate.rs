@@ -47,9 +47,13 @@ pub fn generate_named(spec: &Path, name: Option<&str>) -> Result<Generated, Gene
 pub fn generate_with(spec: &Path, name: Option<&str>, options: Options) -> Result<Generated, GenerateError> {
     let mut timings = Vec::new();
     let Lowered { api, warnings } = load_and_lower(spec, options, &mut timings)?;
-    let target = Target::for_api(&api, name).map_err(|message| RenderError { artifact: "crate name".to_owned(), message })?;
+    let target = target_for(&api, name)?;
     let files = render(&api, &target, &mut timings)?;
     Ok(Generated { api, target, files, warnings, timings })
+}
+
+fn target_for(api: &Api, name: Option<&str>) -> Result<Target, RenderError> {
+    Target::for_api(api, name).map_err(|message| RenderError { artifact: "crate name".to_owned(), message })
 }
 
 /// Stages 1 and 2, timed as `load` and `lower`.
@@ -66,34 +70,43 @@ fn load_and_lower(spec: &Path, options: Options, timings: &mut Vec<(&'static str
 /// Runs every renderer on `api`, each on its own thread, appending their
 /// timings (wall time of each, measured while the others run).
 pub fn render(api: &Api, target: &Target, timings: &mut Vec<(&'static str, Duration)>) -> Result<Files, RenderError> {
-    let files = std::thread::scope(|scope| join_renderers(spawn_renderers(scope, api, target), timings))?;
+    let files = std::thread::scope(|scope| join_renderers(spawn_renderers(scope, api, target, None), timings))?;
     Ok(crate::render::rename_crate(files, target))
 }
 
 type RenderJob<'scope> = (&'static str, std::thread::ScopedJoinHandle<'scope, (Result<Files, RenderError>, Duration)>);
 
-/// Starts each of [`RENDERERS`] on a thread of `scope`.
+/// Starts each of [`RENDERERS`], and of [`LOCALIZED_RENDERERS`] when both
+/// languages are given, on a thread of `scope`.
 fn spawn_renderers<'scope, 'env>(
     scope: &'scope std::thread::Scope<'scope, 'env>,
     api: &'env Api,
     target: &'env Target,
+    localized: Option<Localized<'env>>,
 ) -> Vec<RenderJob<'scope>> {
-    RENDERERS
-        .iter()
-        .map(|&(name, renderer)| {
-            let job = scope.spawn(move || {
-                let t = Instant::now();
-                let mut files = Files::new();
-                let result = renderer(api, target, &mut files).map(|()| files);
-                (result, t.elapsed())
-            });
-            (name, job)
-        })
-        .collect()
+    fn job<'scope>(
+        scope: &'scope std::thread::Scope<'scope, '_>,
+        name: &'static str,
+        render: impl FnOnce(&mut Files) -> Result<(), RenderError> + Send + 'scope,
+    ) -> RenderJob<'scope> {
+        let handle = scope.spawn(move || {
+            let t = Instant::now();
+            let mut files = Files::new();
+            let result = render(&mut files).map(|()| files);
+            (result, t.elapsed())
+        });
+        (name, handle)
+    }
+    let mut jobs: Vec<RenderJob<'scope>> =
+        RENDERERS.iter().map(|&(name, renderer)| job(scope, name, move |files| renderer(api, target, files))).collect();
+    if let Some(apis) = localized {
+        jobs.extend(LOCALIZED_RENDERERS.iter().map(|&(name, renderer)| job(scope, name, move |files| renderer(apis, files))));
+    }
+    jobs
 }
 
 /// Waits for every renderer and merges their files; the first failure in
-/// [`RENDERERS`] order wins. A renderer's panic is resumed here.
+/// the order they were started wins. A renderer's panic is resumed here.
 fn join_renderers(jobs: Vec<RenderJob<'_>>, timings: &mut Vec<(&'static str, Duration)>) -> Result<Files, RenderError> {
     let mut files = Files::new();
     let mut first_error = None;
@@ -118,8 +131,7 @@ fn join_renderers(jobs: Vec<RenderJob<'_>>, timings: &mut Vec<(&'static str, Dur
 /// `other`, the same API described in the other language.
 ///
 /// Both specs are loaded and lowered at once, on two threads; then every
-/// renderer runs on a thread of its own while the localized ones run on
-/// this one.
+/// renderer runs on a thread of its own.
 pub fn generate_localized(spec: (Lang, &Path), other: (Lang, &Path)) -> Result<Generated, GenerateError> {
     if spec.0 == other.0 {
         let message = format!("both specs are in `{}`; the second one must be in the other language", spec.0);
@@ -141,31 +153,15 @@ pub fn generate_localized(spec: (Lang, &Path), other: (Lang, &Path)) -> Result<G
     let other_api = other_api?.api;
     // Measured on its own thread, concurrently with the stages above.
     timings.push(("other-lang (parallel)", other_time));
-    let target = Target::for_api(&api, None).map_err(|message| RenderError { artifact: "crate name".to_owned(), message })?;
-    let apis = match spec.0 {
+    let target = target_for(&api, None)?;
+    // The agent skills are curated for the Pachca API.
+    let localized = target.pachca.then_some(match spec.0 {
         Lang::En => Localized { en: &api, ru: &other_api },
         Lang::Ru => Localized { en: &other_api, ru: &api },
-    };
-    let files = std::thread::scope(|scope| {
-        let jobs = spawn_renderers(scope, &api, &target);
-        // The agent skills are curated for the Pachca API.
-        let mut localized = Files::new();
-        let mut localized_timings = Vec::new();
-        let mut localized_result = Ok(());
-        if target.pachca {
-            for (name, renderer) in LOCALIZED_RENDERERS {
-                let t = Instant::now();
-                localized_result = localized_result.and_then(|()| renderer(apis, &mut localized));
-                localized_timings.push((*name, t.elapsed()));
-            }
-        }
-        let files = join_renderers(jobs, &mut timings);
-        timings.extend(localized_timings);
-        files.and_then(|files| localized_result.map(|()| (files, localized)))
     });
-    let (files, localized) = files?;
-    let mut files = crate::render::rename_crate(files, &target);
-    files.extend(localized);
+    let files = std::thread::scope(|scope| join_renderers(spawn_renderers(scope, &api, &target, localized), &mut timings))?;
+    // Only the SDK crate's files (under `pachca/`) move; the skills stay.
+    let files = crate::render::rename_crate(files, &target);
     Ok(Generated { api, target, files, warnings, timings })
 }
 

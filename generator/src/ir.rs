@@ -31,6 +31,13 @@ pub struct Api {
     pub token_required: bool,
 }
 
+impl Api {
+    /// Every operation, service by service.
+    pub fn operations(&self) -> impl Iterator<Item = &Operation> + '_ {
+        self.services.iter().flat_map(|s| &s.operations)
+    }
+}
+
 /// A server from `servers`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Server {

@@ -64,7 +64,7 @@ pub fn has_pachca_extras(api: &Api) -> bool {
     PACHCA_TYPES.iter().all(|t| api.types.iter().any(|d| d.name == *t))
         && PACHCA_OPERATIONS
             .iter()
-            .all(|id| api.services.iter().flat_map(|s| &s.operations).any(|o| o.id == *id))
+            .all(|id| api.operations().any(|o| o.id == *id))
 }
 
 /// `Pet Store API` → `pet-store-api`; a title with no usable letters gives `api-client`.

@@ -68,7 +68,7 @@ fn fixtures_cover_the_constructs() {
     assert!(models.contains("pub children: Option<Vec<Node>>"), "{models}");
     // An operation without an operationId gets one from its method and path.
     let g = generated("no_operation_id");
-    let ids: Vec<&str> = g.api.services.iter().flat_map(|s| &s.operations).map(|o| o.id.as_str()).collect();
+    let ids: Vec<&str> = g.api.operations().map(|o| o.id.as_str()).collect();
     assert_eq!(ids, ["getUsersByUserIdKeys", "postUsersByUserIdKeys", "getHealth"]);
     // A declared discriminator decodes by its mapping.
     let g = generated("union_discriminator");

@@ -69,7 +69,7 @@ fn an_operation_that_cannot_be_lowered_is_skipped() {
     let e = lower(&yaml, false).map(|_| ()).unwrap_err();
     assert!(e.message.contains("unsupported media type `application/xml`"), "{e}");
     let lowered = lenient(&yaml);
-    let ids: Vec<&str> = lowered.api.services.iter().flat_map(|s| &s.operations).map(|o| o.id.as_str()).collect();
+    let ids: Vec<&str> = lowered.api.operations().map(|o| o.id.as_str()).collect();
     assert_eq!(ids, ["getOk"]);
     let w = warning(&lowered, "#/paths/~1xml/post/requestBody/content");
     assert!(w.message.contains("the operation `postXml` is skipped"), "{w}");

@@ -21,7 +21,7 @@ fn lower(lang: Lang) -> generator::ir::Api {
 #[test]
 fn ir_snapshot() {
     let api = lower(Lang::En);
-    let operations: usize = api.services.iter().map(|s| s.operations.len()).sum();
+    let operations: usize = api.operations().count();
     assert_eq!(operations, 77);
     let components = api.types.iter().filter(|t| matches!(t.source, TypeSource::Component { .. })).count();
     assert_eq!(components, 135);

@@ -306,15 +306,15 @@ fn measure(specs: &[(Lang, PathBuf); 2], runs: usize) -> Result<Measured, String
         let generated = generator::generate::generate_localized((*lang, spec), (*other_lang, other))
             .map_err(|e| e.to_string())?;
         let elapsed = t.elapsed();
+        operations = generated.api.operations().count();
+        types = generated.api.types.len();
         drop(generated);
         let stages = stages_one_by_one((*lang, spec), other)?;
         if i < 2 {
-            operations = stages.1;
-            types = stages.2;
             continue;
         }
         end_to_end.push(elapsed);
-        for (stage, d) in stages.0 {
+        for (stage, d) in stages {
             match names.iter().position(|n| *n == stage) {
                 Some(j) => samples[j].push(d),
                 None => {
@@ -332,9 +332,8 @@ fn measure(specs: &[(Lang, PathBuf); 2], runs: usize) -> Result<Measured, String
 
 /// Each stage of the pipeline alone, on this thread: load and lower of the
 /// main spec, every renderer, load and lower of the other language's spec,
-/// the bilingual renderers. Also returns the operation and type counts.
-#[allow(clippy::type_complexity)]
-fn stages_one_by_one(spec: (Lang, &Path), other: &Path) -> Result<(Vec<(&'static str, Duration)>, usize, usize), String> {
+/// the bilingual renderers.
+fn stages_one_by_one(spec: (Lang, &Path), other: &Path) -> Result<Vec<(&'static str, Duration)>, String> {
     use generator::render::{Files, Localized, LOCALIZED_RENDERERS, RENDERERS};
     let mut timings = Vec::new();
     let mut timed = |name: &'static str, t: Instant| timings.push((name, t.elapsed()));
@@ -362,8 +361,7 @@ fn stages_one_by_one(spec: (Lang, &Path), other: &Path) -> Result<(Vec<(&'static
         renderer(apis, &mut Files::new()).map_err(|e| e.to_string())?;
         timed(name, t);
     }
-    let operations = api.services.iter().map(|s| s.operations.len()).sum();
-    Ok((timings, operations, api.types.len()))
+    Ok(timings)
 }
 
 /// The spec with every path and component `factor - 1` more times under new

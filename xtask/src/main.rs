@@ -167,7 +167,7 @@ fn generate_out(flags: &Flags, out: &Path) -> Result<ExitCode, String> {
     let generated = generator::generate::generate_with(spec, flags.name.as_deref(), options).map_err(|e| e.to_string())?;
     print_warnings(&generated.warnings);
     fsx::write_tree_atomically(out, &generated.files).map_err(|e| e.to_string())?;
-    let operations: usize = generated.api.services.iter().map(|s| s.operations.len()).sum();
+    let operations: usize = generated.api.operations().count();
     println!(
         "{}: crate `{}` ({} operations, {} types{}) in {} ({} files, {:.1} ms)",
         spec.display(),

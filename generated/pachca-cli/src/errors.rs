@@ -134,6 +134,13 @@ impl fmt::Display for CliError {
 
 impl std::error::Error for CliError {}
 
+/// Whether errors are printed as JSON: stderr is not a terminal, or the
+/// output format is JSON (`-o json`).
+pub fn json_errors(json_output: bool) -> bool {
+    use std::io::IsTerminal;
+    !std::io::stderr().is_terminal() || json_output
+}
+
 impl From<pachca::Error> for CliError {
     fn from(e: pachca::Error) -> Self {
         CliError::Api(e)

@@ -33,7 +33,7 @@ fn main() -> ExitCode {
         // Errors clap finds itself (an unknown command or flag, a bad value)
         // follow the same rule as ours: JSON on stderr unless it is a terminal
         // and `-o json` was not asked for.
-        Err(e) if !std::io::IsTerminal::is_terminal(&std::io::stderr()) || json_output_requested() => {
+        Err(e) if errors::json_errors(json_output_requested()) => {
             let e = CliError::from(e);
             e.report(true);
             return ExitCode::from(e.exit_code());

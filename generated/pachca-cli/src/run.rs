@@ -91,7 +91,7 @@ impl Globals {
             .unwrap_or_else(|| output::default_format(stdout_tty));
         let no_input = flag("no-input") || std::env::var_os("CI").is_some() || std::env::var_os("PACHCA_PROMPT_DISABLED").is_some();
         Globals {
-            json_errors: !std::io::stderr().is_terminal() || matches!(format, Format::Json),
+            json_errors: crate::errors::json_errors(matches!(format, Format::Json)),
             format,
             columns: text("columns").map(|c| c.split(',').map(|s| s.trim().to_owned()).collect()),
             header: !flag("no-header"),
@@ -153,18 +153,22 @@ fn terminal_width() -> Option<usize> {
     std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).or(Some(120))
 }
 
-/// The request a command would send, token masked.
-fn describe_request(spec: &CommandSpec, input: &Input<'_>, globals: &Globals) -> Value {
+/// The URL a command sends to, path parameters filled in (without the query).
+fn request_url(spec: &CommandSpec, input: &Input<'_>, globals: &Globals) -> String {
+    if spec.flags.iter().any(|f| matches!(f.target, Target::Url)) {
+        return input.url().unwrap_or_default();
+    }
     let mut path = spec.path.to_owned();
     for p in spec.positionals.iter().filter(|p| p.query.is_none()) {
         let value = input.path::<String>(p.name).unwrap_or_default();
         path = path.replace(&format!("{{{}}}", p.name), &value);
     }
-    let url = if spec.flags.iter().any(|f| matches!(f.target, Target::Url)) {
-        input.url().unwrap_or_default()
-    } else {
-        format!("{}{}", globals.base_url(), path)
-    };
+    format!("{}{}", globals.base_url(), path)
+}
+
+/// The request a command would send, token masked.
+fn describe_request(spec: &CommandSpec, input: &Input<'_>, globals: &Globals) -> Value {
+    let url = request_url(spec, input, globals);
     let mut request = json!({ "method": spec.method, "url": url, "query": input.query });
     if spec.auth {
         request["headers"] = json!({ "Authorization": "Bearer ••••••••" });
@@ -210,7 +214,6 @@ pub async fn run_operation(spec: &'static CommandSpec, m: &ArgMatches, globals: 
     if globals.verbose {
         // The request as it will be sent (path parameters filled in, the
         // query); `verbose` prints each attempt's status as it arrives.
-        let request = describe_request(spec, &input, globals);
         let text = |v: &Value| match v {
             Value::String(s) => s.clone(),
             other => other.to_string(),
@@ -224,7 +227,7 @@ pub async fn run_operation(spec: &'static CommandSpec, m: &ArgMatches, globals: 
             })
             .collect();
         let query = if query.is_empty() { String::new() } else { format!("?{}", query.join("&")) };
-        eprintln!("→ {} {}{query}", spec.method, request["url"].as_str().unwrap_or_default());
+        eprintln!("→ {} {}{query}", spec.method, request_url(spec, &input, globals));
     }
     let outcome = crate::commands::call(&client, spec, &mut input).await;
     if let (true, Err(CliError::Api(e))) = (globals.verbose, &outcome) {

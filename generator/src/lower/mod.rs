@@ -113,23 +113,41 @@ impl<'a> Lowerer<'a> {
         self.warnings.push(warning);
     }
 
-    /// A schema the IR cannot represent (`what` says why and what was
-    /// expected): an error, or with [`Options::lenient`] a warning and
-    /// `serde_json::Value`.
-    fn degrade(&mut self, at: &Pointer, what: &str) -> Result<TypeRef, SpecError> {
+    /// A construct strict lowering rejects (`message` says why and what was
+    /// expected): with [`Options::lenient`], a warning saying what is done
+    /// `instead`; otherwise an error that offers `--lenient`.
+    fn lenient(&mut self, at: &Pointer, message: &str, instead: &str) -> Result<(), SpecError> {
         if self.options.lenient {
-            self.warn(at, format!("{what}; degraded to `serde_json::Value` (--lenient)"));
-            Ok(TypeRef::Any)
+            self.warn(at, format!("{message}; {instead} (--lenient)"));
+            Ok(())
         } else {
-            Err(self.err(at, format!("{what} (or pass --lenient to degrade it to `serde_json::Value`)")))
+            Err(self.err(at, format!("{message} (or pass --lenient: {instead})")))
         }
+    }
+
+    /// Like [`Lowerer::lenient`] for an error already raised while lowering
+    /// a whole component or operation: kept as a warning under `--lenient`.
+    fn demote(&mut self, e: SpecError, instead: &str) -> Result<(), SpecError> {
+        if !self.options.lenient {
+            return Err(e);
+        }
+        let message = format!("{}; {instead} (--lenient)", e.message);
+        self.warnings.push(SpecError { message, ..e });
+        Ok(())
+    }
+
+    /// A schema the IR cannot represent: an error, or with `--lenient`
+    /// `serde_json::Value` and a warning.
+    fn degrade(&mut self, at: &Pointer, message: &str) -> Result<TypeRef, SpecError> {
+        self.lenient(at, message, "it is degraded to `serde_json::Value`").map(|()| TypeRef::Any)
     }
 
     /// The generated client sends `Authorization: Bearer <token>`; any other
     /// security scheme is left to the caller.
     fn warn_unsupported_security(&mut self) {
-        let Some(components) = self.doc.components.as_ref() else { return };
-        let mut found = Vec::new();
+        // A copy of the `&'a` reference, so that `self` stays free for `warn`.
+        let doc = self.doc;
+        let Some(components) = doc.components.as_ref() else { return };
         for (name, scheme) in &components.security_schemes {
             let at = Pointer::root().push("components").push("securitySchemes").push(name);
             let what = match scheme {
@@ -147,9 +165,6 @@ impl<'a> Lowerer<'a> {
                 // Their access tokens are bearer tokens: what the client sends.
                 ReferenceOr::Item(SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. }) => continue,
             };
-            found.push((at, name, what));
-        }
-        for (at, name, what) in found {
             self.warn(
                 &at,
                 format!("security scheme `{name}` ({what}) is not generated: the client sends `Authorization: Bearer <token>`; for other credentials pass a `reqwest::Client` with default headers to `ClientBuilder::http_client`"),

@@ -34,11 +34,8 @@ impl<'a> Lowerer<'a> {
                 ReferenceOr::Item(i) => i,
                 ReferenceOr::Reference { reference } => {
                     let message = format!("path item `$ref` `{reference}` is unsupported; expected an inline path item");
-                    if self.options.lenient {
-                        self.warn(&item_at, format!("{message}; its operations are skipped (--lenient)"));
-                        continue;
-                    }
-                    return Err(self.err(&item_at, format!("{message} (or pass --lenient to skip it)")));
+                    self.lenient(&item_at, &message, "its operations are skipped")?;
+                    continue;
                 }
             };
             for (method, op) in methods(item) {
@@ -61,11 +58,7 @@ impl<'a> Lowerer<'a> {
                 }
                 match self.operation(path, method, item, op, id.clone(), &at) {
                     Ok(lowered) => services.entry(lowered.tag.clone()).or_default().push(lowered),
-                    Err(e) if self.options.lenient => {
-                        let message = format!("{}; the operation `{id}` is skipped (--lenient)", e.message);
-                        self.warnings.push(SpecError { message, ..e });
-                    }
-                    Err(e) => return Err(e),
+                    Err(e) => self.demote(e, &format!("the operation `{id}` is skipped"))?,
                 }
             }
         }
@@ -235,11 +228,8 @@ impl<'a> Lowerer<'a> {
                 Parameter::Header { .. } => (ParamLocation::Header, false),
                 Parameter::Cookie { .. } => {
                     let message = "cookie parameters are unsupported; expected `in: path`, `query` or `header`";
-                    if self.options.lenient {
-                        self.warn(&p_at.push("in"), format!("{message}; the parameter is dropped (--lenient)"));
-                        continue;
-                    }
-                    return Err(self.err(&p_at.push("in"), format!("{message} (or pass --lenient to drop it)")));
+                    self.lenient(&p_at.push("in"), message, "the parameter is dropped")?;
+                    continue;
                 }
             };
             let data = p.parameter_data_ref();

@@ -220,13 +220,7 @@ impl Usage {
         // `allOf: [$ref: X, {nullable: true}]`: the annotations of the
         // inline members apply to the use.
         let annotations: Vec<&SchemaData> = match shape(&s.schema_kind) {
-            Shape::AllOf(members) => members
-                .iter()
-                .filter_map(|m| match m {
-                    ReferenceOr::Item(m) if matches!(shape(&m.schema_kind), Shape::Any) => Some(&m.schema_data),
-                    _ => None,
-                })
-                .collect(),
+            Shape::AllOf(members) => members.iter().filter_map(annotations_only).collect(),
             _ => Vec::new(),
         };
         Usage {
@@ -281,14 +275,20 @@ fn opaque(name: String, source: TypeSource) -> TypeDef {
     }
 }
 
+/// The annotations of an allOf member that has no type of its own
+/// (`{nullable: true}`, `{description: ..}`).
+fn annotations_only(member: &ReferenceOr<Schema>) -> Option<&SchemaData> {
+    match member {
+        ReferenceOr::Item(m) if matches!(shape(&m.schema_kind), Shape::Any) => Some(&m.schema_data),
+        _ => None,
+    }
+}
+
 /// The one member of an allOf that says what the type is, with its index,
 /// when the others only annotate it (`[$ref: X, {nullable: true}]`,
 /// `[$ref: X, {description: ..}]`): the allOf is then that member.
 fn sole_member(members: &[ReferenceOr<Schema>]) -> Option<(usize, &ReferenceOr<Schema>)> {
-    let mut typed = members
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| !matches!(m, ReferenceOr::Item(s) if matches!(shape(&s.schema_kind), Shape::Any)));
+    let mut typed = members.iter().enumerate().filter(|(_, m)| annotations_only(m).is_none());
     match (typed.next(), typed.next()) {
         (Some(only), None) => Some(only),
         (None, None) => members.first().map(|m| (0, m)),
@@ -346,14 +346,9 @@ impl<'a> Lowerer<'a> {
                 .component_schema(key, &at)
                 .and_then(|schema| self.check_alias_chain(key, &at, &mut chains_ok).map(|()| schema))
                 .and_then(|schema| self.define(name.clone(), source.clone(), &at, schema));
-            match lowered {
-                Ok(()) => {}
-                Err(e) if self.options.lenient => {
-                    let message = format!("{}; the component `{key}` is degraded to `serde_json::Value` (--lenient)", e.message);
-                    self.warnings.push(SpecError { message, ..e });
-                    self.types.insert(name.clone(), opaque(name, source));
-                }
-                Err(e) => return Err(e),
+            if let Err(e) = lowered {
+                self.demote(e, &format!("the component `{key}` is degraded to `serde_json::Value`"))?;
+                self.types.insert(name.clone(), opaque(name, source));
             }
         }
         Ok(())
@@ -680,13 +675,7 @@ impl<'a> Lowerer<'a> {
         };
         let fields = match shape(&schema.schema_kind) {
             Shape::Object { properties, required, .. } => self.fields(owner, properties, required, &at)?,
-            Shape::AllOf(members) => {
-                let mut all = Vec::new();
-                for (i, m) in members.iter().enumerate() {
-                    all.extend(self.member_fields(owner, plain_as_ref(m), &at.push("allOf").push(i))?);
-                }
-                all
-            }
+            Shape::AllOf(members) => self.members_fields(owner, members, &at)?.into_iter().flatten().collect(),
             // `{nullable: true}`, `{description: ..}`: annotations, no fields.
             Shape::Any => Vec::new(),
             _ => {

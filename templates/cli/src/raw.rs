@@ -197,7 +197,7 @@ pub async fn api(m: &ArgMatches, globals: &Globals, config: &Config) -> Result<(
     if globals.verbose {
         eprintln!("→ {method} {}{path}", globals.base_url());
     }
-    let (_status, value) = client.send_json(method, &path, &query, body.as_ref()).await?;
+    let (_, value) = client.send_json(method, &path, &query, body.as_ref()).await?;
     // The raw body, envelope and all: tables would hide `meta`.
     println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
     Ok(())

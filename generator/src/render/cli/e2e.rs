@@ -93,7 +93,7 @@ fn argv(sampler: &Sampler, op: &Operation, cmd: &Command) -> Vec<TokenStream> {
 pub fn render(api: &Api, cli: &CliModel) -> Result<String, RenderError> {
     let sampler = Sampler::new(api);
     let mut runs = Vec::new();
-    for op in api.services.iter().flat_map(|s| &s.operations) {
+    for op in api.operations() {
         let cmd = cli.by_operation(&op.id).ok_or_else(|| RenderError { artifact: E2E_FILE.to_owned(), message: format!("no command for {}", op.id) })?;
         let args = argv(&sampler, op, cmd);
         let name = cmd.name();

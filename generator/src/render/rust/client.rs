@@ -445,7 +445,7 @@ pub fn render_services(api: &Api) -> Result<String, RenderError> {
     });
     // Import only what the operations use, so a small spec's crate has no
     // unused imports.
-    let ops = || api.services.iter().flat_map(|s| &s.operations);
+    let ops = || api.operations();
     let stream_imports = ops().any(|o| o.pagination.is_some()).then(|| quote! {
         use futures::{Stream, TryStreamExt};
         use crate::pagination::paginate;
@@ -494,7 +494,7 @@ pub fn render_services(api: &Api) -> Result<String, RenderError> {
 /// Renders `src/params.rs`.
 pub fn render_params(api: &Api) -> Result<String, RenderError> {
     let mut items = Vec::new();
-    for op in api.services.iter().flat_map(|s| &s.operations) {
+    for op in api.operations() {
         let Some(name) = params_struct(op) else { continue };
         let ty = format_ident!("{}", name);
         let mut fields = Vec::new();

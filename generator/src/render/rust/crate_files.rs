@@ -54,7 +54,7 @@ pub fn render(api: &Api, target: &Target, files: &mut Files) -> Result<(), Rende
     // A line holding only a `{% if %}` tag disappears from the output.
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
-    let operations: usize = api.services.iter().map(|s| s.operations.len()).sum();
+    let operations: usize = api.operations().count();
     let ctx = context! {
         title => api.title,
         api_version => api.version,

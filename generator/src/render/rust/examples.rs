@@ -40,7 +40,7 @@ fn collect(api: &Api) -> Vec<Example> {
             out.push(Example { label: format!("{}.{}", def.name, f.name), value: value.clone(), ty });
         }
     }
-    for op in api.services.iter().flat_map(|s| &s.operations) {
+    for op in api.operations() {
         for p in &op.params {
             if p.location == ParamLocation::Header {
                 continue;

@@ -129,7 +129,7 @@ impl<'a> TypeIndex<'a> {
     pub fn new(api: &'a Api) -> Self {
         let types: BTreeMap<&str, &TypeDef> = api.types.iter().map(|t| (t.name.as_str(), t)).collect();
         let mut request = HashSet::new();
-        let roots = api.services.iter().flat_map(|s| &s.operations).flat_map(|op| {
+        let roots = api.operations().flat_map(|op| {
             op.body.iter().map(|b| &b.ty).chain(op.params.iter().map(|p| &p.ty))
         });
         let mut stack: Vec<&TypeRef> = roots.collect();
