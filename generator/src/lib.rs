@@ -21,6 +21,7 @@ pub mod lower;
 pub mod pin;
 pub mod render;
 pub mod sample;
-pub mod target;
+pub mod model;
+pub mod profile;
 
 pub use error::SpecError;

@@ -303,8 +303,12 @@ fn measure(specs: &[(Lang, PathBuf); 2], runs: usize) -> Result<Measured, String
     let (mut operations, mut types) = (0, 0);
     for i in 0..runs + 2 {
         let t = Instant::now();
-        let generated = generator::generate::generate_localized((*lang, spec), (*other_lang, other))
-            .map_err(|e| e.to_string())?;
+        let req = generator::generate::Request {
+            spec: (*lang, spec),
+            other: Some((*other_lang, other)),
+            ..generator::generate::Request::new(spec, generator::profile::Profile::Pachca)
+        };
+        let generated = generator::generate::generate(&req).map_err(|e| e.to_string())?;
         let elapsed = t.elapsed();
         operations = generated.api.operations().count();
         types = generated.api.types.len();
@@ -331,34 +335,32 @@ fn measure(specs: &[(Lang, PathBuf); 2], runs: usize) -> Result<Measured, String
 }
 
 /// Each stage of the pipeline alone, on this thread: load and lower of the
-/// main spec, every renderer, load and lower of the other language's spec,
-/// the bilingual renderers.
+/// main spec, load and lower of the other language's spec, the model, then
+/// every renderer.
 fn stages_one_by_one(spec: (Lang, &Path), other: &Path) -> Result<Vec<(&'static str, Duration)>, String> {
-    use generator::render::{Files, Localized, LOCALIZED_RENDERERS, RENDERERS};
+    use generator::profile::Profile;
+    use generator::render::{Files, RENDERERS};
+    let options = Profile::Pachca.lower_options(false);
     let mut timings = Vec::new();
     let mut timed = |name: &'static str, t: Instant| timings.push((name, t.elapsed()));
     let t = Instant::now();
     let loaded = generator::load::load_file(spec.1).map_err(|e| e.to_string())?;
     timed("load", t);
     let t = Instant::now();
-    let api = generator::lower::lower(&loaded).map_err(|e| e.to_string())?;
+    let api = generator::lower::lower_with(&loaded, options).map_err(|e| e.to_string())?.api;
     timed("lower", t);
-    let target = generator::target::Target::for_api(&api, None)?;
+    let t = Instant::now();
+    let other_api = generator::load::load_file(other)
+        .and_then(|s| generator::lower::lower_with(&s, options))
+        .map_err(|e| e.to_string())?
+        .api;
+    timed("other-lang load + lower", t);
+    let t = Instant::now();
+    let model = generator::model::Model::build(&api, spec.0, Some(&other_api), Profile::Pachca, None).map_err(|e| e.to_string())?;
+    timed("model", t);
     for (name, renderer) in RENDERERS {
         let t = Instant::now();
-        renderer(&api, &target, &mut Files::new()).map_err(|e| e.to_string())?;
-        timed(name, t);
-    }
-    let t = Instant::now();
-    let other_api = generator::load::load_file(other).and_then(|s| generator::lower::lower(&s)).map_err(|e| e.to_string())?;
-    timed("other-lang load + lower", t);
-    let apis = match spec.0 {
-        Lang::En => Localized { en: &api, ru: &other_api },
-        Lang::Ru => Localized { en: &other_api, ru: &api },
-    };
-    for (name, renderer) in LOCALIZED_RENDERERS {
-        let t = Instant::now();
-        renderer(apis, &mut Files::new()).map_err(|e| e.to_string())?;
+        renderer(&model, &mut Files::new()).map_err(|e| e.to_string())?;
         timed(name, t);
     }
     Ok(timings)

@@ -43,10 +43,13 @@ fn main() -> ExitCode {
 const USAGE: &str = "usage:
   cargo xtask generate [--check] [--spec PATH] [--lang ru|en]
       regenerate generated/ (or, with --check, fail if it has drifted)
-  cargo xtask generate --spec PATH --out DIR [--name NAME] [--lenient]
+  cargo xtask generate --spec PATH --out DIR [--profile generic|pachca] [--name NAME] [--lenient]
       generate the artifacts of any OpenAPI 3.0 spec into DIR (replaced) as standalone
-      crates; the crate is named NAME, or after the spec's title; --lenient degrades
-      what cannot be represented (to serde_json::Value, or skips it) with a warning
+      crates; the crate is named NAME, or after the spec's title (`pachca` in the pachca
+      profile); --profile pachca (for an older or edited Pachca spec) adds the Pachca
+      conventions, SDK additions and CLI, warning about curated data the spec does not
+      match; --lenient degrades what cannot be represented (to serde_json::Value, or
+      skips it) with a warning
   cargo xtask spec pin --from PATH [--lang ru|en]
       record PATH and its sha256 in spec/pin.yaml
   cargo xtask ci
@@ -71,10 +74,12 @@ struct Flags {
     name: Option<String>,
     lenient: bool,
     lang: Lang,
+    profile: Option<generator::profile::Profile>,
 }
 
 fn parse_flags(args: &[String]) -> Result<Flags, String> {
-    let mut flags = Flags { check: false, spec: None, from: None, out: None, name: None, lenient: false, lang: DEFAULT_LANG };
+    let mut flags =
+        Flags { check: false, spec: None, from: None, out: None, name: None, lenient: false, lang: DEFAULT_LANG, profile: None };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value\n{USAGE}"));
@@ -86,6 +91,7 @@ fn parse_flags(args: &[String]) -> Result<Flags, String> {
             "--out" => flags.out = Some(PathBuf::from(value("--out")?)),
             "--name" => flags.name = Some(value("--name")?),
             "--lang" => flags.lang = value("--lang")?.parse()?,
+            "--profile" => flags.profile = Some(value("--profile")?.parse()?),
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         }
     }
@@ -97,8 +103,10 @@ fn generate(args: &[String]) -> Result<ExitCode, String> {
     if let Some(out) = &flags.out {
         return generate_out(&flags, out);
     }
-    if flags.name.is_some() || flags.lenient {
-        return Err(format!("--name and --lenient go with --out (generated/ always holds the `pachca` crates)\n{USAGE}"));
+    if flags.name.is_some() || flags.lenient || flags.profile.is_some() {
+        return Err(format!(
+            "--name, --profile and --lenient go with --out (generated/ always holds the `pachca` crates of the pinned spec)\n{USAGE}"
+        ));
     }
     let root = root();
     let source = match (flags.spec, std::env::var_os("PACHCA_SPEC")) {
@@ -118,12 +126,27 @@ fn generate(args: &[String]) -> Result<ExitCode, String> {
             let t = Instant::now();
             (generator::generate::generate_fixture_suite(&fixtures_dir), t.elapsed())
         });
-        let generated = generator::generate::generate_localized((flags.lang, &spec_path), (flags.lang.other(), &other_path));
+        let req = generator::generate::Request {
+            spec: (flags.lang, &spec_path),
+            other: Some((flags.lang.other(), &other_path)),
+            ..generator::generate::Request::new(&spec_path, generator::profile::Profile::Pachca)
+        };
+        let generated = generator::generate::generate(&req);
         let suite = suite_job.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (generated, suite)
     });
     let mut generated = generated.map_err(|e| e.to_string())?;
     print_warnings(&generated.warnings);
+    // generated/ is the pinned spec's snapshot: curated data must match it.
+    if !generated.skipped.is_empty() {
+        for s in &generated.skipped {
+            eprintln!("error: {s}");
+        }
+        return Err(format!(
+            "{} curated entries do not match the pinned spec; fix spec/ (they are only warnings with --spec S --out D)",
+            generated.skipped.len()
+        ));
+    }
     let (suite, suite_time) = suite;
     generated.files.extend(suite.map_err(|e| e.to_string())?);
     generated.timings.push(("fixtures (parallel)", suite_time));
@@ -163,18 +186,27 @@ fn generate_out(flags: &Flags, out: &Path) -> Result<ExitCode, String> {
         return Err("--check compares generated/; it does not go with --out".to_owned());
     }
     let total = Instant::now();
-    let options = generator::lower::Options { lenient: flags.lenient };
-    let generated = generator::generate::generate_with(spec, flags.name.as_deref(), options).map_err(|e| e.to_string())?;
+    let profile = flags.profile.unwrap_or(generator::profile::Profile::Generic);
+    let req = generator::generate::Request {
+        spec: (flags.lang, spec),
+        name: flags.name.as_deref(),
+        lenient: flags.lenient,
+        ..generator::generate::Request::new(spec, profile)
+    };
+    let generated = generator::generate::generate(&req).map_err(|e| e.to_string())?;
     print_warnings(&generated.warnings);
+    for s in &generated.skipped {
+        eprintln!("warning: {s}");
+    }
     fsx::write_tree_atomically(out, &generated.files).map_err(|e| e.to_string())?;
     let operations: usize = generated.api.operations().count();
     println!(
         "{}: crate `{}` ({} operations, {} types{}) in {} ({} files, {:.1} ms)",
         spec.display(),
-        generated.target.crate_name,
+        generated.sdk_crate,
         operations,
         generated.api.types.len(),
-        if generated.target.pachca { ", with the Pachca extras" } else { "" },
+        if profile.is_pachca() { ", Pachca profile" } else { "" },
         out.display(),
         generated.files.len(),
         total.elapsed().as_secs_f64() * 1e3

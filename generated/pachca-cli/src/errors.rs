@@ -49,7 +49,6 @@ impl CliError {
             CliError::Api(e) => match e.status() {
                 Some(404) => 4,
                 Some(401 | 403) => 3,
-                _ if matches!(e, pachca::Error::Auth { .. }) => 3,
                 _ => 1,
             },
             CliError::Io(_) | CliError::Internal(_) => 1,
@@ -76,8 +75,8 @@ impl CliError {
         match self {
             CliError::Usage { hint, .. } => hint.clone(),
             CliError::NoToken(_) => Some("pass --token, set PACHCA_TOKEN, or run `pachca auth login --token ...`".to_owned()),
-            CliError::Api(e) if self.exit_code() == 3 => Some(match e {
-                pachca::Error::Auth { error, .. } if error.error == "insufficient_scope" => {
+            CliError::Api(e) if self.exit_code() == 3 => Some(match e.oauth_error() {
+                Some(oauth) if oauth.error == "insufficient_scope" => {
                     "the token lacks the scope this command needs (see `pachca introspect <group> <action>`)".to_owned()
                 }
                 _ => "check the token: `pachca auth status`".to_owned(),
@@ -94,8 +93,9 @@ impl CliError {
             if let Some(id) = e.request_id() {
                 v["request_id"] = Value::from(id);
             }
-            if let pachca::Error::Api { errors, .. } = e {
-                v["errors"] = errors
+            if let Some(body) = e.api_error() {
+                v["errors"] = body
+                    .errors
                     .iter()
                     .map(|i| json!({ "field": i.key, "message": i.message, "code": i.code.as_str(), "value": i.value }))
                     .collect();

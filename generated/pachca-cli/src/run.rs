@@ -110,7 +110,7 @@ impl Globals {
     }
 
     pub fn base_url(&self) -> String {
-        self.base_url.clone().unwrap_or_else(|| pachca::client::DEFAULT_BASE_URL.to_owned())
+        self.base_url.clone().unwrap_or_else(|| pachca::api::DEFAULT_BASE_URL.to_owned())
     }
 
     /// The token for a call: `--token`, `PACHCA_TOKEN`, then profiles.

@@ -4,9 +4,9 @@
 //! All 77 operations of the API are methods of [`Client`], grouped
 //! by tag into services (`client.chats()`, `client.messages()`, ...), and all
 //! 185 named types of the spec are Rust types in [`models`]. Everything
-//! except the small runtime ([`client`], [`retry`], [`pagination`],
-//! [`webhook`], [`error`]) is generated from the OpenAPI spec by
-//! `cargo xtask generate`.
+//! except the hand-written [`runtime`] (HTTP, retries, pagination, errors)
+//! and the Pachca additions ([`webhook`], uploads, typed error bodies) is
+//! generated from the OpenAPI spec by `cargo xtask generate`.
 //!
 //! ```no_run
 //! use pachca::models::{MessageCreateRequest, MessageCreateRequestMessage};
@@ -47,8 +47,9 @@
 //!   lazy `Stream` of items that follows `meta.paginate.next_page` (stopping
 //!   on an empty cursor or page, and with [`Error::RepeatedCursor`] if the
 //!   server repeats a cursor), and `<name>_all`, which collects it.
-//! - **Errors**: one [`Error`] type; API errors carry the status, the decoded
-//!   error items and the `x-request-id`.
+//! - **Errors**: one [`Error`] type; [`Error::Api`] carries the status, the
+//!   JSON body and the `x-request-id`, and [`Error::api_error`] /
+//!   [`Error::oauth_error`] decode the body into Pachca's error types.
 //! - **Retries** ([`RetryPolicy`]): `429` is retried on any method, honouring
 //!   `Retry-After` (seconds or HTTP-date); `502`/`503`/`504` and connection
 //!   errors only for idempotent methods (GET, HEAD, PUT, DELETE), with
@@ -105,26 +106,21 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod client;
-mod enums;
-pub mod error;
+pub mod api;
+mod errors;
 pub mod models;
-mod nullable;
-pub mod pagination;
 pub mod params;
-mod response;
-pub mod retry;
+pub mod runtime;
 pub mod services;
-mod time_of_day;
 mod upload;
 pub mod webhook;
 
-pub use client::{Client, ClientBuilder};
+pub use api::{Client, ClientBuilder, PachcaApi};
 /// The HTTP client crate in use (for [`Client::send_json`]'s method and
 /// [`ClientBuilder::http_client`]).
 pub use reqwest;
-pub use error::Error;
-pub use nullable::Nullable;
-pub use pagination::Page;
-pub use retry::RetryPolicy;
-pub use time_of_day::{ParseTimeOfDayError, TimeOfDay};
+pub use crate::runtime::error::{self, Error};
+pub use crate::runtime::nullable::Nullable;
+pub use crate::runtime::pagination::{self, Page};
+pub use crate::runtime::retry::{self, RetryPolicy};
+pub use crate::runtime::time_of_day::{ParseTimeOfDayError, TimeOfDay};

@@ -3,9 +3,8 @@
 
 use std::path::Path;
 
-use crate::client::Client;
-use crate::error::Error;
 use crate::models::FileUploadRequest;
+use crate::{Client, Error};
 
 impl Client {
     /// Uploads `data` as `file_name` and returns the file's `key`, ready to

@@ -91,10 +91,9 @@ async fn api_error_is_decoded_with_request_id() {
     assert_eq!(err.status(), Some(404));
     assert_eq!(err.request_id(), Some("req-42"));
     assert!(err.is_not_found());
-    match err {
-        Error::Api { errors, .. } => assert_eq!(errors[0].message, "not found"),
-        other => panic!("expected Error::Api, got {other:?}"),
-    }
+    let api_error = err.api_error().expect("an ApiError body");
+    assert_eq!(api_error.errors[0].message, "not found");
+    assert!(matches!(err, Error::Api { status: 404, .. }), "{err:?}");
 }
 
 #[tokio::test]

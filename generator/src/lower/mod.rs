@@ -28,6 +28,12 @@ pub struct Options {
     /// an operation that still cannot be lowered is skipped, each with a
     /// warning. Off by default: every such construct is an error.
     pub lenient: bool,
+    /// The Pachca response conventions ([`crate::profile::Profile::Pachca`]):
+    /// a `{"data": T}` body is lowered as `T`, `{"data": [T], "meta": M}` as a
+    /// page, and `x-paginated` operations get pagination. Off for any other
+    /// spec: responses are taken as declared and `x-paginated` is ignored
+    /// with a warning.
+    pub envelope: bool,
 }
 
 /// A lowered API, with what lowering left out or approximated.

@@ -127,9 +127,16 @@ impl<'a> Lowerer<'a> {
         if auth.required && requirements.is_some_and(|list| list.iter().any(|r| !r.is_empty())) {
             self.token_required = true;
         }
-        let pagination = if op.extensions.get("x-paginated").and_then(|v| v.as_bool()) == Some(true) {
+        let paginated = op.extensions.get("x-paginated").and_then(|v| v.as_bool()) == Some(true);
+        let pagination = if paginated && self.options.envelope {
             Some(self.pagination(&params, &response, at)?)
         } else {
+            if paginated {
+                self.warn(
+                    &at.push("x-paginated"),
+                    "`x-paginated` is a Pachca convention (with its `{data, meta}` envelope); ignored outside the Pachca profile",
+                );
+            }
             None
         };
         Ok(Operation {
@@ -424,7 +431,8 @@ impl<'a> Lowerer<'a> {
     fn success_body(&mut self, schema: &'a ReferenceOr<Schema>, stem: &str, at: &Pointer) -> Result<ResponseBody, SpecError> {
         if let ReferenceOr::Item(s) = schema {
             if let openapiv3::SchemaKind::Type(openapiv3::Type::Object(o)) = &s.schema_kind {
-                let is_envelope = o.properties.contains_key("data")
+                let is_envelope = self.options.envelope
+                    && o.properties.contains_key("data")
                     && o.required.iter().any(|r| r == "data")
                     && o.properties.keys().all(|k| k == "data" || k == "meta");
                 if is_envelope {

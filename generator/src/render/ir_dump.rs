@@ -1,13 +1,13 @@
 //! The IR itself as YAML: a reviewable diff for every spec update.
 
 use super::{Files, RenderError};
-use crate::ir::Api;
 use crate::load::yaml;
-use crate::target::Target;
+use crate::model::Model;
 
 /// Serialises the IR as YAML into `ir/<crate>.ir.yaml` (`ir/pachca.ir.yaml`).
-pub fn render_ir(api: &Api, target: &Target, files: &mut Files) -> Result<(), RenderError> {
-    let path = format!("ir/{}.ir.yaml", target.crate_name);
+pub fn render_ir(m: &Model<'_>, files: &mut Files) -> Result<(), RenderError> {
+    let api = m.api;
+    let path = format!("ir/{}.ir.yaml", m.sdk_crate);
     let text = yaml::to_string(api).map_err(|e| RenderError {
         artifact: path.clone(),
         message: e.message,

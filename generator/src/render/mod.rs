@@ -9,7 +9,7 @@ pub mod skills;
 use std::collections::BTreeMap;
 
 use crate::ir::Api;
-use crate::target::Target;
+use crate::model::Model;
 
 pub use ir_dump::render_ir;
 
@@ -24,9 +24,6 @@ pub struct RenderError {
     pub artifact: String,
     pub message: String,
 }
-
-/// One renderer: a name (for timings) and the function.
-pub type Renderer = fn(&Api, &Target, &mut Files) -> Result<(), RenderError>;
 
 /// The API lowered from each language's spec, for renderers that write text
 /// in both languages. Both describe the same operations and types.
@@ -46,18 +43,12 @@ impl<'a> Localized<'a> {
     }
 }
 
-/// A renderer that needs both languages.
-pub type LocalizedRenderer = fn(Localized<'_>, &mut Files) -> Result<(), RenderError>;
+/// One renderer: a name (for timings) and a pure function of the model.
+pub type Renderer = fn(&Model<'_>, &mut Files) -> Result<(), RenderError>;
 
-/// Renderers that need both languages, run after [`RENDERERS`] when both
-/// specs are given ([`crate::generate::generate_localized`]).
-pub const LOCALIZED_RENDERERS: &[(&str, LocalizedRenderer)] = &[("skills", skills::render)];
-
-/// Every renderer, in the order they run.
-///
-/// Every renderer writes the SDK crate under `pachca/`; for another crate
-/// name [`rename_crate`] moves the files afterwards. The CLI and the Prism
-/// contract and examples tests are Pachca extras ([`Target::pachca`]).
+/// Every renderer, in the order they start. Each decides from the model's
+/// profile what it writes: the SDK crate for every spec; its Pachca
+/// additions, the CLI crate and the agent skills only in the Pachca profile.
 pub const RENDERERS: &[(&str, Renderer)] = &[
     ("ir", render_ir),
     ("sdk-crate", rust::crate_files::render),
@@ -65,54 +56,46 @@ pub const RENDERERS: &[(&str, Renderer)] = &[
     ("client", render_client),
     ("cli", render_cli),
     ("examples", render_examples),
+    ("skills", render_skills),
 ];
 
-fn render_models(api: &Api, _: &Target, files: &mut Files) -> Result<(), RenderError> {
-    files.insert(rust::models::MODELS_FILE.to_owned(), rust::models::render(api)?);
+fn render_models(m: &Model<'_>, files: &mut Files) -> Result<(), RenderError> {
+    files.insert(m.sdk_path(rust::models::MODELS_FILE), rust::models::render(m)?);
     Ok(())
 }
 
-fn render_client(api: &Api, target: &Target, files: &mut Files) -> Result<(), RenderError> {
-    files.insert(rust::client::SERVICES_FILE.to_owned(), rust::client::render_services(api)?);
-    files.insert(rust::client::PARAMS_FILE.to_owned(), rust::client::render_params(api)?);
-    if target.pachca {
-        files.insert(rust::contract::CONTRACT_FILE.to_owned(), rust::contract::render(api)?);
+fn render_client(m: &Model<'_>, files: &mut Files) -> Result<(), RenderError> {
+    files.insert(m.sdk_path(rust::client::SERVICES_FILE), rust::client::render_services(m)?);
+    files.insert(m.sdk_path(rust::client::PARAMS_FILE), rust::client::render_params(m)?);
+    if m.sdk_additions {
+        files.insert(m.sdk_path(rust::contract::CONTRACT_FILE), rust::contract::render(m)?);
     }
     Ok(())
 }
 
-fn render_cli(api: &Api, target: &Target, files: &mut Files) -> Result<(), RenderError> {
-    if target.pachca {
-        cli::render(api, files)?;
+fn render_cli(m: &Model<'_>, files: &mut Files) -> Result<(), RenderError> {
+    let Some(cli) = &m.cli else { return Ok(()) };
+    let mut rendered = Files::new();
+    cli::render(m.api, cli, &m.sdk_crate, &mut rendered)?;
+    // The CLI renderer writes under `pachca-cli/`; the model names the folder.
+    for (path, text) in rendered {
+        let rest = path.strip_prefix("pachca-cli/").unwrap_or(&path);
+        files.insert(m.cli_path(rest), text);
     }
     Ok(())
 }
 
-fn render_examples(api: &Api, target: &Target, files: &mut Files) -> Result<(), RenderError> {
-    // The test's support module (`tests/support/`) is a Pachca extra.
-    if target.pachca {
-        files.insert(rust::examples::EXAMPLES_FILE.to_owned(), rust::examples::render(api)?);
+fn render_examples(m: &Model<'_>, files: &mut Files) -> Result<(), RenderError> {
+    // The test's support module (`tests/support/`) is a Pachca addition.
+    if m.sdk_additions {
+        files.insert(m.sdk_path(rust::examples::EXAMPLES_FILE), rust::examples::render(m)?);
     }
     Ok(())
 }
 
-/// Moves the SDK crate's files from `pachca/` to `<crate_name>/` and renames
-/// the crate in its Rust paths (`pachca::Client` in docs and tests), for a
-/// target whose crate is not called `pachca`.
-pub fn rename_crate(files: Files, target: &Target) -> Files {
-    const PREFIX: &str = "pachca/";
-    if target.crate_name == crate::target::PACHCA_CRATE {
-        return files;
+fn render_skills(m: &Model<'_>, files: &mut Files) -> Result<(), RenderError> {
+    match (m.profile, m.localized()) {
+        (crate::profile::Profile::Pachca, Some(apis)) => skills::render(apis, files),
+        _ => Ok(()),
     }
-    let ident = format!("{}::", target.crate_ident());
-    files
-        .into_iter()
-        .map(|(path, text)| match path.strip_prefix(PREFIX) {
-            Some(rest) => {
-                let text = if rest.ends_with(".rs") { text.replace("pachca::", &ident) } else { text };
-                (format!("{}/{rest}", target.crate_name), text)
-            }
-            None => (path, text),
-        })
-        .collect()
 }

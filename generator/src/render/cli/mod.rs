@@ -7,7 +7,7 @@ mod e2e;
 
 use minijinja::{context, Environment};
 
-use crate::cli_model::{self, CliModel};
+use crate::cli_model::CliModel;
 use crate::ir::Api;
 use crate::render::{Files, RenderError};
 
@@ -28,27 +28,22 @@ const VERBATIM: &[(&str, &str)] = &[
     ("pachca-cli/tests/cli.rs", include_str!("../../../../templates/cli/tests/cli.rs")),
     ("pachca-cli/tests/support/mod.rs", include_str!("../../../../templates/cli/tests/support/mod.rs")),
     // One Prism harness for the SDK's and the CLI's tests.
-    ("pachca-cli/tests/support/prism.rs", include_str!("../../../../templates/sdk/tests/support/prism.rs")),
+    ("pachca-cli/tests/support/prism.rs", include_str!("../../../../runtime/sdk-pachca/tests/support/prism.rs")),
 ];
 
-fn model(api: &Api) -> Result<CliModel, RenderError> {
-    cli_model::derive_bundled(api).map_err(|e| RenderError { artifact: "pachca-cli".to_owned(), message: e.to_string() })
-}
-
-/// Renders the CLI crate into `files`.
-pub fn render(api: &Api, files: &mut Files) -> Result<(), RenderError> {
-    let cli = model(api)?;
+/// Renders the CLI crate, calling the SDK crate `sdk_crate`, into `files`.
+pub fn render(api: &Api, cli: &CliModel, sdk_crate: &str, files: &mut Files) -> Result<(), RenderError> {
     let mut env = Environment::new();
     env.set_keep_trailing_newline(true);
     let err = |e: minijinja::Error| RenderError { artifact: "pachca-cli/Cargo.toml".to_owned(), message: e.to_string() };
     env.add_template("Cargo.toml", CARGO_TOML).map_err(err)?;
     let text = env
         .get_template("Cargo.toml")
-        .and_then(|t| t.render(context! { title => api.title, api_version => api.version }))
+        .and_then(|t| t.render(context! { title => api.title, api_version => api.version, sdk_crate => sdk_crate }))
         .map_err(err)?;
     files.insert("pachca-cli/Cargo.toml".to_owned(), text);
-    files.insert(commands::COMMANDS_FILE.to_owned(), commands::render(api, &cli)?);
-    files.insert(e2e::E2E_FILE.to_owned(), e2e::render(api, &cli)?);
+    files.insert(commands::COMMANDS_FILE.to_owned(), commands::render(api, cli)?);
+    files.insert(e2e::E2E_FILE.to_owned(), e2e::render(api, cli)?);
     for (path, text) in VERBATIM {
         files.insert((*path).to_owned(), (*text).to_owned());
     }

@@ -22,9 +22,9 @@ use crate::ir::{Api, MediaType, Operation, Param, ParamLocation, PathPart, Respo
 use crate::render::RenderError;
 
 /// Path of the services file inside `generated/`.
-pub const SERVICES_FILE: &str = "pachca/src/services.rs";
+pub const SERVICES_FILE: &str = "src/services.rs";
 /// Path of the params file inside `generated/`.
-pub const PARAMS_FILE: &str = "pachca/src/params.rs";
+pub const PARAMS_FILE: &str = "src/params.rs";
 
 /// The name of an operation's params struct, if it has optional query parameters.
 pub fn params_struct(op: &Operation) -> Option<String> {
@@ -62,8 +62,8 @@ fn arg_type(ty: &TypeRef, owned: bool) -> TokenStream {
 fn to_text(index: &TypeIndex, ty: &TypeRef, value: TokenStream, by_ref: bool) -> TokenStream {
     let borrowed = if by_ref { value.clone() } else { quote!(&#value) };
     match index.resolve(ty) {
-        TypeRef::DateTime => quote!(crate::response::date_time(#borrowed)),
-        TypeRef::Array { .. } => quote!(crate::response::join(#borrowed)),
+        TypeRef::DateTime => quote!(crate::runtime::response::date_time(#borrowed)),
+        TypeRef::Array { .. } => quote!(crate::runtime::response::join(#borrowed)),
         _ => quote!(#value.to_string()),
     }
 }
@@ -136,22 +136,22 @@ fn response(op: &Operation) -> Result<(TokenStream, TokenStream), RenderError> {
         })),
         ResponseBody::Data { ty, nullable: false } => {
             let ty = rust_type(ty);
-            (ty, quote!(crate::response::decode_data(&resp)))
+            (ty, quote!(crate::runtime::response::decode_data(&resp)))
         }
         ResponseBody::Data { ty, nullable: true } => {
             let ty = rust_type(ty);
-            (quote!(Option<#ty>), quote!(crate::response::decode_data_or_null(&resp)))
+            (quote!(Option<#ty>), quote!(crate::runtime::response::decode_data_or_null(&resp)))
         }
         ResponseBody::List { item, .. } => {
             let item = rust_type(item);
-            (quote!(Page<#item>), quote!(crate::response::decode_page(&resp)))
+            (quote!(Page<#item>), quote!(crate::runtime::response::decode_page(&resp)))
         }
         ResponseBody::Json { ty, nullable } => {
             let ty = rust_type(ty);
             let ty = if *nullable { quote!(Option<#ty>) } else { ty };
-            (ty, quote!(crate::client::decode_json(&resp)))
+            (ty, quote!(crate::runtime::client::decode_json(&resp)))
         }
-        ResponseBody::Redirect { .. } => (quote!(String), quote!(crate::response::redirect_location(&resp))),
+        ResponseBody::Redirect { .. } => (quote!(String), quote!(crate::runtime::response::redirect_location(&resp))),
     })
 }
 
@@ -217,7 +217,7 @@ fn render_method(index: &TypeIndex, op: &Operation) -> Result<TokenStream, Rende
                 let inner = rust_type(&w.inner);
                 let key = &w.field;
                 args.push(quote!(body: &#inner));
-                body_stmt = quote!(req.body = Body::json(&crate::response::Wrapped { key: #key, value: body })?;);
+                body_stmt = quote!(req.body = Body::json(&crate::runtime::response::Wrapped { key: #key, value: body })?;);
             }
             (MediaType::Json, None) => {
                 let ty = rust_type(&body.ty);
@@ -429,8 +429,8 @@ fn render_service(index: &TypeIndex, service: &Service) -> Result<TokenStream, R
 }
 
 /// Renders `src/services.rs`.
-pub fn render_services(api: &Api) -> Result<String, RenderError> {
-    let index = TypeIndex::new(api);
+pub fn render_services(m: &crate::model::Model<'_>) -> Result<String, RenderError> {
+    let (api, index) = (m.api, &m.types);
     let services = api.services.iter().map(|s| render_service(&index, s)).collect::<Result<Vec<_>, _>>()?;
     let accessors = api.services.iter().map(|s| {
         let module = ident(&s.module);
@@ -448,7 +448,7 @@ pub fn render_services(api: &Api) -> Result<String, RenderError> {
     let ops = || api.operations();
     let stream_imports = ops().any(|o| o.pagination.is_some()).then(|| quote! {
         use futures::{Stream, TryStreamExt};
-        use crate::pagination::paginate;
+        use crate::runtime::pagination::paginate;
     });
     let mut client_items = Vec::new();
     if ops().any(|o| o.path_parts.iter().any(|p| matches!(p, PathPart::Param(_)))) {
@@ -457,14 +457,13 @@ pub fn render_services(api: &Api) -> Result<String, RenderError> {
     if ops().any(|o| o.body.is_some()) {
         client_items.push(quote!(Body));
     }
-    client_items.push(quote!(Client));
     if ops().any(|o| o.body.as_ref().is_some_and(|b| b.media == MediaType::Multipart)) {
         client_items.push(quote!(Part));
     }
     client_items.push(quote!(Request));
     let page_import = ops()
         .any(|o| matches!(o.response.body, ResponseBody::List { .. }))
-        .then(|| quote!(use crate::pagination::Page;));
+        .then(|| quote!(use crate::runtime::pagination::Page;));
     let tokens = quote! {
         //! The API's operations, grouped into one service per tag.
         //!
@@ -474,12 +473,13 @@ pub fn render_services(api: &Api) -> Result<String, RenderError> {
         #stream_imports
         use reqwest::Method;
 
-        use crate::client::{#(#client_items),*};
-        use crate::error::Error;
+        use crate::runtime::client::{#(#client_items),*};
+        use crate::runtime::error::Error;
+        use super::api::Client;
         #[allow(unused_imports)]
-        use crate::models::*;
+        use super::models::*;
         #[allow(unused_imports)]
-        use crate::params::*;
+        use super::params::*;
         #page_import
 
         impl Client {
@@ -492,7 +492,8 @@ pub fn render_services(api: &Api) -> Result<String, RenderError> {
 }
 
 /// Renders `src/params.rs`.
-pub fn render_params(api: &Api) -> Result<String, RenderError> {
+pub fn render_params(m: &crate::model::Model<'_>) -> Result<String, RenderError> {
+    let api = m.api;
     let mut items = Vec::new();
     for op in api.operations() {
         let Some(name) = params_struct(op) else { continue };
@@ -533,7 +534,7 @@ pub fn render_params(api: &Api) -> Result<String, RenderError> {
             });
         }
         let doc = raw_doc_attrs(&format!(
-            "Optional query parameters of [`{0}::{1}`](crate::services::{0}::{1}).\n\nStart from `Default::default()` and chain the setters. Serde names are the wire names, so a map of query parameters deserialises into it.",
+            "Optional query parameters of [`{0}::{1}`](super::services::{0}::{1}).\n\nStart from `Default::default()` and chain the setters. Serde names are the wire names, so a map of query parameters deserialises into it.",
             type_of_service(api, op),
             op.method_name.trim_start_matches("r#")
         ));
@@ -552,7 +553,7 @@ pub fn render_params(api: &Api) -> Result<String, RenderError> {
         #![allow(clippy::doc_lazy_continuation)]
 
         #[allow(unused_imports)]
-        use crate::models::*;
+        use super::models::*;
 
         #(#items)*
     };

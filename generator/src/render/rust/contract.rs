@@ -6,12 +6,12 @@ use quote::quote;
 
 use super::client::{params_struct, positional};
 use super::{format_file, ident, rust_type, TypeIndex, GENERATED_HEADER};
-use crate::ir::{Api, MediaType, Operation, Param, TypeKind, TypeRef};
+use crate::ir::{MediaType, Operation, Param, TypeKind, TypeRef};
 use crate::render::RenderError;
 use crate::sample::Sampler;
 
 /// Path of the contract test inside `generated/`.
-pub const CONTRACT_FILE: &str = "pachca/tests/contract.rs";
+pub const CONTRACT_FILE: &str = "tests/contract.rs";
 
 fn param_value(index: &TypeIndex, sampler: &Sampler, p: &Param) -> TokenStream {
     let value = p.example.clone().unwrap_or_else(|| sampler.value(&p.ty));
@@ -78,8 +78,8 @@ fn call(index: &TypeIndex, sampler: &Sampler, service: &str, op: &Operation) -> 
 }
 
 /// Renders the contract test.
-pub fn render(api: &Api) -> Result<String, RenderError> {
-    let index = TypeIndex::new(api);
+pub fn render(m: &crate::model::Model<'_>) -> Result<String, RenderError> {
+    let (api, index) = (m.api, &m.types);
     let sampler = Sampler::new(api);
     let mut calls = Vec::new();
     for service in &api.services {

@@ -1,90 +1,299 @@
-//! The SDK crate's scaffolding: `Cargo.toml`, `lib.rs` and the hand-written
-//! runtime modules from `templates/sdk/`.
+//! The SDK crate's scaffolding: `Cargo.toml`, `lib.rs`, `api.rs` (what the
+//! runtime needs to know about this API), the runtime itself, and in the
+//! Pachca profile the hand-written Pachca additions.
 //!
-//! Every runtime file goes through minijinja, with the [`Target`]'s
-//! `api_name`, `crate_name`, `base_url` and the `pachca` switch in its
-//! context: the Pachca-only parts (structured error decoding, uploads,
-//! webhooks, the crate's tests, examples and benchmark) are emitted only
-//! when the Pachca extras apply.
+//! The runtime (`runtime/sdk/`) is copied byte for byte into `src/runtime/`;
+//! the Pachca additions (`runtime/sdk-pachca/`) are copied as they are. The
+//! generated `Cargo.toml` takes its `[features]`, `[dependencies]` and
+//! `[dev-dependencies]` from the runtime crate's own manifest, so a generated
+//! crate depends on exactly what the runtime is tested with.
 
+use heck::ToUpperCamelCase;
 use minijinja::{context, Environment};
+use quote::{format_ident, quote};
 
-use crate::ir::Api;
+use super::{format_file, GENERATED_HEADER};
+use crate::model::Model;
 use crate::render::{Files, RenderError};
-use crate::target::Target;
 
-/// A template: (path inside `generated/`, contents).
-type Template = (&'static str, &'static str);
+/// A file: (path relative to its folder, contents).
+type Source = (&'static str, &'static str);
 
-const CARGO_TOML: Template = ("pachca/Cargo.toml", include_str!("../../../../templates/sdk/Cargo.toml.j2"));
-const LIB_RS: Template = ("pachca/src/lib.rs", include_str!("../../../../templates/sdk/src/lib.rs.j2"));
-const LIB_RS_GENERIC: Template =
-    ("pachca/src/lib.rs", include_str!("../../../../templates/sdk/src/lib.generic.rs.j2"));
+const CARGO_TOML: &str = include_str!("../../../../templates/sdk/Cargo.toml.j2");
+const LIB_DOCS_PACHCA: &str = include_str!("../../../../templates/sdk/lib.pachca.j2");
+const LIB_DOCS_GENERIC: &str = include_str!("../../../../templates/sdk/lib.generic.j2");
 
-/// The runtime every SDK crate has.
-const RUNTIME: &[Template] = &[
-    ("pachca/src/nullable.rs", include_str!("../../../../templates/sdk/src/nullable.rs")),
-    ("pachca/src/enums.rs", include_str!("../../../../templates/sdk/src/enums.rs")),
-    ("pachca/src/time_of_day.rs", include_str!("../../../../templates/sdk/src/time_of_day.rs")),
-    ("pachca/src/client.rs", include_str!("../../../../templates/sdk/src/client.rs")),
-    ("pachca/src/error.rs", include_str!("../../../../templates/sdk/src/error.rs")),
-    ("pachca/src/retry.rs", include_str!("../../../../templates/sdk/src/retry.rs")),
-    ("pachca/src/pagination.rs", include_str!("../../../../templates/sdk/src/pagination.rs")),
-    ("pachca/src/response.rs", include_str!("../../../../templates/sdk/src/response.rs")),
+/// The runtime crate's manifest: the source of the generated dependency tables.
+pub const RUNTIME_MANIFEST: &str = include_str!("../../../../runtime/sdk/Cargo.toml");
+
+/// The runtime, every file of `runtime/sdk/src/` (a test checks the list is complete).
+pub const RUNTIME: &[Source] = &[
+    ("mod.rs", include_str!("../../../../runtime/sdk/src/mod.rs")),
+    ("client.rs", include_str!("../../../../runtime/sdk/src/client.rs")),
+    ("enums.rs", include_str!("../../../../runtime/sdk/src/enums.rs")),
+    ("error.rs", include_str!("../../../../runtime/sdk/src/error.rs")),
+    ("nullable.rs", include_str!("../../../../runtime/sdk/src/nullable.rs")),
+    ("pagination.rs", include_str!("../../../../runtime/sdk/src/pagination.rs")),
+    ("response.rs", include_str!("../../../../runtime/sdk/src/response.rs")),
+    ("retry.rs", include_str!("../../../../runtime/sdk/src/retry.rs")),
+    ("time_of_day.rs", include_str!("../../../../runtime/sdk/src/time_of_day.rs")),
 ];
 
-/// The Pachca extras: modules and tests that use Pachca's own types,
-/// emitted as they are (not templates).
-const PACHCA_ONLY: &[Template] = &[
-    ("pachca/src/webhook.rs", include_str!("../../../../templates/sdk/src/webhook.rs")),
-    ("pachca/src/upload.rs", include_str!("../../../../templates/sdk/src/upload.rs")),
-    ("pachca/tests/support/mod.rs", include_str!("../../../../templates/sdk/tests/support/mod.rs")),
-    ("pachca/tests/support/prism.rs", include_str!("../../../../templates/sdk/tests/support/prism.rs")),
-    ("pachca/tests/forward_compat.rs", include_str!("../../../../templates/sdk/tests/forward_compat.rs")),
-    ("pachca/tests/services.rs", include_str!("../../../../templates/sdk/tests/services.rs")),
-    ("pachca/examples/send_message.rs", include_str!("../../../../templates/sdk/examples/send_message.rs")),
-    ("pachca/examples/list_users.rs", include_str!("../../../../templates/sdk/examples/list_users.rs")),
-    ("pachca/benches/pagination.rs", include_str!("../../../../templates/sdk/benches/pagination.rs")),
+/// The Pachca additions: modules and tests that use Pachca's own types,
+/// every file of `runtime/sdk-pachca/` (a test checks the list is complete).
+pub const PACHCA_ADDITIONS: &[Source] = &[
+    ("src/errors.rs", include_str!("../../../../runtime/sdk-pachca/src/errors.rs")),
+    ("src/upload.rs", include_str!("../../../../runtime/sdk-pachca/src/upload.rs")),
+    ("src/webhook.rs", include_str!("../../../../runtime/sdk-pachca/src/webhook.rs")),
+    ("tests/support/mod.rs", include_str!("../../../../runtime/sdk-pachca/tests/support/mod.rs")),
+    ("tests/support/prism.rs", include_str!("../../../../runtime/sdk-pachca/tests/support/prism.rs")),
+    ("tests/forward_compat.rs", include_str!("../../../../runtime/sdk-pachca/tests/forward_compat.rs")),
+    ("tests/services.rs", include_str!("../../../../runtime/sdk-pachca/tests/services.rs")),
+    ("examples/send_message.rs", include_str!("../../../../runtime/sdk-pachca/examples/send_message.rs")),
+    ("examples/list_users.rs", include_str!("../../../../runtime/sdk-pachca/examples/list_users.rs")),
+    ("benches/pagination.rs", include_str!("../../../../runtime/sdk-pachca/benches/pagination.rs")),
 ];
+
+/// What the Pachca additions need beyond the runtime's dependencies.
+const PACHCA_DEPENDENCIES: &[&str] = &["hex = \"0.4\"", "hmac = \"0.12\"", "sha2 = \"0.10\""];
+
+/// The Pachca additions' benchmark target.
+const PACHCA_TARGETS: &str = "[[bench]]\nname = \"pagination\"\nharness = false\n";
 
 /// Renders the crate scaffolding into `files`.
-pub fn render(api: &Api, target: &Target, files: &mut Files) -> Result<(), RenderError> {
-    let mut env = Environment::new();
-    env.set_keep_trailing_newline(true);
-    // A line holding only a `{% if %}` tag disappears from the output.
-    env.set_trim_blocks(true);
-    env.set_lstrip_blocks(true);
-    let operations: usize = api.operations().count();
-    let ctx = context! {
-        title => api.title,
-        api_version => api.version,
-        api_name => target.api_name,
-        crate_name => target.crate_name,
-        crate_ident => target.crate_ident(),
-        pachca => target.pachca,
-        token_required => target.token_required,
-        // Only an absolute http(s) URL without variables can be a default;
-        // otherwise the user must set one (`ClientBuilder::base_url`).
-        base_url => api
-            .servers
-            .first()
-            .map(|s| s.url.as_str())
-            .filter(|u| (u.starts_with("https://") || u.starts_with("http://")) && !u.contains('{'))
-            .unwrap_or_default(),
-        operations => operations,
-        types => api.types.len(),
+pub fn render(m: &Model<'_>, files: &mut Files) -> Result<(), RenderError> {
+    let pachca = m.profile.is_pachca();
+    let api = m.api;
+    let env = environment();
+    let err = |artifact: &str| {
+        let artifact = m.sdk_path(artifact);
+        move |e: minijinja::Error| RenderError { artifact, message: format!("{e:#}") }
     };
-    let lib = if target.pachca { LIB_RS } else { LIB_RS_GENERIC };
-    for (path, source) in [CARGO_TOML, lib].iter().chain(RUNTIME) {
-        let text = env
-            .render_str(source, &ctx)
-            .map_err(|e| RenderError { artifact: (*path).to_owned(), message: format!("{e:#}") })?;
-        files.insert((*path).to_owned(), text);
+    let (description, package_extra) = if pachca {
+        (
+            format!("Async Rust client and typed models for the Pachca messenger API ({} {}), generated from its OpenAPI spec", api.title, api.version),
+            // The publisher's to set: see the README's "Placeholders".
+            "repository = \"https://github.com/pachca-rs/pachca-rs\"\nkeywords = [\"pachca\", \"api\", \"sdk\", \"messenger\"]\n",
+        )
+    } else {
+        (
+            format!("Async Rust client and typed models for {} {}, generated from its OpenAPI spec", api.title, api.version),
+            "keywords = [\"api\", \"sdk\", \"openapi\"]\n",
+        )
+    };
+    let manifest = env
+        .render_str(
+            CARGO_TOML,
+            context! {
+                api_name => api_name(m),
+                crate_name => m.sdk_crate,
+                lib_name => m.sdk_lib(),
+                description => description,
+                package_extra => package_extra,
+                runtime_tables => runtime_tables(m.sdk_additions),
+            },
+        )
+        .map_err(err("Cargo.toml"))?;
+    files.insert(m.sdk_path("Cargo.toml"), manifest);
+    let docs = env
+        .render_str(
+            if pachca { LIB_DOCS_PACHCA } else { LIB_DOCS_GENERIC },
+            context! {
+                title => api.title,
+                api_version => api.version,
+                operations => api.operations().count(),
+                types => api.types.len(),
+                crate_ident => m.sdk_lib(),
+                base_url => default_base_url(m).unwrap_or("http://127.0.0.1:8080"),
+            },
+        )
+        .map_err(err("src/lib.rs"))?;
+    files.insert(m.sdk_path("src/lib.rs"), format!("{docs}{}", lib_items(m, true)));
+    files.insert(m.sdk_path("src/api.rs"), render_api(m)?);
+    for (path, text) in RUNTIME {
+        files.insert(m.sdk_path(&format!("src/runtime/{path}")), (*text).to_owned());
     }
-    if target.pachca {
-        for (path, text) in PACHCA_ONLY {
-            files.insert((*path).to_owned(), (*text).to_owned());
+    if m.sdk_additions {
+        for (path, text) in PACHCA_ADDITIONS {
+            files.insert(m.sdk_path(path), (*text).to_owned());
         }
     }
     Ok(())
+}
+
+fn environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_keep_trailing_newline(true);
+    env
+}
+
+/// What docs call the API: `Pachca`, or the spec's title.
+fn api_name(m: &Model<'_>) -> String {
+    if m.profile.is_pachca() {
+        "Pachca".to_owned()
+    } else {
+        m.api.title.trim().trim_end_matches(" API").to_owned()
+    }
+}
+
+/// The first server URL, when it can be a default: an absolute http(s) URL
+/// without variables. Otherwise the user must set one (`ClientBuilder::base_url`).
+pub fn default_base_url<'m>(m: &Model<'m>) -> Option<&'m str> {
+    m.api
+        .servers
+        .first()
+        .map(|s| s.url.as_str())
+        .filter(|u| (u.starts_with("https://") || u.starts_with("http://")) && !u.contains('{'))
+}
+
+/// The runtime manifest's tables from `[features]` on, with the Pachca
+/// additions' dependencies added to `[dependencies]` and their targets after.
+pub fn runtime_tables(additions: bool) -> String {
+    let tail = RUNTIME_MANIFEST.find("\n[features]").map_or("", |at| &RUNTIME_MANIFEST[at + 1..]);
+    let mut out = String::with_capacity(tail.len() + 128);
+    let mut in_dependencies = false;
+    for line in tail.lines() {
+        if line.starts_with('[') {
+            if in_dependencies && additions {
+                for dep in PACHCA_DEPENDENCIES {
+                    out.push_str(dep);
+                    out.push('\n');
+                }
+                out.push('\n');
+            }
+            in_dependencies = line == "[dependencies]";
+        }
+        if in_dependencies && line.is_empty() {
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    if additions {
+        out.push('\n');
+        out.push_str(PACHCA_TARGETS);
+    }
+    out
+}
+
+/// The module declarations and re-exports of `lib.rs` (`standalone`) or of
+/// a fixture module, whose runtime lives at the suite crate's root.
+pub fn lib_items(m: &Model<'_>, standalone: bool) -> String {
+    let mut out = String::from("#![forbid(unsafe_code)]\n#![warn(missing_docs)]\n\npub mod api;\n");
+    if m.sdk_additions {
+        out.push_str("mod errors;\n");
+    }
+    out.push_str("pub mod models;\npub mod params;\n");
+    if standalone {
+        out.push_str("pub mod runtime;\n");
+    }
+    out.push_str("pub mod services;\n");
+    if m.sdk_additions {
+        out.push_str("mod upload;\npub mod webhook;\n");
+    }
+    let marker = marker_name(m);
+    out.push_str(&format!(
+        "\npub use api::{{Client, ClientBuilder, {marker}}};\n\
+         /// The HTTP client crate in use (for [`Client::send_json`]'s method and\n\
+         /// [`ClientBuilder::http_client`]).\n\
+         pub use reqwest;\n\
+         pub use crate::runtime::error::{{self, Error}};\n\
+         pub use crate::runtime::nullable::Nullable;\n\
+         pub use crate::runtime::pagination::{{self, Page}};\n\
+         pub use crate::runtime::retry::{{self, RetryPolicy}};\n\
+         pub use crate::runtime::time_of_day::{{ParseTimeOfDayError, TimeOfDay}};\n"
+    ));
+    out
+}
+
+/// The marker type of the API (`PachcaApi`, `PetStoreApi`).
+pub fn marker_name(m: &Model<'_>) -> String {
+    format!("{}Api", m.sdk_crate.to_upper_camel_case())
+}
+
+/// `src/api.rs`: the marker type, its [`Api`] facts, and the `Client` and
+/// `ClientBuilder` of this API.
+fn render_api(m: &Model<'_>) -> Result<String, RenderError> {
+    let marker = format_ident!("{}", marker_name(m));
+    let name = api_name(m);
+    let marker_doc = format!(
+        " The {name} API as a type: [`Client`] is the runtime's client for it, and its [`Api`](crate::runtime::client::Api) implementation holds what the runtime needs to know."
+    );
+    let user_agent = format!("{}-rust/", m.sdk_crate);
+    let token_required = m.api.token_required;
+    let (base_url_const, base_url) = match default_base_url(m) {
+        Some(url) => {
+            let doc = format!(" Base URL of the {name} API, from the spec's first server.");
+            (quote! { #[doc = #doc] pub const DEFAULT_BASE_URL: &str = #url; }, quote!(Some(DEFAULT_BASE_URL)))
+        }
+        None => (quote!(), quote!(None)),
+    };
+    let client_doc = format!(" A client for the {name} API; see [`runtime::client::Client`](crate::runtime::client::Client) for its methods and [`crate::services`] for the operations.");
+    let builder_doc = format!(" Configures a [`Client`] of the {name} API: `Client::builder().token(..).build()`.");
+    let tokens = quote! {
+        //! What the runtime needs to know about this API, and its client types.
+
+        #base_url_const
+
+        #[doc = #marker_doc]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct #marker;
+
+        impl crate::runtime::client::Api for #marker {
+            const DEFAULT_BASE_URL: Option<&'static str> = #base_url;
+            const TOKEN_REQUIRED: bool = #token_required;
+            const USER_AGENT: &'static str = concat!(#user_agent, env!("CARGO_PKG_VERSION"));
+        }
+
+        #[doc = #client_doc]
+        pub type Client = crate::runtime::client::Client<#marker>;
+
+        #[doc = #builder_doc]
+        pub type ClientBuilder = crate::runtime::client::ClientBuilder<#marker>;
+    };
+    format_file(&m.sdk_path("src/api.rs"), GENERATED_HEADER, tokens)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names_in(dir: &std::path::Path, prefix: &str, out: &mut Vec<String>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for e in entries.flatten() {
+            let path = e.path();
+            let name = format!("{prefix}{}", e.file_name().to_string_lossy());
+            if path.is_dir() {
+                names_in(&path, &format!("{name}/"), out);
+            } else if name.ends_with(".rs") {
+                out.push(name);
+            }
+        }
+    }
+
+    /// Every file of the runtime folders is copied: a new file cannot be forgotten.
+    #[test]
+    fn copied_file_lists_are_complete() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        for (dir, list) in [("runtime/sdk/src", RUNTIME), ("runtime/sdk-pachca", PACHCA_ADDITIONS)] {
+            let mut on_disk = Vec::new();
+            names_in(&root.join(dir), "", &mut on_disk);
+            on_disk.sort();
+            let mut listed: Vec<String> = list.iter().map(|(p, _)| (*p).to_owned()).collect();
+            listed.sort();
+            assert_eq!(on_disk, listed, "{dir}");
+        }
+    }
+
+    #[test]
+    fn runtime_tables_add_the_pachca_dependencies() {
+        let generic = runtime_tables(false);
+        assert!(generic.starts_with("[features]\n"), "{generic}");
+        assert!(generic.contains("\n[dependencies]\n") && generic.contains("\n[dev-dependencies]\n"));
+        assert!(!generic.contains("hmac") && !generic.contains("[[bench]]"));
+        let pachca = runtime_tables(true);
+        let deps = &pachca[pachca.find("[dependencies]").unwrap_or(0)..pachca.find("[dev-dependencies]").unwrap_or(0)];
+        assert!(deps.contains("hmac = \"0.12\"") && deps.contains("reqwest"), "{deps}");
+        assert!(pachca.ends_with("[[bench]]\nname = \"pagination\"\nharness = false\n"));
+    }
 }

@@ -9,7 +9,7 @@ use crate::ir::{Api, Json, ParamLocation, ResponseBody, TypeKind, TypeRef};
 use crate::render::RenderError;
 
 /// Path of the examples test inside `generated/`.
-pub const EXAMPLES_FILE: &str = "pachca/tests/examples.rs";
+pub const EXAMPLES_FILE: &str = "tests/examples.rs";
 
 struct Example {
     label: String,
@@ -17,8 +17,7 @@ struct Example {
     ty: TokenStream,
 }
 
-fn collect(api: &Api) -> Vec<Example> {
-    let index = TypeIndex::new(api);
+fn collect(api: &Api, index: &TypeIndex<'_>) -> Vec<Example> {
     let mut out = Vec::new();
     for def in &api.types {
         let named = TypeRef::named(def.name.clone());
@@ -81,8 +80,9 @@ fn collect(api: &Api) -> Vec<Example> {
 }
 
 /// Renders the examples test.
-pub fn render(api: &Api) -> Result<String, RenderError> {
-    let examples = collect(api);
+pub fn render(m: &crate::model::Model<'_>) -> Result<String, RenderError> {
+    let api = m.api;
+    let examples = collect(api, &m.types);
     let count = examples.len();
     let rows = examples.iter().map(|e| {
         let label = &e.label;

@@ -4,15 +4,15 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::{doc_attrs, format_file, ident, rust_type, FieldShape, TypeIndex, GENERATED_HEADER};
-use crate::ir::{Api, EnumRepr, EnumValue, Field, TypeDef, TypeKind, TypeRef, Union, UnionDecoding};
+use crate::ir::{EnumRepr, EnumValue, Field, TypeDef, TypeKind, TypeRef, Union, UnionDecoding};
 use crate::render::RenderError;
 
 /// Path of the models file inside `generated/`.
-pub const MODELS_FILE: &str = "pachca/src/models.rs";
+pub const MODELS_FILE: &str = "src/models.rs";
 
 /// Renders every named type of the API.
-pub fn render(api: &Api) -> Result<String, RenderError> {
-    let index = TypeIndex::new(api);
+pub fn render(m: &crate::model::Model<'_>) -> Result<String, RenderError> {
+    let (api, index) = (m.api, &m.types);
     let items = api.types.iter().map(|def| render_type(&index, def));
     let uses_nullable = api.types.iter().any(|def| match &def.kind {
         TypeKind::Struct { fields } => fields.iter().any(|f| index.field_shape(def, f) == FieldShape::Nullable),
@@ -27,10 +27,10 @@ pub fn render(api: &Api) -> Result<String, RenderError> {
         .types
         .iter()
         .any(|def| matches!(def.kind, TypeKind::Enum { .. }))
-        .then(|| quote!(use crate::enums::string_enum;));
+        .then(|| quote!(use crate::runtime::enums::string_enum;));
     // Re-exported so `use pachca::models::*` brings every field type into scope.
-    let nullable_import = uses_nullable.then(|| quote!(pub use crate::Nullable;));
-    let time_import = uses_time.then(|| quote!(pub use crate::TimeOfDay;));
+    let nullable_import = uses_nullable.then(|| quote!(pub use crate::runtime::nullable::Nullable;));
+    let time_import = uses_time.then(|| quote!(pub use crate::runtime::time_of_day::TimeOfDay;));
     let tokens = quote! {
         //! Every schema of the Pachca API as a Rust type.
         //!

@@ -1,0 +1,181 @@
+//! The generated service methods against a loopback mock server: paths,
+//! query strings, envelopes, pagination, uploads and error decoding.
+
+use futures::StreamExt;
+use pachca::models::{MessageEntityType, UploadParams};
+use pachca::params::ListReadMembersParams;
+use pachca::{Client, Error, RetryPolicy};
+use serde_json::json;
+use wiremock::matchers::{body_json, header, method, path, query_param};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+fn client(server: &MockServer) -> Client {
+    Client::builder()
+        .token("secret-token")
+        .base_url(server.uri())
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("client")
+}
+
+/// Answers `/messages/7/read_member_ids` with three pages keyed by cursor.
+async fn three_pages(server: &MockServer) {
+    for (cursor, ids, next) in [(None, [1, 2], "c2"), (Some("c2"), [3, 4], "c3"), (Some("c3"), [5, 6], "")] {
+        let mut mock = Mock::given(method("GET")).and(path("/messages/7/read_member_ids"));
+        match cursor {
+            Some(c) => mock = mock.and(query_param("cursor", c)),
+            None => mock = mock.and(wiremock::matchers::query_param_is_missing("cursor")),
+        }
+        mock.respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": ids, "meta": {"paginate": {"next_page": next}}})))
+            .expect(1)
+            .mount(server)
+            .await;
+    }
+}
+
+#[tokio::test]
+async fn pagination_follows_cursors_across_three_pages() {
+    let server = MockServer::start().await;
+    three_pages(&server).await;
+    let all = client(&server)
+        .read_members()
+        .list_read_members_all(7, ListReadMembersParams::default().limit(2))
+        .await
+        .expect("all pages");
+    assert_eq!(all, vec![1, 2, 3, 4, 5, 6]);
+}
+
+#[tokio::test]
+async fn stream_is_lazy() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/messages/7/read_member_ids"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [1, 2], "meta": {"paginate": {"next_page": "more"}}})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let first: Vec<_> = client.read_members().list_read_members_stream(7, Default::default()).take(2).collect().await;
+    assert_eq!(first.len(), 2, "two items come from one page; the second page is never requested");
+}
+
+#[tokio::test]
+async fn repeated_cursor_stops_with_an_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/messages/7/read_member_ids"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [1], "meta": {"paginate": {"next_page": "same"}}})))
+        .mount(&server)
+        .await;
+    let err = client(&server)
+        .read_members()
+        .list_read_members_all(7, Default::default())
+        .await
+        .expect_err("a cursor that repeats must not loop forever");
+    assert!(matches!(err, Error::RepeatedCursor { ref cursor } if cursor == "same"), "{err:?}");
+}
+
+#[tokio::test]
+async fn api_error_is_decoded_with_request_id() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/messages/404404"))
+        .respond_with(
+            ResponseTemplate::new(404)
+                .insert_header("x-request-id", "req-42")
+                .set_body_json(json!({"errors": [{"key": "id", "value": null, "message": "not found", "code": "not_found", "payload": null}]})),
+        )
+        .mount(&server)
+        .await;
+    let err = client(&server).messages().get_message(404404).await.expect_err("404");
+    assert_eq!(err.status(), Some(404));
+    assert_eq!(err.request_id(), Some("req-42"));
+    assert!(err.is_not_found());
+    let api_error = err.api_error().expect("an ApiError body");
+    assert_eq!(api_error.errors[0].message, "not found");
+    assert!(matches!(err, Error::Api { status: 404, .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn wrapper_body_and_query_enums_on_the_wire() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/chats"))
+        .and(header("authorization", "Bearer secret-token"))
+        .and(body_json(json!({"chat": {"name": "Ops"}})))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"data": {
+            "id": 1, "name": "Ops", "created_at": "2025-01-01T00:00:00.000Z", "owner_id": 2, "member_ids": [2],
+            "group_tag_ids": [], "channel": false, "archived": false, "personal": false, "public": false,
+            "last_message_at": "2025-01-01T00:00:00.000Z", "meet_room_url": "https://meet.example/1"
+        }})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let chat = client(&server)
+        .chats()
+        .create_chat(&pachca::models::ChatCreateRequestChat::new("Ops"))
+        .await
+        .expect("created");
+    assert_eq!(chat.name, "Ops");
+    assert_eq!(MessageEntityType::Discussion.as_str(), "discussion");
+}
+
+#[tokio::test]
+async fn upload_file_end_to_end_without_token_at_storage() {
+    let server = MockServer::start().await;
+    let params = json!({
+        "Content-Disposition": "attachment", "acl": "private", "policy": "p0l1cy",
+        "x-amz-credential": "cred", "x-amz-algorithm": "AWS4-HMAC-SHA256", "x-amz-date": "20250101T000000Z",
+        "x-amz-signature": "sig", "key": "attaches/files/1/${filename}", "direct_url": format!("{}/storage", server.uri())
+    });
+    let _: UploadParams = serde_json::from_value(params.clone()).expect("upload params decode");
+    Mock::given(method("POST"))
+        .and(path("/uploads"))
+        .and(header("authorization", "Bearer secret-token"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(params))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/storage"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let key = client(&server).upload_file("report.pdf", b"%PDF-1.7".to_vec()).await.expect("uploaded");
+    assert_eq!(key, "attaches/files/1/report.pdf");
+
+    let requests = server.received_requests().await.expect("recorded");
+    let storage: Vec<&Request> = requests.iter().filter(|r| r.url.path() == "/storage").collect();
+    assert_eq!(storage.len(), 1);
+    let upload = storage[0];
+    assert!(upload.headers.get("authorization").is_none(), "the token must not reach the storage URL");
+    let body = String::from_utf8_lossy(&upload.body);
+    let key_at = body.find("name=\"key\"").expect("key field");
+    let file_at = body.find("name=\"file\"").expect("file field");
+    assert!(key_at < file_at, "text fields come before the file");
+    assert!(body.contains("attaches/files/1/report.pdf") && body.contains("%PDF-1.7"));
+}
+
+#[tokio::test]
+async fn null_status_is_none() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/profile/status"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw("null", "application/json"))
+        .mount(&server)
+        .await;
+    assert_eq!(client(&server).profile().get_status().await.expect("ok"), None);
+}
+
+#[tokio::test]
+async fn export_download_returns_the_redirect_location() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/chats/exports/9"))
+        .respond_with(ResponseTemplate::new(302).insert_header("location", "https://files.example/export-9.zip"))
+        .mount(&server)
+        .await;
+    let url = client(&server).chats().download_export(9).await.expect("redirect");
+    assert_eq!(url, "https://files.example/export-9.zip");
+}
