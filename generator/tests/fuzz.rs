@@ -362,8 +362,14 @@ fn run_case(seeds: &[Seed], case: &Case) -> Result<(), String> {
         text.truncate(at);
     }
     let file = Path::new("fuzz.yaml");
+    // The Pachca seed runs in the Pachca profile, the fixtures in the generic one.
+    let profile = if seed.path.starts_with(Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/fixtures")) {
+        generator::profile::Profile::Generic
+    } else {
+        generator::profile::Profile::Pachca
+    };
     let lower = |lenient| {
-        generator::load::load_str(file, &text).and_then(|spec| generator::lower::lower_with(&spec, generator::lower::Options { lenient }))
+        generator::load::load_str(file, &text).and_then(|spec| generator::lower::lower_with(&spec, profile.lower_options(lenient)))
     };
     let lowered = lower(case.lenient);
     // --lenient accepts whatever strict lowering accepts, and changes nothing then.
@@ -387,10 +393,17 @@ fn run_case(seeds: &[Seed], case: &Case) -> Result<(), String> {
         check_rejection(w).map_err(|e| format!("warning: {e}"))?;
     }
     check_ir(&lowered.api)?;
-    let target = generator::target::Target::for_api(&lowered.api, Some("fuzzed"))
-        .map_err(|e| format!("no crate name: {e}"))?;
+    let model = match generator::model::Model::build(&lowered.api, generator::pin::Lang::En, None, profile, Some("fuzzed")) {
+        Ok(m) => m,
+        // The Pachca CLI model refuses curated data it cannot apply, naming it.
+        Err(e) if profile.is_pachca() && e.0.starts_with("spec/cli.yaml") || e.0.starts_with("operation ") => {
+            CLI_REFUSED.fetch_add(1, Ordering::Relaxed);
+            return Ok(());
+        }
+        Err(e) => return Err(format!("no model: {e}")),
+    };
     let mut timings = Vec::new();
-    match generator::generate::render(&lowered.api, &target, &mut timings) {
+    match generator::generate::render(&model, &mut timings) {
         Ok(_) => {
             ACCEPTED.fetch_add(1, Ordering::Relaxed);
             Ok(())
@@ -398,7 +411,7 @@ fn run_case(seeds: &[Seed], case: &Case) -> Result<(), String> {
         // The Pachca CLI maps every operation onto flags, with curated
         // names from `spec/cli.yaml`; it may refuse a request shape it
         // cannot map or an operation its curation expects, naming either.
-        Err(e) if target.pachca && e.artifact.starts_with("pachca-cli") && (e.message.starts_with("operation ") || e.message.starts_with("spec/cli.yaml")) => {
+        Err(e) if profile.is_pachca() && e.artifact.starts_with("pachca-cli") && (e.message.starts_with("operation ") || e.message.starts_with("spec/cli.yaml")) => {
             CLI_REFUSED.fetch_add(1, Ordering::Relaxed);
             Ok(())
         }

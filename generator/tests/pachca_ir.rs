@@ -15,7 +15,7 @@ fn pinned_spec(lang: Lang) -> PathBuf {
 
 fn lower(lang: Lang) -> generator::ir::Api {
     let spec = generator::load::load_file(&pinned_spec(lang)).unwrap_or_else(|e| panic!("{e}"));
-    generator::lower::lower(&spec).unwrap_or_else(|e| panic!("{e}"))
+    generator::lower::lower_with(&spec, generator::profile::Profile::Pachca.lower_options(false)).map(|l| l.api).unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[test]

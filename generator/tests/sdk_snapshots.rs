@@ -1,4 +1,5 @@
-//! Snapshots of the generated SDK files for the pinned Pachca spec.
+//! Rules of the generated SDK files for the pinned Pachca spec (the files
+//! themselves are committed under `generated/` and checked by the drift test).
 
 use std::path::Path;
 
@@ -8,27 +9,9 @@ fn files() -> generator::render::Files {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root");
     let (spec, _) = pin::resolve(root, Lang::En, SpecSource::Pinned)
         .unwrap_or_else(|e| panic!("the pinned Pachca spec is needed for this test and is missing or changed: {e}"));
-    let generated = generator::generate::generate(&spec).unwrap_or_else(|e| panic!("{e}"));
+    let req = generator::generate::Request::new(&spec, generator::profile::Profile::Pachca);
+    let generated = generator::generate::generate(&req).unwrap_or_else(|e| panic!("{e}"));
     generated.files
-}
-
-#[test]
-fn sdk_files_snapshot() {
-    let files = files();
-    for path in [
-        "pachca/src/models.rs",
-        "pachca/src/services.rs",
-        "pachca/src/params.rs",
-        "pachca/src/lib.rs",
-        "pachca/Cargo.toml",
-        "pachca/tests/examples.rs",
-        "pachca/tests/contract.rs",
-        "pachca-cli/src/commands.rs",
-        "pachca-cli/tests/every_command.rs",
-    ] {
-        let text = files.get(path).unwrap_or_else(|| panic!("{path} was not generated"));
-        insta::assert_snapshot!(path.replace('/', "__"), text);
-    }
 }
 
 #[test]
@@ -37,7 +20,7 @@ fn models_cover_every_type() {
     let models = &files["pachca/src/models.rs"];
     for name in ["Chat", "Message", "WebhookPayloadUnion", "AuditEventDetailsUnion", "ViewBlockUnion", "ChatMemberRole", "Nullable"] {
         if name == "Nullable" {
-            assert!(files["pachca/src/lib.rs"].contains("pub use nullable::Nullable;"));
+            assert!(files["pachca/src/lib.rs"].contains("pub use crate::runtime::nullable::Nullable;"));
             continue;
         }
         assert!(

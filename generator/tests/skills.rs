@@ -32,7 +32,7 @@ fn fixture() -> &'static Fixture {
             let (spec, _) = pin::resolve(root, lang, SpecSource::Pinned)
                 .unwrap_or_else(|e| panic!("the pinned Pachca spec is needed for this test and is missing or changed: {e}"));
             let loaded = generator::load::load_file(&spec).unwrap_or_else(|e| panic!("{e}"));
-            generator::lower::lower(&loaded).unwrap_or_else(|e| panic!("{e}"))
+            generator::lower::lower_with(&loaded, generator::profile::Profile::Pachca.lower_options(false)).map(|l| l.api).unwrap_or_else(|e| panic!("{e}"))
         };
         let (en, ru) = (lower(Lang::En), lower(Lang::Ru));
         let mut files = Files::new();

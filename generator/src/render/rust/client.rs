@@ -403,6 +403,8 @@ fn stream_example(op: &Operation, stream: &str) -> TokenStream {
         s if s.is_empty() => return TokenStream::new(),
         s => s,
     };
+    // Only paginated operations get this example, and pagination is a Pachca
+    // profile convention, whose library is always called `pachca`.
     raw_doc_attrs(&format!(
         "\n```no_run\n# async fn run(client: pachca::Client) -> Result<(), pachca::Error> {{\nuse futures::TryStreamExt;\n\nlet items = client.{service}().{stream}({});\nlet mut items = std::pin::pin!(items);\nwhile let Some(item) = items.try_next().await? {{\n    println!(\"{{item:?}}\");\n}}\n# Ok(())\n# }}\n```",
         args.join(", ")

@@ -28,11 +28,11 @@ pub fn render(m: &crate::model::Model<'_>) -> Result<String, RenderError> {
         .iter()
         .any(|def| matches!(def.kind, TypeKind::Enum { .. }))
         .then(|| quote!(use crate::runtime::enums::string_enum;));
-    // Re-exported so `use pachca::models::*` brings every field type into scope.
+    // Re-exported so `use <crate>::models::*` brings every field type into scope.
     let nullable_import = uses_nullable.then(|| quote!(pub use crate::runtime::nullable::Nullable;));
     let time_import = uses_time.then(|| quote!(pub use crate::runtime::time_of_day::TimeOfDay;));
     let tokens = quote! {
-        //! Every schema of the Pachca API as a Rust type.
+        //! Every schema of the API as a Rust type.
         //!
         //! Generated from the OpenAPI spec; see the crate docs for the rules
         //! (optional and nullable fields, enums, unions).
