@@ -83,7 +83,7 @@ fn render_client(api: &Api, target: &Target, files: &mut Files) -> Result<(), Re
 
 fn render_cli(api: &Api, target: &Target, files: &mut Files) -> Result<(), RenderError> {
     if target.pachca {
-        cli::render(api, files)?;
+        cli::render(api, "pachca", files)?;
     }
     Ok(())
 }
