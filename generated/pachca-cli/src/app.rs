@@ -187,3 +187,42 @@ pub fn find(table: &'static [CommandSpec], group: &str, action: &str) -> Option<
         .find(|c| c.group == group && c.action == action)
         .or_else(|| table.iter().find(|c| c.aliases.contains(&alias.as_str())))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (long, short, takes a value) of every global argument.
+    fn globals(cmd: &Command) -> Vec<(String, Option<char>, bool)> {
+        cmd.get_arguments()
+            .filter(|a| a.is_global_set())
+            .map(|a| (a.get_long().unwrap_or_default().to_owned(), a.get_short(), a.get_action().takes_values()))
+            .collect()
+    }
+
+    #[test]
+    fn global_args_are_exactly_the_global_flags_in_order() {
+        let mut cmd = build(&[]);
+        cmd.build();
+        let expected: Vec<(String, Option<char>, bool)> = GLOBAL_FLAGS.iter().map(|f| (f.long.to_owned(), f.short, f.takes_value())).collect();
+        assert_eq!(globals(&cmd), expected);
+        // And every command has them, hand-written ones included.
+        let login = cmd.find_subcommand("auth").and_then(|a| a.find_subcommand("login")).expect("auth login");
+        for f in GLOBAL_FLAGS {
+            assert!(login.get_arguments().any(|a| a.get_long() == Some(f.long)), "`auth login` lacks --{}", f.long);
+        }
+    }
+
+    #[test]
+    fn global_switches_and_values_parse() {
+        let m = build(&[]).try_get_matches_from(["pachca", "commands", "-qo", "yaml", "--timeout", "5", "--base-url", "http://x"]).expect("parses");
+        assert!(m.get_flag("quiet"));
+        assert_eq!(m.get_one::<String>("output").map(String::as_str), Some("yaml"));
+        assert_eq!(m.get_one::<u64>("timeout"), Some(&5));
+        assert_eq!(m.get_one::<String>("base-url").map(String::as_str), Some("http://x"));
+        assert!(build(&[]).try_get_matches_from(["pachca", "commands", "--timeout", "0"]).is_err());
+        assert!(build(&[]).try_get_matches_from(["pachca", "commands", "-o", "xml"]).is_err());
+        let help = build(&[]).try_get_matches_from(["pachca", "auth", "status", "-h"]).expect_err("help");
+        assert_eq!(help.kind(), clap::error::ErrorKind::DisplayHelp);
+    }
+}
