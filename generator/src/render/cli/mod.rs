@@ -3,7 +3,7 @@
 //! hands the table to the runtime, the end-to-end test of every command, and
 //! the hand-written runtime copied verbatim from `runtime/cli/src/` (the
 //! library crate `pachca-cli-runtime`) and `runtime/cli-spec/src/lib.rs`
-//! (its `spec` module).
+//! (its `spec` module), with the binary's tests from `runtime/cli/tests-bin/`.
 
 mod commands;
 mod e2e;
@@ -33,9 +33,12 @@ runtime_modules!("app", "config", "entry", "errors", "input", "output", "raw", "
 const SPEC_MODULE: (&str, &str) = ("spec", include_str!("../../../../runtime/cli-spec/src/lib.rs"));
 
 /// Support files copied as they are: (path inside `generated/`, contents).
+/// `runtime/cli/tests-bin/` holds the tests of the built binary, which need
+/// the generated crate (`CARGO_BIN_EXE_pachca`); cargo does not run them in
+/// the runtime crate.
 const VERBATIM: &[(&str, &str)] = &[
-    ("pachca-cli/tests/cli.rs", include_str!("../../../../templates/cli/tests/cli.rs")),
-    ("pachca-cli/tests/support/mod.rs", include_str!("../../../../templates/cli/tests/support/mod.rs")),
+    ("pachca-cli/tests/cli.rs", include_str!("../../../../runtime/cli/tests-bin/cli.rs")),
+    ("pachca-cli/tests/support/mod.rs", include_str!("../../../../runtime/cli/tests-bin/support/mod.rs")),
     // One Prism harness for the SDK's and the CLI's tests.
     ("pachca-cli/tests/support/prism.rs", include_str!("../../../../templates/sdk/tests/support/prism.rs")),
 ];
