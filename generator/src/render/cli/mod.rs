@@ -74,6 +74,17 @@ fn main_rs() -> String {
     text
 }
 
+/// `Cargo.toml`: the SDK crate `sdk_crate` is the dependency `pachca`.
+fn cargo_toml(title: &str, api_version: &str, sdk_crate: &str) -> Result<String, RenderError> {
+    let mut env = Environment::new();
+    env.set_keep_trailing_newline(true);
+    let err = |e: minijinja::Error| RenderError { artifact: "pachca-cli/Cargo.toml".to_owned(), message: e.to_string() };
+    env.add_template("Cargo.toml", CARGO_TOML).map_err(err)?;
+    env.get_template("Cargo.toml")
+        .and_then(|t| t.render(context! { title => title, api_version => api_version, sdk_crate => sdk_crate }))
+        .map_err(err)
+}
+
 fn model(api: &Api) -> Result<CliModel, RenderError> {
     cli_model::derive_bundled(api).map_err(|e| RenderError { artifact: "pachca-cli".to_owned(), message: e.to_string() })
 }
@@ -82,14 +93,7 @@ fn model(api: &Api) -> Result<CliModel, RenderError> {
 /// under the name `pachca`.
 pub fn render(api: &Api, sdk_crate: &str, files: &mut Files) -> Result<(), RenderError> {
     let cli = model(api)?;
-    let mut env = Environment::new();
-    env.set_keep_trailing_newline(true);
-    let err = |e: minijinja::Error| RenderError { artifact: "pachca-cli/Cargo.toml".to_owned(), message: e.to_string() };
-    env.add_template("Cargo.toml", CARGO_TOML).map_err(err)?;
-    let text = env
-        .get_template("Cargo.toml")
-        .and_then(|t| t.render(context! { title => api.title, api_version => api.version, sdk_crate => sdk_crate }))
-        .map_err(err)?;
+    let text = cargo_toml(&api.title, &api.version, sdk_crate)?;
     files.insert("pachca-cli/Cargo.toml".to_owned(), text);
     files.insert("pachca-cli/src/main.rs".to_owned(), main_rs());
     files.insert(commands::COMMANDS_FILE.to_owned(), commands::render(api, &cli)?);
@@ -133,6 +137,14 @@ mod tests {
         expected.push(SPEC_MODULE.0.to_owned());
         expected.sort();
         assert_eq!(declared, expected, "runtime/cli/src/lib.rs declares other modules");
+    }
+
+    #[test]
+    fn the_sdk_is_always_the_dependency_pachca() {
+        let text = cargo_toml("Acme", "1.0", "acme-sdk").expect("renders");
+        assert!(text.contains(r#"pachca = { package = "acme-sdk", path = "../acme-sdk", version = "0.1.0" }"#), "{text}");
+        let text = cargo_toml("Pachca", "1.0", "pachca").expect("renders");
+        assert!(text.contains(r#"pachca = { package = "pachca", path = "../pachca", version = "0.1.0" }"#), "{text}");
     }
 
     #[test]
