@@ -5,37 +5,34 @@
 use clap::builder::PossibleValuesParser;
 use clap::{value_parser, Arg, ArgAction, Command};
 
-use crate::commands::COMMANDS;
-use crate::spec::{CommandSpec, Kind, Target, Ty};
+use crate::spec::{CommandSpec, GlobalFlag, Kind, Target, Ty, GLOBAL_FLAGS};
 
-/// Global flags, accepted before or after the command.
+/// Global flags, accepted before or after the command: one clap argument
+/// per entry of [`GLOBAL_FLAGS`], in its order.
 fn global_args() -> Vec<Arg> {
+    GLOBAL_FLAGS.iter().map(global_arg).collect()
+}
+
+fn global_arg(flag: &'static GlobalFlag) -> Arg {
     const HEADING: &str = "Global options";
-    let flag = |name: &'static str, help: &'static str| {
-        Arg::new(name).long(name).help(help).action(ArgAction::SetTrue).global(true).help_heading(HEADING)
-    };
-    let value = |name: &'static str, value_name: &'static str, help: &'static str| {
-        Arg::new(name).long(name).value_name(value_name).help(help).global(true).help_heading(HEADING)
-    };
-    vec![
-        value("token", "TOKEN", "Access token for this call (overrides PACHCA_TOKEN and profiles; never saved)"),
-        value("profile", "NAME", "Saved profile to use").short('p'),
-        value("output", "FORMAT", "Output format")
-            .short('o')
-            .value_parser(["json", "yaml", "table", "csv"]),
-        value("columns", "LIST", "Comma-separated columns for table and csv output").short('c'),
-        value("base-url", "URL", "API base URL [env: PACHCA_API_URL]"),
-        value("timeout", "SECONDS", "Request timeout in seconds").value_parser(value_parser!(u64).range(1..)),
-        flag("no-header", "Omit the header row of table and csv output"),
-        flag("no-truncate", "Do not cut table cells to the terminal width"),
-        flag("plain", "Tab-separated output without header"),
-        flag("quiet", "Print errors only").short('q'),
-        flag("verbose", "Print the HTTP method, URL and status on stderr").short('v'),
-        flag("dry-run", "Print the request instead of sending it (token masked)"),
-        flag("no-retry", "Do not retry on 429, 502, 503 or 504"),
-        flag("no-input", "Never prompt"),
-        flag("no-color", "Disable colour"),
-    ]
+    let mut arg = Arg::new(flag.long).long(flag.long).help(flag.help).global(true);
+    if let Some(short) = flag.short {
+        arg = arg.short(short);
+    }
+    match (flag.long, flag.value) {
+        // clap's own help flag is turned off (`build`); this one is the same,
+        // but global, and listed with each command's options.
+        ("help", _) => arg.action(ArgAction::Help),
+        (_, None) => arg.action(ArgAction::SetTrue).help_heading(HEADING),
+        (long, Some(placeholder)) => {
+            let arg = arg.value_name(placeholder).help_heading(HEADING);
+            match long {
+                "output" => arg.value_parser(["json", "yaml", "table", "csv"]),
+                "timeout" => arg.value_parser(value_parser!(u64).range(1..)),
+                _ => arg,
+            }
+        }
+    }
 }
 
 fn value_name(ty: Ty) -> &'static str {
@@ -136,14 +133,15 @@ fn api_command() -> Command {
         .arg(Arg::new("describe").long("describe").action(ArgAction::SetTrue).help("Describe the endpoint instead of calling it"))
 }
 
-/// The whole command tree.
-pub fn build() -> Command {
+/// The whole command tree, with one command per entry of `table`.
+pub fn build(table: &'static [CommandSpec]) -> Command {
     let mut root = Command::new("pachca")
         .version(env!("CARGO_PKG_VERSION"))
         .about("The Pachca API from the command line: one command per API operation")
         .after_help("Token: --token, PACHCA_TOKEN, or a profile saved with `pachca auth login`.\nMachine-readable: `pachca commands`, `pachca introspect <group> <action>`.")
         .subcommand_required(true)
         .arg_required_else_help(true)
+        .disable_help_flag(true)
         .args(global_args());
     // Groups in order of first appearance; aliases make hidden groups/actions.
     let mut groups: Vec<(&'static str, bool, Vec<Command>)> = Vec::new();
@@ -154,7 +152,7 @@ pub fn build() -> Command {
         }
         None => groups.push((group, hidden, vec![cmd])),
     };
-    for spec in COMMANDS.iter() {
+    for spec in table {
         add(spec.group, operation_command(spec, spec.action), false);
         for alias in spec.aliases {
             if let Some((group, action)) = alias.split_once(' ') {
@@ -181,11 +179,50 @@ pub fn build() -> Command {
         )
 }
 
-/// The generated command called `group action`, or with that hidden alias.
-pub fn find(group: &str, action: &str) -> Option<&'static CommandSpec> {
+/// The command of `table` called `group action`, or with that hidden alias.
+pub fn find(table: &'static [CommandSpec], group: &str, action: &str) -> Option<&'static CommandSpec> {
     let alias = format!("{group} {action}");
-    COMMANDS
+    table
         .iter()
         .find(|c| c.group == group && c.action == action)
-        .or_else(|| COMMANDS.iter().find(|c| c.aliases.contains(&alias.as_str())))
+        .or_else(|| table.iter().find(|c| c.aliases.contains(&alias.as_str())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (long, short, takes a value) of every global argument.
+    fn globals(cmd: &Command) -> Vec<(String, Option<char>, bool)> {
+        cmd.get_arguments()
+            .filter(|a| a.is_global_set())
+            .map(|a| (a.get_long().unwrap_or_default().to_owned(), a.get_short(), a.get_action().takes_values()))
+            .collect()
+    }
+
+    #[test]
+    fn global_args_are_exactly_the_global_flags_in_order() {
+        let mut cmd = build(&[]);
+        cmd.build();
+        let expected: Vec<(String, Option<char>, bool)> = GLOBAL_FLAGS.iter().map(|f| (f.long.to_owned(), f.short, f.takes_value())).collect();
+        assert_eq!(globals(&cmd), expected);
+        // And every command has them, hand-written ones included.
+        let login = cmd.find_subcommand("auth").and_then(|a| a.find_subcommand("login")).expect("auth login");
+        for f in GLOBAL_FLAGS {
+            assert!(login.get_arguments().any(|a| a.get_long() == Some(f.long)), "`auth login` lacks --{}", f.long);
+        }
+    }
+
+    #[test]
+    fn global_switches_and_values_parse() {
+        let m = build(&[]).try_get_matches_from(["pachca", "commands", "-qo", "yaml", "--timeout", "5", "--base-url", "http://x"]).expect("parses");
+        assert!(m.get_flag("quiet"));
+        assert_eq!(m.get_one::<String>("output").map(String::as_str), Some("yaml"));
+        assert_eq!(m.get_one::<u64>("timeout"), Some(&5));
+        assert_eq!(m.get_one::<String>("base-url").map(String::as_str), Some("http://x"));
+        assert!(build(&[]).try_get_matches_from(["pachca", "commands", "--timeout", "0"]).is_err());
+        assert!(build(&[]).try_get_matches_from(["pachca", "commands", "-o", "xml"]).is_err());
+        let help = build(&[]).try_get_matches_from(["pachca", "auth", "status", "-h"]).expect_err("help");
+        assert_eq!(help.kind(), clap::error::ErrorKind::DisplayHelp);
+    }
 }

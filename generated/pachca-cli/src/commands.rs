@@ -8,6 +8,8 @@ use pachca::params::*;
 
 use pachca::Client;
 
+use crate::entry::{CallFuture, Commands};
+
 use crate::errors::CliError;
 
 use crate::input::Input;
@@ -16,8 +18,11 @@ use crate::run::{collect, page, value, Outcome};
 
 use crate::spec::{CommandSpec, FlagSpec, Kind, PositionalSpec, Target, Ty};
 
+/// The generated commands and their calls, for `entry::main`.
+pub static COMMANDS: Commands = Commands { table: &TABLE, call };
+
 /// The generated commands, in spec order.
-pub static COMMANDS: [CommandSpec; 77usize] = [
+static TABLE: [CommandSpec; 77usize] = [
     CommandSpec {
         operation_id: "OAuthOperations_getTokenInfo",
         group: "oauth",
@@ -3744,7 +3749,15 @@ pub static COMMANDS: [CommandSpec; 77usize] = [
 ];
 
 /// Runs the operation behind a command.
-pub async fn call(
+fn call<'a>(
+    client: &'a Client,
+    spec: &'static CommandSpec,
+    input: &'a mut Input<'_>,
+) -> CallFuture<'a> {
+    Box::pin(call_operation(client, spec, input))
+}
+
+async fn call_operation(
     client: &Client,
     spec: &CommandSpec,
     input: &mut Input<'_>,

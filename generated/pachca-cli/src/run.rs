@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::config::Config;
+use crate::entry::CallFn;
 use crate::errors::CliError;
 use crate::input::Input;
 use crate::output::{self, Format};
@@ -182,8 +183,8 @@ fn describe_request(spec: &CommandSpec, input: &Input<'_>, globals: &Globals) ->
     request
 }
 
-/// Runs the generated command `spec`.
-pub async fn run_operation(spec: &'static CommandSpec, m: &ArgMatches, globals: &Globals, config: &Config) -> Result<(), CliError> {
+/// Runs the generated command `spec` through `call`.
+pub async fn run_operation(spec: &'static CommandSpec, call: CallFn, m: &ArgMatches, globals: &Globals, config: &Config) -> Result<(), CliError> {
     let mut input = Input::new(spec, m, std::io::stderr().is_terminal() && !globals.quiet)?;
     if spec.method == "DELETE" && !input.force() && !globals.dry_run {
         if !globals.interactive {
@@ -229,7 +230,7 @@ pub async fn run_operation(spec: &'static CommandSpec, m: &ArgMatches, globals: 
         let query = if query.is_empty() { String::new() } else { format!("?{}", query.join("&")) };
         eprintln!("→ {} {}{query}", spec.method, request_url(spec, &input, globals));
     }
-    let outcome = crate::commands::call(&client, spec, &mut input).await;
+    let outcome = call(&client, spec, &mut input).await;
     if let (true, Err(CliError::Api(e))) = (globals.verbose, &outcome) {
         if e.status().is_none() {
             eprintln!("← no response: {e}");

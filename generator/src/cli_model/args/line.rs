@@ -69,7 +69,7 @@ fn check_hand_written(h: &fixed::HandWritten, args: &[String]) -> Result<(), Arg
             };
             let takes_value = match (h.flags.iter().find(|(f, _)| *f == flag), fixed::global_flag(flag)) {
                 (Some((_, v)), _) => *v,
-                (None, Some(g)) => g.takes_value,
+                (None, Some(g)) => g.takes_value(),
                 (None, None) => return err(format!("`--{flag}` is not a flag of `{name}`")),
             };
             if takes_value && inline.is_none() && it.next().is_none() {
@@ -78,7 +78,7 @@ fn check_hand_written(h: &fixed::HandWritten, args: &[String]) -> Result<(), Arg
         } else if t.len() > 1 && t.starts_with('-') {
             let short = t.chars().nth(1).unwrap_or('-');
             let g = fixed::global_short(short).ok_or_else(|| ArgError(format!("`{t}` is not a flag of `{name}`")))?;
-            if g.takes_value && t.len() == 2 && it.next().is_none() {
+            if g.takes_value() && t.len() == 2 && it.next().is_none() {
                 return err(format!("`{t}` of `{name}` needs a value"));
             }
         } else {

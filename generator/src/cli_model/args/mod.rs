@@ -175,7 +175,7 @@ fn take_global(
     if global.long == "help" {
         call.help = true;
     }
-    let value = if global.takes_value {
+    let value = if global.takes_value() {
         Some(match inline {
             Some(v) => v,
             None => it.next().cloned().ok_or_else(|| ArgError(format!("`--{}` needs a value", global.long)))?,

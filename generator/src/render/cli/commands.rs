@@ -1,6 +1,7 @@
-//! `src/commands.rs` of the CLI: the command table (`COMMANDS`) that the
-//! runtime turns into clap commands, and `call`, which runs an operation
-//! through the typed SDK method.
+//! `src/commands.rs` of the CLI: `COMMANDS`, the runtime's
+//! `entry::Commands`: the command table that the runtime turns into clap
+//! commands, and `call`, which runs an operation through the typed SDK
+//! method.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -10,6 +11,9 @@ use crate::ir::{Api, MediaType, Operation, ParamLocation, ResponseBody, TypeKind
 use crate::render::rust::client::{params_struct, positional};
 use crate::render::rust::{format_file, ident, rust_type, TypeIndex, GENERATED_HEADER};
 use crate::render::RenderError;
+
+/// The module of the command table.
+pub const MODULE: &str = "commands";
 
 /// Path of the command table inside `generated/`.
 pub const COMMANDS_FILE: &str = "pachca-cli/src/commands.rs";
@@ -251,16 +255,24 @@ pub fn render(api: &Api, cli: &CliModel) -> Result<String, RenderError> {
         use pachca::params::*;
         use pachca::Client;
 
+        use crate::entry::{CallFuture, Commands};
         use crate::errors::CliError;
         use crate::input::Input;
         use crate::run::{collect, page, value, Outcome};
         use crate::spec::{CommandSpec, FlagSpec, Kind, PositionalSpec, Target, Ty};
 
+        /// The generated commands and their calls, for `entry::main`.
+        pub static COMMANDS: Commands = Commands { table: &TABLE, call };
+
         /// The generated commands, in spec order.
-        pub static COMMANDS: [CommandSpec; #count] = [#(#specs)*];
+        static TABLE: [CommandSpec; #count] = [#(#specs)*];
 
         /// Runs the operation behind a command.
-        pub async fn call(client: &Client, spec: &CommandSpec, input: &mut Input<'_>) -> Result<Outcome, CliError> {
+        fn call<'a>(client: &'a Client, spec: &'static CommandSpec, input: &'a mut Input<'_>) -> CallFuture<'a> {
+            Box::pin(call_operation(client, spec, input))
+        }
+
+        async fn call_operation(client: &Client, spec: &CommandSpec, input: &mut Input<'_>) -> Result<Outcome, CliError> {
             match spec.operation_id {
                 #(#arms)*
                 other => Err(CliError::internal(format!("no call for operation {other}"))),

@@ -1,6 +1,9 @@
 //! The `pachca-cli` crate: the generated command table and per-operation
-//! calls (`src/commands.rs`), the end-to-end test of every command, and the
-//! hand-written runtime emitted verbatim from `templates/cli/`.
+//! calls (`src/commands.rs`), `src/main.rs` that declares the modules and
+//! hands the table to the runtime, the end-to-end test of every command, and
+//! the hand-written runtime copied verbatim from `runtime/cli/src/` (the
+//! library crate `pachca-cli-runtime`) and `runtime/cli-spec/src/lib.rs`
+//! (its `spec` module), with the binary's tests from `runtime/cli/tests-bin/`.
 
 mod commands;
 mod e2e;
@@ -13,39 +16,138 @@ use crate::render::{Files, RenderError};
 
 const CARGO_TOML: &str = include_str!("../../../../templates/cli/Cargo.toml.j2");
 
+/// Declares [`RUNTIME_MODULES`] from one list of names, each with the text
+/// of `runtime/cli/src/<name>.rs`.
+macro_rules! runtime_modules {
+    ($($name:literal),* $(,)?) => {
+        /// The modules of the hand-written runtime: every file of
+        /// `runtime/cli/src/` but `lib.rs`, as (module name, contents).
+        pub const RUNTIME_MODULES: &[(&str, &str)] =
+            &[$(($name, include_str!(concat!("../../../../runtime/cli/src/", $name, ".rs")))),*];
+    };
+}
+
+runtime_modules!("app", "config", "entry", "errors", "input", "output", "raw", "run", "verbose");
+
+/// The runtime model (`cli_spec`), the CLI's module `spec`.
+const SPEC_MODULE: (&str, &str) = ("spec", include_str!("../../../../runtime/cli-spec/src/lib.rs"));
+
 /// Support files copied as they are: (path inside `generated/`, contents).
+/// `runtime/cli/tests-bin/` holds the tests of the built binary, which need
+/// the generated crate (`CARGO_BIN_EXE_pachca`); cargo does not run them in
+/// the runtime crate.
 const VERBATIM: &[(&str, &str)] = &[
-    ("pachca-cli/src/main.rs", include_str!("../../../../templates/cli/src/main.rs")),
-    ("pachca-cli/src/spec.rs", include_str!("../../../../templates/cli/src/spec.rs")),
-    ("pachca-cli/src/app.rs", include_str!("../../../../templates/cli/src/app.rs")),
-    ("pachca-cli/src/input.rs", include_str!("../../../../templates/cli/src/input.rs")),
-    ("pachca-cli/src/run.rs", include_str!("../../../../templates/cli/src/run.rs")),
-    ("pachca-cli/src/errors.rs", include_str!("../../../../templates/cli/src/errors.rs")),
-    ("pachca-cli/src/output.rs", include_str!("../../../../templates/cli/src/output.rs")),
-    ("pachca-cli/src/config.rs", include_str!("../../../../templates/cli/src/config.rs")),
-    ("pachca-cli/src/raw.rs", include_str!("../../../../templates/cli/src/raw.rs")),
-    ("pachca-cli/src/verbose.rs", include_str!("../../../../templates/cli/src/verbose.rs")),
-    ("pachca-cli/tests/cli.rs", include_str!("../../../../templates/cli/tests/cli.rs")),
-    ("pachca-cli/tests/support/mod.rs", include_str!("../../../../templates/cli/tests/support/mod.rs")),
+    ("pachca-cli/tests/cli.rs", include_str!("../../../../runtime/cli/tests-bin/cli.rs")),
+    ("pachca-cli/tests/support/mod.rs", include_str!("../../../../runtime/cli/tests-bin/support/mod.rs")),
     // One Prism harness for the SDK's and the CLI's tests.
     ("pachca-cli/tests/support/prism.rs", include_str!("../../../../runtime/sdk-pachca/tests/support/prism.rs")),
 ];
 
-/// Renders the CLI crate, calling the SDK crate `sdk_crate`, into `files`.
-pub fn render(api: &Api, cli: &CliModel, sdk_crate: &str, files: &mut Files) -> Result<(), RenderError> {
+/// Every module of the CLI crate, sorted: the runtime's, `spec` and the
+/// generated `commands`.
+fn module_names() -> Vec<&'static str> {
+    let mut names: Vec<&str> = RUNTIME_MODULES.iter().map(|(name, _)| *name).chain([SPEC_MODULE.0, commands::MODULE]).collect();
+    names.sort_unstable();
+    names
+}
+
+/// `src/main.rs`: the modules, and `main` handing the table to the runtime.
+fn main_rs() -> String {
+    let mut text = format!("{}\n", crate::render::rust::GENERATED_HEADER);
+    text.push_str(
+        "//! `pachca`: the Pachca API from the command line.\n\
+         //!\n\
+         //! Every API operation is a command (`pachca chats create --name Ops`),\n\
+         //! generated from the OpenAPI spec into `commands.rs`; the other modules\n\
+         //! are the hand-written runtime (`runtime/cli` in the generator's\n\
+         //! repository); see `pachca --help`.\n\n",
+    );
+    for name in module_names() {
+        if name == SPEC_MODULE.0 {
+            // Table types this API's commands do not use (a `Ty` no parameter
+            // has) are not dead code: the module is a library's.
+            text.push_str("#[allow(dead_code)]\n");
+        }
+        text.push_str(&format!("mod {name};\n"));
+    }
+    text.push_str("\nfn main() -> std::process::ExitCode {\n    entry::main(&commands::COMMANDS)\n}\n");
+    text
+}
+
+/// `Cargo.toml`: the SDK crate `sdk_crate` is the dependency `pachca`.
+fn cargo_toml(title: &str, api_version: &str, sdk_crate: &str) -> Result<String, RenderError> {
     let mut env = Environment::new();
     env.set_keep_trailing_newline(true);
     let err = |e: minijinja::Error| RenderError { artifact: "pachca-cli/Cargo.toml".to_owned(), message: e.to_string() };
     env.add_template("Cargo.toml", CARGO_TOML).map_err(err)?;
-    let text = env
-        .get_template("Cargo.toml")
-        .and_then(|t| t.render(context! { title => api.title, api_version => api.version, sdk_crate => sdk_crate }))
-        .map_err(err)?;
+    env.get_template("Cargo.toml")
+        .and_then(|t| t.render(context! { title => title, api_version => api_version, sdk_crate => sdk_crate }))
+        .map_err(err)
+}
+
+/// Renders the CLI crate of `cli` into `files`; it uses the SDK crate
+/// `sdk_crate` under the name `pachca`.
+pub fn render(api: &Api, cli: &CliModel, sdk_crate: &str, files: &mut Files) -> Result<(), RenderError> {
+    let text = cargo_toml(&api.title, &api.version, sdk_crate)?;
     files.insert("pachca-cli/Cargo.toml".to_owned(), text);
+    files.insert("pachca-cli/src/main.rs".to_owned(), main_rs());
     files.insert(commands::COMMANDS_FILE.to_owned(), commands::render(api, cli)?);
     files.insert(e2e::E2E_FILE.to_owned(), e2e::render(api, cli)?);
+    for (name, text) in RUNTIME_MODULES.iter().chain([&SPEC_MODULE]) {
+        files.insert(format!("pachca-cli/src/{name}.rs"), (*text).to_owned());
+    }
     for (path, text) in VERBATIM {
         files.insert((*path).to_owned(), (*text).to_owned());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The one module list is the runtime crate's files, and its `lib.rs`
+    /// declares exactly those modules (and `spec`).
+    #[test]
+    fn runtime_modules_are_the_runtime_crates_files() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime/cli/src");
+        let mut files: Vec<String> = std::fs::read_dir(&src)
+            .unwrap_or_else(|e| panic!("{}: {e}", src.display()))
+            .map(|entry| entry.expect("directory entry").file_name().to_string_lossy().into_owned())
+            .filter_map(|name| name.strip_suffix(".rs").map(str::to_owned))
+            .filter(|name| name != "lib")
+            .collect();
+        files.sort();
+        let mut listed: Vec<String> = RUNTIME_MODULES.iter().map(|(name, _)| (*name).to_owned()).collect();
+        listed.sort();
+        assert_eq!(listed, files, "RUNTIME_MODULES and runtime/cli/src/*.rs differ");
+
+        let lib = std::fs::read_to_string(src.join("lib.rs")).expect("runtime/cli/src/lib.rs");
+        let mut declared: Vec<String> = lib
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("pub mod ").and_then(|m| m.strip_suffix(';')).map(str::to_owned))
+            .collect();
+        declared.sort();
+        let mut expected = files;
+        expected.push(SPEC_MODULE.0.to_owned());
+        expected.sort();
+        assert_eq!(declared, expected, "runtime/cli/src/lib.rs declares other modules");
+    }
+
+    #[test]
+    fn the_sdk_is_always_the_dependency_pachca() {
+        let text = cargo_toml("Acme", "1.0", "acme-sdk").expect("renders");
+        assert!(text.contains(r#"pachca = { package = "acme-sdk", path = "../acme-sdk", version = "0.1.0" }"#), "{text}");
+        let text = cargo_toml("Pachca", "1.0", "pachca").expect("renders");
+        assert!(text.contains(r#"pachca = { package = "pachca", path = "../pachca", version = "0.1.0" }"#), "{text}");
+    }
+
+    #[test]
+    fn main_declares_every_module_once() {
+        let main = main_rs();
+        for name in module_names() {
+            assert_eq!(main.matches(&format!("\nmod {name};\n")).count(), 1, "mod {name}");
+        }
+        assert!(main.contains("entry::main(&commands::COMMANDS)"));
+    }
 }

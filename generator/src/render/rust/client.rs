@@ -433,7 +433,7 @@ fn render_service(index: &TypeIndex, service: &Service) -> Result<TokenStream, R
 /// Renders `src/services.rs`.
 pub fn render_services(m: &crate::model::Model<'_>) -> Result<String, RenderError> {
     let (api, index) = (m.api, &m.types);
-    let services = api.services.iter().map(|s| render_service(&index, s)).collect::<Result<Vec<_>, _>>()?;
+    let services = api.services.iter().map(|s| render_service(index, s)).collect::<Result<Vec<_>, _>>()?;
     let accessors = api.services.iter().map(|s| {
         let module = ident(&s.module);
         let ty = format_ident!("{}", s.type_name);

@@ -84,7 +84,7 @@ pub fn render(m: &crate::model::Model<'_>) -> Result<String, RenderError> {
     let mut calls = Vec::new();
     for service in &api.services {
         for op in &service.operations {
-            calls.push(call(&index, &sampler, &service.module, op)?);
+            calls.push(call(index, &sampler, &service.module, op)?);
         }
     }
     let total = calls.len();

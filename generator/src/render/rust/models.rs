@@ -13,7 +13,7 @@ pub const MODELS_FILE: &str = "src/models.rs";
 /// Renders every named type of the API.
 pub fn render(m: &crate::model::Model<'_>) -> Result<String, RenderError> {
     let (api, index) = (m.api, &m.types);
-    let items = api.types.iter().map(|def| render_type(&index, def));
+    let items = api.types.iter().map(|def| render_type(index, def));
     let uses_nullable = api.types.iter().any(|def| match &def.kind {
         TypeKind::Struct { fields } => fields.iter().any(|f| index.field_shape(def, f) == FieldShape::Nullable),
         _ => false,

@@ -4,7 +4,6 @@
 use clap::ArgMatches;
 use serde_json::{json, Map, Value};
 
-use crate::commands::COMMANDS;
 use crate::config::Config;
 use crate::errors::CliError;
 use crate::run::Globals;
@@ -61,17 +60,17 @@ pub fn command_json(spec: &CommandSpec, detail: bool) -> Value {
 }
 
 /// `pachca commands`.
-pub fn commands(globals: &Globals) {
-    let list: Vec<Value> = COMMANDS.iter().map(|c| command_json(c, false)).collect();
+pub fn commands(table: &'static [CommandSpec], globals: &Globals) {
+    let list: Vec<Value> = table.iter().map(|c| command_json(c, false)).collect();
     globals.print(&Value::Array(list));
 }
 
 /// `pachca introspect <group> <action>`.
-pub fn introspect(m: &ArgMatches, globals: &Globals) -> Result<(), CliError> {
+pub fn introspect(table: &'static [CommandSpec], m: &ArgMatches, globals: &Globals) -> Result<(), CliError> {
     let words: Vec<&String> = m.get_many::<String>("words").map(|w| w.collect()).unwrap_or_default();
     let words: Vec<&str> = words.iter().map(|w| w.as_str()).filter(|w| *w != "pachca").collect();
     let spec = match words.as_slice() {
-        [group, action] => crate::app::find(group, action),
+        [group, action] => crate::app::find(table, group, action),
         _ => None,
     }
     .ok_or_else(|| CliError::usage_hint(format!("unknown command `{}`", words.join(" ")), "pachca commands"))?;
@@ -149,10 +148,10 @@ fn typed_value(text: &str) -> Value {
 }
 
 /// `pachca api ...`.
-pub async fn api(m: &ArgMatches, globals: &Globals, config: &Config) -> Result<(), CliError> {
+pub async fn api(table: &'static [CommandSpec], m: &ArgMatches, globals: &Globals, config: &Config) -> Result<(), CliError> {
     let method = m.get_one::<String>("method").map(|s| s.to_uppercase()).unwrap_or_default();
     if method == "LS" {
-        let list: Vec<Value> = COMMANDS
+        let list: Vec<Value> = table
             .iter()
             .map(|c| json!({ "method": c.method, "path": c.path, "summary": c.about, "scope": c.scope }))
             .collect();
@@ -161,7 +160,7 @@ pub async fn api(m: &ArgMatches, globals: &Globals, config: &Config) -> Result<(
     }
     let path = m.get_one::<String>("path").ok_or_else(|| CliError::usage("missing PATH: pachca api METHOD PATH"))?;
     let path = if path.starts_with('/') { path.clone() } else { format!("/{path}") };
-    let spec = COMMANDS.iter().find(|c| c.method == method && path_matches(c.path, &path));
+    let spec = table.iter().find(|c| c.method == method && path_matches(c.path, &path));
     if m.get_flag("describe") {
         let spec = spec.ok_or_else(|| CliError::usage_hint(format!("no endpoint {method} {path}"), "pachca api ls"))?;
         print!("{}", describe(spec));

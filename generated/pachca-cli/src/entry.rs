@@ -1,29 +1,55 @@
-//! `pachca`: the Pachca API from the command line.
+//! The entry point: `pachca`, the Pachca API from the command line, for a
+//! command table.
 //!
 //! Every API operation is a command (`pachca chats create --name Ops`),
-//! generated from the OpenAPI spec; see `pachca --help`.
+//! generated from the OpenAPI spec into the table and `call` of
+//! [`Commands`]; the generated `main` passes them to [`main`].
 
-mod app;
-mod commands;
-mod config;
-mod errors;
-mod input;
-mod output;
-mod raw;
-mod run;
-mod spec;
-mod verbose;
-
+use std::ffi::OsString;
+use std::future::Future;
+use std::pin::Pin;
 use std::process::ExitCode;
 
 use clap::ArgMatches;
 
-use crate::config::Config;
-use crate::errors::CliError;
-use crate::run::Globals;
+use crate::app;
+use crate::config::{self, Config};
+use crate::errors::{self, CliError};
+use crate::input::Input;
+use crate::raw;
+use crate::run::{self, Globals, Outcome};
+use crate::spec::{global_flag, global_short, CommandSpec};
+use crate::verbose;
 
-fn main() -> ExitCode {
-    let matches = match app::build().try_get_matches() {
+/// The future of one call: borrows the client and the input.
+pub type CallFuture<'a> = Pin<Box<dyn Future<Output = Result<Outcome, CliError>> + 'a>>;
+
+/// Runs the operation behind a command of the table through the SDK.
+pub type CallFn = for<'a, 'm> fn(&'a pachca::Client, &'static CommandSpec, &'a mut Input<'m>) -> CallFuture<'a>;
+
+/// What the runtime needs from the generated code: the command table and
+/// the call behind each of its commands.
+pub struct Commands {
+    /// Every command, in help order.
+    pub table: &'static [CommandSpec],
+    /// Runs a command of `table`.
+    pub call: CallFn,
+}
+
+/// The `pachca` process: parses `std::env::args`, runs the command, prints
+/// the outcome or the error; the exit code says which.
+pub fn main(commands: &'static Commands) -> ExitCode {
+    run(commands, std::env::args_os())
+}
+
+/// [`main`] for the command line `args` (the first is the program name).
+pub fn run<I, T>(commands: &'static Commands, args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let matches = match app::build(commands.table).try_get_matches_from(&args) {
         Ok(m) => m,
         // `--help` and `--version` print as clap renders them.
         Err(e) if !e.use_stderr() => {
@@ -33,7 +59,7 @@ fn main() -> ExitCode {
         // Errors clap finds itself (an unknown command or flag, a bad value)
         // follow the same rule as ours: JSON on stderr unless it is a terminal
         // and `-o json` was not asked for.
-        Err(e) if errors::json_errors(json_output_requested()) => {
+        Err(e) if errors::json_errors(raw_output(&args) == Some("json")) => {
             let e = CliError::from(e);
             e.report(true);
             return ExitCode::from(e.exit_code());
@@ -64,7 +90,7 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    match runtime.block_on(dispatch(&matches, &globals, config)) {
+    match runtime.block_on(dispatch(commands, &matches, &globals, config)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             e.report(globals.json_errors);
@@ -73,37 +99,71 @@ fn main() -> ExitCode {
     }
 }
 
-/// `-o json` / `--output json` / `--output=json` among the raw arguments
-/// (clap could not parse them, so its matches are not there to ask).
-fn json_output_requested() -> bool {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    args.iter().enumerate().any(|(i, a)| {
-        a == "--output=json" || a == "-ojson" || ((a == "-o" || a == "--output") && args.get(i + 1).is_some_and(|v| v == "json"))
-    })
+/// The `--output` value among the raw arguments, read with the global
+/// flags' spellings (clap could not parse them, so its matches are not
+/// there to ask): `--output json`, `--output=json`, `-o json`, `-ojson`,
+/// `-qo json`.
+fn raw_output(args: &[OsString]) -> Option<&str> {
+    let mut it = args.iter().skip(1).map(|a| a.to_str().unwrap_or_default());
+    while let Some(arg) = it.next() {
+        if arg == "--" {
+            break;
+        }
+        let (flag, inline) = if let Some(long) = arg.strip_prefix("--") {
+            let (name, inline) = match long.split_once('=') {
+                Some((name, value)) => (name, Some(value)),
+                None => (long, None),
+            };
+            (global_flag(name), inline)
+        } else if let Some(shorts) = arg.strip_prefix('-') {
+            // A cluster of switches, perhaps ending in a flag with a value.
+            let mut found = (None, None);
+            for (i, c) in shorts.char_indices() {
+                match global_short(c) {
+                    Some(f) if f.takes_value() => {
+                        let rest = &shorts[i + c.len_utf8()..];
+                        found = (Some(f), (!rest.is_empty()).then_some(rest));
+                        break;
+                    }
+                    Some(_) => {}
+                    None => break,
+                }
+            }
+            found
+        } else {
+            continue;
+        };
+        let Some(flag) = flag.filter(|f| f.takes_value()) else { continue };
+        let value = inline.or_else(|| it.next());
+        if flag.long == "output" {
+            return value;
+        }
+    }
+    None
 }
 
-async fn dispatch(m: &ArgMatches, globals: &Globals, mut config: Config) -> Result<(), CliError> {
+async fn dispatch(commands: &'static Commands, m: &ArgMatches, globals: &Globals, mut config: Config) -> Result<(), CliError> {
     let Some((group, sub)) = m.subcommand() else {
         return Err(CliError::usage("no command given; see `pachca --help`"));
     };
     match group {
         "auth" => auth(sub, globals, &mut config),
-        "api" => raw::api(sub, globals, &config).await,
+        "api" => raw::api(commands.table, sub, globals, &config).await,
         "commands" => {
-            raw::commands(globals);
+            raw::commands(commands.table, globals);
             Ok(())
         }
-        "introspect" => raw::introspect(sub, globals),
+        "introspect" => raw::introspect(commands.table, sub, globals),
         "completions" => {
             if let Some(shell) = sub.get_one::<clap_complete::Shell>("shell") {
-                clap_complete::generate(*shell, &mut app::build(), "pachca", &mut std::io::stdout());
+                clap_complete::generate(*shell, &mut app::build(commands.table), "pachca", &mut std::io::stdout());
             }
             Ok(())
         }
         _ => {
             let (action, args) = sub.subcommand().ok_or_else(|| CliError::usage(format!("`pachca {group}` needs a command; see `pachca {group} --help`")))?;
-            let spec = app::find(group, action).ok_or_else(|| CliError::usage(format!("unknown command `pachca {group} {action}`")))?;
-            run::run_operation(spec, args, globals, &config).await
+            let spec = app::find(commands.table, group, action).ok_or_else(|| CliError::usage(format!("unknown command `pachca {group} {action}`")))?;
+            run::run_operation(spec, commands.call, args, globals, &config).await
         }
     }
 }
@@ -188,4 +248,32 @@ fn mask(token: &str) -> String {
     let head: String = chars[..4].iter().collect();
     let tail: String = chars[chars.len() - 4..].iter().collect();
     format!("{head}••••{tail}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn output_of(args: &[&str]) -> Option<String> {
+        let args: Vec<OsString> = std::iter::once("pachca").chain(args.iter().copied()).map(OsString::from).collect();
+        raw_output(&args).map(str::to_owned)
+    }
+
+    #[test]
+    fn raw_output_reads_every_spelling() {
+        for args in [
+            &["x", "--output", "json"][..],
+            &["--output=json", "x"],
+            &["-o", "json"],
+            &["-ojson"],
+            &["-qo", "json"],
+            &["-q", "--token", "-o", "-o", "json"],
+        ] {
+            assert_eq!(output_of(args).as_deref(), Some("json"), "{args:?}");
+        }
+        assert_eq!(output_of(&["-o", "yaml"]).as_deref(), Some("yaml"));
+        for args in [&["x"][..], &["--", "-o", "json"], &["-x", "json"], &["--columns", "-o"], &["-o"]] {
+            assert_eq!(output_of(args), None, "{args:?}");
+        }
+    }
 }
