@@ -32,7 +32,7 @@ const VERBATIM: &[(&str, &str)] = &[
 ];
 
 fn model(api: &Api) -> Result<CliModel, RenderError> {
-    cli_model::derive_bundled(api).map_err(|e| RenderError { artifact: "pachca-cli".to_owned(), message: e.to_string() })
+    cli_model::derive_bundled(api).map(|d| d.model).map_err(|e| RenderError { artifact: "pachca-cli".to_owned(), message: e.to_string() })
 }
 
 /// Renders the CLI crate into `files`.
