@@ -238,18 +238,32 @@ pub struct CliError {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Derived {
     pub model: CliModel,
-    /// Entries of `spec/cli.yaml` naming an operation the spec lacks, in
-    /// file order (overrides, then hidden aliases); each was left out.
+    /// Entries of `spec/cli.yaml` that do not match the spec, each left out:
+    /// those naming an operation the spec lacks (overrides, then hidden
+    /// aliases, in file order), then hidden aliases that are their own
+    /// command's name (in an older spec, the legacy name is still the name).
     pub warnings: Vec<CuratedWarning>,
 }
 
 /// Derives the command of every operation, applying the exceptions in `data`
 /// that name an operation of `api` (see [`CliData::check_against`]).
 pub fn derive(api: &Api, data: &CliData) -> Result<Derived, CliError> {
-    let (data, warnings) = data.check_against(api)?;
+    let (data, mut warnings) = data.check_against(api)?;
     let mut commands = Vec::new();
     for op in api.operations() {
-        commands.push(command(api, &data, op)?);
+        let mut c = command(api, &data, op)?;
+        // A legacy name that is still the command's name (an older spec):
+        // nothing to keep working.
+        let name = c.name();
+        if let Some(i) = c.hidden_aliases.iter().position(|a| *a == name) {
+            warnings.push(CuratedWarning::new(
+                crate::curated::CLI_FILE,
+                format!("hidden_aliases.{}[{i}]", op.id),
+                format!("`{name}` is the name of this operation's command in this spec; alias skipped"),
+            ));
+            c.hidden_aliases.retain(|a| *a != name);
+        }
+        commands.push(c);
     }
     check_unique(&commands)?;
     Ok(Derived { model: CliModel { commands }, warnings })

@@ -14,8 +14,8 @@
 //! What the spec lacks is a [`CuratedWarning`], not an error, so that an
 //! older spec still renders: a tag or path prefix of the catalogue that
 //! names nothing in the spec is left out; a spec tag owned by no skill puts
-//! its operations in no skill; a scenario whose steps name an operation or a
-//! flag the spec lacks is left out (its other steps are still checked for
+//! its operations in no skill; a scenario whose steps name an operation, a
+//! flag or a positional argument the spec lacks is left out (its other steps are still checked for
 //! what does not depend on the spec, such as flags in prose).
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -126,17 +126,40 @@ pub fn validate(curated: &Curated, api: &Api, cli: &CliModel) -> Result<Validate
     Ok(Validated { curated: usable, ownership, warnings })
 }
 
-/// The first `--flag` of `args` that is neither a flag of `command` (or its
-/// `--no-` form) nor a global flag: what an older spec lacks.
-fn unknown_flag(command: &Command, args: &str) -> Option<String> {
+/// What `args` gives that `command` lacks in this spec: a `--flag` that is
+/// neither the command's (or its `--no-` form) nor a global flag, or more
+/// positional arguments than the command takes. Everything else about the
+/// arguments is checked by parsing them.
+fn lacks(command: &Command, args: &str) -> Option<String> {
     let tokens = args::tokenize(args).ok()?;
-    tokens.into_iter().find_map(|token| {
-        let body = token.strip_prefix("--")?;
-        let name = body.split_once('=').map_or(body, |(n, _)| n);
-        let known = command.flag(name).is_some()
-            || name.strip_prefix("no-").and_then(|n| command.flag(n)).is_some_and(|f| f.kind == FlagKind::Bool)
-            || fixed::global_flag(name).is_some();
-        (!known && !name.is_empty()).then(|| name.to_owned())
+    let mut it = tokens.iter();
+    let mut positionals = 0;
+    while let Some(token) = it.next() {
+        if let Some(body) = token.strip_prefix("--") {
+            let (name, inline) = body.split_once('=').map_or((body, false), |(n, _)| (n, true));
+            let takes_value = match command.flag(name) {
+                Some(flag) => flag.kind != FlagKind::Bool,
+                None if name.strip_prefix("no-").and_then(|n| command.flag(n)).is_some_and(|f| f.kind == FlagKind::Bool) => false,
+                None => match fixed::global_flag(name) {
+                    Some(global) => global.takes_value,
+                    None => return Some(format!("`--{name}` is not a flag of `pachca {}`", command.name())),
+                },
+            };
+            if takes_value && !inline {
+                it.next();
+            }
+        } else if token.len() > 1 && token.starts_with('-') {
+            let mut chars = token[1..].chars();
+            let takes_value = chars.next().and_then(fixed::global_short).is_some_and(|g| g.takes_value);
+            if takes_value && chars.next().is_none() {
+                it.next();
+            }
+        } else {
+            positionals += 1;
+        }
+    }
+    (positionals > command.positionals.len()).then(|| {
+        format!("`pachca {}` takes {} positional argument(s); the step gives {positionals}", command.name(), command.positionals.len())
     })
 }
 
@@ -190,13 +213,9 @@ fn check_scenarios(curated: &Curated, cli: &CliModel, usable: &mut Curated, warn
                     skipped = true;
                     continue;
                 };
-                let missing = [Lang::En, Lang::Ru].into_iter().find_map(|lang| unknown_flag(command, step.args.as_ref().map_or("", |a| a.get(lang))));
-                if let Some(flag) = missing {
-                    warnings.push(CuratedWarning::new(
-                        file,
-                        step_key(".args"),
-                        format!("`--{flag}` is not a flag of `pachca {}` ({op}) in this spec; scenario skipped", command.name()),
-                    ));
+                let lacking = [Lang::En, Lang::Ru].into_iter().find_map(|lang| lacks(command, step.args.as_ref().map_or("", |a| a.get(lang))));
+                if let Some(what) = lacking {
+                    warnings.push(CuratedWarning::new(file, step_key(".args"), format!("{what} ({op}) in this spec; scenario skipped")));
                     skipped = true;
                     continue;
                 }
