@@ -10,9 +10,12 @@
 //! [`pin`] knows where the pinned upstream spec lives and checks its hash;
 //! [`generate`] runs the stages and reports how long each took.
 //! [`cli_model`] derives the `pachca` command line from the IR; the CLI and
-//! the agent skills both build on it.
+//! the agent skills both build on it. [`curated`] holds what the curated
+//! data files share: their locations and the warning for an entry that does
+//! not match the spec.
 
 pub mod cli_model;
+pub mod curated;
 pub mod error;
 pub mod generate;
 pub mod ir;

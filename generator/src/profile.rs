@@ -22,8 +22,12 @@ pub const PACHCA_CRATE: &str = "pachca";
 /// Types the Pachca additions to the SDK use.
 pub const PACHCA_TYPES: &[&str] = &["ApiError", "ApiErrorItem", "OAuthError", "FileUploadRequest", "WebhookPayloadUnion"];
 
-/// Operations the Pachca additions to the SDK call.
-pub const PACHCA_OPERATIONS: &[&str] = &["UploadOperations_getUploadParams"];
+/// Operations the Pachca additions to the SDK call, with the service
+/// (`client.files()`) and method they are called through.
+pub const PACHCA_OPERATIONS: &[(&str, &str, &str)] = &[
+    ("UploadOperations_getUploadParams", "files", "get_upload_params"),
+    ("DirectUploadOperations_uploadFile", "files", "upload_file"),
+];
 
 /// Which conventions and artifacts apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,7 +75,14 @@ impl Profile {
     /// SDK additions that use them cannot be generated.
     pub fn missing_for_additions(api: &Api) -> Vec<&'static str> {
         let types = PACHCA_TYPES.iter().filter(|t| !api.types.iter().any(|d| d.name == **t));
-        let ops = PACHCA_OPERATIONS.iter().filter(|id| !api.operations().any(|o| o.id == **id));
+        let ops = PACHCA_OPERATIONS
+            .iter()
+            .filter(|(id, module, method)| {
+                !api.services.iter().any(|s| {
+                    s.module == *module && s.operations.iter().any(|o| o.id == *id && o.method_name == *method)
+                })
+            })
+            .map(|(id, _, _)| id);
         types.chain(ops).copied().collect()
     }
 }

@@ -51,7 +51,7 @@ fn upstream_table() -> Vec<Row> {
 #[test]
 fn derived_commands_match_the_upstream_table() {
     let api = api();
-    let model = cli_model::derive_bundled(&api).unwrap_or_else(|e| panic!("{e}"));
+    let model = cli_model::derive_bundled(&api).unwrap_or_else(|e| panic!("{e}")).model;
     let table = upstream_table();
     assert_eq!(table.len(), 77);
     assert_eq!(model.commands.len(), 77);
@@ -82,7 +82,7 @@ fn derived_commands_match_the_upstream_table() {
 
 #[test]
 fn hidden_aliases_resolve_to_their_commands() {
-    let model = cli_model::derive_bundled(&api()).unwrap_or_else(|e| panic!("{e}"));
+    let model = cli_model::derive_bundled(&api()).unwrap_or_else(|e| panic!("{e}")).model;
     for (alias, name) in [
         ("common request-export", "chats request-export"),
         ("common get-exports", "chats download-export"),
@@ -102,7 +102,7 @@ fn hidden_aliases_resolve_to_their_commands() {
 
 #[test]
 fn flag_kinds_follow_the_schema() {
-    let model = cli_model::derive_bundled(&api()).unwrap_or_else(|e| panic!("{e}"));
+    let model = cli_model::derive_bundled(&api()).unwrap_or_else(|e| panic!("{e}")).model;
     let create = model.find("messages", "create").expect("messages create");
     let kind = |name: &str| create.flag(name).map(|f| f.kind.clone()).unwrap_or_else(|| panic!("--{name}"));
     assert_eq!(kind("entity-type"), FlagKind::Enum { values: vec!["discussion".into(), "thread".into(), "user".into()] });
@@ -121,7 +121,7 @@ fn flag_kinds_follow_the_schema() {
 #[test]
 fn arguments_map_to_the_request() {
     let api = api();
-    let model = cli_model::derive_bundled(&api).unwrap_or_else(|e| panic!("{e}"));
+    let model = cli_model::derive_bundled(&api).unwrap_or_else(|e| panic!("{e}")).model;
     let create = model.find("messages", "create").expect("messages create");
     let call = create
         .parse_args(r#"--entity-id=<chat_id> --content="Hi there" --buttons='[[{"text":"Go","url":"https://example.com"}]]' --link-preview"#)
@@ -140,7 +140,7 @@ fn arguments_map_to_the_request() {
 
 #[test]
 fn bad_arguments_are_explained() {
-    let model = cli_model::derive_bundled(&api()).unwrap_or_else(|e| panic!("{e}"));
+    let model = cli_model::derive_bundled(&api()).unwrap_or_else(|e| panic!("{e}")).model;
     let check = |line: &str| model.check_line(line).map_err(|e| e.0);
     assert_eq!(check("pachca chats create --name=Team --channel"), Ok(()));
     assert_eq!(check("pachca messages list <chat_id> --all -o json"), Ok(()));
@@ -165,7 +165,7 @@ fn bad_arguments_are_explained() {
 
 #[test]
 fn placeholders_become_typed_samples() {
-    let model = cli_model::derive_bundled(&api()).unwrap_or_else(|e| panic!("{e}"));
+    let model = cli_model::derive_bundled(&api()).unwrap_or_else(|e| panic!("{e}")).model;
     let argv = cli_model::args::sample_argv(&model, "pachca members update <chat_id> <user_id> --role=<role>")
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(argv, ["pachca", "members", "update", "1", "1", "--role=admin"]);
@@ -177,8 +177,13 @@ fn placeholders_become_typed_samples() {
 #[test]
 fn cli_data_errors_name_the_file_and_key() {
     let api = api();
-    let e = CliData::parse("overrides:\n  Nope_nothing: chats list\n").and_then(|d| cli_model::derive(&api, &d)).unwrap_err();
-    assert_eq!(e.to_string(), "spec/cli.yaml: overrides.Nope_nothing: no operation has operationId `Nope_nothing`; expected one from the spec");
+    // An unknown operationId is a warning (an older spec), the entry skipped.
+    let derived = CliData::parse("overrides:\n  Nope_nothing: chats list\n").and_then(|d| cli_model::derive(&api, &d)).unwrap_or_else(|e| panic!("{e}"));
+    let warnings: Vec<String> = derived.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(warnings, ["spec/cli.yaml: overrides.Nope_nothing: no operation has operationId `Nope_nothing`; entry skipped"]);
+    // A malformed name is an error even for an unknown operation.
+    let e = CliData::parse("overrides:\n  Nope_nothing: Chats\n").and_then(|d| cli_model::derive(&api, &d)).unwrap_err();
+    assert!(e.to_string().starts_with("spec/cli.yaml: overrides.Nope_nothing: "), "{e}");
     let e = CliData::parse("overrides:\n  ChatOperations_listChats: chats list\n").and_then(|d| cli_model::derive(&api, &d)).unwrap_err();
     assert!(e.to_string().contains("overrides.ChatOperations_listChats: the naming rules already give `chats list`"), "{e}");
     let e = CliData::parse("overrides:\n  ChatOperations_listChats: Chats\n").and_then(|d| cli_model::derive(&api, &d)).unwrap_err();

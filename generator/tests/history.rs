@@ -123,8 +123,12 @@ fn every_published_and_edited_spec_generates_crates_that_compile() {
                 generated.skipped
             );
         }
+        // Any other warning is about curated data too (an alias that is the
+        // older spec's own command name), and names its file.
         for w in &generated.skipped {
-            assert!(missing.iter().any(|id| w.contains(id.as_str())), "{}: unexpected warning {w}", spec.display());
+            // The SDK additions are skipped where the upload operations live
+            // in another service (the 2026-03 spec's `Common`).
+            assert!(w.starts_with("spec/cli.yaml: ") || w.starts_with("Pachca SDK additions"), "{}: unexpected warning {w}", spec.display());
         }
         if spec.ends_with("openapi-edited.yaml") {
             assert!(missing.len() >= 2, "the edited spec should miss two curated operations: {missing:?}");

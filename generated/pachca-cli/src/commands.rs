@@ -8,6 +8,9 @@ use pachca::params::*;
 
 use pachca::Client;
 
+#[allow(unused_imports)]
+use pachca::chrono;
+
 use crate::entry::{CallFuture, Commands};
 
 use crate::errors::CliError;

@@ -75,8 +75,8 @@ impl CliError {
         match self {
             CliError::Usage { hint, .. } => hint.clone(),
             CliError::NoToken(_) => Some("pass --token, set PACHCA_TOKEN, or run `pachca auth login --token ...`".to_owned()),
-            CliError::Api(e) if self.exit_code() == 3 => Some(match e.oauth_error() {
-                Some(oauth) if oauth.error == "insufficient_scope" => {
+            CliError::Api(e) if self.exit_code() == 3 => Some(match e.body_as::<Value>() {
+                Some(body) if body["error"] == "insufficient_scope" => {
                     "the token lacks the scope this command needs (see `pachca introspect <group> <action>`)".to_owned()
                 }
                 _ => "check the token: `pachca auth status`".to_owned(),
@@ -93,11 +93,12 @@ impl CliError {
             if let Some(id) = e.request_id() {
                 v["request_id"] = Value::from(id);
             }
-            if let Some(body) = e.api_error() {
-                v["errors"] = body
-                    .errors
+            // Pachca's `{"errors": [{key, message, code, value}]}`, read as
+            // JSON so the CLI needs nothing but the generic SDK.
+            if let Some(items) = e.body_as::<Value>().and_then(|b| b.get("errors").and_then(Value::as_array).cloned()) {
+                v["errors"] = items
                     .iter()
-                    .map(|i| json!({ "field": i.key, "message": i.message, "code": i.code.as_str(), "value": i.value }))
+                    .map(|i| json!({ "field": i["key"], "message": i["message"], "code": i["code"], "value": i["value"] }))
                     .collect();
             }
         }

@@ -41,7 +41,7 @@ mod tests {
             422,
             serde_json::json!({"errors": [
                 {"key": "name", "value": null, "message": "Field cannot be empty", "code": "blank", "payload": null},
-                {"key": "member_ids", "value": [1], "message": "User not found", "code": "not_found", "payload": {"id": 1}}
+                {"key": "member_ids", "value": "1", "message": "User not found", "code": "not_found", "payload": null}
             ]}),
         );
         let body = err.api_error().expect("ApiError");

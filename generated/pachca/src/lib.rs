@@ -119,6 +119,8 @@ pub use api::{Client, ClientBuilder, PachcaApi};
 /// The HTTP client crate in use (for [`Client::send_json`]'s method and
 /// [`ClientBuilder::http_client`]).
 pub use reqwest;
+/// The date and time crate of the models (`date-time` is `chrono::DateTime<Utc>`).
+pub use chrono;
 pub use crate::runtime::error::{self, Error};
 pub use crate::runtime::nullable::Nullable;
 pub use crate::runtime::pagination::{self, Page};

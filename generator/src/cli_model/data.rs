@@ -7,19 +7,20 @@
 //!   UploadOperations_getUploadParams: [common uploads]
 //! ```
 //!
-//! Every key must be an operation of the spec, and an override must differ
-//! from what the rules give (otherwise it is dead data and an error).
+//! Every name must be well formed and an override must differ from what the
+//! rules give (otherwise it is dead data): both are errors. A key that names
+//! no operation of the spec (generating from an older spec) is a
+//! [`CuratedWarning`] and the entry is skipped.
 
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
 use super::{naming, CliError};
+pub use crate::curated::CLI_FILE;
+use crate::curated::CuratedWarning;
 use crate::ir::Api;
 use crate::load::yaml;
-
-/// The file, relative to the workspace root.
-pub const CLI_FILE: &str = "spec/cli.yaml";
 
 const BUNDLED: &str = include_str!("../../../spec/cli.yaml");
 
@@ -65,33 +66,40 @@ impl CliData {
         CliData::parse(BUNDLED)
     }
 
-    /// Every key names an operation, every name is well formed, and every
-    /// override changes what the rules would give.
-    pub fn check_against(&self, api: &Api) -> Result<(), CliError> {
-        let ops: BTreeMap<&str, _> =
-            api.services.iter().flat_map(|s| s.operations.iter()).map(|o| (o.id.as_str(), o)).collect();
-        let unknown = |section: &str, id: &str| CliError {
-            at: at(&format!("{section}.{id}")),
-            message: format!("no operation has operationId `{id}`; expected one from the spec"),
+    /// The entries that apply to `api`, with a warning for each entry whose
+    /// operationId `api` lacks (that entry is left out). Errors: a name that
+    /// is not `group action`, an override that changes nothing.
+    pub fn check_against(&self, api: &Api) -> Result<(CliData, Vec<CuratedWarning>), CliError> {
+        let ops: BTreeMap<&str, _> = api.operations().map(|o| (o.id.as_str(), o)).collect();
+        let mut usable = CliData::default();
+        let mut warnings = Vec::new();
+        let mut unknown = |key: String, id: &str| {
+            warnings.push(CuratedWarning::new(CLI_FILE, key, format!("no operation has operationId `{id}`; entry skipped")));
         };
         for (id, name) in &self.overrides {
-            let op = ops.get(id.as_str()).ok_or_else(|| unknown("overrides", id))?;
-            let (group, action) = split_name(name).map_err(|message| CliError { at: at(&format!("overrides.{id}")), message })?;
+            let key = format!("overrides.{id}");
+            let (group, action) = split_name(name).map_err(|message| CliError { at: at(&key), message })?;
+            let Some(op) = ops.get(id.as_str()) else {
+                unknown(key, id);
+                continue;
+            };
             if let Ok((g, a)) = naming::derive_name(&op.tag, op.http_method, &op.path) {
                 if g == group && a == action {
-                    return Err(CliError {
-                        at: at(&format!("overrides.{id}")),
-                        message: format!("the naming rules already give `{g} {a}`; remove this override"),
-                    });
+                    return Err(CliError { at: at(&key), message: format!("the naming rules already give `{g} {a}`; remove this override") });
                 }
             }
+            usable.overrides.insert(id.clone(), name.clone());
         }
         for (id, aliases) in &self.hidden_aliases {
-            ops.get(id.as_str()).ok_or_else(|| unknown("hidden_aliases", id))?;
             for (i, alias) in aliases.iter().enumerate() {
                 split_name(alias).map_err(|message| CliError { at: at(&format!("hidden_aliases.{id}[{i}]")), message })?;
             }
+            if !ops.contains_key(id.as_str()) {
+                unknown(format!("hidden_aliases.{id}"), id);
+                continue;
+            }
+            usable.hidden_aliases.insert(id.clone(), aliases.clone());
         }
-        Ok(())
+        Ok((usable, warnings))
     }
 }

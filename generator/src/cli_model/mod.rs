@@ -8,7 +8,8 @@
 //!
 //! * [`naming`]: `(group, action)` from the tag, method and path;
 //! * [`flags`]: positionals and flags from path, query and body;
-//! * [`data`]: the few exceptions, read from `spec/cli.yaml`;
+//! * [`data`]: the few exceptions, read from `spec/cli.yaml` (an entry naming
+//!   an operation the spec lacks is skipped with a [`CuratedWarning`]);
 //! * [`fixed`]: global flags and the hand-written commands (`auth login`);
 //! * [`args`]: parses an argument string against a command.
 //!
@@ -17,7 +18,7 @@
 //! # let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().ok_or("root")?;
 //! # let (spec, _) = generator::pin::resolve(root, generator::pin::Lang::En, generator::pin::SpecSource::Pinned)?;
 //! # let api = generator::lower::lower(&generator::load::load_file(&spec)?)?;
-//! let cli = generator::cli_model::derive_bundled(&api)?;
+//! let cli = generator::cli_model::derive_bundled(&api)?.model;
 //! let create = cli.by_operation("ChatOperations_createChat").ok_or("missing")?;
 //! assert_eq!(create.name(), "chats create");
 //! let call = create.parse_args(r#"--name="Team" --channel"#)?;
@@ -35,6 +36,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::curated::CuratedWarning;
 use crate::ir::{Api, HttpMethod, Operation};
 
 pub use args::{ArgError, Invocation};
@@ -232,19 +234,43 @@ pub struct CliError {
     pub message: String,
 }
 
-/// Derives the command of every operation, applying the exceptions in `data`.
-pub fn derive(api: &Api, data: &CliData) -> Result<CliModel, CliError> {
-    data.check_against(api)?;
+/// A derived command line, with the curated entries that were skipped.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Derived {
+    pub model: CliModel,
+    /// Entries of `spec/cli.yaml` that do not match the spec, each left out:
+    /// those naming an operation the spec lacks (overrides, then hidden
+    /// aliases, in file order), then hidden aliases that are their own
+    /// command's name (in an older spec, the legacy name is still the name).
+    pub warnings: Vec<CuratedWarning>,
+}
+
+/// Derives the command of every operation, applying the exceptions in `data`
+/// that name an operation of `api` (see [`CliData::check_against`]).
+pub fn derive(api: &Api, data: &CliData) -> Result<Derived, CliError> {
+    let (data, mut warnings) = data.check_against(api)?;
     let mut commands = Vec::new();
-    for op in api.services.iter().flat_map(|s| s.operations.iter()) {
-        commands.push(command(api, data, op)?);
+    for op in api.operations() {
+        let mut c = command(api, &data, op)?;
+        // A legacy name that is still the command's name (an older spec):
+        // nothing to keep working.
+        let name = c.name();
+        if let Some(i) = c.hidden_aliases.iter().position(|a| *a == name) {
+            warnings.push(CuratedWarning::new(
+                crate::curated::CLI_FILE,
+                format!("hidden_aliases.{}[{i}]", op.id),
+                format!("`{name}` is the name of this operation's command in this spec; alias skipped"),
+            ));
+            c.hidden_aliases.retain(|a| *a != name);
+        }
+        commands.push(c);
     }
     check_unique(&commands)?;
-    Ok(CliModel { commands })
+    Ok(Derived { model: CliModel { commands }, warnings })
 }
 
 /// [`derive()`] with the exceptions bundled from `spec/cli.yaml`.
-pub fn derive_bundled(api: &Api) -> Result<CliModel, CliError> {
+pub fn derive_bundled(api: &Api) -> Result<Derived, CliError> {
     derive(api, &CliData::bundled()?)
 }
 
@@ -282,7 +308,7 @@ fn check_unique(commands: &[Command]) -> Result<(), CliError> {
                     at: format!("operation {}", c.operation_id),
                     message: format!(
                         "command name `{name}` is also used by {other}; add an override for one of them in {}",
-                        data::CLI_FILE
+                        crate::curated::CLI_FILE
                     ),
                 });
             }

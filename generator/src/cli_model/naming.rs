@@ -26,6 +26,7 @@
 //!
 //! A word is plural when it ends in `s` but not in `ss` or `us` (`status`).
 
+use crate::curated::CLI_FILE;
 use crate::ir::HttpMethod;
 
 /// Segments that are verbs: the action is the segment itself.
@@ -36,8 +37,7 @@ pub fn derive_name(tag: &str, method: HttpMethod, path: &str) -> Result<(String,
     let group = group_slug(tag);
     if group.is_empty() {
         return Err(format!(
-            "tag `{tag}` gives an empty command group (only ASCII letters, digits and spaces are kept); add an override in {}",
-            super::data::CLI_FILE
+            "tag `{tag}` gives an empty command group (only ASCII letters, digits and spaces are kept); add an override in {CLI_FILE}"
         ));
     }
     let action = action(method, path).ok_or_else(|| format!("path `{path}` has no static segment to name a command after"))?;

@@ -52,12 +52,27 @@ impl<'a> Model<'a> {
                 let missing = Profile::missing_for_additions(api);
                 if !missing.is_empty() {
                     warnings.push(format!(
-                        "Pachca SDK additions (typed errors, uploads, webhooks, tests, examples): skipped, the spec lacks {}",
+                        "Pachca SDK additions (typed errors, uploads, webhooks, tests, examples): skipped, the spec lacks {} (or has them outside `client.files()`)",
                         missing.join(", ")
                     ));
                 }
-                let cli = cli_model::derive_bundled(api).map_err(|e| ModelError(e.to_string()))?;
-                (Some(cli), missing.is_empty())
+                let derived = cli_model::derive_bundled(api).map_err(|e| ModelError(e.to_string()))?;
+                warnings.extend(derived.warnings.iter().map(ToString::to_string));
+                // With both languages the agent skills are rendered: their
+                // curated data must match the spec too.
+                if other.is_some() {
+                    let en = if lang == Lang::En { api } else { other.unwrap_or(api) };
+                    let curated = crate::render::skills::curated::load().map_err(|e| ModelError(e.to_string()))?;
+                    let en_cli = if lang == Lang::En {
+                        None
+                    } else {
+                        Some(cli_model::derive_bundled(en).map_err(|e| ModelError(e.to_string()))?.model)
+                    };
+                    let validated = crate::render::skills::validate::validate(&curated, en, en_cli.as_ref().unwrap_or(&derived.model))
+                        .map_err(|e| ModelError(e.to_string()))?;
+                    warnings.extend(validated.warnings.iter().map(ToString::to_string));
+                }
+                (Some(derived.model), missing.is_empty())
             }
         };
         Ok(Model { api, lang, other, profile, sdk_crate, types: TypeIndex::new(api), cli, sdk_additions, warnings })
@@ -87,6 +102,14 @@ impl<'a> Model<'a> {
     /// `path` inside the CLI crate's folder.
     pub fn cli_path(&self, path: &str) -> String {
         format!("{}/{path}", self.cli_crate())
+    }
+
+    /// Whether this is the run of the pinned spec (both languages, as
+    /// `cargo xtask generate` does): the hand-written tests, examples and
+    /// benchmark of the Pachca additions are written against that spec, so
+    /// only its crate gets them.
+    pub fn pinned_run(&self) -> bool {
+        self.sdk_additions && self.other.is_some()
     }
 
     /// Both languages' APIs, when both were loaded.

@@ -51,7 +51,7 @@ pub fn render(cases: &[Case<'_>], files: &mut Files) -> Result<(), RenderError> 
              [package]\nname = \"{SUITE_CRATE}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
              [lib]\n# The runtime's own tests run in its crate (runtime/sdk); here the point is that\n\
              # every fixture's code compiles, and the round-trip test below.\ntest = false\ndoctest = false\n\n{}",
-            runtime_tables(false)
+            runtime_tables(false, false)
         ),
     );
     for (path, text) in RUNTIME {

@@ -67,7 +67,7 @@ fn render_models(m: &Model<'_>, files: &mut Files) -> Result<(), RenderError> {
 fn render_client(m: &Model<'_>, files: &mut Files) -> Result<(), RenderError> {
     files.insert(m.sdk_path(rust::client::SERVICES_FILE), rust::client::render_services(m)?);
     files.insert(m.sdk_path(rust::client::PARAMS_FILE), rust::client::render_params(m)?);
-    if m.sdk_additions {
+    if m.pinned_run() {
         files.insert(m.sdk_path(rust::contract::CONTRACT_FILE), rust::contract::render(m)?);
     }
     Ok(())
@@ -87,7 +87,7 @@ fn render_cli(m: &Model<'_>, files: &mut Files) -> Result<(), RenderError> {
 
 fn render_examples(m: &Model<'_>, files: &mut Files) -> Result<(), RenderError> {
     // The test's support module (`tests/support/`) is a Pachca addition.
-    if m.sdk_additions {
+    if m.pinned_run() {
         files.insert(m.sdk_path(rust::examples::EXAMPLES_FILE), rust::examples::render(m)?);
     }
     Ok(())

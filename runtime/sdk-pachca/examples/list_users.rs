@@ -27,7 +27,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut count = 0;
     while let Some(user) = users.next().await {
         let user = user?;
-        println!("{}\t{} {}", user.id, user.first_name.as_deref().unwrap_or(""), user.last_name.as_deref().unwrap_or(""));
+        // Read the names from the JSON form: whether they are optional has
+        // changed between spec versions, and this example builds against all.
+        let json = serde_json::to_value(&user)?;
+        let name = |key: &str| json[key].as_str().unwrap_or_default().to_owned();
+        println!("{}\t{} {}", user.id, name("first_name"), name("last_name"));
         count += 1;
     }
     eprintln!("{count} users");

@@ -254,6 +254,9 @@ pub fn render(api: &Api, cli: &CliModel) -> Result<String, RenderError> {
         use pachca::models::*;
         use pachca::params::*;
         use pachca::Client;
+        // Date parameters are `chrono` types; the CLI uses the SDK's.
+        #[allow(unused_imports)]
+        use pachca::chrono;
 
         use crate::entry::{CallFuture, Commands};
         use crate::errors::CliError;

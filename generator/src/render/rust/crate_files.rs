@@ -90,7 +90,7 @@ pub fn render(m: &Model<'_>, files: &mut Files) -> Result<(), RenderError> {
                 lib_name => m.sdk_lib(),
                 description => description,
                 package_extra => package_extra,
-                runtime_tables => runtime_tables(m.sdk_additions),
+                runtime_tables => runtime_tables(m.sdk_additions, m.pinned_run()),
             },
         )
         .map_err(err("Cargo.toml"))?;
@@ -115,7 +115,9 @@ pub fn render(m: &Model<'_>, files: &mut Files) -> Result<(), RenderError> {
     }
     if m.sdk_additions {
         for (path, text) in PACHCA_ADDITIONS {
-            files.insert(m.sdk_path(path), (*text).to_owned());
+            if path.starts_with("src/") || m.pinned_run() {
+                files.insert(m.sdk_path(path), (*text).to_owned());
+            }
         }
     }
     Ok(())
@@ -147,8 +149,9 @@ pub fn default_base_url<'m>(m: &Model<'m>) -> Option<&'m str> {
 }
 
 /// The runtime manifest's tables from `[features]` on, with the Pachca
-/// additions' dependencies added to `[dependencies]` and their targets after.
-pub fn runtime_tables(additions: bool) -> String {
+/// additions' dependencies added to `[dependencies]`, and their benchmark
+/// target after when `targets`.
+pub fn runtime_tables(additions: bool, targets: bool) -> String {
     let tail = RUNTIME_MANIFEST.find("\n[features]").map_or("", |at| &RUNTIME_MANIFEST[at + 1..]);
     let mut out = String::with_capacity(tail.len() + 128);
     let mut in_dependencies = false;
@@ -169,7 +172,7 @@ pub fn runtime_tables(additions: bool) -> String {
         out.push_str(line);
         out.push('\n');
     }
-    if additions {
+    if additions && targets {
         out.push('\n');
         out.push_str(PACHCA_TARGETS);
     }
@@ -197,6 +200,8 @@ pub fn lib_items(m: &Model<'_>, standalone: bool) -> String {
          /// The HTTP client crate in use (for [`Client::send_json`]'s method and\n\
          /// [`ClientBuilder::http_client`]).\n\
          pub use reqwest;\n\
+         /// The date and time crate of the models (`date-time` is `chrono::DateTime<Utc>`).\n\
+         pub use chrono;\n\
          pub use crate::runtime::error::{{self, Error}};\n\
          pub use crate::runtime::nullable::Nullable;\n\
          pub use crate::runtime::pagination::{{self, Page}};\n\
@@ -287,11 +292,11 @@ mod tests {
 
     #[test]
     fn runtime_tables_add_the_pachca_dependencies() {
-        let generic = runtime_tables(false);
+        let generic = runtime_tables(false, false);
         assert!(generic.starts_with("[features]\n"), "{generic}");
         assert!(generic.contains("\n[dependencies]\n") && generic.contains("\n[dev-dependencies]\n"));
         assert!(!generic.contains("hmac") && !generic.contains("[[bench]]"));
-        let pachca = runtime_tables(true);
+        let pachca = runtime_tables(true, true);
         let deps = &pachca[pachca.find("[dependencies]").unwrap_or(0)..pachca.find("[dev-dependencies]").unwrap_or(0)];
         assert!(deps.contains("hmac = \"0.12\"") && deps.contains("reqwest"), "{deps}");
         assert!(pachca.ends_with("[[bench]]\nname = \"pagination\"\nharness = false\n"));

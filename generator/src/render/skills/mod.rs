@@ -6,7 +6,8 @@
 //! Inputs: the IR of both languages (endpoints, summaries, scopes, plans,
 //! pagination, enum values with descriptions, limits, examples), the CLI
 //! model (command names and flags) and the curated data in `spec/skills/`
-//! ([`curated`]), checked by [`validate`]. All text goes through the
+//! ([`curated`]), checked by [`validate`]: entries naming what the spec
+//! lacks are skipped with a [`CuratedWarning`] ([`check`], [`render_warned`]). All text goes through the
 //! minijinja templates in `templates/skills/`.
 //!
 //! Output, under `skills/<variant>-<lang>/`:
@@ -32,6 +33,8 @@ pub use self::context::Variant;
 use self::curated::{CuratedError, CATALOGUE_FILE};
 use super::{Files, Localized, RenderError};
 use crate::cli_model::{self, CliError};
+use crate::curated::CuratedWarning;
+use crate::ir::Api;
 use crate::pin::Lang;
 
 /// Where the skills go inside `generated/`.
@@ -68,33 +71,68 @@ pub fn set_dir(variant: Variant, lang: Lang) -> String {
     format!("{}-{lang}", variant.as_str())
 }
 
-/// Renders every skill set into `files` from the bundled curated data.
+/// Renders every skill set into `files` from the bundled curated data,
+/// dropping the warnings; see [`render_warned`].
 pub fn render(apis: Localized<'_>, files: &mut Files) -> Result<(), RenderError> {
+    render_warned(apis, files).map(drop)
+}
+
+/// [`render`], returning the curated entries that were skipped because the
+/// spec lacks what they name (see [`check`]).
+pub fn render_warned(apis: Localized<'_>, files: &mut Files) -> Result<Vec<CuratedWarning>, RenderError> {
     render_curated(&curated::load().map_err(curated_error)?, apis, files)
 }
 
+/// The curated data checked against one spec.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checked {
+    /// The spec's command line; its `warnings` are about `spec/cli.yaml`.
+    pub cli: cli_model::Derived,
+    /// The usable skills data, ownership, and warnings about `spec/skills/`.
+    pub skills: validate::Validated,
+}
+
+impl Checked {
+    /// Every warning: `spec/cli.yaml` first, then `spec/skills/`.
+    pub fn warnings(&self) -> impl Iterator<Item = &CuratedWarning> {
+        self.cli.warnings.iter().chain(&self.skills.warnings)
+    }
+}
+
+/// Checks curated skills data against `api`: derives its command line
+/// (from the bundled `spec/cli.yaml`) and runs [`validate::validate`]. An
+/// entry naming an operation, tag, path or flag `api` lacks is left out of
+/// the result with a warning; malformed data is an error.
+pub fn check(curated: &curated::Curated, api: &Api) -> Result<Checked, RenderError> {
+    let cli = cli_model::derive_bundled(api).map_err(cli_error)?;
+    let skills = validate::validate(curated, api, &cli.model).map_err(curated_error)?;
+    Ok(Checked { cli, skills })
+}
+
 /// Renders every skill set from the given curated data (tests use this to
-/// check the validation errors).
-pub fn render_curated(curated: &curated::Curated, apis: Localized<'_>, files: &mut Files) -> Result<(), RenderError> {
+/// check the validation errors); returns the warnings of [`check`] against
+/// the English spec (the Russian one has the same structure).
+pub fn render_curated(curated: &curated::Curated, apis: Localized<'_>, files: &mut Files) -> Result<Vec<CuratedWarning>, RenderError> {
     let env = templates::environment()?;
-    let cli_en = cli_model::derive_bundled(apis.en).map_err(cli_error)?;
-    let ownership = validate::validate(curated, apis.en, &cli_en).map_err(curated_error)?;
+    let checked = check(curated, apis.en)?;
+    let curated = &checked.skills.curated;
     let descriptions = descriptions(&env, curated)?;
     for &(variant, lang) in SETS {
         let api = apis.get(lang);
-        let cli = cli_model::derive_bundled(api).map_err(cli_error)?;
+        let cli = cli_model::derive_bundled(api).map_err(cli_error)?.model;
         let builder = Builder {
             api,
             cli: &cli,
             curated,
-            ownership: &ownership,
+            ownership: &checked.skills.ownership,
             variant,
             lang,
             base_url: api.servers.first().map(|s| s.url.clone()).unwrap_or_default(),
         };
         render_set(&env, &builder, &descriptions, files)?;
     }
-    cli_check::render(&cli_en, files)
+    cli_check::render(&checked.cli.model, files)?;
+    Ok(checked.warnings().cloned().collect())
 }
 
 /// The composed description of every skill and the router, by `(name, lang)`;

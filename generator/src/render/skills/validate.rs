@@ -2,20 +2,27 @@
 //! failure names the curated file and the key path.
 //!
 //! * skill names are unique and start with `pachca-`;
-//! * every tag a skill lists exists, and every spec tag is owned by exactly
-//!   one skill; every path prefix claims at least one operation;
+//! * a tag belongs to at most one skill, a path prefix to one skill;
 //! * not-for entries (the nearest alternatives) name other existing skills;
 //! * every catalogue skill has a scenario file; scenario ids are unique;
 //! * prose (step texts, notes, gotchas) names fields, not `--flags`: it is
 //!   shared by the `cli` and `curl` variants;
-//! * a step's operation exists, its arguments parse against the derived
-//!   command (positional count, real flags, required flags, valid values),
-//!   and a `DELETE` step passes `--force` (skills run non-interactively).
+//! * a step's arguments parse against the derived command (positional
+//!   count, required flags, valid values), and a `DELETE` step passes
+//!   `--force` (skills run non-interactively).
+//!
+//! What the spec lacks is a [`CuratedWarning`], not an error, so that an
+//! older spec still renders: a tag or path prefix of the catalogue that
+//! names nothing in the spec is left out; a spec tag owned by no skill puts
+//! its operations in no skill; a scenario whose steps name an operation, a
+//! flag or a positional argument the spec lacks is left out (its other steps are still checked for
+//! what does not depend on the spec, such as flags in prose).
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::curated::{Curated, CuratedError, SkillEntry, Text, CATALOGUE_FILE};
-use crate::cli_model::{CliModel, FlagSource};
+use super::curated::{Curated, CuratedError, Scenario, SkillEntry, Text, CATALOGUE_FILE};
+use crate::cli_model::{fixed, args, Command, CliModel, FlagKind, FlagSource};
+use crate::curated::CuratedWarning;
 use crate::ir::{Api, HttpMethod, Operation};
 use crate::pin::Lang;
 
@@ -33,8 +40,24 @@ pub fn owner<'s>(skills: &'s [SkillEntry], op: &Operation) -> Option<&'s SkillEn
         .or_else(|| skills.iter().find(|s| s.tags.contains(&op.tag)))
 }
 
-/// Runs every check; returns the ownership of every operation.
-pub fn validate(curated: &Curated, api: &Api, cli: &CliModel) -> Result<Ownership, CuratedError> {
+/// The curated data that applies to one spec.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Validated {
+    /// The curated data without the entries that name what the spec lacks.
+    pub curated: Curated,
+    /// Which skill owns each operation of the spec.
+    pub ownership: Ownership,
+    /// One per entry left out (or spec tag owned by no skill), in the order met.
+    pub warnings: Vec<CuratedWarning>,
+}
+
+/// Runs every check against the spec `api` and its command line `cli`;
+/// returns the usable subset of `curated`, the ownership of every
+/// operation and the warnings.
+pub fn validate(curated: &Curated, api: &Api, cli: &CliModel) -> Result<Validated, CuratedError> {
+    let mut usable = curated.clone();
+    let mut warnings = Vec::new();
+    let warn = |key: String, message: String| CuratedWarning::new(CATALOGUE_FILE, key, message);
     let skills = &curated.catalogue.skills;
     let at = |key: String, message: String| CuratedError::new(CATALOGUE_FILE, key, message);
     let names: BTreeSet<&str> = skills.iter().map(|s| s.name.as_str()).collect();
@@ -49,19 +72,21 @@ pub fn validate(curated: &Curated, api: &Api, cli: &CliModel) -> Result<Ownershi
             return Err(at(format!("skills[{i}].name"), "the router's name cannot be a skill's name".to_owned()));
         }
         for (j, tag) in skill.tags.iter().enumerate() {
-            if !spec_tags.contains(&tag.as_str()) {
-                return Err(at(format!("skills[{i}].tags[{j}]"), format!("the spec has no tag `{tag}`; expected one of: {}", spec_tags.join(", "))));
-            }
             if let Some(other) = tag_owner.insert(tag, &skill.name) {
                 return Err(at(format!("skills[{i}].tags[{j}]"), format!("tag `{tag}` is already owned by `{other}`; a tag belongs to exactly one skill")));
             }
+            if !spec_tags.contains(&tag.as_str()) {
+                warnings.push(warn(format!("skills[{i}].tags[{j}]"), format!("the spec has no tag `{tag}`; entry skipped (the spec's tags: {})", spec_tags.join(", "))));
+                usable.catalogue.skills[i].tags.retain(|t| t != tag);
+            }
         }
         for (j, prefix) in skill.paths.iter().enumerate() {
-            if !ops.iter().any(|o| o.path.starts_with(prefix.as_str())) {
-                return Err(at(format!("skills[{i}].paths[{j}]"), format!("no operation's path starts with `{prefix}`")));
-            }
             if skills[..i].iter().any(|s| s.paths.contains(prefix)) {
                 return Err(at(format!("skills[{i}].paths[{j}]"), format!("path prefix `{prefix}` is claimed by two skills")));
+            }
+            if !ops.iter().any(|o| o.path.starts_with(prefix.as_str())) {
+                warnings.push(warn(format!("skills[{i}].paths[{j}]"), format!("no operation's path starts with `{prefix}`; entry skipped")));
+                usable.catalogue.skills[i].paths.retain(|p| p != prefix);
             }
         }
         for (j, g) in skill.gotchas.iter().enumerate() {
@@ -79,22 +104,66 @@ pub fn validate(curated: &Curated, api: &Api, cli: &CliModel) -> Result<Ownershi
             }
         }
     }
-    for tag in &spec_tags {
-        if !tag_owner.contains_key(tag) {
-            return Err(at("skills".to_owned(), format!("spec tag `{tag}` is owned by no skill; add it to the `tags` of one skill")));
-        }
-    }
     let mut ownership = Ownership::new();
     for op in &ops {
-        if let Some(skill) = owner(skills, op) {
+        if let Some(skill) = owner(&usable.catalogue.skills, op) {
             ownership.insert(op.id.clone(), skill.name.clone());
         }
     }
-    check_scenarios(curated, cli)?;
-    Ok(ownership)
+    for tag in &spec_tags {
+        if !tag_owner.contains_key(tag) {
+            let left_out: Vec<&str> = ops.iter().filter(|o| o.tag == *tag && !ownership.contains_key(&o.id)).map(|o| o.id.as_str()).collect();
+            warnings.push(warn(
+                "skills".to_owned(),
+                format!(
+                    "spec tag `{tag}` is owned by no skill; its operations are in no skill ({}); add it to the `tags` of one skill",
+                    if left_out.is_empty() { "none left out: path prefixes claim them".to_owned() } else { left_out.join(", ") }
+                ),
+            ));
+        }
+    }
+    check_scenarios(curated, cli, &mut usable, &mut warnings)?;
+    Ok(Validated { curated: usable, ownership, warnings })
 }
 
-fn check_scenarios(curated: &Curated, cli: &CliModel) -> Result<(), CuratedError> {
+/// What `args` gives that `command` lacks in this spec: a `--flag` that is
+/// neither the command's (or its `--no-` form) nor a global flag, or more
+/// positional arguments than the command takes. Everything else about the
+/// arguments is checked by parsing them.
+fn lacks(command: &Command, args: &str) -> Option<String> {
+    let tokens = args::tokenize(args).ok()?;
+    let mut it = tokens.iter();
+    let mut positionals = 0;
+    while let Some(token) = it.next() {
+        if let Some(body) = token.strip_prefix("--") {
+            let (name, inline) = body.split_once('=').map_or((body, false), |(n, _)| (n, true));
+            let takes_value = match command.flag(name) {
+                Some(flag) => flag.kind != FlagKind::Bool,
+                None if name.strip_prefix("no-").and_then(|n| command.flag(n)).is_some_and(|f| f.kind == FlagKind::Bool) => false,
+                None => match fixed::global_flag(name) {
+                    Some(global) => global.takes_value(),
+                    None => return Some(format!("`--{name}` is not a flag of `pachca {}`", command.name())),
+                },
+            };
+            if takes_value && !inline {
+                it.next();
+            }
+        } else if token.len() > 1 && token.starts_with('-') {
+            let mut chars = token[1..].chars();
+            let takes_value = chars.next().and_then(fixed::global_short).is_some_and(|g| g.takes_value());
+            if takes_value && chars.next().is_none() {
+                it.next();
+            }
+        } else {
+            positionals += 1;
+        }
+    }
+    (positionals > command.positionals.len()).then(|| {
+        format!("`pachca {}` takes {} positional argument(s); the step gives {positionals}", command.name(), command.positionals.len())
+    })
+}
+
+fn check_scenarios(curated: &Curated, cli: &CliModel, usable: &mut Curated, warnings: &mut Vec<CuratedWarning>) -> Result<(), CuratedError> {
     for (i, skill) in curated.catalogue.skills.iter().enumerate() {
         if !curated.scenarios.contains_key(&skill.name) {
             return Err(CuratedError::new(
@@ -109,6 +178,7 @@ fn check_scenarios(curated: &Curated, cli: &CliModel) -> Result<(), CuratedError
         if !curated.catalogue.skills.iter().any(|s| &s.name == skill) {
             return Err(CuratedError::new(file, "(file)", format!("`{skill}` is not a skill of {CATALOGUE_FILE}")));
         }
+        let mut kept: Vec<Scenario> = Vec::with_capacity(scenarios.len());
         for (i, sc) in scenarios.iter().enumerate() {
             let key = |rest: &str| format!("[{i}] ({}){rest}", sc.id);
             if sc.id.is_empty() || !sc.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
@@ -123,6 +193,9 @@ fn check_scenarios(curated: &Curated, cli: &CliModel) -> Result<(), CuratedError
             if let Some(note) = &sc.note {
                 shared_prose(file, &key(".note"), note)?;
             }
+            // Set once a step names what the spec lacks: the scenario is
+            // left out, and the arguments of its steps are not checked.
+            let mut skipped = false;
             for (j, step) in sc.steps.iter().enumerate() {
                 let step_key = |rest: &str| key(&format!(".steps[{j}]{rest}"));
                 shared_prose(file, &step_key(".text"), &step.text)?;
@@ -135,9 +208,20 @@ fn check_scenarios(curated: &Curated, cli: &CliModel) -> Result<(), CuratedError
                     }
                     continue;
                 };
-                let command = cli.by_operation(op).ok_or_else(|| {
-                    CuratedError::new(file, step_key(".op"), format!("no operation has operationId `{op}`; expected one from the spec"))
-                })?;
+                let Some(command) = cli.by_operation(op) else {
+                    warnings.push(CuratedWarning::new(file, step_key(".op"), format!("no operation has operationId `{op}`; scenario skipped")));
+                    skipped = true;
+                    continue;
+                };
+                let lacking = [Lang::En, Lang::Ru].into_iter().find_map(|lang| lacks(command, step.args.as_ref().map_or("", |a| a.get(lang))));
+                if let Some(what) = lacking {
+                    warnings.push(CuratedWarning::new(file, step_key(".args"), format!("{what} ({op}) in this spec; scenario skipped")));
+                    skipped = true;
+                    continue;
+                }
+                if skipped {
+                    continue;
+                }
                 for lang in [Lang::En, Lang::Ru] {
                     let args = step.args.as_ref().map_or("", |a| a.get(lang));
                     let call = command
@@ -152,6 +236,12 @@ fn check_scenarios(curated: &Curated, cli: &CliModel) -> Result<(), CuratedError
                     }
                 }
             }
+            if !skipped {
+                kept.push(sc.clone());
+            }
+        }
+        if let Some((_, list)) = usable.scenarios.get_mut(skill) {
+            *list = kept;
         }
     }
     Ok(())
