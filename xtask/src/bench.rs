@@ -10,7 +10,7 @@
 //! times `cargo xtask generate --check` as a process, after one warm-up run.
 //!
 //! `bench-run` times what `cargo xtask generate` runs
-//! ([`generator::generate::generate_localized`]: both languages' specs
+//! ([`generator::generate::generate`]: both languages' specs
 //! loaded and lowered on two threads, then every renderer on a thread of its
 //! own beside the bilingual renderers) end to end, and each stage alone,
 //! without comparing or writing `generated/`. The spec files are

@@ -13,7 +13,7 @@ impl crate::runtime::client::Api for PachcaApi {
     const USER_AGENT: &'static str = concat!("pachca-rust/", env!("CARGO_PKG_VERSION"));
 }
 
-/// A client for the Pachca API; see [`runtime::client::Client`](crate::runtime::client::Client) for its methods and [`crate::services`] for the operations.
+/// A client for the Pachca API; see [`runtime::client::Client`](crate::runtime::client::Client) for its methods and [`super::services`] for the operations.
 pub type Client = crate::runtime::client::Client<PachcaApi>;
 
 /// Configures a [`Client`] of the Pachca API: `Client::builder().token(..).build()`.

@@ -233,7 +233,7 @@ fn render_api(m: &Model<'_>) -> Result<String, RenderError> {
         }
         None => (quote!(), quote!(None)),
     };
-    let client_doc = format!(" A client for the {name} API; see [`runtime::client::Client`](crate::runtime::client::Client) for its methods and [`crate::services`] for the operations.");
+    let client_doc = format!(" A client for the {name} API; see [`runtime::client::Client`](crate::runtime::client::Client) for its methods and [`super::services`] for the operations.");
     let builder_doc = format!(" Configures a [`Client`] of the {name} API: `Client::builder().token(..).build()`.");
     let tokens = quote! {
         //! What the runtime needs to know about this API, and its client types.
