@@ -150,24 +150,25 @@ pub fn render(model: &Model<'_>, timings: &mut Vec<(&'static str, Duration)>) ->
     })
 }
 
-/// The fixture specs in `dir` (`*.yaml`, by name), each generated in the
-/// generic profile as an SDK named after its file, folded into the one
-/// suite crate of [`crate::render::fixture_suite`].
+/// The fixture specs in `dir` (`*.yaml`, by name), each lowered in the
+/// generic profile and modelled as an SDK named after its file; the suite
+/// crate of [`crate::render::fixture_suite`] renders only their per-spec
+/// modules.
 pub fn generate_fixture_suite(dir: &Path) -> Result<Files, GenerateError> {
     let specs = fixture_specs(dir)
         .map_err(|e| RenderError { artifact: "fixtures".to_owned(), message: format!("{}: {e}", dir.display()) })?;
-    let mut generated = Vec::with_capacity(specs.len());
+    let mut lowered = Vec::with_capacity(specs.len());
     for spec in &specs {
         let name = spec.file_stem().and_then(|s| s.to_str()).unwrap_or("fixture").replace('-', "_");
-        let g = generate(&Request { name: Some(&name), ..Request::new(spec, Profile::Generic) })?;
-        generated.push((name, g));
+        let api = load_and_lower(spec, Profile::Generic.lower_options(false), &mut Vec::new())?.api;
+        lowered.push((name, api));
     }
-    let cases: Vec<crate::render::fixture_suite::Case<'_>> = generated
-        .iter()
-        .map(|(name, g)| crate::render::fixture_suite::Case { name, api: &g.api, files: &g.files })
-        .collect();
+    let mut models = Vec::with_capacity(lowered.len());
+    for (name, api) in &lowered {
+        models.push(Model::build(api, Lang::En, None, Profile::Generic, Some(name))?);
+    }
     let mut files = Files::new();
-    crate::render::fixture_suite::render(&cases, &mut files)?;
+    crate::render::fixture_suite::render(&models, &mut files)?;
     Ok(files)
 }
 

@@ -27,12 +27,22 @@ pub struct Model<'a> {
     pub types: TypeIndex<'a>,
     /// The command line, in the Pachca profile.
     pub cli: Option<CliModel>,
+    /// The skills' inputs, when both languages were loaded in the Pachca profile.
+    pub skills: Option<SkillsInputs>,
     /// Whether the Pachca additions to the SDK (typed errors, uploads,
     /// webhooks, Prism tests, examples) apply: the Pachca profile, and the
     /// spec has every type and operation they use.
     pub sdk_additions: bool,
     /// Curated data or additions that do not match the spec, skipped: `what: why`.
     pub warnings: Vec<String>,
+}
+
+/// What the agent skills need besides the API: the curated data checked
+/// against the spec, and the command line in the other language.
+pub struct SkillsInputs {
+    pub validated: crate::render::skills::validate::Validated,
+    /// [`Model::cli`] derived from [`Model::other`].
+    pub other_cli: CliModel,
 }
 
 /// Building the model failed: curated data that is malformed (not merely stale).
@@ -46,6 +56,7 @@ impl<'a> Model<'a> {
     pub fn build(api: &'a Api, lang: Lang, other: Option<&'a Api>, profile: Profile, name: Option<&str>) -> Result<Self, ModelError> {
         let sdk_crate = profile.crate_name(api, name).map_err(ModelError)?;
         let mut warnings = Vec::new();
+        let mut skills = None;
         let (cli, sdk_additions) = match profile {
             Profile::Generic => (None, false),
             Profile::Pachca => {
@@ -59,23 +70,23 @@ impl<'a> Model<'a> {
                 let derived = cli_model::derive_bundled(api).map_err(|e| ModelError(e.to_string()))?;
                 warnings.extend(derived.warnings.iter().map(ToString::to_string));
                 // With both languages the agent skills are rendered: their
-                // curated data must match the spec too.
-                if other.is_some() {
-                    let en = if lang == Lang::En { api } else { other.unwrap_or(api) };
-                    let curated = crate::render::skills::curated::load().map_err(|e| ModelError(e.to_string()))?;
-                    let en_cli = if lang == Lang::En {
-                        None
-                    } else {
-                        Some(cli_model::derive_bundled(en).map_err(|e| ModelError(e.to_string()))?.model)
+                // curated data is checked against the English spec, once.
+                if let Some(other_api) = other {
+                    let other_cli = cli_model::derive_bundled(other_api).map_err(|e| ModelError(e.to_string()))?.model;
+                    let (en_api, en_cli) = match lang {
+                        Lang::En => (api, &derived.model),
+                        Lang::Ru => (other_api, &other_cli),
                     };
-                    let validated = crate::render::skills::validate::validate(&curated, en, en_cli.as_ref().unwrap_or(&derived.model))
-                        .map_err(|e| ModelError(e.to_string()))?;
+                    let curated = crate::render::skills::curated::load().map_err(|e| ModelError(e.to_string()))?;
+                    let validated =
+                        crate::render::skills::validate::validate(&curated, en_api, en_cli).map_err(|e| ModelError(e.to_string()))?;
                     warnings.extend(validated.warnings.iter().map(ToString::to_string));
+                    skills = Some(SkillsInputs { validated, other_cli });
                 }
                 (Some(derived.model), missing.is_empty())
             }
         };
-        Ok(Model { api, lang, other, profile, sdk_crate, types: TypeIndex::new(api), cli, sdk_additions, warnings })
+        Ok(Model { api, lang, other, profile, sdk_crate, types: TypeIndex::new(api), cli, skills, sdk_additions, warnings })
     }
 
     /// The SDK library's name in Rust paths: `pachca` in the Pachca profile
@@ -110,6 +121,15 @@ impl<'a> Model<'a> {
     /// only its crate gets them.
     pub fn pinned_run(&self) -> bool {
         self.sdk_additions && self.other.is_some()
+    }
+
+    /// Both languages' command lines, when both were loaded.
+    pub fn localized_cli(&self) -> Option<crate::render::skills::Localized2<'_>> {
+        let (main, other) = (self.cli.as_ref()?, &self.skills.as_ref()?.other_cli);
+        Some(match self.lang {
+            Lang::En => crate::render::skills::Localized2 { en: main, ru: other },
+            Lang::Ru => crate::render::skills::Localized2 { en: other, ru: main },
+        })
     }
 
     /// Both languages' APIs, when both were loaded.

@@ -94,8 +94,8 @@ fn render_examples(m: &Model<'_>, files: &mut Files) -> Result<(), RenderError> 
 }
 
 fn render_skills(m: &Model<'_>, files: &mut Files) -> Result<(), RenderError> {
-    match (m.profile, m.localized()) {
-        (crate::profile::Profile::Pachca, Some(apis)) => skills::render(apis, files),
+    match (m.localized(), m.localized_cli(), &m.skills) {
+        (Some(apis), Some(clis), Some(inputs)) => skills::render_checked(apis, clis, &inputs.validated, files),
         _ => Ok(()),
     }
 }

@@ -475,7 +475,7 @@ pub fn render_services(m: &crate::model::Model<'_>) -> Result<String, RenderErro
         #stream_imports
         use reqwest::Method;
 
-        use crate::runtime::client::{#(#client_items),*};
+        use crate::runtime::client::{ #(#client_items),* };
         use crate::runtime::error::Error;
         use super::api::Client;
         #[allow(unused_imports)]

@@ -216,9 +216,9 @@ pub fn marker_name(m: &Model<'_>) -> String {
     format!("{}Api", m.sdk_crate.to_upper_camel_case())
 }
 
-/// `src/api.rs`: the marker type, its [`Api`] facts, and the `Client` and
+/// `src/api.rs`: the marker type, its `runtime::client::Api` facts, and the `Client` and
 /// `ClientBuilder` of this API.
-fn render_api(m: &Model<'_>) -> Result<String, RenderError> {
+pub fn render_api(m: &Model<'_>) -> Result<String, RenderError> {
     let marker = format_ident!("{}", marker_name(m));
     let name = api_name(m);
     let marker_doc = format!(

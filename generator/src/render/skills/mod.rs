@@ -32,7 +32,7 @@ use self::context::Builder;
 pub use self::context::Variant;
 use self::curated::{CuratedError, CATALOGUE_FILE};
 use super::{Files, Localized, RenderError};
-use crate::cli_model::{self, CliError};
+use crate::cli_model::{self, CliError, CliModel};
 use crate::curated::CuratedWarning;
 use crate::ir::Api;
 use crate::pin::Lang;
@@ -113,26 +113,44 @@ pub fn check(curated: &curated::Curated, api: &Api) -> Result<Checked, RenderErr
 /// check the validation errors); returns the warnings of [`check`] against
 /// the English spec (the Russian one has the same structure).
 pub fn render_curated(curated: &curated::Curated, apis: Localized<'_>, files: &mut Files) -> Result<Vec<CuratedWarning>, RenderError> {
-    let env = templates::environment()?;
     let checked = check(curated, apis.en)?;
-    let curated = &checked.skills.curated;
+    let ru = cli_model::derive_bundled(apis.ru).map_err(cli_error)?.model;
+    render_checked(apis, Localized2 { en: &checked.cli.model, ru: &ru }, &checked.skills, files)?;
+    Ok(checked.warnings().cloned().collect())
+}
+
+/// The command line of each language.
+#[derive(Debug, Clone, Copy)]
+pub struct Localized2<'a> {
+    pub en: &'a CliModel,
+    pub ru: &'a CliModel,
+}
+
+/// Renders every skill set from curated data already checked against the
+/// English spec ([`validate::validate`]), with each language's command line
+/// derived once by the caller.
+pub fn render_checked(apis: Localized<'_>, clis: Localized2<'_>, skills: &validate::Validated, files: &mut Files) -> Result<(), RenderError> {
+    let env = templates::environment()?;
+    let curated = &skills.curated;
     let descriptions = descriptions(&env, curated)?;
     for &(variant, lang) in SETS {
         let api = apis.get(lang);
-        let cli = cli_model::derive_bundled(api).map_err(cli_error)?.model;
+        let cli = match lang {
+            Lang::En => clis.en,
+            Lang::Ru => clis.ru,
+        };
         let builder = Builder {
             api,
-            cli: &cli,
+            cli,
             curated,
-            ownership: &checked.skills.ownership,
+            ownership: &skills.ownership,
             variant,
             lang,
             base_url: api.servers.first().map(|s| s.url.clone()).unwrap_or_default(),
         };
         render_set(&env, &builder, &descriptions, files)?;
     }
-    cli_check::render(&checked.cli.model, files)?;
-    Ok(checked.warnings().cloned().collect())
+    cli_check::render(clis.en, files)
 }
 
 /// The composed description of every skill and the router, by `(name, lang)`;
