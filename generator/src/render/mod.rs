@@ -76,7 +76,7 @@ fn render_client(m: &Model<'_>, files: &mut Files) -> Result<(), RenderError> {
 fn render_cli(m: &Model<'_>, files: &mut Files) -> Result<(), RenderError> {
     let Some(cli) = &m.cli else { return Ok(()) };
     let mut rendered = Files::new();
-    cli::render(m.api, cli, &m.sdk_crate, &mut rendered)?;
+    cli::render(m.api, &m.types, cli, &m.sdk_crate, &mut rendered)?;
     // The CLI renderer writes under `pachca-cli/`; the model names the folder.
     for (path, text) in rendered {
         let rest = path.strip_prefix("pachca-cli/").unwrap_or(&path);

@@ -231,8 +231,7 @@ fn call_arm(index: &TypeIndex, op: &Operation, service: &str) -> Result<TokenStr
 }
 
 /// Renders `src/commands.rs`.
-pub fn render(api: &Api, cli: &CliModel) -> Result<String, RenderError> {
-    let index = TypeIndex::new(api);
+pub fn render(api: &Api, index: &TypeIndex<'_>, cli: &CliModel) -> Result<String, RenderError> {
     let mut specs = Vec::new();
     let mut arms = Vec::new();
     for service in &api.services {
@@ -242,7 +241,7 @@ pub fn render(api: &Api, cli: &CliModel) -> Result<String, RenderError> {
                 message: format!("no CLI command for {}", op.id),
             })?;
             specs.push(command_tokens(op, cmd));
-            arms.push(call_arm(&index, op, &service.module)?);
+            arms.push(call_arm(index, op, &service.module)?);
         }
     }
     let count = specs.len();

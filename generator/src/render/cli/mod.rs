@@ -87,11 +87,11 @@ fn cargo_toml(title: &str, api_version: &str, sdk_crate: &str) -> Result<String,
 
 /// Renders the CLI crate of `cli` into `files`; it uses the SDK crate
 /// `sdk_crate` under the name `pachca`.
-pub fn render(api: &Api, cli: &CliModel, sdk_crate: &str, files: &mut Files) -> Result<(), RenderError> {
+pub fn render(api: &Api, types: &crate::model::TypeIndex<'_>, cli: &CliModel, sdk_crate: &str, files: &mut Files) -> Result<(), RenderError> {
     let text = cargo_toml(&api.title, &api.version, sdk_crate)?;
     files.insert("pachca-cli/Cargo.toml".to_owned(), text);
     files.insert("pachca-cli/src/main.rs".to_owned(), main_rs());
-    files.insert(commands::COMMANDS_FILE.to_owned(), commands::render(api, cli)?);
+    files.insert(commands::COMMANDS_FILE.to_owned(), commands::render(api, types, cli)?);
     files.insert(e2e::E2E_FILE.to_owned(), e2e::render(api, cli)?);
     for (name, text) in RUNTIME_MODULES.iter().chain([&SPEC_MODULE]) {
         files.insert(format!("pachca-cli/src/{name}.rs"), (*text).to_owned());
