@@ -159,6 +159,10 @@ pub struct Param {
     pub schema_example: Option<Json>,
     /// For arrays: `true` repeats the name per item, `false` joins with commas.
     pub explode: bool,
+    /// For arrays: sent as `name[]=v` per item, whatever `explode` says (the
+    /// Pachca API's Rails convention; see `lower::conventions`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub brackets: bool,
     #[serde(skip_serializing_if = "Constraints::is_empty")]
     pub constraints: Constraints,
     #[serde(skip_serializing_if = "std::ops::Not::not")]

@@ -58,7 +58,7 @@ impl Profile {
 
     /// Lowering options for this profile: the envelope convention is Pachca's.
     pub fn lower_options(self, lenient: bool) -> crate::lower::Options {
-        crate::lower::Options { lenient, envelope: self.is_pachca() }
+        crate::lower::Options { lenient, envelope: self.is_pachca(), conventions: self.is_pachca() }
     }
 
     /// The SDK crate's name: `name` when given (checked), otherwise `pachca`

@@ -10,7 +10,7 @@ use generator::lower::{Lowered, Options};
 
 fn lower(yaml: &str, lenient: bool) -> Result<Lowered, SpecError> {
     let spec = generator::load::load_str(Path::new("api.yaml"), yaml)?;
-    generator::lower::lower_with(&spec, Options { lenient, envelope: true })
+    generator::lower::lower_with(&spec, Options { lenient, envelope: true, conventions: true })
 }
 
 fn lenient(yaml: &str) -> Lowered {
@@ -119,10 +119,10 @@ fn the_pachca_spec_lowers_without_warnings() {
         let (path, _) = generator::pin::resolve(&root, lang, generator::pin::SpecSource::Pinned)
             .unwrap_or_else(|e| panic!("the pinned Pachca spec is needed (../shared/spec): {e}"));
         let spec = generator::load::load_file(&path).unwrap_or_else(|e| panic!("{e}"));
-        let strict = generator::lower::lower_with(&spec, Options { lenient: false, envelope: true }).unwrap_or_else(|e| panic!("{e}"));
+        let strict = generator::lower::lower_with(&spec, Options { lenient: false, envelope: true, conventions: true }).unwrap_or_else(|e| panic!("{e}"));
         assert!(strict.warnings.is_empty(), "{lang}: {:#?}", strict.warnings);
         // With nothing to degrade, --lenient changes nothing.
-        let lenient = generator::lower::lower_with(&spec, Options { lenient: true, envelope: true }).unwrap_or_else(|e| panic!("{e}"));
+        let lenient = generator::lower::lower_with(&spec, Options { lenient: true, envelope: true, conventions: true }).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(lenient.api, strict.api);
     }
 }

@@ -3788,27 +3788,27 @@ async fn call_operation(
             }
         }
         "ExportOperations_downloadExport" => {
-            let arg0: i32 = input.path("id")?;
+            let arg0: i64 = input.path("id")?;
             Ok(Outcome::Redirect(client.chats().download_export(arg0).await?))
         }
         "ChatOperations_getChat" => {
-            let arg0: i32 = input.path("id")?;
+            let arg0: i64 = input.path("id")?;
             value(&client.chats().get_chat(arg0).await?)
         }
         "ChatOperations_updateChat" => {
-            let arg0: i32 = input.path("id")?;
+            let arg0: i64 = input.path("id")?;
             let body: ChatUpdateRequestChat = input.body_at("chat")?;
             value(&client.chats().update_chat(arg0, &body).await?)
         }
         "ChatOperations_archiveChat" => {
-            let arg0: i32 = input.path("id")?;
+            let arg0: i64 = input.path("id")?;
             {
                 client.chats().archive_chat(arg0).await?;
                 Ok(Outcome::Done)
             }
         }
         "ChatOperations_unarchiveChat" => {
-            let arg0: i32 = input.path("id")?;
+            let arg0: i64 = input.path("id")?;
             {
                 client.chats().unarchive_chat(arg0).await?;
                 Ok(Outcome::Done)
@@ -3848,46 +3848,46 @@ async fn call_operation(
             value(&client.users().create_user(&body).await?)
         }
         "UserOperations_getUser" => {
-            let arg0: i32 = input.path("id")?;
+            let arg0: i64 = input.path("id")?;
             value(&client.users().get_user(arg0).await?)
         }
         "UserOperations_updateUser" => {
-            let arg0: i32 = input.path("id")?;
+            let arg0: i64 = input.path("id")?;
             let body: UserUpdateRequestUser = input.body_at("user")?;
             value(&client.users().update_user(arg0, &body).await?)
         }
         "UserOperations_deleteUser" => {
-            let arg0: i32 = input.path("id")?;
+            let arg0: i64 = input.path("id")?;
             {
                 client.users().delete_user(arg0).await?;
                 Ok(Outcome::Done)
             }
         }
         "UserAvatarOperations_updateUserAvatar" => {
-            let arg0: i32 = input.path("user_id")?;
+            let arg0: i64 = input.path("user_id")?;
             let mut body: UpdateUserAvatarRequest = input.multipart()?;
             let (file_name, bytes) = input.file()?;
             body.image = bytes;
             value(&client.users().update_user_avatar(arg0, &body, &file_name).await?)
         }
         "UserAvatarOperations_deleteUserAvatar" => {
-            let arg0: i32 = input.path("user_id")?;
+            let arg0: i64 = input.path("user_id")?;
             {
                 client.users().delete_user_avatar(arg0).await?;
                 Ok(Outcome::Done)
             }
         }
         "UserStatusOperations_getUserStatus" => {
-            let arg0: i32 = input.path("user_id")?;
+            let arg0: i64 = input.path("user_id")?;
             value(&client.users().get_user_status(arg0).await?)
         }
         "UserStatusOperations_updateUserStatus" => {
-            let arg0: i32 = input.path("user_id")?;
+            let arg0: i64 = input.path("user_id")?;
             let body: StatusUpdateRequestStatus = input.body_at("status")?;
             value(&client.users().update_user_status(arg0, &body).await?)
         }
         "UserStatusOperations_deleteUserStatus" => {
-            let arg0: i32 = input.path("user_id")?;
+            let arg0: i64 = input.path("user_id")?;
             {
                 client.users().delete_user_status(arg0).await?;
                 Ok(Outcome::Done)
@@ -3907,23 +3907,23 @@ async fn call_operation(
             value(&client.group_tags().create_tag(&body).await?)
         }
         "GroupTagOperations_getTag" => {
-            let arg0: i32 = input.path("id")?;
+            let arg0: i64 = input.path("id")?;
             value(&client.group_tags().get_tag(arg0).await?)
         }
         "GroupTagOperations_updateTag" => {
-            let arg0: i32 = input.path("id")?;
+            let arg0: i64 = input.path("id")?;
             let body: GroupTagRequestGroupTag = input.body_at("group_tag")?;
             value(&client.group_tags().update_tag(arg0, &body).await?)
         }
         "GroupTagOperations_deleteTag" => {
-            let arg0: i32 = input.path("id")?;
+            let arg0: i64 = input.path("id")?;
             {
                 client.group_tags().delete_tag(arg0).await?;
                 Ok(Outcome::Done)
             }
         }
         "GroupTagOperations_getTagUsers" => {
-            let arg0: i32 = input.path("id")?;
+            let arg0: i64 = input.path("id")?;
             let params: GetTagUsersParams = input.params()?;
             if input.all() {
                 let stream = client.group_tags().get_tag_users_stream(arg0, params);
@@ -3933,7 +3933,7 @@ async fn call_operation(
             }
         }
         "ChatMemberOperations_addTags" => {
-            let arg0: i32 = input.path("id")?;
+            let arg0: i64 = input.path("id")?;
             let body: AddTagsRequest = input.body()?;
             {
                 client.members().add_tags(arg0, &body).await?;
@@ -3941,22 +3941,22 @@ async fn call_operation(
             }
         }
         "ChatMemberOperations_removeTag" => {
-            let arg0: i32 = input.path("id")?;
-            let arg1: i32 = input.path("tag_id")?;
+            let arg0: i64 = input.path("id")?;
+            let arg1: i64 = input.path("tag_id")?;
             {
                 client.members().remove_tag(arg0, arg1).await?;
                 Ok(Outcome::Done)
             }
         }
         "ChatMemberOperations_leaveChat" => {
-            let arg0: i32 = input.path("id")?;
+            let arg0: i64 = input.path("id")?;
             {
                 client.members().leave_chat(arg0).await?;
                 Ok(Outcome::Done)
             }
         }
         "ChatMemberOperations_listMembers" => {
-            let arg0: i32 = input.path("id")?;
+            let arg0: i64 = input.path("id")?;
             let params: ListMembersParams = input.params()?;
             if input.all() {
                 let stream = client.members().list_members_stream(arg0, params);
@@ -3966,7 +3966,7 @@ async fn call_operation(
             }
         }
         "ChatMemberOperations_addMembers" => {
-            let arg0: i32 = input.path("id")?;
+            let arg0: i64 = input.path("id")?;
             let body: AddMembersRequest = input.body()?;
             {
                 client.members().add_members(arg0, &body).await?;
@@ -3974,8 +3974,8 @@ async fn call_operation(
             }
         }
         "ChatMemberOperations_updateMemberRole" => {
-            let arg0: i32 = input.path("id")?;
-            let arg1: i32 = input.path("user_id")?;
+            let arg0: i64 = input.path("id")?;
+            let arg1: i64 = input.path("user_id")?;
             let body: UpdateMemberRoleRequest = input.body()?;
             {
                 client.members().update_member_role(arg0, arg1, &body).await?;
@@ -3983,15 +3983,15 @@ async fn call_operation(
             }
         }
         "ChatMemberOperations_removeMember" => {
-            let arg0: i32 = input.path("id")?;
-            let arg1: i32 = input.path("user_id")?;
+            let arg0: i64 = input.path("id")?;
+            let arg1: i64 = input.path("user_id")?;
             {
                 client.members().remove_member(arg0, arg1).await?;
                 Ok(Outcome::Done)
             }
         }
         "ThreadOperations_createThread" => {
-            let arg0: i32 = input.path("id")?;
+            let arg0: i64 = input.path("id")?;
             value(&client.threads().create_thread(arg0).await?)
         }
         "ThreadOperations_listThreads" => {
@@ -4007,11 +4007,11 @@ async fn call_operation(
             value(&client.threads().create_standalone_thread().await?)
         }
         "ThreadOperations_getThread" => {
-            let arg0: i32 = input.path("id")?;
+            let arg0: i64 = input.path("id")?;
             value(&client.threads().get_thread(arg0).await?)
         }
         "ChatMessageOperations_listChatMessages" => {
-            let arg0: i32 = input.query_arg("chat_id")?;
+            let arg0: i64 = input.query_arg("chat_id")?;
             let params: ListChatMessagesParams = input.params()?;
             if input.all() {
                 let stream = client.messages().list_chat_messages_stream(arg0, params);
@@ -4025,23 +4025,23 @@ async fn call_operation(
             value(&client.messages().create_message(&body).await?)
         }
         "MessageOperations_getMessage" => {
-            let arg0: i32 = input.path("id")?;
+            let arg0: i64 = input.path("id")?;
             value(&client.messages().get_message(arg0).await?)
         }
         "MessageOperations_updateMessage" => {
-            let arg0: i32 = input.path("id")?;
+            let arg0: i64 = input.path("id")?;
             let body: MessageUpdateRequestMessage = input.body_at("message")?;
             value(&client.messages().update_message(arg0, &body).await?)
         }
         "MessageOperations_deleteMessage" => {
-            let arg0: i32 = input.path("id")?;
+            let arg0: i64 = input.path("id")?;
             {
                 client.messages().delete_message(arg0).await?;
                 Ok(Outcome::Done)
             }
         }
         "LinkPreviewOperations_unfurl" => {
-            let arg0: i32 = input.path("id")?;
+            let arg0: i64 = input.path("id")?;
             let body: LinkPreviewsRequest = input.body()?;
             {
                 client.messages().unfurl(arg0, &body).await?;
@@ -4049,21 +4049,21 @@ async fn call_operation(
             }
         }
         "MessageOperations_pinMessage" => {
-            let arg0: i32 = input.path("id")?;
+            let arg0: i64 = input.path("id")?;
             {
                 client.messages().pin_message(arg0).await?;
                 Ok(Outcome::Done)
             }
         }
         "MessageOperations_unpinMessage" => {
-            let arg0: i32 = input.path("id")?;
+            let arg0: i64 = input.path("id")?;
             {
                 client.messages().unpin_message(arg0).await?;
                 Ok(Outcome::Done)
             }
         }
         "ReadMemberOperations_listReadMembers" => {
-            let arg0: i32 = input.path("id")?;
+            let arg0: i64 = input.path("id")?;
             let params: ListReadMembersParams = input.params()?;
             if input.all() {
                 let stream = client
@@ -4075,7 +4075,7 @@ async fn call_operation(
             }
         }
         "ReactionOperations_listReactions" => {
-            let arg0: i32 = input.path("id")?;
+            let arg0: i64 = input.path("id")?;
             let params: ListReactionsParams = input.params()?;
             if input.all() {
                 let stream = client.reactions().list_reactions_stream(arg0, params);
@@ -4085,12 +4085,12 @@ async fn call_operation(
             }
         }
         "ReactionOperations_addReaction" => {
-            let arg0: i32 = input.path("id")?;
+            let arg0: i64 = input.path("id")?;
             let body: ReactionRequest = input.body()?;
             value(&client.reactions().add_reaction(arg0, &body).await?)
         }
         "ReactionOperations_removeReaction" => {
-            let arg0: i32 = input.path("id")?;
+            let arg0: i64 = input.path("id")?;
             let arg1: String = input.query_arg("code")?;
             let params: RemoveReactionParams = input.params()?;
             {
@@ -4139,16 +4139,16 @@ async fn call_operation(
             value(&client.tasks().create_task(&body).await?)
         }
         "TaskOperations_getTask" => {
-            let arg0: i32 = input.path("id")?;
+            let arg0: i64 = input.path("id")?;
             value(&client.tasks().get_task(arg0).await?)
         }
         "TaskOperations_updateTask" => {
-            let arg0: i32 = input.path("id")?;
+            let arg0: i64 = input.path("id")?;
             let body: TaskUpdateRequestTask = input.body_at("task")?;
             value(&client.tasks().update_task(arg0, &body).await?)
         }
         "TaskOperations_deleteTask" => {
-            let arg0: i32 = input.path("id")?;
+            let arg0: i64 = input.path("id")?;
             {
                 client.tasks().delete_task(arg0).await?;
                 Ok(Outcome::Done)
@@ -4182,23 +4182,23 @@ async fn call_operation(
             value(&client.bots().create_bot(&body).await?)
         }
         "BotOperations_getBot" => {
-            let arg0: i32 = input.path("id")?;
+            let arg0: i64 = input.path("id")?;
             value(&client.bots().get_bot(arg0).await?)
         }
         "BotOperations_updateBot" => {
-            let arg0: i32 = input.path("id")?;
+            let arg0: i64 = input.path("id")?;
             let body: BotUpdateRequestWebhook = input.body_at("webhook")?;
             value(&client.bots().update_bot(arg0, &body).await?)
         }
         "BotOperations_deleteBot" => {
-            let arg0: i32 = input.path("id")?;
+            let arg0: i64 = input.path("id")?;
             {
                 client.bots().delete_bot(arg0).await?;
                 Ok(Outcome::Done)
             }
         }
         "BotOperations_recreateBotToken" => {
-            let arg0: i32 = input.path("id")?;
+            let arg0: i64 = input.path("id")?;
             value(&client.bots().recreate_bot_token(arg0).await?)
         }
         "BotOperations_getWebhookEvents" => {

@@ -43,7 +43,7 @@ pub struct AccessTokenInfo {
 #[non_exhaustive]
 pub struct AddMembersRequest {
     /// Array of user IDs who will become members
-    pub member_ids: Vec<i32>,
+    pub member_ids: Vec<i64>,
     /// Whether to skip creating a system message about adding members
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub silent: Option<bool>,
@@ -51,7 +51,7 @@ pub struct AddMembersRequest {
 
 impl AddMembersRequest {
     /// A `AddMembersRequest` with the required fields set and every optional field absent.
-    pub fn new(member_ids: impl Into<Vec<i32>>) -> Self {
+    pub fn new(member_ids: impl Into<Vec<i64>>) -> Self {
         Self {
             member_ids: member_ids.into(),
             silent: None,
@@ -64,12 +64,12 @@ impl AddMembersRequest {
 #[non_exhaustive]
 pub struct AddTagsRequest {
     /// Array of tag IDs to be added as members
-    pub group_tag_ids: Vec<i32>,
+    pub group_tag_ids: Vec<i64>,
 }
 
 impl AddTagsRequest {
     /// A `AddTagsRequest` with the required fields set and every optional field absent.
-    pub fn new(group_tag_ids: impl Into<Vec<i32>>) -> Self {
+    pub fn new(group_tag_ids: impl Into<Vec<i64>>) -> Self {
         Self {
             group_tag_ids: group_tag_ids.into(),
         }
@@ -105,9 +105,9 @@ pub struct ApiErrorItem {
 #[non_exhaustive]
 pub struct AuditDetailsBot {
     /// Bot ID
-    pub bot_id: i32,
+    pub bot_id: i64,
     /// ID of the user who performed the action. `null` if the action was performed without an initiator.
-    pub actor_id: Option<i32>,
+    pub actor_id: Option<i64>,
 }
 
 /// For: bot_oauth_client_updated
@@ -143,7 +143,7 @@ pub struct AuditDetailsBotWebhookSettings {
 #[non_exhaustive]
 pub struct AuditDetailsChatId {
     /// Chat ID
-    pub chat_id: i32,
+    pub chat_id: i64,
 }
 
 /// For: chat_permission_changed
@@ -169,15 +169,15 @@ pub struct AuditDetailsChatRenamed {
 #[non_exhaustive]
 pub struct AuditDetailsDlp {
     /// DLP rule ID
-    pub dlp_rule_id: i32,
+    pub dlp_rule_id: i64,
     /// DLP rule name
     pub dlp_rule_name: String,
     /// Message ID
-    pub message_id: i32,
+    pub message_id: i64,
     /// Chat ID
-    pub chat_id: i32,
+    pub chat_id: i64,
     /// User ID
-    pub user_id: i32,
+    pub user_id: i64,
     /// Action description. `null` if the rule action has no text set.
     pub action_message: Option<String>,
     /// Rule conditions check result (true — conditions matched)
@@ -192,7 +192,7 @@ pub type AuditDetailsEmpty = std::collections::BTreeMap<String, serde_json::Valu
 #[non_exhaustive]
 pub struct AuditDetailsInitiator {
     /// Action initiator ID
-    pub initiator_id: i32,
+    pub initiator_id: i64,
 }
 
 /// For: user_chat_join
@@ -200,7 +200,7 @@ pub struct AuditDetailsInitiator {
 #[non_exhaustive]
 pub struct AuditDetailsInviter {
     /// Inviter ID
-    pub inviter_id: i32,
+    pub inviter_id: i64,
 }
 
 /// For: kms_encrypt, kms_decrypt
@@ -208,9 +208,9 @@ pub struct AuditDetailsInviter {
 #[non_exhaustive]
 pub struct AuditDetailsKms {
     /// Chat ID
-    pub chat_id: i32,
+    pub chat_id: i64,
     /// Message ID
-    pub message_id: i32,
+    pub message_id: i64,
     /// Operation reason
     pub reason: String,
 }
@@ -244,7 +244,7 @@ pub struct AuditDetailsRoleChanged {
     /// Previous role
     pub previous_company_role: String,
     /// Initiator ID
-    pub initiator_id: i32,
+    pub initiator_id: i64,
 }
 
 /// For: search_users_api, search_chats_api, search_messages_api
@@ -268,7 +268,7 @@ pub struct AuditDetailsSearch {
 #[non_exhaustive]
 pub struct AuditDetailsTagChat {
     /// Chat ID
-    pub chat_id: i32,
+    pub chat_id: i64,
     /// Tag name
     pub tag_name: String,
 }
@@ -305,9 +305,9 @@ pub struct AuditDetailsUserUpdated {
 #[non_exhaustive]
 pub struct AuditDetailsVideoCallFinished {
     /// ID of the chat where the video call took place
-    pub chat_id: i32,
+    pub chat_id: i64,
     /// ID of the call start message. `null` if there is no such message.
-    pub started_message_id: Option<i32>,
+    pub started_message_id: Option<i64>,
     /// Call duration in seconds
     pub duration: i32,
     /// Maximum number of simultaneous participants during the call
@@ -319,13 +319,13 @@ pub struct AuditDetailsVideoCallFinished {
 #[non_exhaustive]
 pub struct AuditDetailsVideoCallRecording {
     /// ID of the chat where the video call took place
-    pub chat_id: i32,
+    pub chat_id: i64,
     /// ID of the call start message. `null` if there is no such message.
-    pub started_message_id: Option<i32>,
+    pub started_message_id: Option<i64>,
     /// Recording ID
-    pub recording_id: i32,
+    pub recording_id: i64,
     /// Recording file ID
-    pub file_id: i32,
+    pub file_id: i64,
     /// Recording duration in seconds
     pub duration: i32,
     /// Recording file size in bytes
@@ -337,9 +337,9 @@ pub struct AuditDetailsVideoCallRecording {
 #[non_exhaustive]
 pub struct AuditDetailsVideoCallStarted {
     /// ID of the chat where the video call takes place
-    pub chat_id: i32,
+    pub chat_id: i64,
     /// ID of the call start message. `null` if there is no such message.
-    pub started_message_id: Option<i32>,
+    pub started_message_id: Option<i64>,
 }
 
 /// Audit event
@@ -906,7 +906,7 @@ impl BotCreateRequestWebhook {
 #[non_exhaustive]
 pub struct BotCreateResponse {
     /// Bot ID (same as the bot's `user_id`)
-    pub id: i32,
+    pub id: i64,
     /// Webhook parameters object
     pub webhook: BotWebhook,
     /// Bot access token. Returned when the bot is created and when the token is rotated. The current token can also be viewed and copied in the interface — the "API" tab of the bot settings.
@@ -975,7 +975,7 @@ string_enum!(
 #[non_exhaustive]
 pub struct BotResponse {
     /// Bot ID
-    pub id: i32,
+    pub id: i64,
     /// Webhook parameters object
     pub webhook: BotWebhook,
 }
@@ -1251,15 +1251,15 @@ pub struct ButtonWebhookPayload {
     /// Event type
     pub event: ButtonWebhookPayloadEvent,
     /// ID of the message the button belongs to
-    pub message_id: i32,
+    pub message_id: i64,
     /// Unique event identifier. Lifetime — 3 seconds. Can be used, for example, to open a view for the user.
     pub trigger_id: String,
     /// Clicked button data
     pub data: String,
     /// ID of the user who clicked the button
-    pub user_id: i32,
+    pub user_id: i64,
     /// ID of the chat where the button was clicked
-    pub chat_id: i32,
+    pub chat_id: i64,
     /// Webhook send date and time (UTC+0) in UNIX format
     pub webhook_timestamp: i32,
 }
@@ -1293,7 +1293,7 @@ string_enum!(ButtonWebhookPayloadType { Button => "button", });
 #[non_exhaustive]
 pub struct Chat {
     /// Created chat ID
-    pub id: i32,
+    pub id: i64,
     /// Name
     ///
     /// At most 255 characters.
@@ -1301,11 +1301,11 @@ pub struct Chat {
     /// Chat creation date and time (ISO-8601, UTC+0) in YYYY-MM-DDThh:mm:ss.sssZ format
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// ID of the user who created the chat
-    pub owner_id: i32,
+    pub owner_id: i64,
     /// Array of member user IDs
-    pub member_ids: Vec<i32>,
+    pub member_ids: Vec<i64>,
     /// Array of member tag IDs
-    pub group_tag_ids: Vec<i32>,
+    pub group_tag_ids: Vec<i64>,
     /// Whether this is a channel
     pub channel: bool,
     /// Whether the chat is archived
@@ -1359,10 +1359,10 @@ pub struct ChatCreateRequestChat {
     pub name: String,
     /// Array of user IDs who will become members
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub member_ids: Option<Vec<i32>>,
+    pub member_ids: Option<Vec<i64>>,
     /// Array of tag IDs to be added as members
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub group_tag_ids: Option<Vec<i32>>,
+    pub group_tag_ids: Option<Vec<i64>>,
     /// Whether this is a channel
     ///
     /// Default `false`.
@@ -1438,12 +1438,12 @@ pub struct ChatMemberWebhookPayload {
     /// Event type
     pub event: MemberEventType,
     /// ID of the chat where membership changed
-    pub chat_id: i32,
+    pub chat_id: i64,
     /// Thread ID. `null` if the members were added to a regular chat or channel rather than a thread.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub thread_id: Option<i32>,
+    pub thread_id: Option<i64>,
     /// Array of user IDs affected by the event
-    pub user_ids: Vec<i32>,
+    pub user_ids: Vec<i64>,
     /// Event date and time (ISO-8601, UTC+0) in YYYY-MM-DDThh:mm:ss.sssZ format
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Webhook send date and time (UTC+0) in UNIX format
@@ -1535,7 +1535,7 @@ pub struct CompanyMemberWebhookPayload {
     /// Event type
     pub event: UserEventType,
     /// Array of user IDs affected by the event
-    pub user_ids: Vec<i32>,
+    pub user_ids: Vec<i64>,
     /// Event date and time (ISO-8601, UTC+0) in YYYY-MM-DDThh:mm:ss.sssZ format
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Webhook send date and time (UTC+0) in UNIX format
@@ -1559,7 +1559,7 @@ string_enum!(CompanyMemberWebhookPayloadType { CompanyMember => "company_member"
 #[non_exhaustive]
 pub struct CustomProperty {
     /// Custom property ID
-    pub id: i32,
+    pub id: i64,
     /// Custom property name
     ///
     /// At most 32 characters.
@@ -1598,7 +1598,7 @@ string_enum!(
 #[non_exhaustive]
 pub struct CustomPropertyDefinition {
     /// Property ID
-    pub id: i32,
+    pub id: i64,
     /// Property name
     ///
     /// At most 32 characters.
@@ -1619,7 +1619,7 @@ pub struct ExportRequest {
     pub webhook_url: String,
     /// Array of chat IDs. Specify to export messages from specific chats only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub chat_ids: Option<Vec<i32>>,
+    pub chat_ids: Option<Vec<i64>>,
     /// Skip generating the chat list file (chats.json)
     ///
     /// Default `false`.
@@ -1649,7 +1649,7 @@ impl ExportRequest {
 #[non_exhaustive]
 pub struct File {
     /// File ID
-    pub id: i32,
+    pub id: i64,
     /// File path
     pub key: String,
     /// File name with extension
@@ -1748,19 +1748,19 @@ impl FileUploadRequest {
 #[non_exhaustive]
 pub struct Forwarding {
     /// Original message ID
-    pub original_message_id: i32,
+    pub original_message_id: i64,
     /// ID of the chat containing the original message
-    pub original_chat_id: i32,
+    pub original_chat_id: i64,
     /// ID of the user who created the original message
-    pub author_id: i32,
+    pub author_id: i64,
     /// Original message creation date and time (ISO-8601, UTC+0) in YYYY-MM-DDThh:mm:ss.sssZ format
     pub original_created_at: chrono::DateTime<chrono::Utc>,
     /// ID of the thread containing the original message
-    pub original_thread_id: Option<i32>,
+    pub original_thread_id: Option<i64>,
     /// ID of the message that the thread containing the original message was created for. `null` if the original message was not in a thread, or the thread was created without being linked to a message.
-    pub original_thread_message_id: Option<i32>,
+    pub original_thread_message_id: Option<i64>,
     /// ID of the chat of the message that the thread containing the original message was created for. `null` if the original message was not in a thread, or the thread was created without being linked to a message.
-    pub original_thread_parent_chat_id: Option<i32>,
+    pub original_thread_parent_chat_id: Option<i64>,
 }
 
 /// Group tag
@@ -1768,7 +1768,7 @@ pub struct Forwarding {
 #[non_exhaustive]
 pub struct GroupTag {
     /// Tag ID
-    pub id: i32,
+    pub id: i64,
     /// Tag name
     ///
     /// At most 255 characters.
@@ -1907,13 +1907,13 @@ pub struct LinkSharedWebhookPayload {
     /// Event type
     pub event: LinkSharedWebhookPayloadEvent,
     /// ID of the chat where the link was found
-    pub chat_id: i32,
+    pub chat_id: i64,
     /// ID of the message containing the link
-    pub message_id: i32,
+    pub message_id: i64,
     /// Array of detected links to monitored domains
     pub links: Vec<WebhookLink>,
     /// Message sender ID
-    pub user_id: i32,
+    pub user_id: i64,
     /// Message creation date and time (ISO-8601, UTC+0) in YYYY-MM-DDThh:mm:ss.sssZ format
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Webhook send date and time (UTC+0) in UNIX format
@@ -1963,19 +1963,19 @@ string_enum!(MemberEventType { Add => "add", Remove => "remove", });
 #[non_exhaustive]
 pub struct Message {
     /// Message ID
-    pub id: i32,
+    pub id: i64,
     /// Entity type the message belongs to
     pub entity_type: MessageEntityType,
     /// ID of the entity the message belongs to (chat/channel, thread, or user)
-    pub entity_id: i32,
+    pub entity_id: i64,
     /// ID of the chat containing the message
-    pub chat_id: i32,
+    pub chat_id: i64,
     /// Root chat ID. For messages in threads — the ID of the chat where the thread was created. For regular messages, equals `chat_id`.
-    pub root_chat_id: i32,
+    pub root_chat_id: i64,
     /// Message text
     pub content: String,
     /// ID of the user who created the message
-    pub user_id: i32,
+    pub user_id: i64,
     /// Message creation date and time (ISO-8601, UTC+0) in YYYY-MM-DDThh:mm:ss.sssZ format
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Direct link to the message
@@ -1991,7 +1991,7 @@ pub struct Message {
     /// Forwarded message information. `null` if the message is not a forwarded one.
     pub forwarding: Option<Forwarding>,
     /// ID of the message being replied to. `null` if the message is not a reply to another message.
-    pub parent_message_id: Option<i32>,
+    pub parent_message_id: Option<i64>,
     /// Message sender avatar URL. The field is present only on messages from bots; it is absent from the response for messages from employees. `null` if the bot did not override the value when sending.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_avatar_url: Option<String>,
@@ -2037,7 +2037,7 @@ pub struct MessageCreateRequestMessage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<MessageEntityType>,
     /// Entity ID
-    pub entity_id: i32,
+    pub entity_id: i64,
     /// Message text. Supports mentions: `@nickname` or `<@user_id>` (automatically converted to `@nickname`).
     pub content: String,
     /// Files to attach
@@ -2048,7 +2048,7 @@ pub struct MessageCreateRequestMessage {
     pub buttons: Option<Vec<Vec<Button>>>,
     /// Message ID. Specify when sending a reply to another message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parent_message_id: Option<i32>,
+    pub parent_message_id: Option<i64>,
     /// Custom sender avatar URL for this message. This field can only be used with a bot access_token.
     ///
     /// At most 255 characters.
@@ -2068,7 +2068,7 @@ pub struct MessageCreateRequestMessage {
 
 impl MessageCreateRequestMessage {
     /// A `MessageCreateRequestMessage` with the required fields set and every optional field absent.
-    pub fn new(entity_id: impl Into<i32>, content: impl Into<String>) -> Self {
+    pub fn new(entity_id: impl Into<i64>, content: impl Into<String>) -> Self {
         Self {
             entity_type: None,
             entity_id: entity_id.into(),
@@ -2294,17 +2294,17 @@ pub struct MessageWebhookPayload {
     /// Object type
     pub r#type: MessageWebhookPayloadType,
     /// Message ID
-    pub id: i32,
+    pub id: i64,
     /// Event type
     pub event: WebhookEventType,
     /// Entity type the message belongs to
     pub entity_type: MessageEntityType,
     /// ID of the entity the message belongs to
-    pub entity_id: i32,
+    pub entity_id: i64,
     /// Message text
     pub content: String,
     /// Message sender ID
-    pub user_id: i32,
+    pub user_id: i64,
     /// Message creation date and time (ISO-8601, UTC+0) in YYYY-MM-DDThh:mm:ss.sssZ format
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Message last change date and time (ISO-8601, UTC+0) in YYYY-MM-DDThh:mm:ss.sssZ format. For a message that was never edited it equals the creation date. `null` for messages sent before this field was introduced.
@@ -2313,10 +2313,10 @@ pub struct MessageWebhookPayload {
     /// Direct link to the message
     pub url: String,
     /// ID of the chat containing the message
-    pub chat_id: i32,
+    pub chat_id: i64,
     /// ID of the message being replied to. `null` if the message is not a reply to another message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parent_message_id: Option<i32>,
+    pub parent_message_id: Option<i64>,
     /// The thread the message was sent in. `null` if the message was not sent in a thread. Unlike the `thread` field on the REST API message object, this describes the thread the message is inside of.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thread: Option<WebhookMessageThread>,
@@ -2607,7 +2607,7 @@ pub struct PaginationMetaPaginate {
 #[non_exhaustive]
 pub struct Reaction {
     /// ID of the user who added the reaction
-    pub user_id: i32,
+    pub user_id: i64,
     /// Reaction creation date and time (ISO-8601, UTC+0) in YYYY-MM-DDThh:mm:ss.sssZ format
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Reaction emoji character
@@ -2660,15 +2660,15 @@ pub struct ReactionWebhookPayload {
     /// Event type
     pub event: ReactionEventType,
     /// ID of the chat that contains the message. The field is always present in the payload; in rare cases (for example, if the message was deleted before the webhook was dispatched) it may be `null`.
-    pub chat_id: Option<i32>,
+    pub chat_id: Option<i64>,
     /// ID of the message the reaction belongs to
-    pub message_id: i32,
+    pub message_id: i64,
     /// Reaction emoji character
     pub code: String,
     /// Reaction name
     pub name: String,
     /// ID of the user who added or removed the reaction
-    pub user_id: i32,
+    pub user_id: i64,
     /// Reaction creation date and time (ISO-8601, UTC+0) in YYYY-MM-DDThh:mm:ss.sssZ format. The field is also present for the reaction-removed event.
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Webhook send date and time (UTC+0) in UNIX format
@@ -2811,7 +2811,7 @@ pub type TagNamesFilter = Vec<String>;
 #[non_exhaustive]
 pub struct Task {
     /// Task ID
-    pub id: i32,
+    pub id: i64,
     /// Kind
     pub kind: TaskKind,
     /// Description
@@ -2821,15 +2821,15 @@ pub struct Task {
     /// Priority
     pub priority: i32,
     /// ID of the user who created the task
-    pub user_id: i32,
+    pub user_id: i64,
     /// ID of the chat the task is linked to. `null` if the task is not linked to a chat.
-    pub chat_id: Option<i32>,
+    pub chat_id: Option<i64>,
     /// Task status
     pub status: TaskStatus,
     /// Task creation date and time (ISO-8601, UTC+0) in YYYY-MM-DDThh:mm:ss.sssZ format
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Array of user IDs assigned to the task as performers
-    pub performer_ids: Vec<i32>,
+    pub performer_ids: Vec<i64>,
     /// Whether this is an all-day task (without specific time)
     pub all_day: bool,
     /// Task custom properties
@@ -2870,10 +2870,10 @@ pub struct TaskCreateRequestTask {
     pub priority: Option<i32>,
     /// Array of user IDs to assign as task performers (defaults to you)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub performer_ids: Option<Vec<i32>>,
+    pub performer_ids: Option<Vec<i64>>,
     /// ID of the chat to link the task to
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub chat_id: Option<i32>,
+    pub chat_id: Option<i64>,
     /// Whether this is an all-day task (without specific time)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub all_day: Option<bool>,
@@ -2903,14 +2903,14 @@ impl TaskCreateRequestTask {
 #[non_exhaustive]
 pub struct TaskCreateRequestTaskCustomPropertiesItem {
     /// Property ID
-    pub id: i32,
+    pub id: i64,
     /// Value to set
     pub value: String,
 }
 
 impl TaskCreateRequestTaskCustomPropertiesItem {
     /// A `TaskCreateRequestTaskCustomPropertiesItem` with the required fields set and every optional field absent.
-    pub fn new(id: impl Into<i32>, value: impl Into<String>) -> Self {
+    pub fn new(id: impl Into<i64>, value: impl Into<String>) -> Self {
         Self {
             id: id.into(),
             value: value.into(),
@@ -2990,7 +2990,7 @@ pub struct TaskUpdateRequestTask {
     pub priority: Option<i32>,
     /// Array of user IDs to assign as task performers
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub performer_ids: Option<Vec<i32>>,
+    pub performer_ids: Option<Vec<i64>>,
     /// Status
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<TaskStatus>,
@@ -3027,14 +3027,14 @@ impl TaskUpdateRequestTask {
 #[non_exhaustive]
 pub struct TaskUpdateRequestTaskCustomPropertiesItem {
     /// Property ID
-    pub id: i32,
+    pub id: i64,
     /// Value to set
     pub value: String,
 }
 
 impl TaskUpdateRequestTaskCustomPropertiesItem {
     /// A `TaskUpdateRequestTaskCustomPropertiesItem` with the required fields set and every optional field absent.
-    pub fn new(id: impl Into<i32>, value: impl Into<String>) -> Self {
+    pub fn new(id: impl Into<i64>, value: impl Into<String>) -> Self {
         Self {
             id: id.into(),
             value: value.into(),
@@ -3139,7 +3139,7 @@ pub struct UploadParams {
 #[non_exhaustive]
 pub struct User {
     /// User ID
-    pub id: i32,
+    pub id: i64,
     /// First name. Returns `null` until an invited employee completes registration (`invite_status` of `sent`).
     ///
     /// At most 255 characters.
@@ -3173,7 +3173,7 @@ pub struct User {
     /// Invitation status
     pub invite_status: InviteStatus,
     /// ID of the employee who invited this user. Returns `null` if the user signed up themselves or if the inviter has been deleted.
-    pub inviter_id: Option<i32>,
+    pub inviter_id: Option<i64>,
     /// Array of tags assigned to the employee
     pub list_tags: Vec<String>,
     /// Employee custom properties
@@ -3268,7 +3268,7 @@ pub struct UserCreateRequestUser {
     pub list_tags: Option<Vec<String>>,
     /// IDs of chats the employee is added to right at creation. Required for the `guest` role and must contain exactly one active chat.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub chat_ids: Option<Vec<i32>>,
+    pub chat_ids: Option<Vec<i64>>,
     /// Custom properties to set
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_properties: Option<Vec<UserCreateRequestUserCustomPropertiesItem>>,
@@ -3299,7 +3299,7 @@ impl UserCreateRequestUser {
 #[non_exhaustive]
 pub struct UserCreateRequestUserCustomPropertiesItem {
     /// Property ID
-    pub id: i32,
+    pub id: i64,
     /// Value to set
     ///
     /// At most 768 characters.
@@ -3308,7 +3308,7 @@ pub struct UserCreateRequestUserCustomPropertiesItem {
 
 impl UserCreateRequestUserCustomPropertiesItem {
     /// A `UserCreateRequestUserCustomPropertiesItem` with the required fields set and every optional field absent.
-    pub fn new(id: impl Into<i32>, value: impl Into<String>) -> Self {
+    pub fn new(id: impl Into<i64>, value: impl Into<String>) -> Self {
         Self {
             id: id.into(),
             value: value.into(),
@@ -3521,7 +3521,7 @@ impl UserUpdateRequestUser {
 #[non_exhaustive]
 pub struct UserUpdateRequestUserCustomPropertiesItem {
     /// Property ID
-    pub id: i32,
+    pub id: i64,
     /// Value to set
     ///
     /// At most 768 characters.
@@ -3530,7 +3530,7 @@ pub struct UserUpdateRequestUserCustomPropertiesItem {
 
 impl UserUpdateRequestUserCustomPropertiesItem {
     /// A `UserUpdateRequestUserCustomPropertiesItem` with the required fields set and every optional field absent.
-    pub fn new(id: impl Into<i32>, value: impl Into<String>) -> Self {
+    pub fn new(id: impl Into<i64>, value: impl Into<String>) -> Self {
         Self {
             id: id.into(),
             value: value.into(),
@@ -3676,11 +3676,11 @@ pub struct VideoCallWebhookPayload {
     /// Event type
     pub event: VideoCallEventType,
     /// Video call ID
-    pub video_room_id: i32,
+    pub video_room_id: i64,
     /// ID of the chat the video call takes place in
-    pub chat_id: i32,
+    pub chat_id: i64,
     /// ID of the user who started the video call
-    pub owner_id: i32,
+    pub owner_id: i64,
     /// Thread parameters object if the video call takes place in a thread. `null` if the call is not in a thread.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thread: Option<WebhookVideoCallThread>,
@@ -3698,10 +3698,10 @@ pub struct VideoCallWebhookPayload {
     pub members: Option<Vec<WebhookVideoCallMember>>,
     /// Recording ID. Present for the recording_ready event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub recording_id: Option<i32>,
+    pub recording_id: Option<i64>,
     /// Recording file ID. Present for the recording_ready event. `null` if the file is not attached yet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file_id: Option<i32>,
+    pub file_id: Option<i64>,
     /// Direct link to the recording file. Present for the recording_ready event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
@@ -4607,9 +4607,9 @@ pub struct ViewSubmitWebhookPayload {
     /// Private metadata specified when opening the view. `null` if it was not specified when the form was opened.
     pub private_metadata: Option<String>,
     /// ID of the chat in which the button that opened the form was clicked. The value is captured at the moment the form was **opened**, not submitted — if the form stayed open for a long time, `chat_id` still points to the chat where the button was clicked. The field is always present in the payload; for forms opened before this change was rolled out, `chat_id` will be `null` — such forms will gradually phase out by the saved view TTL (30 days).
-    pub chat_id: Option<i32>,
+    pub chat_id: Option<i64>,
     /// ID of the user who submitted the form
-    pub user_id: i32,
+    pub user_id: i64,
     /// Submitted view field data. Key — field `action_id`, value — entered data.
     pub data: std::collections::BTreeMap<String, serde_json::Value>,
     /// Webhook send date and time (UTC+0) in UNIX format
@@ -4699,9 +4699,9 @@ pub struct WebhookLink {
 #[non_exhaustive]
 pub struct WebhookMessageThread {
     /// ID of the message the thread was created for
-    pub message_id: i32,
+    pub message_id: i64,
     /// ID of the chat of the message the thread was created for
-    pub message_chat_id: i32,
+    pub message_chat_id: i64,
 }
 
 /// Union of all webhook payload types
@@ -4852,7 +4852,7 @@ impl<'de> Deserialize<'de> for WebhookPayloadUnion {
 #[non_exhaustive]
 pub struct WebhookVideoCallMember {
     /// Participant ID
-    pub user_id: i32,
+    pub user_id: i64,
     /// First join date and time (ISO-8601, UTC+0) in YYYY-MM-DDThh:mm:ss.sssZ format
     pub joined_at: chrono::DateTime<chrono::Utc>,
     /// Leave date and time (ISO-8601, UTC+0) in YYYY-MM-DDThh:mm:ss.sssZ format. If the participant stayed until the call ended, it matches the call end time.
@@ -4864,11 +4864,11 @@ pub struct WebhookVideoCallMember {
 #[non_exhaustive]
 pub struct WebhookVideoCallThread {
     /// Thread ID
-    pub id: i32,
+    pub id: i64,
     /// Thread chat ID
-    pub chat_id: i32,
+    pub chat_id: i64,
     /// ID of the message the thread was created for
-    pub message_id: i32,
+    pub message_id: i64,
     /// Chat ID of the message the thread was created for
-    pub message_chat_id: i32,
+    pub message_chat_id: i64,
 }

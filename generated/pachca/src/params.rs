@@ -600,12 +600,12 @@ pub struct SearchMessagesParams {
     pub created_to: Option<chrono::DateTime<chrono::Utc>>,
     /// Filter by chat IDs
     ///
-    /// Sent comma-separated; query parameter `chat_ids`.
-    pub chat_ids: Option<Vec<i32>>,
+    /// Sent as `chat_ids[]=v` per item; query parameter `chat_ids`.
+    pub chat_ids: Option<Vec<i64>>,
     /// Filter by message author IDs
     ///
-    /// Sent comma-separated; query parameter `user_ids`.
-    pub user_ids: Option<Vec<i32>>,
+    /// Sent as `user_ids[]=v` per item; query parameter `user_ids`.
+    pub user_ids: Option<Vec<i64>>,
     /// Filter by chat activity
     ///
     /// Query parameter `active`.
@@ -662,13 +662,13 @@ impl SearchMessagesParams {
     }
 
     /// Sets [`chat_ids`](Self::chat_ids).
-    pub fn chat_ids(mut self, value: impl Into<Vec<i32>>) -> Self {
+    pub fn chat_ids(mut self, value: impl Into<Vec<i64>>) -> Self {
         self.chat_ids = Some(value.into());
         self
     }
 
     /// Sets [`user_ids`](Self::user_ids).
-    pub fn user_ids(mut self, value: impl Into<Vec<i32>>) -> Self {
+    pub fn user_ids(mut self, value: impl Into<Vec<i64>>) -> Self {
         self.user_ids = Some(value.into());
         self
     }
@@ -717,7 +717,7 @@ pub struct SearchUsersParams {
     pub created_to: Option<chrono::DateTime<chrono::Utc>>,
     /// Filter by employee roles
     ///
-    /// Sent comma-separated; query parameter `company_roles`.
+    /// Sent as `company_roles[]=v` per item; query parameter `company_roles`.
     pub company_roles: Option<Vec<UserRole>>,
 }
 

@@ -320,7 +320,7 @@ impl<'a> Chats<'a> {
     /// - `401` ([`OAuthError`]): Access is unauthorized.
     /// - `403` ([`OAuthError`] or [`ApiError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
-    pub async fn download_export(&self, id: i32) -> Result<String, Error> {
+    pub async fn download_export(&self, id: i64) -> Result<String, Error> {
         let req = Request::new(
             Method::GET,
             ["/chats/exports/", &percent_encode_path_segment(&id.to_string())].concat(),
@@ -345,7 +345,7 @@ impl<'a> Chats<'a> {
     /// - `402` ([`ApiError`]): Client error
     /// - `403` ([`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
-    pub async fn get_chat(&self, id: i32) -> Result<Chat, Error> {
+    pub async fn get_chat(&self, id: i64) -> Result<Chat, Error> {
         let req = Request::new(
             Method::GET,
             ["/chats/", &percent_encode_path_segment(&id.to_string())].concat(),
@@ -376,7 +376,7 @@ impl<'a> Chats<'a> {
     /// - `422` ([`ApiError`]): Client error
     pub async fn update_chat(
         &self,
-        id: i32,
+        id: i64,
         body: &ChatUpdateRequestChat,
     ) -> Result<Chat, Error> {
         let mut req = Request::new(
@@ -408,7 +408,7 @@ impl<'a> Chats<'a> {
     /// - `401` ([`OAuthError`]): Access is unauthorized.
     /// - `403` ([`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
-    pub async fn archive_chat(&self, id: i32) -> Result<(), Error> {
+    pub async fn archive_chat(&self, id: i64) -> Result<(), Error> {
         let req = Request::new(
             Method::PUT,
             ["/chats/", &percent_encode_path_segment(&id.to_string()), "/archive"]
@@ -436,7 +436,7 @@ impl<'a> Chats<'a> {
     /// - `401` ([`OAuthError`]): Access is unauthorized.
     /// - `403` ([`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
-    pub async fn unarchive_chat(&self, id: i32) -> Result<(), Error> {
+    pub async fn unarchive_chat(&self, id: i64) -> Result<(), Error> {
         let req = Request::new(
             Method::PUT,
             ["/chats/", &percent_encode_path_segment(&id.to_string()), "/unarchive"]
@@ -724,7 +724,7 @@ impl<'a> Users<'a> {
     /// - `402` ([`ApiError`]): Client error
     /// - `403` ([`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
-    pub async fn get_user(&self, id: i32) -> Result<User, Error> {
+    pub async fn get_user(&self, id: i64) -> Result<User, Error> {
         let req = Request::new(
             Method::GET,
             ["/users/", &percent_encode_path_segment(&id.to_string())].concat(),
@@ -755,7 +755,7 @@ impl<'a> Users<'a> {
     /// - `422` ([`ApiError`]): Client error
     pub async fn update_user(
         &self,
-        id: i32,
+        id: i64,
         body: &UserUpdateRequestUser,
     ) -> Result<User, Error> {
         let mut req = Request::new(
@@ -788,7 +788,7 @@ impl<'a> Users<'a> {
     /// - `402` ([`ApiError`]): Client error
     /// - `403` ([`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
-    pub async fn delete_user(&self, id: i32) -> Result<(), Error> {
+    pub async fn delete_user(&self, id: i64) -> Result<(), Error> {
         let req = Request::new(
             Method::DELETE,
             ["/users/", &percent_encode_path_segment(&id.to_string())].concat(),
@@ -819,7 +819,7 @@ impl<'a> Users<'a> {
     /// - `422` ([`ApiError`]): Client error
     pub async fn update_user_avatar(
         &self,
-        user_id: i32,
+        user_id: i64,
         body: &UpdateUserAvatarRequest,
         file_name: &str,
     ) -> Result<AvatarData, Error> {
@@ -850,7 +850,7 @@ impl<'a> Users<'a> {
     /// - `402` ([`ApiError`]): Client error
     /// - `403` ([`ApiError`] or [`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
-    pub async fn delete_user_avatar(&self, user_id: i32) -> Result<(), Error> {
+    pub async fn delete_user_avatar(&self, user_id: i64) -> Result<(), Error> {
         let req = Request::new(
             Method::DELETE,
             ["/users/", &percent_encode_path_segment(&user_id.to_string()), "/avatar"]
@@ -880,7 +880,7 @@ impl<'a> Users<'a> {
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
     pub async fn get_user_status(
         &self,
-        user_id: i32,
+        user_id: i64,
     ) -> Result<Option<UserStatus>, Error> {
         let req = Request::new(
             Method::GET,
@@ -910,7 +910,7 @@ impl<'a> Users<'a> {
     /// - `422` ([`ApiError`]): Client error
     pub async fn update_user_status(
         &self,
-        user_id: i32,
+        user_id: i64,
         body: &StatusUpdateRequestStatus,
     ) -> Result<UserStatus, Error> {
         let mut req = Request::new(
@@ -941,7 +941,7 @@ impl<'a> Users<'a> {
     /// - `401` ([`OAuthError`]): Access is unauthorized.
     /// - `403` ([`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
-    pub async fn delete_user_status(&self, user_id: i32) -> Result<(), Error> {
+    pub async fn delete_user_status(&self, user_id: i64) -> Result<(), Error> {
         let req = Request::new(
             Method::DELETE,
             ["/users/", &percent_encode_path_segment(&user_id.to_string()), "/status"]
@@ -1087,7 +1087,7 @@ impl<'a> GroupTags<'a> {
     /// - `402` ([`ApiError`]): Client error
     /// - `403` ([`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
-    pub async fn get_tag(&self, id: i32) -> Result<GroupTag, Error> {
+    pub async fn get_tag(&self, id: i64) -> Result<GroupTag, Error> {
         let req = Request::new(
             Method::GET,
             ["/group_tags/", &percent_encode_path_segment(&id.to_string())].concat(),
@@ -1118,7 +1118,7 @@ impl<'a> GroupTags<'a> {
     /// - `422` ([`ApiError`]): Client error
     pub async fn update_tag(
         &self,
-        id: i32,
+        id: i64,
         body: &GroupTagRequestGroupTag,
     ) -> Result<GroupTag, Error> {
         let mut req = Request::new(
@@ -1151,7 +1151,7 @@ impl<'a> GroupTags<'a> {
     /// - `402` ([`ApiError`]): Client error
     /// - `403` ([`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
-    pub async fn delete_tag(&self, id: i32) -> Result<(), Error> {
+    pub async fn delete_tag(&self, id: i64) -> Result<(), Error> {
         let req = Request::new(
             Method::DELETE,
             ["/group_tags/", &percent_encode_path_segment(&id.to_string())].concat(),
@@ -1183,7 +1183,7 @@ impl<'a> GroupTags<'a> {
     /// - `422` ([`ApiError`]): Client error
     pub async fn get_tag_users(
         &self,
-        id: i32,
+        id: i64,
         params: GetTagUsersParams,
     ) -> Result<Page<User>, Error> {
         let mut req = Request::new(
@@ -1219,7 +1219,7 @@ impl<'a> GroupTags<'a> {
     /// ```
     pub fn get_tag_users_stream(
         &self,
-        id: i32,
+        id: i64,
         params: GetTagUsersParams,
     ) -> impl Stream<Item = Result<User, Error>> + Send + 'a {
         let service = *self;
@@ -1237,7 +1237,7 @@ impl<'a> GroupTags<'a> {
     /// Every item of [`get_tag_users`](Self::get_tag_users) collected into a `Vec` (see [`get_tag_users_stream`](Self::get_tag_users_stream)).
     pub async fn get_tag_users_all(
         &self,
-        id: i32,
+        id: i64,
         params: GetTagUsersParams,
     ) -> Result<Vec<User>, Error> {
         self.get_tag_users_stream(id, params).try_collect().await
@@ -1268,7 +1268,7 @@ impl<'a> Members<'a> {
     /// - `403` ([`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
     /// - `422` ([`ApiError`]): Client error
-    pub async fn add_tags(&self, id: i32, body: &AddTagsRequest) -> Result<(), Error> {
+    pub async fn add_tags(&self, id: i64, body: &AddTagsRequest) -> Result<(), Error> {
         let mut req = Request::new(
             Method::POST,
             ["/chats/", &percent_encode_path_segment(&id.to_string()), "/group_tags"]
@@ -1297,7 +1297,7 @@ impl<'a> Members<'a> {
     /// - `401` ([`OAuthError`]): Access is unauthorized.
     /// - `403` ([`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
-    pub async fn remove_tag(&self, id: i32, tag_id: i32) -> Result<(), Error> {
+    pub async fn remove_tag(&self, id: i64, tag_id: i64) -> Result<(), Error> {
         let req = Request::new(
             Method::DELETE,
             [
@@ -1330,7 +1330,7 @@ impl<'a> Members<'a> {
     /// - `403` ([`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
     /// - `422` ([`ApiError`]): Client error
-    pub async fn leave_chat(&self, id: i32) -> Result<(), Error> {
+    pub async fn leave_chat(&self, id: i64) -> Result<(), Error> {
         let req = Request::new(
             Method::DELETE,
             ["/chats/", &percent_encode_path_segment(&id.to_string()), "/leave"].concat(),
@@ -1363,7 +1363,7 @@ impl<'a> Members<'a> {
     /// - `422` ([`ApiError`]): Client error
     pub async fn list_members(
         &self,
-        id: i32,
+        id: i64,
         params: ListMembersParams,
     ) -> Result<Page<User>, Error> {
         let mut req = Request::new(
@@ -1402,7 +1402,7 @@ impl<'a> Members<'a> {
     /// ```
     pub fn list_members_stream(
         &self,
-        id: i32,
+        id: i64,
         params: ListMembersParams,
     ) -> impl Stream<Item = Result<User, Error>> + Send + 'a {
         let service = *self;
@@ -1420,7 +1420,7 @@ impl<'a> Members<'a> {
     /// Every item of [`list_members`](Self::list_members) collected into a `Vec` (see [`list_members_stream`](Self::list_members_stream)).
     pub async fn list_members_all(
         &self,
-        id: i32,
+        id: i64,
         params: ListMembersParams,
     ) -> Result<Vec<User>, Error> {
         self.list_members_stream(id, params).try_collect().await
@@ -1443,7 +1443,7 @@ impl<'a> Members<'a> {
     /// - `422` ([`ApiError`]): Client error
     pub async fn add_members(
         &self,
-        id: i32,
+        id: i64,
         body: &AddMembersRequest,
     ) -> Result<(), Error> {
         let mut req = Request::new(
@@ -1480,8 +1480,8 @@ impl<'a> Members<'a> {
     /// - `422` ([`ApiError`]): Client error
     pub async fn update_member_role(
         &self,
-        id: i32,
-        user_id: i32,
+        id: i64,
+        user_id: i64,
         body: &UpdateMemberRoleRequest,
     ) -> Result<(), Error> {
         let mut req = Request::new(
@@ -1517,7 +1517,7 @@ impl<'a> Members<'a> {
     /// - `401` ([`OAuthError`]): Access is unauthorized.
     /// - `403` ([`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
-    pub async fn remove_member(&self, id: i32, user_id: i32) -> Result<(), Error> {
+    pub async fn remove_member(&self, id: i64, user_id: i64) -> Result<(), Error> {
         let req = Request::new(
             Method::DELETE,
             [
@@ -1558,7 +1558,7 @@ impl<'a> Threads<'a> {
     /// - `401` ([`OAuthError`]): Access is unauthorized.
     /// - `403` ([`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
-    pub async fn create_thread(&self, id: i32) -> Result<Thread, Error> {
+    pub async fn create_thread(&self, id: i64) -> Result<Thread, Error> {
         let req = Request::new(
             Method::POST,
             ["/messages/", &percent_encode_path_segment(&id.to_string()), "/thread"]
@@ -1695,7 +1695,7 @@ impl<'a> Threads<'a> {
     /// - `402` ([`ApiError`]): Client error
     /// - `403` ([`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
-    pub async fn get_thread(&self, id: i32) -> Result<Thread, Error> {
+    pub async fn get_thread(&self, id: i64) -> Result<Thread, Error> {
         let req = Request::new(
             Method::GET,
             ["/threads/", &percent_encode_path_segment(&id.to_string())].concat(),
@@ -1734,7 +1734,7 @@ impl<'a> Messages<'a> {
     /// - `422` ([`ApiError`]): Client error
     pub async fn list_chat_messages(
         &self,
-        chat_id: i32,
+        chat_id: i64,
         params: ListChatMessagesParams,
     ) -> Result<Page<Message>, Error> {
         let mut req = Request::new(Method::GET, "/messages");
@@ -1773,7 +1773,7 @@ impl<'a> Messages<'a> {
     /// ```
     pub fn list_chat_messages_stream(
         &self,
-        chat_id: i32,
+        chat_id: i64,
         params: ListChatMessagesParams,
     ) -> impl Stream<Item = Result<Message, Error>> + Send + 'a {
         let service = *self;
@@ -1791,7 +1791,7 @@ impl<'a> Messages<'a> {
     /// Every item of [`list_chat_messages`](Self::list_chat_messages) collected into a `Vec` (see [`list_chat_messages_stream`](Self::list_chat_messages_stream)).
     pub async fn list_chat_messages_all(
         &self,
-        chat_id: i32,
+        chat_id: i64,
         params: ListChatMessagesParams,
     ) -> Result<Vec<Message>, Error> {
         self.list_chat_messages_stream(chat_id, params).try_collect().await
@@ -1842,7 +1842,7 @@ impl<'a> Messages<'a> {
     /// - `402` ([`ApiError`]): Client error
     /// - `403` ([`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
-    pub async fn get_message(&self, id: i32) -> Result<Message, Error> {
+    pub async fn get_message(&self, id: i64) -> Result<Message, Error> {
         let req = Request::new(
             Method::GET,
             ["/messages/", &percent_encode_path_segment(&id.to_string())].concat(),
@@ -1873,7 +1873,7 @@ impl<'a> Messages<'a> {
     /// - `422` ([`ApiError`]): Client error
     pub async fn update_message(
         &self,
-        id: i32,
+        id: i64,
         body: &MessageUpdateRequestMessage,
     ) -> Result<Message, Error> {
         let mut req = Request::new(
@@ -1908,7 +1908,7 @@ impl<'a> Messages<'a> {
     /// - `402` ([`ApiError`]): Client error
     /// - `403` ([`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
-    pub async fn delete_message(&self, id: i32) -> Result<(), Error> {
+    pub async fn delete_message(&self, id: i64) -> Result<(), Error> {
         let req = Request::new(
             Method::DELETE,
             ["/messages/", &percent_encode_path_segment(&id.to_string())].concat(),
@@ -1937,7 +1937,7 @@ impl<'a> Messages<'a> {
     /// - `422` ([`ApiError`]): Client error
     pub async fn unfurl(
         &self,
-        id: i32,
+        id: i64,
         body: &LinkPreviewsRequest,
     ) -> Result<(), Error> {
         let mut req = Request::new(
@@ -1973,7 +1973,7 @@ impl<'a> Messages<'a> {
     /// - `403` ([`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
     /// - `422`: Client error
-    pub async fn pin_message(&self, id: i32) -> Result<(), Error> {
+    pub async fn pin_message(&self, id: i64) -> Result<(), Error> {
         let req = Request::new(
             Method::POST,
             ["/messages/", &percent_encode_path_segment(&id.to_string()), "/pin"]
@@ -2001,7 +2001,7 @@ impl<'a> Messages<'a> {
     /// - `401` ([`OAuthError`]): Access is unauthorized.
     /// - `403` ([`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
-    pub async fn unpin_message(&self, id: i32) -> Result<(), Error> {
+    pub async fn unpin_message(&self, id: i64) -> Result<(), Error> {
         let req = Request::new(
             Method::DELETE,
             ["/messages/", &percent_encode_path_segment(&id.to_string()), "/pin"]
@@ -2042,9 +2042,9 @@ impl<'a> ReadMembers<'a> {
     /// - `422` ([`ApiError`]): Client error
     pub async fn list_read_members(
         &self,
-        id: i32,
+        id: i64,
         params: ListReadMembersParams,
-    ) -> Result<Page<i32>, Error> {
+    ) -> Result<Page<i64>, Error> {
         let mut req = Request::new(
             Method::GET,
             [
@@ -2082,9 +2082,9 @@ impl<'a> ReadMembers<'a> {
     /// ```
     pub fn list_read_members_stream(
         &self,
-        id: i32,
+        id: i64,
         params: ListReadMembersParams,
-    ) -> impl Stream<Item = Result<i32, Error>> + Send + 'a {
+    ) -> impl Stream<Item = Result<i64, Error>> + Send + 'a {
         let service = *self;
         let first = params.cursor.clone();
         paginate(
@@ -2100,9 +2100,9 @@ impl<'a> ReadMembers<'a> {
     /// Every item of [`list_read_members`](Self::list_read_members) collected into a `Vec` (see [`list_read_members_stream`](Self::list_read_members_stream)).
     pub async fn list_read_members_all(
         &self,
-        id: i32,
+        id: i64,
         params: ListReadMembersParams,
-    ) -> Result<Vec<i32>, Error> {
+    ) -> Result<Vec<i64>, Error> {
         self.list_read_members_stream(id, params).try_collect().await
     }
 }
@@ -2133,7 +2133,7 @@ impl<'a> Reactions<'a> {
     /// - `422` ([`ApiError`]): Client error
     pub async fn list_reactions(
         &self,
-        id: i32,
+        id: i64,
         params: ListReactionsParams,
     ) -> Result<Page<Reaction>, Error> {
         let mut req = Request::new(
@@ -2169,7 +2169,7 @@ impl<'a> Reactions<'a> {
     /// ```
     pub fn list_reactions_stream(
         &self,
-        id: i32,
+        id: i64,
         params: ListReactionsParams,
     ) -> impl Stream<Item = Result<Reaction, Error>> + Send + 'a {
         let service = *self;
@@ -2187,7 +2187,7 @@ impl<'a> Reactions<'a> {
     /// Every item of [`list_reactions`](Self::list_reactions) collected into a `Vec` (see [`list_reactions_stream`](Self::list_reactions_stream)).
     pub async fn list_reactions_all(
         &self,
-        id: i32,
+        id: i64,
         params: ListReactionsParams,
     ) -> Result<Vec<Reaction>, Error> {
         self.list_reactions_stream(id, params).try_collect().await
@@ -2218,7 +2218,7 @@ impl<'a> Reactions<'a> {
     /// - `422` ([`ApiError`]): Client error
     pub async fn add_reaction(
         &self,
-        id: i32,
+        id: i64,
         body: &ReactionRequest,
     ) -> Result<Reaction, Error> {
         let mut req = Request::new(
@@ -2252,7 +2252,7 @@ impl<'a> Reactions<'a> {
     /// - `422` ([`ApiError`]): Client error
     pub async fn remove_reaction(
         &self,
-        id: i32,
+        id: i64,
         code: &str,
         params: RemoveReactionParams,
     ) -> Result<(), Error> {
@@ -2415,10 +2415,14 @@ impl<'a> Search<'a> {
             req.query.push(("created_to", crate::runtime::response::date_time(value)));
         }
         if let Some(value) = &params.chat_ids {
-            req.query.push(("chat_ids", crate::runtime::response::join(value)));
+            for item in value.iter() {
+                req.query.push(("chat_ids[]", item.to_string()));
+            }
         }
         if let Some(value) = &params.user_ids {
-            req.query.push(("user_ids", crate::runtime::response::join(value)));
+            for item in value.iter() {
+                req.query.push(("user_ids[]", item.to_string()));
+            }
         }
         if let Some(value) = &params.active {
             req.query.push(("active", value.to_string()));
@@ -2510,7 +2514,9 @@ impl<'a> Search<'a> {
             req.query.push(("created_to", crate::runtime::response::date_time(value)));
         }
         if let Some(value) = &params.company_roles {
-            req.query.push(("company_roles", crate::runtime::response::join(value)));
+            for item in value.iter() {
+                req.query.push(("company_roles[]", item.to_string()));
+            }
         }
         let resp = self.client.execute(req).await?;
         crate::runtime::response::decode_page(&resp)
@@ -2692,7 +2698,7 @@ impl<'a> Tasks<'a> {
     /// - `402` ([`ApiError`]): Client error
     /// - `403` ([`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
-    pub async fn get_task(&self, id: i32) -> Result<Task, Error> {
+    pub async fn get_task(&self, id: i64) -> Result<Task, Error> {
         let req = Request::new(
             Method::GET,
             ["/tasks/", &percent_encode_path_segment(&id.to_string())].concat(),
@@ -2723,7 +2729,7 @@ impl<'a> Tasks<'a> {
     /// - `422` ([`ApiError`]): Client error
     pub async fn update_task(
         &self,
-        id: i32,
+        id: i64,
         body: &TaskUpdateRequestTask,
     ) -> Result<Task, Error> {
         let mut req = Request::new(
@@ -2756,7 +2762,7 @@ impl<'a> Tasks<'a> {
     /// - `402` ([`ApiError`]): Client error
     /// - `403` ([`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
-    pub async fn delete_task(&self, id: i32) -> Result<(), Error> {
+    pub async fn delete_task(&self, id: i64) -> Result<(), Error> {
         let req = Request::new(
             Method::DELETE,
             ["/tasks/", &percent_encode_path_segment(&id.to_string())].concat(),
@@ -2986,7 +2992,7 @@ impl<'a> Bots<'a> {
     /// - `402` ([`ApiError`]): Client error
     /// - `403` ([`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
-    pub async fn get_bot(&self, id: i32) -> Result<BotResponse, Error> {
+    pub async fn get_bot(&self, id: i64) -> Result<BotResponse, Error> {
         let req = Request::new(
             Method::GET,
             ["/bots/", &percent_encode_path_segment(&id.to_string())].concat(),
@@ -3019,7 +3025,7 @@ impl<'a> Bots<'a> {
     /// - `422` ([`ApiError`]): Client error
     pub async fn update_bot(
         &self,
-        id: i32,
+        id: i64,
         body: &BotUpdateRequestWebhook,
     ) -> Result<BotResponse, Error> {
         let mut req = Request::new(
@@ -3054,7 +3060,7 @@ impl<'a> Bots<'a> {
     /// - `402` ([`ApiError`]): Client error
     /// - `403` ([`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
-    pub async fn delete_bot(&self, id: i32) -> Result<(), Error> {
+    pub async fn delete_bot(&self, id: i64) -> Result<(), Error> {
         let req = Request::new(
             Method::DELETE,
             ["/bots/", &percent_encode_path_segment(&id.to_string())].concat(),
@@ -3082,7 +3088,7 @@ impl<'a> Bots<'a> {
     /// - `402` ([`ApiError`]): Client error
     /// - `403` ([`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
-    pub async fn recreate_bot_token(&self, id: i32) -> Result<BotCreateResponse, Error> {
+    pub async fn recreate_bot_token(&self, id: i64) -> Result<BotCreateResponse, Error> {
         let req = Request::new(
             Method::POST,
             ["/bots/", &percent_encode_path_segment(&id.to_string()), "/recreate_token"]

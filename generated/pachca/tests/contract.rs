@@ -69,7 +69,7 @@ async fn every_operation_succeeds_against_prism() {
     }
 
     {
-        let outcome = client.chats().download_export(sample::<i32>("22322")).await;
+        let outcome = client.chats().download_export(sample::<i64>("22322")).await;
         results
             .push((
                 "ExportOperations_downloadExport",
@@ -78,7 +78,7 @@ async fn every_operation_succeeds_against_prism() {
     }
 
     {
-        let outcome = client.chats().get_chat(sample::<i32>("334")).await;
+        let outcome = client.chats().get_chat(sample::<i64>("334")).await;
         results
             .push((
                 "ChatOperations_getChat",
@@ -88,7 +88,7 @@ async fn every_operation_succeeds_against_prism() {
 
     {
         let body: ChatUpdateRequestChat = sample("{}");
-        let outcome = client.chats().update_chat(sample::<i32>("334"), &body).await;
+        let outcome = client.chats().update_chat(sample::<i64>("334"), &body).await;
         results
             .push((
                 "ChatOperations_updateChat",
@@ -97,7 +97,7 @@ async fn every_operation_succeeds_against_prism() {
     }
 
     {
-        let outcome = client.chats().archive_chat(sample::<i32>("334")).await;
+        let outcome = client.chats().archive_chat(sample::<i64>("334")).await;
         results
             .push((
                 "ChatOperations_archiveChat",
@@ -106,7 +106,7 @@ async fn every_operation_succeeds_against_prism() {
     }
 
     {
-        let outcome = client.chats().unarchive_chat(sample::<i32>("334")).await;
+        let outcome = client.chats().unarchive_chat(sample::<i64>("334")).await;
         results
             .push((
                 "ChatOperations_unarchiveChat",
@@ -198,7 +198,7 @@ async fn every_operation_succeeds_against_prism() {
     }
 
     {
-        let outcome = client.users().get_user(sample::<i32>("12")).await;
+        let outcome = client.users().get_user(sample::<i64>("12")).await;
         results
             .push((
                 "UserOperations_getUser",
@@ -208,7 +208,7 @@ async fn every_operation_succeeds_against_prism() {
 
     {
         let body: UserUpdateRequestUser = sample("{}");
-        let outcome = client.users().update_user(sample::<i32>("12"), &body).await;
+        let outcome = client.users().update_user(sample::<i64>("12"), &body).await;
         results
             .push((
                 "UserOperations_updateUser",
@@ -217,7 +217,7 @@ async fn every_operation_succeeds_against_prism() {
     }
 
     {
-        let outcome = client.users().delete_user(sample::<i32>("12")).await;
+        let outcome = client.users().delete_user(sample::<i64>("12")).await;
         results
             .push((
                 "UserOperations_deleteUser",
@@ -230,7 +230,7 @@ async fn every_operation_succeeds_against_prism() {
         body.image = b"contract test file".to_vec();
         let outcome = client
             .users()
-            .update_user_avatar(sample::<i32>("12"), &body, "contract.txt")
+            .update_user_avatar(sample::<i64>("12"), &body, "contract.txt")
             .await;
         results
             .push((
@@ -240,7 +240,7 @@ async fn every_operation_succeeds_against_prism() {
     }
 
     {
-        let outcome = client.users().delete_user_avatar(sample::<i32>("12")).await;
+        let outcome = client.users().delete_user_avatar(sample::<i64>("12")).await;
         results
             .push((
                 "UserAvatarOperations_deleteUserAvatar",
@@ -249,7 +249,7 @@ async fn every_operation_succeeds_against_prism() {
     }
 
     {
-        let outcome = client.users().get_user_status(sample::<i32>("12")).await;
+        let outcome = client.users().get_user_status(sample::<i64>("12")).await;
         results
             .push((
                 "UserStatusOperations_getUserStatus",
@@ -263,7 +263,7 @@ async fn every_operation_succeeds_against_prism() {
         );
         let outcome = client
             .users()
-            .update_user_status(sample::<i32>("12"), &body)
+            .update_user_status(sample::<i64>("12"), &body)
             .await;
         results
             .push((
@@ -273,7 +273,7 @@ async fn every_operation_succeeds_against_prism() {
     }
 
     {
-        let outcome = client.users().delete_user_status(sample::<i32>("12")).await;
+        let outcome = client.users().delete_user_status(sample::<i64>("12")).await;
         results
             .push((
                 "UserStatusOperations_deleteUserStatus",
@@ -301,7 +301,7 @@ async fn every_operation_succeeds_against_prism() {
     }
 
     {
-        let outcome = client.group_tags().get_tag(sample::<i32>("9111")).await;
+        let outcome = client.group_tags().get_tag(sample::<i64>("9111")).await;
         results
             .push((
                 "GroupTagOperations_getTag",
@@ -311,7 +311,7 @@ async fn every_operation_succeeds_against_prism() {
 
     {
         let body: GroupTagRequestGroupTag = sample("{\"name\":\"New tag name\"}");
-        let outcome = client.group_tags().update_tag(sample::<i32>("9111"), &body).await;
+        let outcome = client.group_tags().update_tag(sample::<i64>("9111"), &body).await;
         results
             .push((
                 "GroupTagOperations_updateTag",
@@ -320,7 +320,7 @@ async fn every_operation_succeeds_against_prism() {
     }
 
     {
-        let outcome = client.group_tags().delete_tag(sample::<i32>("9111")).await;
+        let outcome = client.group_tags().delete_tag(sample::<i64>("9111")).await;
         results
             .push((
                 "GroupTagOperations_deleteTag",
@@ -331,7 +331,7 @@ async fn every_operation_succeeds_against_prism() {
     {
         let outcome = client
             .group_tags()
-            .get_tag_users(sample::<i32>("9111"), Default::default())
+            .get_tag_users(sample::<i64>("9111"), Default::default())
             .await;
         results
             .push((
@@ -342,7 +342,7 @@ async fn every_operation_succeeds_against_prism() {
 
     {
         let body: AddTagsRequest = sample("{\"group_tag_ids\":[86,18]}");
-        let outcome = client.members().add_tags(sample::<i32>("334"), &body).await;
+        let outcome = client.members().add_tags(sample::<i64>("334"), &body).await;
         results
             .push((
                 "ChatMemberOperations_addTags",
@@ -353,7 +353,7 @@ async fn every_operation_succeeds_against_prism() {
     {
         let outcome = client
             .members()
-            .remove_tag(sample::<i32>("334"), sample::<i32>("86"))
+            .remove_tag(sample::<i64>("334"), sample::<i64>("86"))
             .await;
         results
             .push((
@@ -363,7 +363,7 @@ async fn every_operation_succeeds_against_prism() {
     }
 
     {
-        let outcome = client.members().leave_chat(sample::<i32>("334")).await;
+        let outcome = client.members().leave_chat(sample::<i64>("334")).await;
         results
             .push((
                 "ChatMemberOperations_leaveChat",
@@ -374,7 +374,7 @@ async fn every_operation_succeeds_against_prism() {
     {
         let outcome = client
             .members()
-            .list_members(sample::<i32>("334"), Default::default())
+            .list_members(sample::<i64>("334"), Default::default())
             .await;
         results
             .push((
@@ -385,7 +385,7 @@ async fn every_operation_succeeds_against_prism() {
 
     {
         let body: AddMembersRequest = sample("{\"member_ids\":[186,187]}");
-        let outcome = client.members().add_members(sample::<i32>("334"), &body).await;
+        let outcome = client.members().add_members(sample::<i64>("334"), &body).await;
         results
             .push((
                 "ChatMemberOperations_addMembers",
@@ -397,7 +397,7 @@ async fn every_operation_succeeds_against_prism() {
         let body: UpdateMemberRoleRequest = sample("{\"role\":\"admin\"}");
         let outcome = client
             .members()
-            .update_member_role(sample::<i32>("334"), sample::<i32>("186"), &body)
+            .update_member_role(sample::<i64>("334"), sample::<i64>("186"), &body)
             .await;
         results
             .push((
@@ -409,7 +409,7 @@ async fn every_operation_succeeds_against_prism() {
     {
         let outcome = client
             .members()
-            .remove_member(sample::<i32>("334"), sample::<i32>("186"))
+            .remove_member(sample::<i64>("334"), sample::<i64>("186"))
             .await;
         results
             .push((
@@ -419,7 +419,7 @@ async fn every_operation_succeeds_against_prism() {
     }
 
     {
-        let outcome = client.threads().create_thread(sample::<i32>("154332686")).await;
+        let outcome = client.threads().create_thread(sample::<i64>("154332686")).await;
         results
             .push((
                 "ThreadOperations_createThread",
@@ -446,7 +446,7 @@ async fn every_operation_succeeds_against_prism() {
     }
 
     {
-        let outcome = client.threads().get_thread(sample::<i32>("265142")).await;
+        let outcome = client.threads().get_thread(sample::<i64>("265142")).await;
         results
             .push((
                 "ThreadOperations_getThread",
@@ -457,7 +457,7 @@ async fn every_operation_succeeds_against_prism() {
     {
         let outcome = client
             .messages()
-            .list_chat_messages(sample::<i32>("198"), Default::default())
+            .list_chat_messages(sample::<i64>("198"), Default::default())
             .await;
         results
             .push((
@@ -479,7 +479,7 @@ async fn every_operation_succeeds_against_prism() {
     }
 
     {
-        let outcome = client.messages().get_message(sample::<i32>("194275")).await;
+        let outcome = client.messages().get_message(sample::<i64>("194275")).await;
         results
             .push((
                 "MessageOperations_getMessage",
@@ -491,7 +491,7 @@ async fn every_operation_succeeds_against_prism() {
         let body: MessageUpdateRequestMessage = sample("{}");
         let outcome = client
             .messages()
-            .update_message(sample::<i32>("194275"), &body)
+            .update_message(sample::<i64>("194275"), &body)
             .await;
         results
             .push((
@@ -501,7 +501,7 @@ async fn every_operation_succeeds_against_prism() {
     }
 
     {
-        let outcome = client.messages().delete_message(sample::<i32>("194275")).await;
+        let outcome = client.messages().delete_message(sample::<i64>("194275")).await;
         results
             .push((
                 "MessageOperations_deleteMessage",
@@ -511,7 +511,7 @@ async fn every_operation_succeeds_against_prism() {
 
     {
         let body: LinkPreviewsRequest = sample("{\"link_previews\":{}}");
-        let outcome = client.messages().unfurl(sample::<i32>("194275"), &body).await;
+        let outcome = client.messages().unfurl(sample::<i64>("194275"), &body).await;
         results
             .push((
                 "LinkPreviewOperations_unfurl",
@@ -520,7 +520,7 @@ async fn every_operation_succeeds_against_prism() {
     }
 
     {
-        let outcome = client.messages().pin_message(sample::<i32>("194275")).await;
+        let outcome = client.messages().pin_message(sample::<i64>("194275")).await;
         results
             .push((
                 "MessageOperations_pinMessage",
@@ -529,7 +529,7 @@ async fn every_operation_succeeds_against_prism() {
     }
 
     {
-        let outcome = client.messages().unpin_message(sample::<i32>("194275")).await;
+        let outcome = client.messages().unpin_message(sample::<i64>("194275")).await;
         results
             .push((
                 "MessageOperations_unpinMessage",
@@ -540,7 +540,7 @@ async fn every_operation_succeeds_against_prism() {
     {
         let outcome = client
             .read_members()
-            .list_read_members(sample::<i32>("194275"), Default::default())
+            .list_read_members(sample::<i64>("194275"), Default::default())
             .await;
         results
             .push((
@@ -552,7 +552,7 @@ async fn every_operation_succeeds_against_prism() {
     {
         let outcome = client
             .reactions()
-            .list_reactions(sample::<i32>("194275"), Default::default())
+            .list_reactions(sample::<i64>("194275"), Default::default())
             .await;
         results
             .push((
@@ -565,7 +565,7 @@ async fn every_operation_succeeds_against_prism() {
         let body: ReactionRequest = sample("{\"code\":\"👍\"}");
         let outcome = client
             .reactions()
-            .add_reaction(sample::<i32>("7231942"), &body)
+            .add_reaction(sample::<i64>("7231942"), &body)
             .await;
         results
             .push((
@@ -577,7 +577,7 @@ async fn every_operation_succeeds_against_prism() {
     {
         let outcome = client
             .reactions()
-            .remove_reaction(sample::<i32>("7231942"), "👍", Default::default())
+            .remove_reaction(sample::<i64>("7231942"), "👍", Default::default())
             .await;
         results
             .push((
@@ -633,7 +633,7 @@ async fn every_operation_succeeds_against_prism() {
     }
 
     {
-        let outcome = client.tasks().get_task(sample::<i32>("22283")).await;
+        let outcome = client.tasks().get_task(sample::<i64>("22283")).await;
         results
             .push((
                 "TaskOperations_getTask",
@@ -643,7 +643,7 @@ async fn every_operation_succeeds_against_prism() {
 
     {
         let body: TaskUpdateRequestTask = sample("{}");
-        let outcome = client.tasks().update_task(sample::<i32>("22283"), &body).await;
+        let outcome = client.tasks().update_task(sample::<i64>("22283"), &body).await;
         results
             .push((
                 "TaskOperations_updateTask",
@@ -652,7 +652,7 @@ async fn every_operation_succeeds_against_prism() {
     }
 
     {
-        let outcome = client.tasks().delete_task(sample::<i32>("22283")).await;
+        let outcome = client.tasks().delete_task(sample::<i64>("22283")).await;
         results
             .push((
                 "TaskOperations_deleteTask",
@@ -715,7 +715,7 @@ async fn every_operation_succeeds_against_prism() {
     }
 
     {
-        let outcome = client.bots().get_bot(sample::<i32>("1738816")).await;
+        let outcome = client.bots().get_bot(sample::<i64>("1738816")).await;
         results
             .push((
                 "BotOperations_getBot",
@@ -725,7 +725,7 @@ async fn every_operation_succeeds_against_prism() {
 
     {
         let body: BotUpdateRequestWebhook = sample("{}");
-        let outcome = client.bots().update_bot(sample::<i32>("1738816"), &body).await;
+        let outcome = client.bots().update_bot(sample::<i64>("1738816"), &body).await;
         results
             .push((
                 "BotOperations_updateBot",
@@ -734,7 +734,7 @@ async fn every_operation_succeeds_against_prism() {
     }
 
     {
-        let outcome = client.bots().delete_bot(sample::<i32>("1738816")).await;
+        let outcome = client.bots().delete_bot(sample::<i64>("1738816")).await;
         results
             .push((
                 "BotOperations_deleteBot",
@@ -743,7 +743,7 @@ async fn every_operation_succeeds_against_prism() {
     }
 
     {
-        let outcome = client.bots().recreate_bot_token(sample::<i32>("1738816")).await;
+        let outcome = client.bots().recreate_bot_token(sample::<i64>("1738816")).await;
         results
             .push((
                 "BotOperations_recreateBotToken",

@@ -179,3 +179,89 @@ async fn export_download_returns_the_redirect_location() {
     let url = client(&server).chats().download_export(9).await.expect("redirect");
     assert_eq!(url, "https://files.example/export-9.zip");
 }
+
+/// The raw query string of the only request `server` received.
+async fn only_query(server: &MockServer) -> (String, String) {
+    let requests = server.received_requests().await.expect("recording");
+    assert_eq!(requests.len(), 1, "{requests:?}");
+    (requests[0].url.path().to_owned(), requests[0].url.query().unwrap_or_default().to_owned())
+}
+
+fn empty_page() -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({"data": [], "meta": {"paginate": {"next_page": null}}}))
+}
+
+/// The Pachca API is a Rails app: it reads arrays only as `key[]=v`, and
+/// thread chats have ids beyond 32 bits (the spec's own example). Every
+/// parameter of `GET /search/messages` is set; the expected query string is
+/// written out by hand from the API's conventions.
+#[tokio::test]
+async fn search_messages_sends_rails_arrays_and_64_bit_ids() {
+    use pachca::models::{MessageSearchSort, SortOrder};
+    use pachca::params::SearchMessagesParams;
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).and(path("/search/messages")).respond_with(empty_page()).mount(&server).await;
+    let from = chrono::DateTime::parse_from_rfc3339("2026-01-02T03:04:05Z").expect("date").with_timezone(&chrono::Utc);
+    let to = chrono::DateTime::parse_from_rfc3339("2026-02-03T04:05:06Z").expect("date").with_timezone(&chrono::Utc);
+    let params = SearchMessagesParams::default()
+        .query("отчёт & план")
+        .limit(20)
+        .cursor("eyJpZCI6MX0")
+        .order(SortOrder::Desc)
+        .sort(MessageSearchSort::Relevance)
+        .created_from(from)
+        .created_to(to)
+        .chat_ids(vec![198, 2_637_266_155])
+        .user_ids(vec![12, 4_294_967_296])
+        .active(true);
+    let page = client(&server).search().search_messages(params).await.expect("search");
+    assert!(page.items.is_empty() && page.next_cursor.is_none());
+    let (path, query) = only_query(&server).await;
+    assert_eq!(path, "/search/messages");
+    assert_eq!(
+        query,
+        "query=%D0%BE%D1%82%D1%87%D1%91%D1%82+%26+%D0%BF%D0%BB%D0%B0%D0%BD&limit=20&cursor=eyJpZCI6MX0&order=desc&sort=relevance\
+         &created_from=2026-01-02T03%3A04%3A05.000Z&created_to=2026-02-03T04%3A05%3A06.000Z\
+         &chat_ids%5B%5D=198&chat_ids%5B%5D=2637266155&user_ids%5B%5D=12&user_ids%5B%5D=4294967296&active=true"
+    );
+}
+
+/// `company_roles` of `GET /search/users` is an enum array: `company_roles[]=admin&company_roles[]=user`.
+#[tokio::test]
+async fn search_users_sends_enum_arrays_with_brackets() {
+    use pachca::models::UserRole;
+    use pachca::params::SearchUsersParams;
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).and(path("/search/users")).respond_with(empty_page()).mount(&server).await;
+    let params = SearchUsersParams::default().query("Ann").company_roles(vec![UserRole::Admin, UserRole::User]);
+    client(&server).search().search_users(params).await.expect("search");
+    let (_, query) = only_query(&server).await;
+    assert_eq!(query, "query=Ann&company_roles%5B%5D=admin&company_roles%5B%5D=user");
+}
+
+/// A thread's chat id does not fit 32 bits; it goes into the path and the
+/// query unchanged, and comes back in the model.
+#[tokio::test]
+async fn thread_chat_ids_beyond_32_bits_round_trip() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/messages"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "data": [{"id": 5_000_000_001_i64, "entity_type": "thread", "entity_id": 2_637_266_155_i64, "chat_id": 2_637_266_155_i64,
+                      "root_chat_id": 198, "content": "hi", "user_id": 12, "created_at": "2020-06-08T09:32:57.000Z",
+                      "url": "https://app.pachca.com/chats/198?message=1", "files": [], "buttons": [], "thread": null,
+                      "forwarding": null, "parent_message_id": null, "display_avatar_url": null, "display_name": null, "changed_at": null, "deleted_at": null}],
+            "meta": {"paginate": {"next_page": null}}
+        })))
+        .mount(&server)
+        .await;
+    let page = client(&server)
+        .messages()
+        .list_chat_messages(2_637_266_155, pachca::params::ListChatMessagesParams::default())
+        .await
+        .expect("list");
+    let (_, query) = only_query(&server).await;
+    assert_eq!(query, "chat_id=2637266155");
+    assert_eq!(page.items[0].chat_id, 2_637_266_155);
+    assert_eq!(page.items[0].id, 5_000_000_001);
+}

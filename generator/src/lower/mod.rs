@@ -4,6 +4,7 @@
 //! `$ref`s, checks what the renderers rely on (unique operation ids, declared
 //! path parameters, supported media types) and names everything once.
 
+mod conventions;
 mod names;
 mod operation;
 mod recursion;
@@ -34,6 +35,9 @@ pub struct Options {
     /// spec: responses are taken as declared and `x-paginated` is ignored
     /// with a warning.
     pub envelope: bool,
+    /// The Pachca identifier and query-array conventions
+    /// ([`conventions`]): ids are `i64`, array query parameters `key[]=v`.
+    pub conventions: bool,
 }
 
 /// A lowered API, with what lowering left out or approximated.
@@ -67,6 +71,11 @@ pub fn lower_with(spec: &Spec, options: Options) -> Result<Lowered, SpecError> {
     lowerer.warn_unsupported_security();
     lowerer.lower_components()?;
     let services = lowerer.lower_operations()?;
+    let mut services = services;
+    if lowerer.options.conventions {
+        conventions::widen_ids(&mut lowerer.types, &mut services);
+        conventions::bracket_arrays(&mut services);
+    }
     recursion::mark_boxed_fields(&mut lowerer.types);
     let info = &spec.doc.info;
     let api = Api {

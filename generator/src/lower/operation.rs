@@ -269,6 +269,7 @@ impl<'a> Lowerer<'a> {
                 example: data.example.clone().or_else(|| usage.example.clone()),
                 schema_example: usage.example,
                 explode: data.explode.unwrap_or(default_explode),
+                brackets: false,
                 constraints: usage.constraints,
                 deprecated: data.deprecated.unwrap_or(false),
             });

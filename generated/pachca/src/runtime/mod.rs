@@ -14,6 +14,9 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+#[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+compile_error!("choose a TLS backend: enable the `rustls` (default) or `native-tls` feature");
+
 pub mod client;
 pub mod enums;
 pub mod error;

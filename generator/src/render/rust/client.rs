@@ -275,6 +275,11 @@ fn render_method(index: &TypeIndex, op: &Operation) -> Result<TokenStream, Rende
 
 fn query_push(index: &TypeIndex, p: &Param, wire: &str, value: TokenStream, by_ref: bool) -> TokenStream {
     match (index.resolve(&p.ty), p.explode) {
+        (TypeRef::Array { items }, _) if p.brackets => {
+            let text = to_text(index, items, quote!(item), true);
+            let wire = format!("{wire}[]");
+            quote!(for item in #value.iter() { req.query.push((#wire, #text)); })
+        }
         (TypeRef::Array { items }, true) => {
             let text = to_text(index, items, quote!(item), true);
             quote!(for item in #value.iter() { req.query.push((#wire, #text)); })
@@ -516,7 +521,13 @@ pub fn render_params(m: &crate::model::Model<'_>) -> Result<String, RenderError>
                 notes.push(format!("at most {max}"));
             }
             if let TypeRef::Array { .. } = p.ty {
-                notes.push(if p.explode { "sent as repeated parameters".to_owned() } else { "sent comma-separated".to_owned() });
+                notes.push(if p.brackets {
+                    format!("sent as `{}[]=v` per item", p.name)
+                } else if p.explode {
+                    "sent as repeated parameters".to_owned()
+                } else {
+                    "sent comma-separated".to_owned()
+                });
             }
             notes.push(format!("query parameter `{}`", p.name));
             text.push_str(&format!("\n\n{}.", capitalise(&notes.join("; "))));

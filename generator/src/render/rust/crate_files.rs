@@ -72,8 +72,8 @@ pub fn render(m: &Model<'_>, files: &mut Files) -> Result<(), RenderError> {
     let (description, package_extra) = if pachca {
         (
             format!("Async Rust client and typed models for the Pachca messenger API ({} {}), generated from its OpenAPI spec", api.title, api.version),
-            // The publisher's to set: see the README's "Placeholders".
-            "repository = \"https://github.com/pachca-rs/pachca-rs\"\nkeywords = [\"pachca\", \"api\", \"sdk\", \"messenger\"]\n",
+            // No `repository`: that is the publisher's to set (README, "Placeholders").
+            "keywords = [\"pachca\", \"api\", \"sdk\", \"messenger\"]\n",
         )
     } else {
         (
