@@ -49,17 +49,17 @@ fn markdown() -> impl Iterator<Item = (&'static String, &'static String)> {
     fixture().files.iter().filter(|(p, _)| p.ends_with(".md"))
 }
 
+/// The skill files themselves are committed under `generated/skills/` (the
+/// drift test compares them); no second copy is kept as snapshots.
 #[test]
-fn every_skill_file_snapshot() {
+fn the_renderer_writes_only_skills_and_their_command_test() {
     let files = &fixture().files;
     // Besides the skills, one test of the CLI crate that runs their command lines.
     assert!(
         files.keys().all(|p| p.starts_with("skills/") || p == generator::render::skills::cli_check::TEST_FILE),
         "the skills renderer writes only under skills/ and the CLI's skill-command test"
     );
-    for (path, text) in files {
-        insta::assert_snapshot!(path.replace('/', "__"), text);
-    }
+    assert!(files.len() > 100, "{} files", files.len());
 }
 
 #[test]
