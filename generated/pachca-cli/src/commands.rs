@@ -17,7 +17,7 @@ use crate::errors::CliError;
 
 use crate::input::Input;
 
-use crate::run::{collect, page, value, Outcome};
+use crate::run::{collect, items, page, value, Outcome};
 
 use crate::spec::{CommandSpec, FlagSpec, Kind, PositionalSpec, Target, Ty};
 
@@ -4228,7 +4228,7 @@ async fn call_operation(
         }
         "CommonOperations_listProperties" => {
             let arg0: SearchEntityType = input.query_arg("entity_type")?;
-            page(client.custom_properties().list_properties(arg0).await?)
+            items(client.custom_properties().list_properties(arg0).await?)
         }
         "DirectUploadOperations_uploadFile" => {
             let url = input.url()?;

@@ -3335,11 +3335,11 @@ impl<'a> CustomProperties<'a> {
     pub async fn list_properties(
         &self,
         entity_type: SearchEntityType,
-    ) -> Result<Page<CustomPropertyDefinition>, Error> {
+    ) -> Result<Vec<CustomPropertyDefinition>, Error> {
         let mut req = Request::new(Method::GET, "/custom_properties");
         req.query.push(("entity_type", entity_type.to_string()));
         let resp = self.client.execute(req).await?;
-        crate::runtime::response::decode_page(&resp)
+        crate::runtime::response::decode_page(&resp).map(|page| page.items)
     }
 }
 

@@ -39,6 +39,11 @@ pub fn value<T: Serialize>(v: &T) -> Result<Outcome, CliError> {
     Ok(Outcome::Value(to_json(v)?))
 }
 
+/// A whole list (an operation that is not paginated).
+pub fn items<T: Serialize>(list: Vec<T>) -> Result<Outcome, CliError> {
+    Ok(Outcome::Items(list.iter().map(to_json).collect::<Result<_, _>>()?))
+}
+
 /// One page of a list.
 pub fn page<T: Serialize>(p: pachca::Page<T>) -> Result<Outcome, CliError> {
     let items = p.items.iter().map(to_json).collect::<Result<_, _>>()?;

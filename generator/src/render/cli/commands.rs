@@ -219,7 +219,7 @@ fn call_arm(index: &TypeIndex, op: &Operation, service: &str) -> Result<TokenStr
                 }
             }
         }
-        ResponseBody::List { .. } => quote!(page(#call)),
+        ResponseBody::List { .. } => quote!(items(#call)),
         _ => quote!(value(&#call)),
     };
     Ok(quote! {
@@ -260,7 +260,7 @@ pub fn render(api: &Api, index: &TypeIndex<'_>, cli: &CliModel) -> Result<String
         use crate::entry::{CallFuture, Commands};
         use crate::errors::CliError;
         use crate::input::Input;
-        use crate::run::{collect, page, value, Outcome};
+        use crate::run::{collect, items, page, value, Outcome};
         use crate::spec::{CommandSpec, FlagSpec, Kind, PositionalSpec, Target, Ty};
 
         /// The generated commands and their calls, for `entry::main`.

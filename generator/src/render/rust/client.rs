@@ -127,7 +127,8 @@ fn method_docs(op: &Operation) -> TokenStream {
     quote!(#spec_docs #separator #own_docs)
 }
 
-/// The success type and the decoding expression of an operation.
+/// The success type and the decoding expression of an operation. A list
+/// that is not paginated (no cursor) is a `Vec`, not a `Page`.
 fn response(op: &Operation) -> Result<(TokenStream, TokenStream), RenderError> {
     Ok(match &op.response.body {
         ResponseBody::Empty => (quote!(()), quote!({
@@ -142,9 +143,13 @@ fn response(op: &Operation) -> Result<(TokenStream, TokenStream), RenderError> {
             let ty = rust_type(ty);
             (quote!(Option<#ty>), quote!(crate::runtime::response::decode_data_or_null(&resp)))
         }
-        ResponseBody::List { item, .. } => {
+        ResponseBody::List { item, .. } if op.pagination.is_some() => {
             let item = rust_type(item);
             (quote!(Page<#item>), quote!(crate::runtime::response::decode_page(&resp)))
+        }
+        ResponseBody::List { item, .. } => {
+            let item = rust_type(item);
+            (quote!(Vec<#item>), quote!(crate::runtime::response::decode_page(&resp).map(|page| page.items)))
         }
         ResponseBody::Json { ty, nullable } => {
             let ty = rust_type(ty);
@@ -469,7 +474,7 @@ pub fn render_services(m: &crate::model::Model<'_>) -> Result<String, RenderErro
     }
     client_items.push(quote!(Request));
     let page_import = ops()
-        .any(|o| matches!(o.response.body, ResponseBody::List { .. }))
+        .any(|o| o.pagination.is_some())
         .then(|| quote!(use crate::runtime::pagination::Page;));
     let tokens = quote! {
         //! The API's operations, grouped into one service per tag.
