@@ -32,3 +32,16 @@ fn models_cover_every_type() {
     assert!(models.contains("pub r#type: "), "raw identifier fields");
     assert!(models.contains("#[serde(rename = \"Content-Disposition\")]"), "renamed fields");
 }
+
+#[test]
+fn credentials_are_redacted_and_every_struct_has_a_builder() {
+    let files = files();
+    let models = &files["pachca/src/models.rs"];
+    // The bot token of `POST /bots` and every other token field print as `***`.
+    let bot = models.find("impl std::fmt::Debug for BotCreateResponse").expect("a hand-rolled Debug for BotCreateResponse");
+    assert!(models[bot..].contains(".field(\"access_token\", &\"***\")"));
+    assert!(!models.contains("#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]\n#[non_exhaustive]\npub struct BotCreateResponse"));
+    let structs = models.lines().filter(|l| l.starts_with("pub struct ") && !l.ends_with("Builder {")).count();
+    let builders = models.matches("pub fn builder() -> ").count();
+    assert_eq!(structs, builders, "every model struct has a builder");
+}

@@ -121,6 +121,7 @@ pub use api::{Client, ClientBuilder, PachcaApi};
 pub use reqwest;
 /// The date and time crate of the models (`date-time` is `chrono::DateTime<Utc>`).
 pub use chrono;
+pub use crate::runtime::builder::BuildError;
 pub use crate::runtime::error::{self, Error};
 pub use crate::runtime::nullable::Nullable;
 pub use crate::runtime::pagination::{self, Page};

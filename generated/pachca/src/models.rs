@@ -15,7 +15,7 @@ use crate::runtime::enums::string_enum;
 pub use crate::runtime::time_of_day::TimeOfDay;
 
 /// Access token
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AccessTokenInfo {
     /// Token ID
@@ -36,6 +36,160 @@ pub struct AccessTokenInfo {
     pub expires_in: Option<i32>,
     /// Token last used date. `null` until the token has been used at least once. Updated at most once per hour, so it may lag behind.
     pub last_used_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Credentials print as `"***"`; read the field itself for the value.
+impl std::fmt::Debug for AccessTokenInfo {
+    #[allow(deprecated)]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AccessTokenInfo")
+            .field("id", &self.id)
+            .field("token", &"***")
+            .field("name", &self.name)
+            .field("user_id", &self.user_id)
+            .field("scopes", &self.scopes)
+            .field("created_at", &self.created_at)
+            .field("revoked_at", &self.revoked_at)
+            .field("expires_in", &self.expires_in)
+            .field("last_used_at", &self.last_used_at)
+            .finish()
+    }
+}
+
+impl AccessTokenInfo {
+    /// A builder of `AccessTokenInfo`: set the fields, then call `build()`.
+    pub fn builder() -> AccessTokenInfoBuilder {
+        AccessTokenInfoBuilder::default()
+    }
+}
+
+/// Builds a [`AccessTokenInfo`] field by field: `AccessTokenInfo::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct AccessTokenInfoBuilder {
+    id: Option<i64>,
+    token: Option<String>,
+    name: Option<String>,
+    user_id: Option<i64>,
+    scopes: Option<Vec<OAuthScope>>,
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
+    revoked_at: Option<chrono::DateTime<chrono::Utc>>,
+    expires_in: Option<i32>,
+    last_used_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[allow(deprecated)]
+impl AccessTokenInfoBuilder {
+    /// Sets [`AccessTokenInfo::id`].
+    pub fn id(mut self, value: impl Into<i64>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`AccessTokenInfo::token`].
+    pub fn token(mut self, value: impl Into<String>) -> Self {
+        self.token = Some(value.into());
+        self
+    }
+
+    /// Sets [`AccessTokenInfo::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`AccessTokenInfo::user_id`].
+    pub fn user_id(mut self, value: impl Into<i64>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`AccessTokenInfo::scopes`].
+    pub fn scopes(mut self, value: impl Into<Vec<OAuthScope>>) -> Self {
+        self.scopes = Some(value.into());
+        self
+    }
+
+    /// Sets [`AccessTokenInfo::created_at`].
+    pub fn created_at(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`AccessTokenInfo::revoked_at`].
+    pub fn revoked_at(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        self.revoked_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`AccessTokenInfo::expires_in`].
+    pub fn expires_in(mut self, value: impl Into<i32>) -> Self {
+        self.expires_in = Some(value.into());
+        self
+    }
+
+    /// Sets [`AccessTokenInfo::last_used_at`].
+    pub fn last_used_at(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        self.last_used_at = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(self) -> Result<AccessTokenInfo, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.id.is_none() {
+            missing.push("id");
+        }
+        if self.token.is_none() {
+            missing.push("token");
+        }
+        if self.user_id.is_none() {
+            missing.push("user_id");
+        }
+        if self.scopes.is_none() {
+            missing.push("scopes");
+        }
+        if self.created_at.is_none() {
+            missing.push("created_at");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("AccessTokenInfo", missing),
+            );
+        }
+        let (Some(id), Some(token), Some(user_id), Some(scopes), Some(created_at)) = (
+            self.id,
+            self.token,
+            self.user_id,
+            self.scopes,
+            self.created_at,
+        ) else {
+            return Err(
+                crate::runtime::builder::BuildError::new("AccessTokenInfo", Vec::new()),
+            );
+        };
+        Ok(AccessTokenInfo {
+            id,
+            token,
+            name: self.name,
+            user_id,
+            scopes,
+            created_at,
+            revoked_at: self.revoked_at,
+            expires_in: self.expires_in,
+            last_used_at: self.last_used_at,
+        })
+    }
 }
 
 /// Request to add members to a chat
@@ -59,6 +213,61 @@ impl AddMembersRequest {
     }
 }
 
+impl AddMembersRequest {
+    /// A builder of `AddMembersRequest`: set the fields, then call `build()`.
+    pub fn builder() -> AddMembersRequestBuilder {
+        AddMembersRequestBuilder::default()
+    }
+}
+
+/// Builds a [`AddMembersRequest`] field by field: `AddMembersRequest::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct AddMembersRequestBuilder {
+    member_ids: Option<Vec<i64>>,
+    silent: Option<bool>,
+}
+
+#[allow(deprecated)]
+impl AddMembersRequestBuilder {
+    /// Sets [`AddMembersRequest::member_ids`].
+    pub fn member_ids(mut self, value: impl Into<Vec<i64>>) -> Self {
+        self.member_ids = Some(value.into());
+        self
+    }
+
+    /// Sets [`AddMembersRequest::silent`].
+    pub fn silent(mut self, value: impl Into<bool>) -> Self {
+        self.silent = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<AddMembersRequest, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.member_ids.is_none() {
+            missing.push("member_ids");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("AddMembersRequest", missing),
+            );
+        }
+        let (Some(member_ids),) = (self.member_ids,) else {
+            return Err(
+                crate::runtime::builder::BuildError::new("AddMembersRequest", Vec::new()),
+            );
+        };
+        Ok(AddMembersRequest {
+            member_ids,
+            silent: self.silent,
+        })
+    }
+}
+
 /// Request to add tags to a chat
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -76,12 +285,94 @@ impl AddTagsRequest {
     }
 }
 
+impl AddTagsRequest {
+    /// A builder of `AddTagsRequest`: set the fields, then call `build()`.
+    pub fn builder() -> AddTagsRequestBuilder {
+        AddTagsRequestBuilder::default()
+    }
+}
+
+/// Builds a [`AddTagsRequest`] field by field: `AddTagsRequest::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct AddTagsRequestBuilder {
+    group_tag_ids: Option<Vec<i64>>,
+}
+
+#[allow(deprecated)]
+impl AddTagsRequestBuilder {
+    /// Sets [`AddTagsRequest::group_tag_ids`].
+    pub fn group_tag_ids(mut self, value: impl Into<Vec<i64>>) -> Self {
+        self.group_tag_ids = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(self) -> Result<AddTagsRequest, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.group_tag_ids.is_none() {
+            missing.push("group_tag_ids");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("AddTagsRequest", missing),
+            );
+        }
+        let (Some(group_tag_ids),) = (self.group_tag_ids,) else {
+            return Err(
+                crate::runtime::builder::BuildError::new("AddTagsRequest", Vec::new()),
+            );
+        };
+        Ok(AddTagsRequest { group_tag_ids })
+    }
+}
+
 /// API error (used for 400, 402, 403, 404, 409, 410, 422)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ApiError {
     /// Array of errors
     pub errors: Vec<ApiErrorItem>,
+}
+
+impl ApiError {
+    /// A builder of `ApiError`: set the fields, then call `build()`.
+    pub fn builder() -> ApiErrorBuilder {
+        ApiErrorBuilder::default()
+    }
+}
+
+/// Builds a [`ApiError`] field by field: `ApiError::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct ApiErrorBuilder {
+    errors: Option<Vec<ApiErrorItem>>,
+}
+
+#[allow(deprecated)]
+impl ApiErrorBuilder {
+    /// Sets [`ApiError::errors`].
+    pub fn errors(mut self, value: impl Into<Vec<ApiErrorItem>>) -> Self {
+        self.errors = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(self) -> Result<ApiError, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.errors.is_none() {
+            missing.push("errors");
+        }
+        if !missing.is_empty() {
+            return Err(crate::runtime::builder::BuildError::new("ApiError", missing));
+        }
+        let (Some(errors),) = (self.errors,) else {
+            return Err(crate::runtime::builder::BuildError::new("ApiError", Vec::new()));
+        };
+        Ok(ApiError { errors })
+    }
 }
 
 /// Detailed error information
@@ -100,6 +391,93 @@ pub struct ApiErrorItem {
     pub payload: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 
+impl ApiErrorItem {
+    /// A builder of `ApiErrorItem`: set the fields, then call `build()`.
+    pub fn builder() -> ApiErrorItemBuilder {
+        ApiErrorItemBuilder::default()
+    }
+}
+
+/// Builds a [`ApiErrorItem`] field by field: `ApiErrorItem::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct ApiErrorItemBuilder {
+    key: Option<String>,
+    value: Option<String>,
+    message: Option<String>,
+    code: Option<ValidationErrorCode>,
+    payload: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+}
+
+#[allow(deprecated)]
+impl ApiErrorItemBuilder {
+    /// Sets [`ApiErrorItem::key`].
+    pub fn key(mut self, value: impl Into<String>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+
+    /// Sets [`ApiErrorItem::value`].
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+
+    /// Sets [`ApiErrorItem::message`].
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+
+    /// Sets [`ApiErrorItem::code`].
+    pub fn code(mut self, value: impl Into<ValidationErrorCode>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+
+    /// Sets [`ApiErrorItem::payload`].
+    pub fn payload(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.payload = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(self) -> Result<ApiErrorItem, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.key.is_none() {
+            missing.push("key");
+        }
+        if self.message.is_none() {
+            missing.push("message");
+        }
+        if self.code.is_none() {
+            missing.push("code");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("ApiErrorItem", missing),
+            );
+        }
+        let (Some(key), Some(message), Some(code)) = (self.key, self.message, self.code)
+        else {
+            return Err(
+                crate::runtime::builder::BuildError::new("ApiErrorItem", Vec::new()),
+            );
+        };
+        Ok(ApiErrorItem {
+            key,
+            value: self.value,
+            message,
+            code,
+            payload: self.payload,
+        })
+    }
+}
+
 /// For: bot_deleted, bot_token_recreated
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -108,6 +486,59 @@ pub struct AuditDetailsBot {
     pub bot_id: i64,
     /// ID of the user who performed the action. `null` if the action was performed without an initiator.
     pub actor_id: Option<i64>,
+}
+
+impl AuditDetailsBot {
+    /// A builder of `AuditDetailsBot`: set the fields, then call `build()`.
+    pub fn builder() -> AuditDetailsBotBuilder {
+        AuditDetailsBotBuilder::default()
+    }
+}
+
+/// Builds a [`AuditDetailsBot`] field by field: `AuditDetailsBot::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct AuditDetailsBotBuilder {
+    bot_id: Option<i64>,
+    actor_id: Option<i64>,
+}
+
+#[allow(deprecated)]
+impl AuditDetailsBotBuilder {
+    /// Sets [`AuditDetailsBot::bot_id`].
+    pub fn bot_id(mut self, value: impl Into<i64>) -> Self {
+        self.bot_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`AuditDetailsBot::actor_id`].
+    pub fn actor_id(mut self, value: impl Into<i64>) -> Self {
+        self.actor_id = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(self) -> Result<AuditDetailsBot, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.bot_id.is_none() {
+            missing.push("bot_id");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("AuditDetailsBot", missing),
+            );
+        }
+        let (Some(bot_id),) = (self.bot_id,) else {
+            return Err(
+                crate::runtime::builder::BuildError::new("AuditDetailsBot", Vec::new()),
+            );
+        };
+        Ok(AuditDetailsBot {
+            bot_id,
+            actor_id: self.actor_id,
+        })
+    }
 }
 
 /// For: bot_oauth_client_updated
@@ -120,6 +551,73 @@ pub struct AuditDetailsBotOAuthClient {
     pub changes: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+impl AuditDetailsBotOAuthClient {
+    /// A builder of `AuditDetailsBotOAuthClient`: set the fields, then call `build()`.
+    pub fn builder() -> AuditDetailsBotOAuthClientBuilder {
+        AuditDetailsBotOAuthClientBuilder::default()
+    }
+}
+
+/// Builds a [`AuditDetailsBotOAuthClient`] field by field: `AuditDetailsBotOAuthClient::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct AuditDetailsBotOAuthClientBuilder {
+    client_id: Option<String>,
+    changes: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+}
+
+#[allow(deprecated)]
+impl AuditDetailsBotOAuthClientBuilder {
+    /// Sets [`AuditDetailsBotOAuthClient::client_id`].
+    pub fn client_id(mut self, value: impl Into<String>) -> Self {
+        self.client_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`AuditDetailsBotOAuthClient::changes`].
+    pub fn changes(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.changes = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<AuditDetailsBotOAuthClient, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.client_id.is_none() {
+            missing.push("client_id");
+        }
+        if self.changes.is_none() {
+            missing.push("changes");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "AuditDetailsBotOAuthClient",
+                    missing,
+                ),
+            );
+        }
+        let (Some(client_id), Some(changes)) = (self.client_id, self.changes) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "AuditDetailsBotOAuthClient",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(AuditDetailsBotOAuthClient {
+            client_id,
+            changes,
+        })
+    }
+}
+
 /// For: bot_scopes_updated
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -130,12 +628,135 @@ pub struct AuditDetailsBotScopes {
     pub removed_scopes: Vec<String>,
 }
 
+impl AuditDetailsBotScopes {
+    /// A builder of `AuditDetailsBotScopes`: set the fields, then call `build()`.
+    pub fn builder() -> AuditDetailsBotScopesBuilder {
+        AuditDetailsBotScopesBuilder::default()
+    }
+}
+
+/// Builds a [`AuditDetailsBotScopes`] field by field: `AuditDetailsBotScopes::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct AuditDetailsBotScopesBuilder {
+    added_scopes: Option<Vec<String>>,
+    removed_scopes: Option<Vec<String>>,
+}
+
+#[allow(deprecated)]
+impl AuditDetailsBotScopesBuilder {
+    /// Sets [`AuditDetailsBotScopes::added_scopes`].
+    pub fn added_scopes(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.added_scopes = Some(value.into());
+        self
+    }
+
+    /// Sets [`AuditDetailsBotScopes::removed_scopes`].
+    pub fn removed_scopes(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.removed_scopes = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<AuditDetailsBotScopes, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.added_scopes.is_none() {
+            missing.push("added_scopes");
+        }
+        if self.removed_scopes.is_none() {
+            missing.push("removed_scopes");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "AuditDetailsBotScopes",
+                    missing,
+                ),
+            );
+        }
+        let (Some(added_scopes), Some(removed_scopes)) = (
+            self.added_scopes,
+            self.removed_scopes,
+        ) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "AuditDetailsBotScopes",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(AuditDetailsBotScopes {
+            added_scopes,
+            removed_scopes,
+        })
+    }
+}
+
 /// For: bot_webhook_settings_updated
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AuditDetailsBotWebhookSettings {
     /// Changed webhook settings. The key is the setting name (outgoing_url, ignore_self_messages, events_history_enabled), the value is an object with previous and new fields.
     pub changes: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl AuditDetailsBotWebhookSettings {
+    /// A builder of `AuditDetailsBotWebhookSettings`: set the fields, then call `build()`.
+    pub fn builder() -> AuditDetailsBotWebhookSettingsBuilder {
+        AuditDetailsBotWebhookSettingsBuilder::default()
+    }
+}
+
+/// Builds a [`AuditDetailsBotWebhookSettings`] field by field: `AuditDetailsBotWebhookSettings::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct AuditDetailsBotWebhookSettingsBuilder {
+    changes: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+}
+
+#[allow(deprecated)]
+impl AuditDetailsBotWebhookSettingsBuilder {
+    /// Sets [`AuditDetailsBotWebhookSettings::changes`].
+    pub fn changes(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.changes = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<AuditDetailsBotWebhookSettings, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.changes.is_none() {
+            missing.push("changes");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "AuditDetailsBotWebhookSettings",
+                    missing,
+                ),
+            );
+        }
+        let (Some(changes),) = (self.changes,) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "AuditDetailsBotWebhookSettings",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(AuditDetailsBotWebhookSettings {
+            changes,
+        })
+    }
 }
 
 /// For: tag_removed_from_chat
@@ -146,12 +767,113 @@ pub struct AuditDetailsChatId {
     pub chat_id: i64,
 }
 
+impl AuditDetailsChatId {
+    /// A builder of `AuditDetailsChatId`: set the fields, then call `build()`.
+    pub fn builder() -> AuditDetailsChatIdBuilder {
+        AuditDetailsChatIdBuilder::default()
+    }
+}
+
+/// Builds a [`AuditDetailsChatId`] field by field: `AuditDetailsChatId::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct AuditDetailsChatIdBuilder {
+    chat_id: Option<i64>,
+}
+
+#[allow(deprecated)]
+impl AuditDetailsChatIdBuilder {
+    /// Sets [`AuditDetailsChatId::chat_id`].
+    pub fn chat_id(mut self, value: impl Into<i64>) -> Self {
+        self.chat_id = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<AuditDetailsChatId, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.chat_id.is_none() {
+            missing.push("chat_id");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("AuditDetailsChatId", missing),
+            );
+        }
+        let (Some(chat_id),) = (self.chat_id,) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "AuditDetailsChatId",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(AuditDetailsChatId { chat_id })
+    }
+}
+
 /// For: chat_permission_changed
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AuditDetailsChatPermission {
     /// Public access
     pub public_access: bool,
+}
+
+impl AuditDetailsChatPermission {
+    /// A builder of `AuditDetailsChatPermission`: set the fields, then call `build()`.
+    pub fn builder() -> AuditDetailsChatPermissionBuilder {
+        AuditDetailsChatPermissionBuilder::default()
+    }
+}
+
+/// Builds a [`AuditDetailsChatPermission`] field by field: `AuditDetailsChatPermission::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct AuditDetailsChatPermissionBuilder {
+    public_access: Option<bool>,
+}
+
+#[allow(deprecated)]
+impl AuditDetailsChatPermissionBuilder {
+    /// Sets [`AuditDetailsChatPermission::public_access`].
+    pub fn public_access(mut self, value: impl Into<bool>) -> Self {
+        self.public_access = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<AuditDetailsChatPermission, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.public_access.is_none() {
+            missing.push("public_access");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "AuditDetailsChatPermission",
+                    missing,
+                ),
+            );
+        }
+        let (Some(public_access),) = (self.public_access,) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "AuditDetailsChatPermission",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(AuditDetailsChatPermission {
+            public_access,
+        })
+    }
 }
 
 /// For: chat_renamed
@@ -162,6 +884,70 @@ pub struct AuditDetailsChatRenamed {
     pub old_name: String,
     /// New chat name
     pub new_name: String,
+}
+
+impl AuditDetailsChatRenamed {
+    /// A builder of `AuditDetailsChatRenamed`: set the fields, then call `build()`.
+    pub fn builder() -> AuditDetailsChatRenamedBuilder {
+        AuditDetailsChatRenamedBuilder::default()
+    }
+}
+
+/// Builds a [`AuditDetailsChatRenamed`] field by field: `AuditDetailsChatRenamed::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct AuditDetailsChatRenamedBuilder {
+    old_name: Option<String>,
+    new_name: Option<String>,
+}
+
+#[allow(deprecated)]
+impl AuditDetailsChatRenamedBuilder {
+    /// Sets [`AuditDetailsChatRenamed::old_name`].
+    pub fn old_name(mut self, value: impl Into<String>) -> Self {
+        self.old_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`AuditDetailsChatRenamed::new_name`].
+    pub fn new_name(mut self, value: impl Into<String>) -> Self {
+        self.new_name = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<AuditDetailsChatRenamed, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.old_name.is_none() {
+            missing.push("old_name");
+        }
+        if self.new_name.is_none() {
+            missing.push("new_name");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "AuditDetailsChatRenamed",
+                    missing,
+                ),
+            );
+        }
+        let (Some(old_name), Some(new_name)) = (self.old_name, self.new_name) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "AuditDetailsChatRenamed",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(AuditDetailsChatRenamed {
+            old_name,
+            new_name,
+        })
+    }
 }
 
 /// For: dlp_violation_detected
@@ -184,6 +970,128 @@ pub struct AuditDetailsDlp {
     pub conditions_matched: bool,
 }
 
+impl AuditDetailsDlp {
+    /// A builder of `AuditDetailsDlp`: set the fields, then call `build()`.
+    pub fn builder() -> AuditDetailsDlpBuilder {
+        AuditDetailsDlpBuilder::default()
+    }
+}
+
+/// Builds a [`AuditDetailsDlp`] field by field: `AuditDetailsDlp::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct AuditDetailsDlpBuilder {
+    dlp_rule_id: Option<i64>,
+    dlp_rule_name: Option<String>,
+    message_id: Option<i64>,
+    chat_id: Option<i64>,
+    user_id: Option<i64>,
+    action_message: Option<String>,
+    conditions_matched: Option<bool>,
+}
+
+#[allow(deprecated)]
+impl AuditDetailsDlpBuilder {
+    /// Sets [`AuditDetailsDlp::dlp_rule_id`].
+    pub fn dlp_rule_id(mut self, value: impl Into<i64>) -> Self {
+        self.dlp_rule_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`AuditDetailsDlp::dlp_rule_name`].
+    pub fn dlp_rule_name(mut self, value: impl Into<String>) -> Self {
+        self.dlp_rule_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`AuditDetailsDlp::message_id`].
+    pub fn message_id(mut self, value: impl Into<i64>) -> Self {
+        self.message_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`AuditDetailsDlp::chat_id`].
+    pub fn chat_id(mut self, value: impl Into<i64>) -> Self {
+        self.chat_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`AuditDetailsDlp::user_id`].
+    pub fn user_id(mut self, value: impl Into<i64>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`AuditDetailsDlp::action_message`].
+    pub fn action_message(mut self, value: impl Into<String>) -> Self {
+        self.action_message = Some(value.into());
+        self
+    }
+
+    /// Sets [`AuditDetailsDlp::conditions_matched`].
+    pub fn conditions_matched(mut self, value: impl Into<bool>) -> Self {
+        self.conditions_matched = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(self) -> Result<AuditDetailsDlp, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.dlp_rule_id.is_none() {
+            missing.push("dlp_rule_id");
+        }
+        if self.dlp_rule_name.is_none() {
+            missing.push("dlp_rule_name");
+        }
+        if self.message_id.is_none() {
+            missing.push("message_id");
+        }
+        if self.chat_id.is_none() {
+            missing.push("chat_id");
+        }
+        if self.user_id.is_none() {
+            missing.push("user_id");
+        }
+        if self.conditions_matched.is_none() {
+            missing.push("conditions_matched");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("AuditDetailsDlp", missing),
+            );
+        }
+        let (
+            Some(dlp_rule_id),
+            Some(dlp_rule_name),
+            Some(message_id),
+            Some(chat_id),
+            Some(user_id),
+            Some(conditions_matched),
+        ) = (
+            self.dlp_rule_id,
+            self.dlp_rule_name,
+            self.message_id,
+            self.chat_id,
+            self.user_id,
+            self.conditions_matched,
+        ) else {
+            return Err(
+                crate::runtime::builder::BuildError::new("AuditDetailsDlp", Vec::new()),
+            );
+        };
+        Ok(AuditDetailsDlp {
+            dlp_rule_id,
+            dlp_rule_name,
+            message_id,
+            chat_id,
+            user_id,
+            action_message: self.action_message,
+            conditions_matched,
+        })
+    }
+}
+
 /// Empty details. For: user_login, user_logout, user_2fa_fail, user_2fa_success, user_created, user_deleted, chat_created, message_created, message_updated, message_deleted, reaction_created, reaction_deleted, thread_created, audit_events_accessed.
 pub type AuditDetailsEmpty = std::collections::BTreeMap<String, serde_json::Value>;
 
@@ -195,12 +1103,113 @@ pub struct AuditDetailsInitiator {
     pub initiator_id: i64,
 }
 
+impl AuditDetailsInitiator {
+    /// A builder of `AuditDetailsInitiator`: set the fields, then call `build()`.
+    pub fn builder() -> AuditDetailsInitiatorBuilder {
+        AuditDetailsInitiatorBuilder::default()
+    }
+}
+
+/// Builds a [`AuditDetailsInitiator`] field by field: `AuditDetailsInitiator::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct AuditDetailsInitiatorBuilder {
+    initiator_id: Option<i64>,
+}
+
+#[allow(deprecated)]
+impl AuditDetailsInitiatorBuilder {
+    /// Sets [`AuditDetailsInitiator::initiator_id`].
+    pub fn initiator_id(mut self, value: impl Into<i64>) -> Self {
+        self.initiator_id = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<AuditDetailsInitiator, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.initiator_id.is_none() {
+            missing.push("initiator_id");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "AuditDetailsInitiator",
+                    missing,
+                ),
+            );
+        }
+        let (Some(initiator_id),) = (self.initiator_id,) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "AuditDetailsInitiator",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(AuditDetailsInitiator {
+            initiator_id,
+        })
+    }
+}
+
 /// For: user_chat_join
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AuditDetailsInviter {
     /// Inviter ID
     pub inviter_id: i64,
+}
+
+impl AuditDetailsInviter {
+    /// A builder of `AuditDetailsInviter`: set the fields, then call `build()`.
+    pub fn builder() -> AuditDetailsInviterBuilder {
+        AuditDetailsInviterBuilder::default()
+    }
+}
+
+/// Builds a [`AuditDetailsInviter`] field by field: `AuditDetailsInviter::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct AuditDetailsInviterBuilder {
+    inviter_id: Option<i64>,
+}
+
+#[allow(deprecated)]
+impl AuditDetailsInviterBuilder {
+    /// Sets [`AuditDetailsInviter::inviter_id`].
+    pub fn inviter_id(mut self, value: impl Into<i64>) -> Self {
+        self.inviter_id = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<AuditDetailsInviter, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.inviter_id.is_none() {
+            missing.push("inviter_id");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("AuditDetailsInviter", missing),
+            );
+        }
+        let (Some(inviter_id),) = (self.inviter_id,) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "AuditDetailsInviter",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(AuditDetailsInviter { inviter_id })
+    }
 }
 
 /// For: kms_encrypt, kms_decrypt
@@ -215,6 +1224,77 @@ pub struct AuditDetailsKms {
     pub reason: String,
 }
 
+impl AuditDetailsKms {
+    /// A builder of `AuditDetailsKms`: set the fields, then call `build()`.
+    pub fn builder() -> AuditDetailsKmsBuilder {
+        AuditDetailsKmsBuilder::default()
+    }
+}
+
+/// Builds a [`AuditDetailsKms`] field by field: `AuditDetailsKms::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct AuditDetailsKmsBuilder {
+    chat_id: Option<i64>,
+    message_id: Option<i64>,
+    reason: Option<String>,
+}
+
+#[allow(deprecated)]
+impl AuditDetailsKmsBuilder {
+    /// Sets [`AuditDetailsKms::chat_id`].
+    pub fn chat_id(mut self, value: impl Into<i64>) -> Self {
+        self.chat_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`AuditDetailsKms::message_id`].
+    pub fn message_id(mut self, value: impl Into<i64>) -> Self {
+        self.message_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`AuditDetailsKms::reason`].
+    pub fn reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(self) -> Result<AuditDetailsKms, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.chat_id.is_none() {
+            missing.push("chat_id");
+        }
+        if self.message_id.is_none() {
+            missing.push("message_id");
+        }
+        if self.reason.is_none() {
+            missing.push("reason");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("AuditDetailsKms", missing),
+            );
+        }
+        let (Some(chat_id), Some(message_id), Some(reason)) = (
+            self.chat_id,
+            self.message_id,
+            self.reason,
+        ) else {
+            return Err(
+                crate::runtime::builder::BuildError::new("AuditDetailsKms", Vec::new()),
+            );
+        };
+        Ok(AuditDetailsKms {
+            chat_id,
+            message_id,
+            reason,
+        })
+    }
+}
+
 /// For: oauth_authorization_granted
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -223,6 +1303,73 @@ pub struct AuditDetailsOAuthAuthorizationGranted {
     pub client_id: String,
     /// Scopes the access was granted for
     pub scopes: Vec<String>,
+}
+
+impl AuditDetailsOAuthAuthorizationGranted {
+    /// A builder of `AuditDetailsOAuthAuthorizationGranted`: set the fields, then call `build()`.
+    pub fn builder() -> AuditDetailsOAuthAuthorizationGrantedBuilder {
+        AuditDetailsOAuthAuthorizationGrantedBuilder::default()
+    }
+}
+
+/// Builds a [`AuditDetailsOAuthAuthorizationGranted`] field by field: `AuditDetailsOAuthAuthorizationGranted::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct AuditDetailsOAuthAuthorizationGrantedBuilder {
+    client_id: Option<String>,
+    scopes: Option<Vec<String>>,
+}
+
+#[allow(deprecated)]
+impl AuditDetailsOAuthAuthorizationGrantedBuilder {
+    /// Sets [`AuditDetailsOAuthAuthorizationGranted::client_id`].
+    pub fn client_id(mut self, value: impl Into<String>) -> Self {
+        self.client_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`AuditDetailsOAuthAuthorizationGranted::scopes`].
+    pub fn scopes(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.scopes = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<
+        AuditDetailsOAuthAuthorizationGranted,
+        crate::runtime::builder::BuildError,
+    > {
+        let mut missing = Vec::new();
+        if self.client_id.is_none() {
+            missing.push("client_id");
+        }
+        if self.scopes.is_none() {
+            missing.push("scopes");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "AuditDetailsOAuthAuthorizationGranted",
+                    missing,
+                ),
+            );
+        }
+        let (Some(client_id), Some(scopes)) = (self.client_id, self.scopes) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "AuditDetailsOAuthAuthorizationGranted",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(AuditDetailsOAuthAuthorizationGranted {
+            client_id,
+            scopes,
+        })
+    }
 }
 
 /// For: oauth_authorization_revoked
@@ -235,6 +1382,76 @@ pub struct AuditDetailsOAuthAuthorizationRevoked {
     pub revoked_tokens_count: i32,
 }
 
+impl AuditDetailsOAuthAuthorizationRevoked {
+    /// A builder of `AuditDetailsOAuthAuthorizationRevoked`: set the fields, then call `build()`.
+    pub fn builder() -> AuditDetailsOAuthAuthorizationRevokedBuilder {
+        AuditDetailsOAuthAuthorizationRevokedBuilder::default()
+    }
+}
+
+/// Builds a [`AuditDetailsOAuthAuthorizationRevoked`] field by field: `AuditDetailsOAuthAuthorizationRevoked::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct AuditDetailsOAuthAuthorizationRevokedBuilder {
+    client_id: Option<String>,
+    revoked_tokens_count: Option<i32>,
+}
+
+#[allow(deprecated)]
+impl AuditDetailsOAuthAuthorizationRevokedBuilder {
+    /// Sets [`AuditDetailsOAuthAuthorizationRevoked::client_id`].
+    pub fn client_id(mut self, value: impl Into<String>) -> Self {
+        self.client_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`AuditDetailsOAuthAuthorizationRevoked::revoked_tokens_count`].
+    pub fn revoked_tokens_count(mut self, value: impl Into<i32>) -> Self {
+        self.revoked_tokens_count = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<
+        AuditDetailsOAuthAuthorizationRevoked,
+        crate::runtime::builder::BuildError,
+    > {
+        let mut missing = Vec::new();
+        if self.client_id.is_none() {
+            missing.push("client_id");
+        }
+        if self.revoked_tokens_count.is_none() {
+            missing.push("revoked_tokens_count");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "AuditDetailsOAuthAuthorizationRevoked",
+                    missing,
+                ),
+            );
+        }
+        let (Some(client_id), Some(revoked_tokens_count)) = (
+            self.client_id,
+            self.revoked_tokens_count,
+        ) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "AuditDetailsOAuthAuthorizationRevoked",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(AuditDetailsOAuthAuthorizationRevoked {
+            client_id,
+            revoked_tokens_count,
+        })
+    }
+}
+
 /// For: user_role_changed
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -245,6 +1462,85 @@ pub struct AuditDetailsRoleChanged {
     pub previous_company_role: String,
     /// Initiator ID
     pub initiator_id: i64,
+}
+
+impl AuditDetailsRoleChanged {
+    /// A builder of `AuditDetailsRoleChanged`: set the fields, then call `build()`.
+    pub fn builder() -> AuditDetailsRoleChangedBuilder {
+        AuditDetailsRoleChangedBuilder::default()
+    }
+}
+
+/// Builds a [`AuditDetailsRoleChanged`] field by field: `AuditDetailsRoleChanged::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct AuditDetailsRoleChangedBuilder {
+    new_company_role: Option<String>,
+    previous_company_role: Option<String>,
+    initiator_id: Option<i64>,
+}
+
+#[allow(deprecated)]
+impl AuditDetailsRoleChangedBuilder {
+    /// Sets [`AuditDetailsRoleChanged::new_company_role`].
+    pub fn new_company_role(mut self, value: impl Into<String>) -> Self {
+        self.new_company_role = Some(value.into());
+        self
+    }
+
+    /// Sets [`AuditDetailsRoleChanged::previous_company_role`].
+    pub fn previous_company_role(mut self, value: impl Into<String>) -> Self {
+        self.previous_company_role = Some(value.into());
+        self
+    }
+
+    /// Sets [`AuditDetailsRoleChanged::initiator_id`].
+    pub fn initiator_id(mut self, value: impl Into<i64>) -> Self {
+        self.initiator_id = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<AuditDetailsRoleChanged, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.new_company_role.is_none() {
+            missing.push("new_company_role");
+        }
+        if self.previous_company_role.is_none() {
+            missing.push("previous_company_role");
+        }
+        if self.initiator_id.is_none() {
+            missing.push("initiator_id");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "AuditDetailsRoleChanged",
+                    missing,
+                ),
+            );
+        }
+        let (Some(new_company_role), Some(previous_company_role), Some(initiator_id)) = (
+            self.new_company_role,
+            self.previous_company_role,
+            self.initiator_id,
+        ) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "AuditDetailsRoleChanged",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(AuditDetailsRoleChanged {
+            new_company_role,
+            previous_company_role,
+            initiator_id,
+        })
+    }
 }
 
 /// For: search_users_api, search_chats_api, search_messages_api
@@ -263,6 +1559,115 @@ pub struct AuditDetailsSearch {
     pub filters: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+impl AuditDetailsSearch {
+    /// A builder of `AuditDetailsSearch`: set the fields, then call `build()`.
+    pub fn builder() -> AuditDetailsSearchBuilder {
+        AuditDetailsSearchBuilder::default()
+    }
+}
+
+/// Builds a [`AuditDetailsSearch`] field by field: `AuditDetailsSearch::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct AuditDetailsSearchBuilder {
+    search_type: Option<String>,
+    query_present: Option<bool>,
+    cursor_present: Option<bool>,
+    limit: Option<i32>,
+    filters: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+}
+
+#[allow(deprecated)]
+impl AuditDetailsSearchBuilder {
+    /// Sets [`AuditDetailsSearch::search_type`].
+    pub fn search_type(mut self, value: impl Into<String>) -> Self {
+        self.search_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`AuditDetailsSearch::query_present`].
+    pub fn query_present(mut self, value: impl Into<bool>) -> Self {
+        self.query_present = Some(value.into());
+        self
+    }
+
+    /// Sets [`AuditDetailsSearch::cursor_present`].
+    pub fn cursor_present(mut self, value: impl Into<bool>) -> Self {
+        self.cursor_present = Some(value.into());
+        self
+    }
+
+    /// Sets [`AuditDetailsSearch::limit`].
+    pub fn limit(mut self, value: impl Into<i32>) -> Self {
+        self.limit = Some(value.into());
+        self
+    }
+
+    /// Sets [`AuditDetailsSearch::filters`].
+    pub fn filters(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.filters = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<AuditDetailsSearch, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.search_type.is_none() {
+            missing.push("search_type");
+        }
+        if self.query_present.is_none() {
+            missing.push("query_present");
+        }
+        if self.cursor_present.is_none() {
+            missing.push("cursor_present");
+        }
+        if self.limit.is_none() {
+            missing.push("limit");
+        }
+        if self.filters.is_none() {
+            missing.push("filters");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("AuditDetailsSearch", missing),
+            );
+        }
+        let (
+            Some(search_type),
+            Some(query_present),
+            Some(cursor_present),
+            Some(limit),
+            Some(filters),
+        ) = (
+            self.search_type,
+            self.query_present,
+            self.cursor_present,
+            self.limit,
+            self.filters,
+        ) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "AuditDetailsSearch",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(AuditDetailsSearch {
+            search_type,
+            query_present,
+            cursor_present,
+            limit,
+            filters,
+        })
+    }
+}
+
 /// For: tag_added_to_chat
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -273,6 +1678,67 @@ pub struct AuditDetailsTagChat {
     pub tag_name: String,
 }
 
+impl AuditDetailsTagChat {
+    /// A builder of `AuditDetailsTagChat`: set the fields, then call `build()`.
+    pub fn builder() -> AuditDetailsTagChatBuilder {
+        AuditDetailsTagChatBuilder::default()
+    }
+}
+
+/// Builds a [`AuditDetailsTagChat`] field by field: `AuditDetailsTagChat::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct AuditDetailsTagChatBuilder {
+    chat_id: Option<i64>,
+    tag_name: Option<String>,
+}
+
+#[allow(deprecated)]
+impl AuditDetailsTagChatBuilder {
+    /// Sets [`AuditDetailsTagChat::chat_id`].
+    pub fn chat_id(mut self, value: impl Into<i64>) -> Self {
+        self.chat_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`AuditDetailsTagChat::tag_name`].
+    pub fn tag_name(mut self, value: impl Into<String>) -> Self {
+        self.tag_name = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<AuditDetailsTagChat, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.chat_id.is_none() {
+            missing.push("chat_id");
+        }
+        if self.tag_name.is_none() {
+            missing.push("tag_name");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("AuditDetailsTagChat", missing),
+            );
+        }
+        let (Some(chat_id), Some(tag_name)) = (self.chat_id, self.tag_name) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "AuditDetailsTagChat",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(AuditDetailsTagChat {
+            chat_id,
+            tag_name,
+        })
+    }
+}
+
 /// For: tag_created, tag_deleted
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -281,12 +1747,111 @@ pub struct AuditDetailsTagName {
     pub name: String,
 }
 
+impl AuditDetailsTagName {
+    /// A builder of `AuditDetailsTagName`: set the fields, then call `build()`.
+    pub fn builder() -> AuditDetailsTagNameBuilder {
+        AuditDetailsTagNameBuilder::default()
+    }
+}
+
+/// Builds a [`AuditDetailsTagName`] field by field: `AuditDetailsTagName::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct AuditDetailsTagNameBuilder {
+    name: Option<String>,
+}
+
+#[allow(deprecated)]
+impl AuditDetailsTagNameBuilder {
+    /// Sets [`AuditDetailsTagName::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<AuditDetailsTagName, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.name.is_none() {
+            missing.push("name");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("AuditDetailsTagName", missing),
+            );
+        }
+        let (Some(name),) = (self.name,) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "AuditDetailsTagName",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(AuditDetailsTagName { name })
+    }
+}
+
 /// For: access_token_created, access_token_updated, access_token_destroy
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AuditDetailsTokenScopes {
     /// Token scopes
     pub scopes: Vec<String>,
+}
+
+impl AuditDetailsTokenScopes {
+    /// A builder of `AuditDetailsTokenScopes`: set the fields, then call `build()`.
+    pub fn builder() -> AuditDetailsTokenScopesBuilder {
+        AuditDetailsTokenScopesBuilder::default()
+    }
+}
+
+/// Builds a [`AuditDetailsTokenScopes`] field by field: `AuditDetailsTokenScopes::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct AuditDetailsTokenScopesBuilder {
+    scopes: Option<Vec<String>>,
+}
+
+#[allow(deprecated)]
+impl AuditDetailsTokenScopesBuilder {
+    /// Sets [`AuditDetailsTokenScopes::scopes`].
+    pub fn scopes(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.scopes = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<AuditDetailsTokenScopes, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.scopes.is_none() {
+            missing.push("scopes");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "AuditDetailsTokenScopes",
+                    missing,
+                ),
+            );
+        }
+        let (Some(scopes),) = (self.scopes,) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "AuditDetailsTokenScopes",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(AuditDetailsTokenScopes { scopes })
+    }
 }
 
 /// For: user_updated
@@ -298,6 +1863,67 @@ pub struct AuditDetailsUserUpdated {
     /// How the change was made. The `sso_login` value means the profile was updated automatically during SSO sign-in. The field is absent when the profile was changed the regular way.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context: Option<String>,
+}
+
+impl AuditDetailsUserUpdated {
+    /// A builder of `AuditDetailsUserUpdated`: set the fields, then call `build()`.
+    pub fn builder() -> AuditDetailsUserUpdatedBuilder {
+        AuditDetailsUserUpdatedBuilder::default()
+    }
+}
+
+/// Builds a [`AuditDetailsUserUpdated`] field by field: `AuditDetailsUserUpdated::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct AuditDetailsUserUpdatedBuilder {
+    changed_attrs: Option<Vec<String>>,
+    context: Option<String>,
+}
+
+#[allow(deprecated)]
+impl AuditDetailsUserUpdatedBuilder {
+    /// Sets [`AuditDetailsUserUpdated::changed_attrs`].
+    pub fn changed_attrs(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.changed_attrs = Some(value.into());
+        self
+    }
+
+    /// Sets [`AuditDetailsUserUpdated::context`].
+    pub fn context(mut self, value: impl Into<String>) -> Self {
+        self.context = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<AuditDetailsUserUpdated, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.changed_attrs.is_none() {
+            missing.push("changed_attrs");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "AuditDetailsUserUpdated",
+                    missing,
+                ),
+            );
+        }
+        let (Some(changed_attrs),) = (self.changed_attrs,) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "AuditDetailsUserUpdated",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(AuditDetailsUserUpdated {
+            changed_attrs,
+            context: self.context,
+        })
+    }
 }
 
 /// For: video_call_finished
@@ -312,6 +1938,93 @@ pub struct AuditDetailsVideoCallFinished {
     pub duration: i32,
     /// Maximum number of simultaneous participants during the call
     pub max_members_count: i32,
+}
+
+impl AuditDetailsVideoCallFinished {
+    /// A builder of `AuditDetailsVideoCallFinished`: set the fields, then call `build()`.
+    pub fn builder() -> AuditDetailsVideoCallFinishedBuilder {
+        AuditDetailsVideoCallFinishedBuilder::default()
+    }
+}
+
+/// Builds a [`AuditDetailsVideoCallFinished`] field by field: `AuditDetailsVideoCallFinished::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct AuditDetailsVideoCallFinishedBuilder {
+    chat_id: Option<i64>,
+    started_message_id: Option<i64>,
+    duration: Option<i32>,
+    max_members_count: Option<i32>,
+}
+
+#[allow(deprecated)]
+impl AuditDetailsVideoCallFinishedBuilder {
+    /// Sets [`AuditDetailsVideoCallFinished::chat_id`].
+    pub fn chat_id(mut self, value: impl Into<i64>) -> Self {
+        self.chat_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`AuditDetailsVideoCallFinished::started_message_id`].
+    pub fn started_message_id(mut self, value: impl Into<i64>) -> Self {
+        self.started_message_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`AuditDetailsVideoCallFinished::duration`].
+    pub fn duration(mut self, value: impl Into<i32>) -> Self {
+        self.duration = Some(value.into());
+        self
+    }
+
+    /// Sets [`AuditDetailsVideoCallFinished::max_members_count`].
+    pub fn max_members_count(mut self, value: impl Into<i32>) -> Self {
+        self.max_members_count = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<AuditDetailsVideoCallFinished, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.chat_id.is_none() {
+            missing.push("chat_id");
+        }
+        if self.duration.is_none() {
+            missing.push("duration");
+        }
+        if self.max_members_count.is_none() {
+            missing.push("max_members_count");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "AuditDetailsVideoCallFinished",
+                    missing,
+                ),
+            );
+        }
+        let (Some(chat_id), Some(duration), Some(max_members_count)) = (
+            self.chat_id,
+            self.duration,
+            self.max_members_count,
+        ) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "AuditDetailsVideoCallFinished",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(AuditDetailsVideoCallFinished {
+            chat_id,
+            started_message_id: self.started_message_id,
+            duration,
+            max_members_count,
+        })
+    }
 }
 
 /// For: video_call_recording_ready
@@ -332,6 +2045,118 @@ pub struct AuditDetailsVideoCallRecording {
     pub size: i64,
 }
 
+impl AuditDetailsVideoCallRecording {
+    /// A builder of `AuditDetailsVideoCallRecording`: set the fields, then call `build()`.
+    pub fn builder() -> AuditDetailsVideoCallRecordingBuilder {
+        AuditDetailsVideoCallRecordingBuilder::default()
+    }
+}
+
+/// Builds a [`AuditDetailsVideoCallRecording`] field by field: `AuditDetailsVideoCallRecording::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct AuditDetailsVideoCallRecordingBuilder {
+    chat_id: Option<i64>,
+    started_message_id: Option<i64>,
+    recording_id: Option<i64>,
+    file_id: Option<i64>,
+    duration: Option<i32>,
+    size: Option<i64>,
+}
+
+#[allow(deprecated)]
+impl AuditDetailsVideoCallRecordingBuilder {
+    /// Sets [`AuditDetailsVideoCallRecording::chat_id`].
+    pub fn chat_id(mut self, value: impl Into<i64>) -> Self {
+        self.chat_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`AuditDetailsVideoCallRecording::started_message_id`].
+    pub fn started_message_id(mut self, value: impl Into<i64>) -> Self {
+        self.started_message_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`AuditDetailsVideoCallRecording::recording_id`].
+    pub fn recording_id(mut self, value: impl Into<i64>) -> Self {
+        self.recording_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`AuditDetailsVideoCallRecording::file_id`].
+    pub fn file_id(mut self, value: impl Into<i64>) -> Self {
+        self.file_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`AuditDetailsVideoCallRecording::duration`].
+    pub fn duration(mut self, value: impl Into<i32>) -> Self {
+        self.duration = Some(value.into());
+        self
+    }
+
+    /// Sets [`AuditDetailsVideoCallRecording::size`].
+    pub fn size(mut self, value: impl Into<i64>) -> Self {
+        self.size = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<AuditDetailsVideoCallRecording, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.chat_id.is_none() {
+            missing.push("chat_id");
+        }
+        if self.recording_id.is_none() {
+            missing.push("recording_id");
+        }
+        if self.file_id.is_none() {
+            missing.push("file_id");
+        }
+        if self.duration.is_none() {
+            missing.push("duration");
+        }
+        if self.size.is_none() {
+            missing.push("size");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "AuditDetailsVideoCallRecording",
+                    missing,
+                ),
+            );
+        }
+        let (
+            Some(chat_id),
+            Some(recording_id),
+            Some(file_id),
+            Some(duration),
+            Some(size),
+        ) = (self.chat_id, self.recording_id, self.file_id, self.duration, self.size)
+        else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "AuditDetailsVideoCallRecording",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(AuditDetailsVideoCallRecording {
+            chat_id,
+            started_message_id: self.started_message_id,
+            recording_id,
+            file_id,
+            duration,
+            size,
+        })
+    }
+}
+
 /// For: video_call_started
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -340,6 +2165,67 @@ pub struct AuditDetailsVideoCallStarted {
     pub chat_id: i64,
     /// ID of the call start message. `null` if there is no such message.
     pub started_message_id: Option<i64>,
+}
+
+impl AuditDetailsVideoCallStarted {
+    /// A builder of `AuditDetailsVideoCallStarted`: set the fields, then call `build()`.
+    pub fn builder() -> AuditDetailsVideoCallStartedBuilder {
+        AuditDetailsVideoCallStartedBuilder::default()
+    }
+}
+
+/// Builds a [`AuditDetailsVideoCallStarted`] field by field: `AuditDetailsVideoCallStarted::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct AuditDetailsVideoCallStartedBuilder {
+    chat_id: Option<i64>,
+    started_message_id: Option<i64>,
+}
+
+#[allow(deprecated)]
+impl AuditDetailsVideoCallStartedBuilder {
+    /// Sets [`AuditDetailsVideoCallStarted::chat_id`].
+    pub fn chat_id(mut self, value: impl Into<i64>) -> Self {
+        self.chat_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`AuditDetailsVideoCallStarted::started_message_id`].
+    pub fn started_message_id(mut self, value: impl Into<i64>) -> Self {
+        self.started_message_id = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<AuditDetailsVideoCallStarted, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.chat_id.is_none() {
+            missing.push("chat_id");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "AuditDetailsVideoCallStarted",
+                    missing,
+                ),
+            );
+        }
+        let (Some(chat_id),) = (self.chat_id,) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "AuditDetailsVideoCallStarted",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(AuditDetailsVideoCallStarted {
+            chat_id,
+            started_message_id: self.started_message_id,
+        })
+    }
 }
 
 /// Audit event
@@ -366,6 +2252,163 @@ pub struct AuditEvent {
     pub ip_address: Option<String>,
     /// Client user agent, truncated to 255 characters. `null` for events recorded without a user request.
     pub user_agent: Option<String>,
+}
+
+impl AuditEvent {
+    /// A builder of `AuditEvent`: set the fields, then call `build()`.
+    pub fn builder() -> AuditEventBuilder {
+        AuditEventBuilder::default()
+    }
+}
+
+/// Builds a [`AuditEvent`] field by field: `AuditEvent::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct AuditEventBuilder {
+    id: Option<String>,
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
+    event_key: Option<AuditEventKey>,
+    entity_id: Option<String>,
+    entity_type: Option<String>,
+    actor_id: Option<String>,
+    actor_type: Option<String>,
+    details: Option<AuditEventDetailsUnion>,
+    ip_address: Option<String>,
+    user_agent: Option<String>,
+}
+
+#[allow(deprecated)]
+impl AuditEventBuilder {
+    /// Sets [`AuditEvent::id`].
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`AuditEvent::created_at`].
+    pub fn created_at(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`AuditEvent::event_key`].
+    pub fn event_key(mut self, value: impl Into<AuditEventKey>) -> Self {
+        self.event_key = Some(value.into());
+        self
+    }
+
+    /// Sets [`AuditEvent::entity_id`].
+    pub fn entity_id(mut self, value: impl Into<String>) -> Self {
+        self.entity_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`AuditEvent::entity_type`].
+    pub fn entity_type(mut self, value: impl Into<String>) -> Self {
+        self.entity_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`AuditEvent::actor_id`].
+    pub fn actor_id(mut self, value: impl Into<String>) -> Self {
+        self.actor_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`AuditEvent::actor_type`].
+    pub fn actor_type(mut self, value: impl Into<String>) -> Self {
+        self.actor_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`AuditEvent::details`].
+    pub fn details(mut self, value: impl Into<AuditEventDetailsUnion>) -> Self {
+        self.details = Some(value.into());
+        self
+    }
+
+    /// Sets [`AuditEvent::ip_address`].
+    pub fn ip_address(mut self, value: impl Into<String>) -> Self {
+        self.ip_address = Some(value.into());
+        self
+    }
+
+    /// Sets [`AuditEvent::user_agent`].
+    pub fn user_agent(mut self, value: impl Into<String>) -> Self {
+        self.user_agent = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(self) -> Result<AuditEvent, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.id.is_none() {
+            missing.push("id");
+        }
+        if self.created_at.is_none() {
+            missing.push("created_at");
+        }
+        if self.event_key.is_none() {
+            missing.push("event_key");
+        }
+        if self.entity_id.is_none() {
+            missing.push("entity_id");
+        }
+        if self.entity_type.is_none() {
+            missing.push("entity_type");
+        }
+        if self.actor_id.is_none() {
+            missing.push("actor_id");
+        }
+        if self.actor_type.is_none() {
+            missing.push("actor_type");
+        }
+        if self.details.is_none() {
+            missing.push("details");
+        }
+        if !missing.is_empty() {
+            return Err(crate::runtime::builder::BuildError::new("AuditEvent", missing));
+        }
+        let (
+            Some(id),
+            Some(created_at),
+            Some(event_key),
+            Some(entity_id),
+            Some(entity_type),
+            Some(actor_id),
+            Some(actor_type),
+            Some(details),
+        ) = (
+            self.id,
+            self.created_at,
+            self.event_key,
+            self.entity_id,
+            self.entity_type,
+            self.actor_id,
+            self.actor_type,
+            self.details,
+        ) else {
+            return Err(
+                crate::runtime::builder::BuildError::new("AuditEvent", Vec::new()),
+            );
+        };
+        Ok(AuditEvent {
+            id,
+            created_at,
+            event_key,
+            entity_id,
+            entity_type,
+            actor_id,
+            actor_type,
+            details,
+            ip_address: self.ip_address,
+            user_agent: self.user_agent,
+        })
+    }
 }
 
 /// Additional audit event details. Structure depends on the event_key value.
@@ -777,6 +2820,47 @@ pub struct AvatarData {
     pub image_url: String,
 }
 
+impl AvatarData {
+    /// A builder of `AvatarData`: set the fields, then call `build()`.
+    pub fn builder() -> AvatarDataBuilder {
+        AvatarDataBuilder::default()
+    }
+}
+
+/// Builds a [`AvatarData`] field by field: `AvatarData::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct AvatarDataBuilder {
+    image_url: Option<String>,
+}
+
+#[allow(deprecated)]
+impl AvatarDataBuilder {
+    /// Sets [`AvatarData::image_url`].
+    pub fn image_url(mut self, value: impl Into<String>) -> Self {
+        self.image_url = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(self) -> Result<AvatarData, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.image_url.is_none() {
+            missing.push("image_url");
+        }
+        if !missing.is_empty() {
+            return Err(crate::runtime::builder::BuildError::new("AvatarData", missing));
+        }
+        let (Some(image_url),) = (self.image_url,) else {
+            return Err(
+                crate::runtime::builder::BuildError::new("AvatarData", Vec::new()),
+            );
+        };
+        Ok(AvatarData { image_url })
+    }
+}
+
 /// Role allowed to edit the bot settings
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -803,6 +2887,49 @@ impl BotCreateRequest {
     /// A `BotCreateRequest` with the required fields set and every optional field absent.
     pub fn new(webhook: impl Into<BotCreateRequestWebhook>) -> Self {
         Self { webhook: webhook.into() }
+    }
+}
+
+impl BotCreateRequest {
+    /// A builder of `BotCreateRequest`: set the fields, then call `build()`.
+    pub fn builder() -> BotCreateRequestBuilder {
+        BotCreateRequestBuilder::default()
+    }
+}
+
+/// Builds a [`BotCreateRequest`] field by field: `BotCreateRequest::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct BotCreateRequestBuilder {
+    webhook: Option<BotCreateRequestWebhook>,
+}
+
+#[allow(deprecated)]
+impl BotCreateRequestBuilder {
+    /// Sets [`BotCreateRequest::webhook`].
+    pub fn webhook(mut self, value: impl Into<BotCreateRequestWebhook>) -> Self {
+        self.webhook = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(self) -> Result<BotCreateRequest, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.webhook.is_none() {
+            missing.push("webhook");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("BotCreateRequest", missing),
+            );
+        }
+        let (Some(webhook),) = (self.webhook,) else {
+            return Err(
+                crate::runtime::builder::BuildError::new("BotCreateRequest", Vec::new()),
+            );
+        };
+        Ok(BotCreateRequest { webhook })
     }
 }
 
@@ -901,8 +3028,181 @@ impl BotCreateRequestWebhook {
     }
 }
 
+impl BotCreateRequestWebhook {
+    /// A builder of `BotCreateRequestWebhook`: set the fields, then call `build()`.
+    pub fn builder() -> BotCreateRequestWebhookBuilder {
+        BotCreateRequestWebhookBuilder::default()
+    }
+}
+
+/// Builds a [`BotCreateRequestWebhook`] field by field: `BotCreateRequestWebhook::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct BotCreateRequestWebhookBuilder {
+    name: Option<String>,
+    nickname: Option<String>,
+    outgoing_url: Option<String>,
+    events: Option<Vec<BotEventName>>,
+    trigger_on: Option<BotTriggerOn>,
+    commands: Option<Vec<String>>,
+    scopes: Option<Vec<String>>,
+    template: Option<String>,
+    template_engine: Option<BotTemplateEngine>,
+    challenge_key: Option<String>,
+    link_preview_enabled: Option<bool>,
+    ignore_self_messages: Option<bool>,
+    events_history_enabled: Option<bool>,
+    who_can_add: Option<BotWhoCanAdd>,
+    can_edit: Option<Vec<BotCanEdit>>,
+    single_chat: Option<bool>,
+}
+
+#[allow(deprecated)]
+impl BotCreateRequestWebhookBuilder {
+    /// Sets [`BotCreateRequestWebhook::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`BotCreateRequestWebhook::nickname`].
+    pub fn nickname(mut self, value: impl Into<String>) -> Self {
+        self.nickname = Some(value.into());
+        self
+    }
+
+    /// Sets [`BotCreateRequestWebhook::outgoing_url`].
+    pub fn outgoing_url(mut self, value: impl Into<String>) -> Self {
+        self.outgoing_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`BotCreateRequestWebhook::events`].
+    pub fn events(mut self, value: impl Into<Vec<BotEventName>>) -> Self {
+        self.events = Some(value.into());
+        self
+    }
+
+    /// Sets [`BotCreateRequestWebhook::trigger_on`].
+    pub fn trigger_on(mut self, value: impl Into<BotTriggerOn>) -> Self {
+        self.trigger_on = Some(value.into());
+        self
+    }
+
+    /// Sets [`BotCreateRequestWebhook::commands`].
+    pub fn commands(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.commands = Some(value.into());
+        self
+    }
+
+    /// Sets [`BotCreateRequestWebhook::scopes`].
+    pub fn scopes(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.scopes = Some(value.into());
+        self
+    }
+
+    /// Sets [`BotCreateRequestWebhook::template`].
+    pub fn template(mut self, value: impl Into<String>) -> Self {
+        self.template = Some(value.into());
+        self
+    }
+
+    /// Sets [`BotCreateRequestWebhook::template_engine`].
+    pub fn template_engine(mut self, value: impl Into<BotTemplateEngine>) -> Self {
+        self.template_engine = Some(value.into());
+        self
+    }
+
+    /// Sets [`BotCreateRequestWebhook::challenge_key`].
+    pub fn challenge_key(mut self, value: impl Into<String>) -> Self {
+        self.challenge_key = Some(value.into());
+        self
+    }
+
+    /// Sets [`BotCreateRequestWebhook::link_preview_enabled`].
+    pub fn link_preview_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.link_preview_enabled = Some(value.into());
+        self
+    }
+
+    /// Sets [`BotCreateRequestWebhook::ignore_self_messages`].
+    pub fn ignore_self_messages(mut self, value: impl Into<bool>) -> Self {
+        self.ignore_self_messages = Some(value.into());
+        self
+    }
+
+    /// Sets [`BotCreateRequestWebhook::events_history_enabled`].
+    pub fn events_history_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.events_history_enabled = Some(value.into());
+        self
+    }
+
+    /// Sets [`BotCreateRequestWebhook::who_can_add`].
+    pub fn who_can_add(mut self, value: impl Into<BotWhoCanAdd>) -> Self {
+        self.who_can_add = Some(value.into());
+        self
+    }
+
+    /// Sets [`BotCreateRequestWebhook::can_edit`].
+    pub fn can_edit(mut self, value: impl Into<Vec<BotCanEdit>>) -> Self {
+        self.can_edit = Some(value.into());
+        self
+    }
+
+    /// Sets [`BotCreateRequestWebhook::single_chat`].
+    pub fn single_chat(mut self, value: impl Into<bool>) -> Self {
+        self.single_chat = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<BotCreateRequestWebhook, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.name.is_none() {
+            missing.push("name");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "BotCreateRequestWebhook",
+                    missing,
+                ),
+            );
+        }
+        let (Some(name),) = (self.name,) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "BotCreateRequestWebhook",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(BotCreateRequestWebhook {
+            name,
+            nickname: self.nickname,
+            outgoing_url: self.outgoing_url,
+            events: self.events,
+            trigger_on: self.trigger_on,
+            commands: self.commands,
+            scopes: self.scopes,
+            template: self.template,
+            template_engine: self.template_engine,
+            challenge_key: self.challenge_key,
+            link_preview_enabled: self.link_preview_enabled,
+            ignore_self_messages: self.ignore_self_messages,
+            events_history_enabled: self.events_history_enabled,
+            who_can_add: self.who_can_add,
+            can_edit: self.can_edit,
+            single_chat: self.single_chat,
+        })
+    }
+}
+
 /// Created bot parameters
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BotCreateResponse {
     /// Bot ID (same as the bot's `user_id`)
@@ -911,6 +3211,91 @@ pub struct BotCreateResponse {
     pub webhook: BotWebhook,
     /// Bot access token. Returned when the bot is created and when the token is rotated. The current token can also be viewed and copied in the interface — the "API" tab of the bot settings.
     pub access_token: String,
+}
+
+/// Credentials print as `"***"`; read the field itself for the value.
+impl std::fmt::Debug for BotCreateResponse {
+    #[allow(deprecated)]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BotCreateResponse")
+            .field("id", &self.id)
+            .field("webhook", &self.webhook)
+            .field("access_token", &"***")
+            .finish()
+    }
+}
+
+impl BotCreateResponse {
+    /// A builder of `BotCreateResponse`: set the fields, then call `build()`.
+    pub fn builder() -> BotCreateResponseBuilder {
+        BotCreateResponseBuilder::default()
+    }
+}
+
+/// Builds a [`BotCreateResponse`] field by field: `BotCreateResponse::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct BotCreateResponseBuilder {
+    id: Option<i64>,
+    webhook: Option<BotWebhook>,
+    access_token: Option<String>,
+}
+
+#[allow(deprecated)]
+impl BotCreateResponseBuilder {
+    /// Sets [`BotCreateResponse::id`].
+    pub fn id(mut self, value: impl Into<i64>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`BotCreateResponse::webhook`].
+    pub fn webhook(mut self, value: impl Into<BotWebhook>) -> Self {
+        self.webhook = Some(value.into());
+        self
+    }
+
+    /// Sets [`BotCreateResponse::access_token`].
+    pub fn access_token(mut self, value: impl Into<String>) -> Self {
+        self.access_token = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<BotCreateResponse, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.id.is_none() {
+            missing.push("id");
+        }
+        if self.webhook.is_none() {
+            missing.push("webhook");
+        }
+        if self.access_token.is_none() {
+            missing.push("access_token");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("BotCreateResponse", missing),
+            );
+        }
+        let (Some(id), Some(webhook), Some(access_token)) = (
+            self.id,
+            self.webhook,
+            self.access_token,
+        ) else {
+            return Err(
+                crate::runtime::builder::BuildError::new("BotCreateResponse", Vec::new()),
+            );
+        };
+        Ok(BotCreateResponse {
+            id,
+            webhook,
+            access_token,
+        })
+    }
 }
 
 /// Bot outgoing webhook event
@@ -980,6 +3365,57 @@ pub struct BotResponse {
     pub webhook: BotWebhook,
 }
 
+impl BotResponse {
+    /// A builder of `BotResponse`: set the fields, then call `build()`.
+    pub fn builder() -> BotResponseBuilder {
+        BotResponseBuilder::default()
+    }
+}
+
+/// Builds a [`BotResponse`] field by field: `BotResponse::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct BotResponseBuilder {
+    id: Option<i64>,
+    webhook: Option<BotWebhook>,
+}
+
+#[allow(deprecated)]
+impl BotResponseBuilder {
+    /// Sets [`BotResponse::id`].
+    pub fn id(mut self, value: impl Into<i64>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`BotResponse::webhook`].
+    pub fn webhook(mut self, value: impl Into<BotWebhook>) -> Self {
+        self.webhook = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(self) -> Result<BotResponse, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.id.is_none() {
+            missing.push("id");
+        }
+        if self.webhook.is_none() {
+            missing.push("webhook");
+        }
+        if !missing.is_empty() {
+            return Err(crate::runtime::builder::BuildError::new("BotResponse", missing));
+        }
+        let (Some(id), Some(webhook)) = (self.id, self.webhook) else {
+            return Err(
+                crate::runtime::builder::BuildError::new("BotResponse", Vec::new()),
+            );
+        };
+        Ok(BotResponse { id, webhook })
+    }
+}
+
 /// Template engine for formatting incoming webhooks
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1025,6 +3461,49 @@ impl BotUpdateRequest {
     /// A `BotUpdateRequest` with the required fields set and every optional field absent.
     pub fn new(webhook: impl Into<BotUpdateRequestWebhook>) -> Self {
         Self { webhook: webhook.into() }
+    }
+}
+
+impl BotUpdateRequest {
+    /// A builder of `BotUpdateRequest`: set the fields, then call `build()`.
+    pub fn builder() -> BotUpdateRequestBuilder {
+        BotUpdateRequestBuilder::default()
+    }
+}
+
+/// Builds a [`BotUpdateRequest`] field by field: `BotUpdateRequest::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct BotUpdateRequestBuilder {
+    webhook: Option<BotUpdateRequestWebhook>,
+}
+
+#[allow(deprecated)]
+impl BotUpdateRequestBuilder {
+    /// Sets [`BotUpdateRequest::webhook`].
+    pub fn webhook(mut self, value: impl Into<BotUpdateRequestWebhook>) -> Self {
+        self.webhook = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(self) -> Result<BotUpdateRequest, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.webhook.is_none() {
+            missing.push("webhook");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("BotUpdateRequest", missing),
+            );
+        }
+        let (Some(webhook),) = (self.webhook,) else {
+            return Err(
+                crate::runtime::builder::BuildError::new("BotUpdateRequest", Vec::new()),
+            );
+        };
+        Ok(BotUpdateRequest { webhook })
     }
 }
 
@@ -1118,6 +3597,151 @@ impl BotUpdateRequestWebhook {
     }
 }
 
+impl BotUpdateRequestWebhook {
+    /// A builder of `BotUpdateRequestWebhook`: set the fields, then call `build()`.
+    pub fn builder() -> BotUpdateRequestWebhookBuilder {
+        BotUpdateRequestWebhookBuilder::default()
+    }
+}
+
+/// Builds a [`BotUpdateRequestWebhook`] field by field: `BotUpdateRequestWebhook::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct BotUpdateRequestWebhookBuilder {
+    name: Option<String>,
+    nickname: Option<String>,
+    outgoing_url: Option<String>,
+    events: Option<Vec<BotEventName>>,
+    trigger_on: Option<BotTriggerOn>,
+    commands: Option<Vec<String>>,
+    scopes: Option<Vec<String>>,
+    template: Option<String>,
+    template_engine: Option<BotTemplateEngine>,
+    challenge_key: Option<String>,
+    link_preview_enabled: Option<bool>,
+    ignore_self_messages: Option<bool>,
+    events_history_enabled: Option<bool>,
+    who_can_add: Option<BotWhoCanAdd>,
+    can_edit: Option<Vec<BotCanEdit>>,
+}
+
+#[allow(deprecated)]
+impl BotUpdateRequestWebhookBuilder {
+    /// Sets [`BotUpdateRequestWebhook::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`BotUpdateRequestWebhook::nickname`].
+    pub fn nickname(mut self, value: impl Into<String>) -> Self {
+        self.nickname = Some(value.into());
+        self
+    }
+
+    /// Sets [`BotUpdateRequestWebhook::outgoing_url`].
+    pub fn outgoing_url(mut self, value: impl Into<String>) -> Self {
+        self.outgoing_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`BotUpdateRequestWebhook::events`].
+    pub fn events(mut self, value: impl Into<Vec<BotEventName>>) -> Self {
+        self.events = Some(value.into());
+        self
+    }
+
+    /// Sets [`BotUpdateRequestWebhook::trigger_on`].
+    pub fn trigger_on(mut self, value: impl Into<BotTriggerOn>) -> Self {
+        self.trigger_on = Some(value.into());
+        self
+    }
+
+    /// Sets [`BotUpdateRequestWebhook::commands`].
+    pub fn commands(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.commands = Some(value.into());
+        self
+    }
+
+    /// Sets [`BotUpdateRequestWebhook::scopes`].
+    pub fn scopes(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.scopes = Some(value.into());
+        self
+    }
+
+    /// Sets [`BotUpdateRequestWebhook::template`].
+    pub fn template(mut self, value: impl Into<String>) -> Self {
+        self.template = Some(value.into());
+        self
+    }
+
+    /// Sets [`BotUpdateRequestWebhook::template_engine`].
+    pub fn template_engine(mut self, value: impl Into<BotTemplateEngine>) -> Self {
+        self.template_engine = Some(value.into());
+        self
+    }
+
+    /// Sets [`BotUpdateRequestWebhook::challenge_key`].
+    pub fn challenge_key(mut self, value: impl Into<String>) -> Self {
+        self.challenge_key = Some(value.into());
+        self
+    }
+
+    /// Sets [`BotUpdateRequestWebhook::link_preview_enabled`].
+    pub fn link_preview_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.link_preview_enabled = Some(value.into());
+        self
+    }
+
+    /// Sets [`BotUpdateRequestWebhook::ignore_self_messages`].
+    pub fn ignore_self_messages(mut self, value: impl Into<bool>) -> Self {
+        self.ignore_self_messages = Some(value.into());
+        self
+    }
+
+    /// Sets [`BotUpdateRequestWebhook::events_history_enabled`].
+    pub fn events_history_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.events_history_enabled = Some(value.into());
+        self
+    }
+
+    /// Sets [`BotUpdateRequestWebhook::who_can_add`].
+    pub fn who_can_add(mut self, value: impl Into<BotWhoCanAdd>) -> Self {
+        self.who_can_add = Some(value.into());
+        self
+    }
+
+    /// Sets [`BotUpdateRequestWebhook::can_edit`].
+    pub fn can_edit(mut self, value: impl Into<Vec<BotCanEdit>>) -> Self {
+        self.can_edit = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<BotUpdateRequestWebhook, crate::runtime::builder::BuildError> {
+        Ok(BotUpdateRequestWebhook {
+            name: self.name,
+            nickname: self.nickname,
+            outgoing_url: self.outgoing_url,
+            events: self.events,
+            trigger_on: self.trigger_on,
+            commands: self.commands,
+            scopes: self.scopes,
+            template: self.template,
+            template_engine: self.template_engine,
+            challenge_key: self.challenge_key,
+            link_preview_enabled: self.link_preview_enabled,
+            ignore_self_messages: self.ignore_self_messages,
+            events_history_enabled: self.events_history_enabled,
+            who_can_add: self.who_can_add,
+            can_edit: self.can_edit,
+        })
+    }
+}
+
 /// Bot webhook parameters
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1160,6 +3784,233 @@ pub struct BotWebhook {
     pub who_can_add: BotWhoCanAdd,
 }
 
+impl BotWebhook {
+    /// A builder of `BotWebhook`: set the fields, then call `build()`.
+    pub fn builder() -> BotWebhookBuilder {
+        BotWebhookBuilder::default()
+    }
+}
+
+/// Builds a [`BotWebhook`] field by field: `BotWebhook::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct BotWebhookBuilder {
+    name: Option<String>,
+    nickname: Option<String>,
+    outgoing_url: Option<String>,
+    events: Option<Vec<BotEventName>>,
+    trigger_on: Option<BotTriggerOn>,
+    commands: Option<Vec<String>>,
+    scopes: Option<Vec<String>>,
+    template: Option<String>,
+    template_engine: Option<BotTemplateEngine>,
+    challenge_key: Option<String>,
+    link_preview_enabled: Option<bool>,
+    ignore_self_messages: Option<bool>,
+    events_history_enabled: Option<bool>,
+    single_chat: Option<bool>,
+    can_edit: Option<Vec<BotCanEdit>>,
+    who_can_add: Option<BotWhoCanAdd>,
+}
+
+#[allow(deprecated)]
+impl BotWebhookBuilder {
+    /// Sets [`BotWebhook::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`BotWebhook::nickname`].
+    pub fn nickname(mut self, value: impl Into<String>) -> Self {
+        self.nickname = Some(value.into());
+        self
+    }
+
+    /// Sets [`BotWebhook::outgoing_url`].
+    pub fn outgoing_url(mut self, value: impl Into<String>) -> Self {
+        self.outgoing_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`BotWebhook::events`].
+    pub fn events(mut self, value: impl Into<Vec<BotEventName>>) -> Self {
+        self.events = Some(value.into());
+        self
+    }
+
+    /// Sets [`BotWebhook::trigger_on`].
+    pub fn trigger_on(mut self, value: impl Into<BotTriggerOn>) -> Self {
+        self.trigger_on = Some(value.into());
+        self
+    }
+
+    /// Sets [`BotWebhook::commands`].
+    pub fn commands(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.commands = Some(value.into());
+        self
+    }
+
+    /// Sets [`BotWebhook::scopes`].
+    pub fn scopes(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.scopes = Some(value.into());
+        self
+    }
+
+    /// Sets [`BotWebhook::template`].
+    pub fn template(mut self, value: impl Into<String>) -> Self {
+        self.template = Some(value.into());
+        self
+    }
+
+    /// Sets [`BotWebhook::template_engine`].
+    pub fn template_engine(mut self, value: impl Into<BotTemplateEngine>) -> Self {
+        self.template_engine = Some(value.into());
+        self
+    }
+
+    /// Sets [`BotWebhook::challenge_key`].
+    pub fn challenge_key(mut self, value: impl Into<String>) -> Self {
+        self.challenge_key = Some(value.into());
+        self
+    }
+
+    /// Sets [`BotWebhook::link_preview_enabled`].
+    pub fn link_preview_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.link_preview_enabled = Some(value.into());
+        self
+    }
+
+    /// Sets [`BotWebhook::ignore_self_messages`].
+    pub fn ignore_self_messages(mut self, value: impl Into<bool>) -> Self {
+        self.ignore_self_messages = Some(value.into());
+        self
+    }
+
+    /// Sets [`BotWebhook::events_history_enabled`].
+    pub fn events_history_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.events_history_enabled = Some(value.into());
+        self
+    }
+
+    /// Sets [`BotWebhook::single_chat`].
+    pub fn single_chat(mut self, value: impl Into<bool>) -> Self {
+        self.single_chat = Some(value.into());
+        self
+    }
+
+    /// Sets [`BotWebhook::can_edit`].
+    pub fn can_edit(mut self, value: impl Into<Vec<BotCanEdit>>) -> Self {
+        self.can_edit = Some(value.into());
+        self
+    }
+
+    /// Sets [`BotWebhook::who_can_add`].
+    pub fn who_can_add(mut self, value: impl Into<BotWhoCanAdd>) -> Self {
+        self.who_can_add = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(self) -> Result<BotWebhook, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.name.is_none() {
+            missing.push("name");
+        }
+        if self.nickname.is_none() {
+            missing.push("nickname");
+        }
+        if self.events.is_none() {
+            missing.push("events");
+        }
+        if self.trigger_on.is_none() {
+            missing.push("trigger_on");
+        }
+        if self.commands.is_none() {
+            missing.push("commands");
+        }
+        if self.scopes.is_none() {
+            missing.push("scopes");
+        }
+        if self.template_engine.is_none() {
+            missing.push("template_engine");
+        }
+        if self.link_preview_enabled.is_none() {
+            missing.push("link_preview_enabled");
+        }
+        if self.ignore_self_messages.is_none() {
+            missing.push("ignore_self_messages");
+        }
+        if self.events_history_enabled.is_none() {
+            missing.push("events_history_enabled");
+        }
+        if self.single_chat.is_none() {
+            missing.push("single_chat");
+        }
+        if self.can_edit.is_none() {
+            missing.push("can_edit");
+        }
+        if self.who_can_add.is_none() {
+            missing.push("who_can_add");
+        }
+        if !missing.is_empty() {
+            return Err(crate::runtime::builder::BuildError::new("BotWebhook", missing));
+        }
+        let (
+            Some(name),
+            Some(nickname),
+            Some(events),
+            Some(trigger_on),
+            Some(commands),
+            Some(scopes),
+            Some(template_engine),
+            Some(link_preview_enabled),
+            Some(ignore_self_messages),
+            Some(events_history_enabled),
+            Some(single_chat),
+            Some(can_edit),
+            Some(who_can_add),
+        ) = (
+            self.name,
+            self.nickname,
+            self.events,
+            self.trigger_on,
+            self.commands,
+            self.scopes,
+            self.template_engine,
+            self.link_preview_enabled,
+            self.ignore_self_messages,
+            self.events_history_enabled,
+            self.single_chat,
+            self.can_edit,
+            self.who_can_add,
+        ) else {
+            return Err(
+                crate::runtime::builder::BuildError::new("BotWebhook", Vec::new()),
+            );
+        };
+        Ok(BotWebhook {
+            name,
+            nickname,
+            outgoing_url: self.outgoing_url,
+            events,
+            trigger_on,
+            commands,
+            scopes,
+            template: self.template,
+            template_engine,
+            challenge_key: self.challenge_key,
+            link_preview_enabled,
+            ignore_self_messages,
+            events_history_enabled,
+            single_chat,
+            can_edit,
+            who_can_add,
+        })
+    }
+}
+
 /// Bot webhook self-registration request
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1172,6 +4023,62 @@ impl BotWebhookSelfUpdateRequest {
     /// A `BotWebhookSelfUpdateRequest` with the required fields set and every optional field absent.
     pub fn new(webhook: impl Into<BotWebhookSelfUpdateRequestWebhook>) -> Self {
         Self { webhook: webhook.into() }
+    }
+}
+
+impl BotWebhookSelfUpdateRequest {
+    /// A builder of `BotWebhookSelfUpdateRequest`: set the fields, then call `build()`.
+    pub fn builder() -> BotWebhookSelfUpdateRequestBuilder {
+        BotWebhookSelfUpdateRequestBuilder::default()
+    }
+}
+
+/// Builds a [`BotWebhookSelfUpdateRequest`] field by field: `BotWebhookSelfUpdateRequest::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct BotWebhookSelfUpdateRequestBuilder {
+    webhook: Option<BotWebhookSelfUpdateRequestWebhook>,
+}
+
+#[allow(deprecated)]
+impl BotWebhookSelfUpdateRequestBuilder {
+    /// Sets [`BotWebhookSelfUpdateRequest::webhook`].
+    pub fn webhook(
+        mut self,
+        value: impl Into<BotWebhookSelfUpdateRequestWebhook>,
+    ) -> Self {
+        self.webhook = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<BotWebhookSelfUpdateRequest, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.webhook.is_none() {
+            missing.push("webhook");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "BotWebhookSelfUpdateRequest",
+                    missing,
+                ),
+            );
+        }
+        let (Some(webhook),) = (self.webhook,) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "BotWebhookSelfUpdateRequest",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(BotWebhookSelfUpdateRequest {
+            webhook,
+        })
     }
 }
 
@@ -1189,6 +4096,62 @@ impl BotWebhookSelfUpdateRequestWebhook {
         Self {
             outgoing_url: outgoing_url.into(),
         }
+    }
+}
+
+impl BotWebhookSelfUpdateRequestWebhook {
+    /// A builder of `BotWebhookSelfUpdateRequestWebhook`: set the fields, then call `build()`.
+    pub fn builder() -> BotWebhookSelfUpdateRequestWebhookBuilder {
+        BotWebhookSelfUpdateRequestWebhookBuilder::default()
+    }
+}
+
+/// Builds a [`BotWebhookSelfUpdateRequestWebhook`] field by field: `BotWebhookSelfUpdateRequestWebhook::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct BotWebhookSelfUpdateRequestWebhookBuilder {
+    outgoing_url: Option<String>,
+}
+
+#[allow(deprecated)]
+impl BotWebhookSelfUpdateRequestWebhookBuilder {
+    /// Sets [`BotWebhookSelfUpdateRequestWebhook::outgoing_url`].
+    pub fn outgoing_url(mut self, value: impl Into<String>) -> Self {
+        self.outgoing_url = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<
+        BotWebhookSelfUpdateRequestWebhook,
+        crate::runtime::builder::BuildError,
+    > {
+        let mut missing = Vec::new();
+        if self.outgoing_url.is_none() {
+            missing.push("outgoing_url");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "BotWebhookSelfUpdateRequestWebhook",
+                    missing,
+                ),
+            );
+        }
+        let (Some(outgoing_url),) = (self.outgoing_url,) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "BotWebhookSelfUpdateRequestWebhook",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(BotWebhookSelfUpdateRequestWebhook {
+            outgoing_url,
+        })
     }
 }
 
@@ -1242,6 +4205,63 @@ impl Button {
     }
 }
 
+impl Button {
+    /// A builder of `Button`: set the fields, then call `build()`.
+    pub fn builder() -> ButtonBuilder {
+        ButtonBuilder::default()
+    }
+}
+
+/// Builds a [`Button`] field by field: `Button::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct ButtonBuilder {
+    text: Option<String>,
+    url: Option<String>,
+    data: Option<String>,
+}
+
+#[allow(deprecated)]
+impl ButtonBuilder {
+    /// Sets [`Button::text`].
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
+
+    /// Sets [`Button::url`].
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+
+    /// Sets [`Button::data`].
+    pub fn data(mut self, value: impl Into<String>) -> Self {
+        self.data = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(self) -> Result<Button, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.text.is_none() {
+            missing.push("text");
+        }
+        if !missing.is_empty() {
+            return Err(crate::runtime::builder::BuildError::new("Button", missing));
+        }
+        let (Some(text),) = (self.text,) else {
+            return Err(crate::runtime::builder::BuildError::new("Button", Vec::new()));
+        };
+        Ok(Button {
+            text,
+            url: self.url,
+            data: self.data,
+        })
+    }
+}
+
 /// Outgoing webhook payload for button click
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1262,6 +4282,151 @@ pub struct ButtonWebhookPayload {
     pub chat_id: i64,
     /// Webhook send date and time (UTC+0) in UNIX format
     pub webhook_timestamp: i32,
+}
+
+impl ButtonWebhookPayload {
+    /// A builder of `ButtonWebhookPayload`: set the fields, then call `build()`.
+    pub fn builder() -> ButtonWebhookPayloadBuilder {
+        ButtonWebhookPayloadBuilder::default()
+    }
+}
+
+/// Builds a [`ButtonWebhookPayload`] field by field: `ButtonWebhookPayload::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct ButtonWebhookPayloadBuilder {
+    r#type: Option<ButtonWebhookPayloadType>,
+    event: Option<ButtonWebhookPayloadEvent>,
+    message_id: Option<i64>,
+    trigger_id: Option<String>,
+    data: Option<String>,
+    user_id: Option<i64>,
+    chat_id: Option<i64>,
+    webhook_timestamp: Option<i32>,
+}
+
+#[allow(deprecated)]
+impl ButtonWebhookPayloadBuilder {
+    /// Sets [`ButtonWebhookPayload::type`].
+    pub fn r#type(mut self, value: impl Into<ButtonWebhookPayloadType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Sets [`ButtonWebhookPayload::event`].
+    pub fn event(mut self, value: impl Into<ButtonWebhookPayloadEvent>) -> Self {
+        self.event = Some(value.into());
+        self
+    }
+
+    /// Sets [`ButtonWebhookPayload::message_id`].
+    pub fn message_id(mut self, value: impl Into<i64>) -> Self {
+        self.message_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`ButtonWebhookPayload::trigger_id`].
+    pub fn trigger_id(mut self, value: impl Into<String>) -> Self {
+        self.trigger_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`ButtonWebhookPayload::data`].
+    pub fn data(mut self, value: impl Into<String>) -> Self {
+        self.data = Some(value.into());
+        self
+    }
+
+    /// Sets [`ButtonWebhookPayload::user_id`].
+    pub fn user_id(mut self, value: impl Into<i64>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`ButtonWebhookPayload::chat_id`].
+    pub fn chat_id(mut self, value: impl Into<i64>) -> Self {
+        self.chat_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`ButtonWebhookPayload::webhook_timestamp`].
+    pub fn webhook_timestamp(mut self, value: impl Into<i32>) -> Self {
+        self.webhook_timestamp = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<ButtonWebhookPayload, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.r#type.is_none() {
+            missing.push("type");
+        }
+        if self.event.is_none() {
+            missing.push("event");
+        }
+        if self.message_id.is_none() {
+            missing.push("message_id");
+        }
+        if self.trigger_id.is_none() {
+            missing.push("trigger_id");
+        }
+        if self.data.is_none() {
+            missing.push("data");
+        }
+        if self.user_id.is_none() {
+            missing.push("user_id");
+        }
+        if self.chat_id.is_none() {
+            missing.push("chat_id");
+        }
+        if self.webhook_timestamp.is_none() {
+            missing.push("webhook_timestamp");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("ButtonWebhookPayload", missing),
+            );
+        }
+        let (
+            Some(r#type),
+            Some(event),
+            Some(message_id),
+            Some(trigger_id),
+            Some(data),
+            Some(user_id),
+            Some(chat_id),
+            Some(webhook_timestamp),
+        ) = (
+            self.r#type,
+            self.event,
+            self.message_id,
+            self.trigger_id,
+            self.data,
+            self.user_id,
+            self.chat_id,
+            self.webhook_timestamp,
+        ) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "ButtonWebhookPayload",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(ButtonWebhookPayload {
+            r#type,
+            event,
+            message_id,
+            trigger_id,
+            data,
+            user_id,
+            chat_id,
+            webhook_timestamp,
+        })
+    }
 }
 
 /// Event type
@@ -1320,6 +4485,200 @@ pub struct Chat {
     pub meet_room_url: String,
 }
 
+impl Chat {
+    /// A builder of `Chat`: set the fields, then call `build()`.
+    pub fn builder() -> ChatBuilder {
+        ChatBuilder::default()
+    }
+}
+
+/// Builds a [`Chat`] field by field: `Chat::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct ChatBuilder {
+    id: Option<i64>,
+    name: Option<String>,
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
+    owner_id: Option<i64>,
+    member_ids: Option<Vec<i64>>,
+    group_tag_ids: Option<Vec<i64>>,
+    channel: Option<bool>,
+    archived: Option<bool>,
+    personal: Option<bool>,
+    public: Option<bool>,
+    last_message_at: Option<chrono::DateTime<chrono::Utc>>,
+    meet_room_url: Option<String>,
+}
+
+#[allow(deprecated)]
+impl ChatBuilder {
+    /// Sets [`Chat::id`].
+    pub fn id(mut self, value: impl Into<i64>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`Chat::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`Chat::created_at`].
+    pub fn created_at(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`Chat::owner_id`].
+    pub fn owner_id(mut self, value: impl Into<i64>) -> Self {
+        self.owner_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`Chat::member_ids`].
+    pub fn member_ids(mut self, value: impl Into<Vec<i64>>) -> Self {
+        self.member_ids = Some(value.into());
+        self
+    }
+
+    /// Sets [`Chat::group_tag_ids`].
+    pub fn group_tag_ids(mut self, value: impl Into<Vec<i64>>) -> Self {
+        self.group_tag_ids = Some(value.into());
+        self
+    }
+
+    /// Sets [`Chat::channel`].
+    pub fn channel(mut self, value: impl Into<bool>) -> Self {
+        self.channel = Some(value.into());
+        self
+    }
+
+    /// Sets [`Chat::archived`].
+    pub fn archived(mut self, value: impl Into<bool>) -> Self {
+        self.archived = Some(value.into());
+        self
+    }
+
+    /// Sets [`Chat::personal`].
+    pub fn personal(mut self, value: impl Into<bool>) -> Self {
+        self.personal = Some(value.into());
+        self
+    }
+
+    /// Sets [`Chat::public`].
+    pub fn public(mut self, value: impl Into<bool>) -> Self {
+        self.public = Some(value.into());
+        self
+    }
+
+    /// Sets [`Chat::last_message_at`].
+    pub fn last_message_at(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        self.last_message_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`Chat::meet_room_url`].
+    pub fn meet_room_url(mut self, value: impl Into<String>) -> Self {
+        self.meet_room_url = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(self) -> Result<Chat, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.id.is_none() {
+            missing.push("id");
+        }
+        if self.name.is_none() {
+            missing.push("name");
+        }
+        if self.created_at.is_none() {
+            missing.push("created_at");
+        }
+        if self.owner_id.is_none() {
+            missing.push("owner_id");
+        }
+        if self.member_ids.is_none() {
+            missing.push("member_ids");
+        }
+        if self.group_tag_ids.is_none() {
+            missing.push("group_tag_ids");
+        }
+        if self.channel.is_none() {
+            missing.push("channel");
+        }
+        if self.archived.is_none() {
+            missing.push("archived");
+        }
+        if self.personal.is_none() {
+            missing.push("personal");
+        }
+        if self.public.is_none() {
+            missing.push("public");
+        }
+        if self.last_message_at.is_none() {
+            missing.push("last_message_at");
+        }
+        if self.meet_room_url.is_none() {
+            missing.push("meet_room_url");
+        }
+        if !missing.is_empty() {
+            return Err(crate::runtime::builder::BuildError::new("Chat", missing));
+        }
+        let (
+            Some(id),
+            Some(name),
+            Some(created_at),
+            Some(owner_id),
+            Some(member_ids),
+            Some(group_tag_ids),
+            Some(channel),
+            Some(archived),
+            Some(personal),
+            Some(public),
+            Some(last_message_at),
+            Some(meet_room_url),
+        ) = (
+            self.id,
+            self.name,
+            self.created_at,
+            self.owner_id,
+            self.member_ids,
+            self.group_tag_ids,
+            self.channel,
+            self.archived,
+            self.personal,
+            self.public,
+            self.last_message_at,
+            self.meet_room_url,
+        ) else {
+            return Err(crate::runtime::builder::BuildError::new("Chat", Vec::new()));
+        };
+        Ok(Chat {
+            id,
+            name,
+            created_at,
+            owner_id,
+            member_ids,
+            group_tag_ids,
+            channel,
+            archived,
+            personal,
+            public,
+            last_message_at,
+            meet_room_url,
+        })
+    }
+}
+
 /// Chat availability for the user
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1346,6 +4705,51 @@ impl ChatCreateRequest {
     /// A `ChatCreateRequest` with the required fields set and every optional field absent.
     pub fn new(chat: impl Into<ChatCreateRequestChat>) -> Self {
         Self { chat: chat.into() }
+    }
+}
+
+impl ChatCreateRequest {
+    /// A builder of `ChatCreateRequest`: set the fields, then call `build()`.
+    pub fn builder() -> ChatCreateRequestBuilder {
+        ChatCreateRequestBuilder::default()
+    }
+}
+
+/// Builds a [`ChatCreateRequest`] field by field: `ChatCreateRequest::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct ChatCreateRequestBuilder {
+    chat: Option<ChatCreateRequestChat>,
+}
+
+#[allow(deprecated)]
+impl ChatCreateRequestBuilder {
+    /// Sets [`ChatCreateRequest::chat`].
+    pub fn chat(mut self, value: impl Into<ChatCreateRequestChat>) -> Self {
+        self.chat = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<ChatCreateRequest, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.chat.is_none() {
+            missing.push("chat");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("ChatCreateRequest", missing),
+            );
+        }
+        let (Some(chat),) = (self.chat,) else {
+            return Err(
+                crate::runtime::builder::BuildError::new("ChatCreateRequest", Vec::new()),
+            );
+        };
+        Ok(ChatCreateRequest { chat })
     }
 }
 
@@ -1385,6 +4789,91 @@ impl ChatCreateRequestChat {
             channel: None,
             public: None,
         }
+    }
+}
+
+impl ChatCreateRequestChat {
+    /// A builder of `ChatCreateRequestChat`: set the fields, then call `build()`.
+    pub fn builder() -> ChatCreateRequestChatBuilder {
+        ChatCreateRequestChatBuilder::default()
+    }
+}
+
+/// Builds a [`ChatCreateRequestChat`] field by field: `ChatCreateRequestChat::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct ChatCreateRequestChatBuilder {
+    name: Option<String>,
+    member_ids: Option<Vec<i64>>,
+    group_tag_ids: Option<Vec<i64>>,
+    channel: Option<bool>,
+    public: Option<bool>,
+}
+
+#[allow(deprecated)]
+impl ChatCreateRequestChatBuilder {
+    /// Sets [`ChatCreateRequestChat::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`ChatCreateRequestChat::member_ids`].
+    pub fn member_ids(mut self, value: impl Into<Vec<i64>>) -> Self {
+        self.member_ids = Some(value.into());
+        self
+    }
+
+    /// Sets [`ChatCreateRequestChat::group_tag_ids`].
+    pub fn group_tag_ids(mut self, value: impl Into<Vec<i64>>) -> Self {
+        self.group_tag_ids = Some(value.into());
+        self
+    }
+
+    /// Sets [`ChatCreateRequestChat::channel`].
+    pub fn channel(mut self, value: impl Into<bool>) -> Self {
+        self.channel = Some(value.into());
+        self
+    }
+
+    /// Sets [`ChatCreateRequestChat::public`].
+    pub fn public(mut self, value: impl Into<bool>) -> Self {
+        self.public = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<ChatCreateRequestChat, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.name.is_none() {
+            missing.push("name");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "ChatCreateRequestChat",
+                    missing,
+                ),
+            );
+        }
+        let (Some(name),) = (self.name,) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "ChatCreateRequestChat",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(ChatCreateRequestChat {
+            name,
+            member_ids: self.member_ids,
+            group_tag_ids: self.group_tag_ids,
+            channel: self.channel,
+            public: self.public,
+        })
     }
 }
 
@@ -1450,6 +4939,139 @@ pub struct ChatMemberWebhookPayload {
     pub webhook_timestamp: i32,
 }
 
+impl ChatMemberWebhookPayload {
+    /// A builder of `ChatMemberWebhookPayload`: set the fields, then call `build()`.
+    pub fn builder() -> ChatMemberWebhookPayloadBuilder {
+        ChatMemberWebhookPayloadBuilder::default()
+    }
+}
+
+/// Builds a [`ChatMemberWebhookPayload`] field by field: `ChatMemberWebhookPayload::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct ChatMemberWebhookPayloadBuilder {
+    r#type: Option<ChatMemberWebhookPayloadType>,
+    event: Option<MemberEventType>,
+    chat_id: Option<i64>,
+    thread_id: Option<i64>,
+    user_ids: Option<Vec<i64>>,
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
+    webhook_timestamp: Option<i32>,
+}
+
+#[allow(deprecated)]
+impl ChatMemberWebhookPayloadBuilder {
+    /// Sets [`ChatMemberWebhookPayload::type`].
+    pub fn r#type(mut self, value: impl Into<ChatMemberWebhookPayloadType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Sets [`ChatMemberWebhookPayload::event`].
+    pub fn event(mut self, value: impl Into<MemberEventType>) -> Self {
+        self.event = Some(value.into());
+        self
+    }
+
+    /// Sets [`ChatMemberWebhookPayload::chat_id`].
+    pub fn chat_id(mut self, value: impl Into<i64>) -> Self {
+        self.chat_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`ChatMemberWebhookPayload::thread_id`].
+    pub fn thread_id(mut self, value: impl Into<i64>) -> Self {
+        self.thread_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`ChatMemberWebhookPayload::user_ids`].
+    pub fn user_ids(mut self, value: impl Into<Vec<i64>>) -> Self {
+        self.user_ids = Some(value.into());
+        self
+    }
+
+    /// Sets [`ChatMemberWebhookPayload::created_at`].
+    pub fn created_at(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`ChatMemberWebhookPayload::webhook_timestamp`].
+    pub fn webhook_timestamp(mut self, value: impl Into<i32>) -> Self {
+        self.webhook_timestamp = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<ChatMemberWebhookPayload, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.r#type.is_none() {
+            missing.push("type");
+        }
+        if self.event.is_none() {
+            missing.push("event");
+        }
+        if self.chat_id.is_none() {
+            missing.push("chat_id");
+        }
+        if self.user_ids.is_none() {
+            missing.push("user_ids");
+        }
+        if self.created_at.is_none() {
+            missing.push("created_at");
+        }
+        if self.webhook_timestamp.is_none() {
+            missing.push("webhook_timestamp");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "ChatMemberWebhookPayload",
+                    missing,
+                ),
+            );
+        }
+        let (
+            Some(r#type),
+            Some(event),
+            Some(chat_id),
+            Some(user_ids),
+            Some(created_at),
+            Some(webhook_timestamp),
+        ) = (
+            self.r#type,
+            self.event,
+            self.chat_id,
+            self.user_ids,
+            self.created_at,
+            self.webhook_timestamp,
+        ) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "ChatMemberWebhookPayload",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(ChatMemberWebhookPayload {
+            r#type,
+            event,
+            chat_id,
+            thread_id: self.thread_id,
+            user_ids,
+            created_at,
+            webhook_timestamp,
+        })
+    }
+}
+
 /// Object type
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1505,6 +5127,51 @@ impl ChatUpdateRequest {
     }
 }
 
+impl ChatUpdateRequest {
+    /// A builder of `ChatUpdateRequest`: set the fields, then call `build()`.
+    pub fn builder() -> ChatUpdateRequestBuilder {
+        ChatUpdateRequestBuilder::default()
+    }
+}
+
+/// Builds a [`ChatUpdateRequest`] field by field: `ChatUpdateRequest::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct ChatUpdateRequestBuilder {
+    chat: Option<ChatUpdateRequestChat>,
+}
+
+#[allow(deprecated)]
+impl ChatUpdateRequestBuilder {
+    /// Sets [`ChatUpdateRequest::chat`].
+    pub fn chat(mut self, value: impl Into<ChatUpdateRequestChat>) -> Self {
+        self.chat = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<ChatUpdateRequest, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.chat.is_none() {
+            missing.push("chat");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("ChatUpdateRequest", missing),
+            );
+        }
+        let (Some(chat),) = (self.chat,) else {
+            return Err(
+                crate::runtime::builder::BuildError::new("ChatUpdateRequest", Vec::new()),
+            );
+        };
+        Ok(ChatUpdateRequest { chat })
+    }
+}
+
 /// Chat parameters object to update
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1526,6 +5193,47 @@ impl ChatUpdateRequestChat {
     }
 }
 
+impl ChatUpdateRequestChat {
+    /// A builder of `ChatUpdateRequestChat`: set the fields, then call `build()`.
+    pub fn builder() -> ChatUpdateRequestChatBuilder {
+        ChatUpdateRequestChatBuilder::default()
+    }
+}
+
+/// Builds a [`ChatUpdateRequestChat`] field by field: `ChatUpdateRequestChat::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct ChatUpdateRequestChatBuilder {
+    name: Option<String>,
+    public: Option<bool>,
+}
+
+#[allow(deprecated)]
+impl ChatUpdateRequestChatBuilder {
+    /// Sets [`ChatUpdateRequestChat::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`ChatUpdateRequestChat::public`].
+    pub fn public(mut self, value: impl Into<bool>) -> Self {
+        self.public = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<ChatUpdateRequestChat, crate::runtime::builder::BuildError> {
+        Ok(ChatUpdateRequestChat {
+            name: self.name,
+            public: self.public,
+        })
+    }
+}
+
 /// Outgoing webhook payload for workspace members
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1540,6 +5248,118 @@ pub struct CompanyMemberWebhookPayload {
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Webhook send date and time (UTC+0) in UNIX format
     pub webhook_timestamp: i32,
+}
+
+impl CompanyMemberWebhookPayload {
+    /// A builder of `CompanyMemberWebhookPayload`: set the fields, then call `build()`.
+    pub fn builder() -> CompanyMemberWebhookPayloadBuilder {
+        CompanyMemberWebhookPayloadBuilder::default()
+    }
+}
+
+/// Builds a [`CompanyMemberWebhookPayload`] field by field: `CompanyMemberWebhookPayload::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct CompanyMemberWebhookPayloadBuilder {
+    r#type: Option<CompanyMemberWebhookPayloadType>,
+    event: Option<UserEventType>,
+    user_ids: Option<Vec<i64>>,
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
+    webhook_timestamp: Option<i32>,
+}
+
+#[allow(deprecated)]
+impl CompanyMemberWebhookPayloadBuilder {
+    /// Sets [`CompanyMemberWebhookPayload::type`].
+    pub fn r#type(mut self, value: impl Into<CompanyMemberWebhookPayloadType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Sets [`CompanyMemberWebhookPayload::event`].
+    pub fn event(mut self, value: impl Into<UserEventType>) -> Self {
+        self.event = Some(value.into());
+        self
+    }
+
+    /// Sets [`CompanyMemberWebhookPayload::user_ids`].
+    pub fn user_ids(mut self, value: impl Into<Vec<i64>>) -> Self {
+        self.user_ids = Some(value.into());
+        self
+    }
+
+    /// Sets [`CompanyMemberWebhookPayload::created_at`].
+    pub fn created_at(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`CompanyMemberWebhookPayload::webhook_timestamp`].
+    pub fn webhook_timestamp(mut self, value: impl Into<i32>) -> Self {
+        self.webhook_timestamp = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<CompanyMemberWebhookPayload, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.r#type.is_none() {
+            missing.push("type");
+        }
+        if self.event.is_none() {
+            missing.push("event");
+        }
+        if self.user_ids.is_none() {
+            missing.push("user_ids");
+        }
+        if self.created_at.is_none() {
+            missing.push("created_at");
+        }
+        if self.webhook_timestamp.is_none() {
+            missing.push("webhook_timestamp");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "CompanyMemberWebhookPayload",
+                    missing,
+                ),
+            );
+        }
+        let (
+            Some(r#type),
+            Some(event),
+            Some(user_ids),
+            Some(created_at),
+            Some(webhook_timestamp),
+        ) = (
+            self.r#type,
+            self.event,
+            self.user_ids,
+            self.created_at,
+            self.webhook_timestamp,
+        ) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "CompanyMemberWebhookPayload",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(CompanyMemberWebhookPayload {
+            r#type,
+            event,
+            user_ids,
+            created_at,
+            webhook_timestamp,
+        })
+    }
 }
 
 /// Object type
@@ -1570,6 +5390,85 @@ pub struct CustomProperty {
     ///
     /// At most 768 characters.
     pub value: Option<String>,
+}
+
+impl CustomProperty {
+    /// A builder of `CustomProperty`: set the fields, then call `build()`.
+    pub fn builder() -> CustomPropertyBuilder {
+        CustomPropertyBuilder::default()
+    }
+}
+
+/// Builds a [`CustomProperty`] field by field: `CustomProperty::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct CustomPropertyBuilder {
+    id: Option<i64>,
+    name: Option<String>,
+    data_type: Option<CustomPropertyDataType>,
+    value: Option<String>,
+}
+
+#[allow(deprecated)]
+impl CustomPropertyBuilder {
+    /// Sets [`CustomProperty::id`].
+    pub fn id(mut self, value: impl Into<i64>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`CustomProperty::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`CustomProperty::data_type`].
+    pub fn data_type(mut self, value: impl Into<CustomPropertyDataType>) -> Self {
+        self.data_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`CustomProperty::value`].
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(self) -> Result<CustomProperty, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.id.is_none() {
+            missing.push("id");
+        }
+        if self.name.is_none() {
+            missing.push("name");
+        }
+        if self.data_type.is_none() {
+            missing.push("data_type");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("CustomProperty", missing),
+            );
+        }
+        let (Some(id), Some(name), Some(data_type)) = (
+            self.id,
+            self.name,
+            self.data_type,
+        ) else {
+            return Err(
+                crate::runtime::builder::BuildError::new("CustomProperty", Vec::new()),
+            );
+        };
+        Ok(CustomProperty {
+            id,
+            name,
+            data_type,
+            value: self.value,
+        })
+    }
 }
 
 /// Custom property data type
@@ -1605,6 +5504,85 @@ pub struct CustomPropertyDefinition {
     pub name: String,
     /// Property type
     pub data_type: CustomPropertyDataType,
+}
+
+impl CustomPropertyDefinition {
+    /// A builder of `CustomPropertyDefinition`: set the fields, then call `build()`.
+    pub fn builder() -> CustomPropertyDefinitionBuilder {
+        CustomPropertyDefinitionBuilder::default()
+    }
+}
+
+/// Builds a [`CustomPropertyDefinition`] field by field: `CustomPropertyDefinition::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct CustomPropertyDefinitionBuilder {
+    id: Option<i64>,
+    name: Option<String>,
+    data_type: Option<CustomPropertyDataType>,
+}
+
+#[allow(deprecated)]
+impl CustomPropertyDefinitionBuilder {
+    /// Sets [`CustomPropertyDefinition::id`].
+    pub fn id(mut self, value: impl Into<i64>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`CustomPropertyDefinition::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`CustomPropertyDefinition::data_type`].
+    pub fn data_type(mut self, value: impl Into<CustomPropertyDataType>) -> Self {
+        self.data_type = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<CustomPropertyDefinition, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.id.is_none() {
+            missing.push("id");
+        }
+        if self.name.is_none() {
+            missing.push("name");
+        }
+        if self.data_type.is_none() {
+            missing.push("data_type");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "CustomPropertyDefinition",
+                    missing,
+                ),
+            );
+        }
+        let (Some(id), Some(name), Some(data_type)) = (
+            self.id,
+            self.name,
+            self.data_type,
+        ) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "CustomPropertyDefinition",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(CustomPropertyDefinition {
+            id,
+            name,
+            data_type,
+        })
+    }
 }
 
 /// Message export request
@@ -1644,6 +5622,93 @@ impl ExportRequest {
     }
 }
 
+impl ExportRequest {
+    /// A builder of `ExportRequest`: set the fields, then call `build()`.
+    pub fn builder() -> ExportRequestBuilder {
+        ExportRequestBuilder::default()
+    }
+}
+
+/// Builds a [`ExportRequest`] field by field: `ExportRequest::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct ExportRequestBuilder {
+    start_at: Option<chrono::NaiveDate>,
+    end_at: Option<chrono::NaiveDate>,
+    webhook_url: Option<String>,
+    chat_ids: Option<Vec<i64>>,
+    skip_chats_file: Option<bool>,
+}
+
+#[allow(deprecated)]
+impl ExportRequestBuilder {
+    /// Sets [`ExportRequest::start_at`].
+    pub fn start_at(mut self, value: impl Into<chrono::NaiveDate>) -> Self {
+        self.start_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`ExportRequest::end_at`].
+    pub fn end_at(mut self, value: impl Into<chrono::NaiveDate>) -> Self {
+        self.end_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`ExportRequest::webhook_url`].
+    pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
+        self.webhook_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`ExportRequest::chat_ids`].
+    pub fn chat_ids(mut self, value: impl Into<Vec<i64>>) -> Self {
+        self.chat_ids = Some(value.into());
+        self
+    }
+
+    /// Sets [`ExportRequest::skip_chats_file`].
+    pub fn skip_chats_file(mut self, value: impl Into<bool>) -> Self {
+        self.skip_chats_file = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(self) -> Result<ExportRequest, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.start_at.is_none() {
+            missing.push("start_at");
+        }
+        if self.end_at.is_none() {
+            missing.push("end_at");
+        }
+        if self.webhook_url.is_none() {
+            missing.push("webhook_url");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("ExportRequest", missing),
+            );
+        }
+        let (Some(start_at), Some(end_at), Some(webhook_url)) = (
+            self.start_at,
+            self.end_at,
+            self.webhook_url,
+        ) else {
+            return Err(
+                crate::runtime::builder::BuildError::new("ExportRequest", Vec::new()),
+            );
+        };
+        Ok(ExportRequest {
+            start_at,
+            end_at,
+            webhook_url,
+            chat_ids: self.chat_ids,
+            skip_chats_file: self.skip_chats_file,
+        })
+    }
+}
+
 /// File
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1664,6 +5729,113 @@ pub struct File {
     /// Image height in pixels. `null` for files that are not images, and if the size was not supplied at upload time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<i32>,
+}
+
+impl File {
+    /// A builder of `File`: set the fields, then call `build()`.
+    pub fn builder() -> FileBuilder {
+        FileBuilder::default()
+    }
+}
+
+/// Builds a [`File`] field by field: `File::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct FileBuilder {
+    id: Option<i64>,
+    key: Option<String>,
+    name: Option<String>,
+    file_type: Option<FileType>,
+    url: Option<String>,
+    width: Option<i32>,
+    height: Option<i32>,
+}
+
+#[allow(deprecated)]
+impl FileBuilder {
+    /// Sets [`File::id`].
+    pub fn id(mut self, value: impl Into<i64>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`File::key`].
+    pub fn key(mut self, value: impl Into<String>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+
+    /// Sets [`File::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`File::file_type`].
+    pub fn file_type(mut self, value: impl Into<FileType>) -> Self {
+        self.file_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`File::url`].
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+
+    /// Sets [`File::width`].
+    pub fn width(mut self, value: impl Into<i32>) -> Self {
+        self.width = Some(value.into());
+        self
+    }
+
+    /// Sets [`File::height`].
+    pub fn height(mut self, value: impl Into<i32>) -> Self {
+        self.height = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(self) -> Result<File, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.id.is_none() {
+            missing.push("id");
+        }
+        if self.key.is_none() {
+            missing.push("key");
+        }
+        if self.name.is_none() {
+            missing.push("name");
+        }
+        if self.file_type.is_none() {
+            missing.push("file_type");
+        }
+        if self.url.is_none() {
+            missing.push("url");
+        }
+        if !missing.is_empty() {
+            return Err(crate::runtime::builder::BuildError::new("File", missing));
+        }
+        let (Some(id), Some(key), Some(name), Some(file_type), Some(url)) = (
+            self.id,
+            self.key,
+            self.name,
+            self.file_type,
+            self.url,
+        ) else {
+            return Err(crate::runtime::builder::BuildError::new("File", Vec::new()));
+        };
+        Ok(File {
+            id,
+            key,
+            name,
+            file_type,
+            url,
+            width: self.width,
+            height: self.height,
+        })
+    }
 }
 
 /// File type
@@ -1743,6 +5915,161 @@ impl FileUploadRequest {
     }
 }
 
+impl FileUploadRequest {
+    /// A builder of `FileUploadRequest`: set the fields, then call `build()`.
+    pub fn builder() -> FileUploadRequestBuilder {
+        FileUploadRequestBuilder::default()
+    }
+}
+
+/// Builds a [`FileUploadRequest`] field by field: `FileUploadRequest::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct FileUploadRequestBuilder {
+    content_disposition: Option<String>,
+    acl: Option<String>,
+    policy: Option<String>,
+    x_amz_credential: Option<String>,
+    x_amz_algorithm: Option<String>,
+    x_amz_date: Option<String>,
+    x_amz_signature: Option<String>,
+    key: Option<String>,
+    file: Option<Vec<u8>>,
+}
+
+#[allow(deprecated)]
+impl FileUploadRequestBuilder {
+    /// Sets [`FileUploadRequest::content_disposition`].
+    pub fn content_disposition(mut self, value: impl Into<String>) -> Self {
+        self.content_disposition = Some(value.into());
+        self
+    }
+
+    /// Sets [`FileUploadRequest::acl`].
+    pub fn acl(mut self, value: impl Into<String>) -> Self {
+        self.acl = Some(value.into());
+        self
+    }
+
+    /// Sets [`FileUploadRequest::policy`].
+    pub fn policy(mut self, value: impl Into<String>) -> Self {
+        self.policy = Some(value.into());
+        self
+    }
+
+    /// Sets [`FileUploadRequest::x_amz_credential`].
+    pub fn x_amz_credential(mut self, value: impl Into<String>) -> Self {
+        self.x_amz_credential = Some(value.into());
+        self
+    }
+
+    /// Sets [`FileUploadRequest::x_amz_algorithm`].
+    pub fn x_amz_algorithm(mut self, value: impl Into<String>) -> Self {
+        self.x_amz_algorithm = Some(value.into());
+        self
+    }
+
+    /// Sets [`FileUploadRequest::x_amz_date`].
+    pub fn x_amz_date(mut self, value: impl Into<String>) -> Self {
+        self.x_amz_date = Some(value.into());
+        self
+    }
+
+    /// Sets [`FileUploadRequest::x_amz_signature`].
+    pub fn x_amz_signature(mut self, value: impl Into<String>) -> Self {
+        self.x_amz_signature = Some(value.into());
+        self
+    }
+
+    /// Sets [`FileUploadRequest::key`].
+    pub fn key(mut self, value: impl Into<String>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+
+    /// Sets [`FileUploadRequest::file`].
+    pub fn file(mut self, value: impl Into<Vec<u8>>) -> Self {
+        self.file = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<FileUploadRequest, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.content_disposition.is_none() {
+            missing.push("Content-Disposition");
+        }
+        if self.acl.is_none() {
+            missing.push("acl");
+        }
+        if self.policy.is_none() {
+            missing.push("policy");
+        }
+        if self.x_amz_credential.is_none() {
+            missing.push("x-amz-credential");
+        }
+        if self.x_amz_algorithm.is_none() {
+            missing.push("x-amz-algorithm");
+        }
+        if self.x_amz_date.is_none() {
+            missing.push("x-amz-date");
+        }
+        if self.x_amz_signature.is_none() {
+            missing.push("x-amz-signature");
+        }
+        if self.key.is_none() {
+            missing.push("key");
+        }
+        if self.file.is_none() {
+            missing.push("file");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("FileUploadRequest", missing),
+            );
+        }
+        let (
+            Some(content_disposition),
+            Some(acl),
+            Some(policy),
+            Some(x_amz_credential),
+            Some(x_amz_algorithm),
+            Some(x_amz_date),
+            Some(x_amz_signature),
+            Some(key),
+            Some(file),
+        ) = (
+            self.content_disposition,
+            self.acl,
+            self.policy,
+            self.x_amz_credential,
+            self.x_amz_algorithm,
+            self.x_amz_date,
+            self.x_amz_signature,
+            self.key,
+            self.file,
+        ) else {
+            return Err(
+                crate::runtime::builder::BuildError::new("FileUploadRequest", Vec::new()),
+            );
+        };
+        Ok(FileUploadRequest {
+            content_disposition,
+            acl,
+            policy,
+            x_amz_credential,
+            x_amz_algorithm,
+            x_amz_date,
+            x_amz_signature,
+            key,
+            file,
+        })
+    }
+}
+
 /// Forwarded message information
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1763,6 +6090,119 @@ pub struct Forwarding {
     pub original_thread_parent_chat_id: Option<i64>,
 }
 
+impl Forwarding {
+    /// A builder of `Forwarding`: set the fields, then call `build()`.
+    pub fn builder() -> ForwardingBuilder {
+        ForwardingBuilder::default()
+    }
+}
+
+/// Builds a [`Forwarding`] field by field: `Forwarding::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct ForwardingBuilder {
+    original_message_id: Option<i64>,
+    original_chat_id: Option<i64>,
+    author_id: Option<i64>,
+    original_created_at: Option<chrono::DateTime<chrono::Utc>>,
+    original_thread_id: Option<i64>,
+    original_thread_message_id: Option<i64>,
+    original_thread_parent_chat_id: Option<i64>,
+}
+
+#[allow(deprecated)]
+impl ForwardingBuilder {
+    /// Sets [`Forwarding::original_message_id`].
+    pub fn original_message_id(mut self, value: impl Into<i64>) -> Self {
+        self.original_message_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`Forwarding::original_chat_id`].
+    pub fn original_chat_id(mut self, value: impl Into<i64>) -> Self {
+        self.original_chat_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`Forwarding::author_id`].
+    pub fn author_id(mut self, value: impl Into<i64>) -> Self {
+        self.author_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`Forwarding::original_created_at`].
+    pub fn original_created_at(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        self.original_created_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`Forwarding::original_thread_id`].
+    pub fn original_thread_id(mut self, value: impl Into<i64>) -> Self {
+        self.original_thread_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`Forwarding::original_thread_message_id`].
+    pub fn original_thread_message_id(mut self, value: impl Into<i64>) -> Self {
+        self.original_thread_message_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`Forwarding::original_thread_parent_chat_id`].
+    pub fn original_thread_parent_chat_id(mut self, value: impl Into<i64>) -> Self {
+        self.original_thread_parent_chat_id = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(self) -> Result<Forwarding, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.original_message_id.is_none() {
+            missing.push("original_message_id");
+        }
+        if self.original_chat_id.is_none() {
+            missing.push("original_chat_id");
+        }
+        if self.author_id.is_none() {
+            missing.push("author_id");
+        }
+        if self.original_created_at.is_none() {
+            missing.push("original_created_at");
+        }
+        if !missing.is_empty() {
+            return Err(crate::runtime::builder::BuildError::new("Forwarding", missing));
+        }
+        let (
+            Some(original_message_id),
+            Some(original_chat_id),
+            Some(author_id),
+            Some(original_created_at),
+        ) = (
+            self.original_message_id,
+            self.original_chat_id,
+            self.author_id,
+            self.original_created_at,
+        ) else {
+            return Err(
+                crate::runtime::builder::BuildError::new("Forwarding", Vec::new()),
+            );
+        };
+        Ok(Forwarding {
+            original_message_id,
+            original_chat_id,
+            author_id,
+            original_created_at,
+            original_thread_id: self.original_thread_id,
+            original_thread_message_id: self.original_thread_message_id,
+            original_thread_parent_chat_id: self.original_thread_parent_chat_id,
+        })
+    }
+}
+
 /// Group tag
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1775,6 +6215,69 @@ pub struct GroupTag {
     pub name: String,
     /// Number of employees who have this tag
     pub users_count: i32,
+}
+
+impl GroupTag {
+    /// A builder of `GroupTag`: set the fields, then call `build()`.
+    pub fn builder() -> GroupTagBuilder {
+        GroupTagBuilder::default()
+    }
+}
+
+/// Builds a [`GroupTag`] field by field: `GroupTag::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct GroupTagBuilder {
+    id: Option<i64>,
+    name: Option<String>,
+    users_count: Option<i32>,
+}
+
+#[allow(deprecated)]
+impl GroupTagBuilder {
+    /// Sets [`GroupTag::id`].
+    pub fn id(mut self, value: impl Into<i64>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`GroupTag::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`GroupTag::users_count`].
+    pub fn users_count(mut self, value: impl Into<i32>) -> Self {
+        self.users_count = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(self) -> Result<GroupTag, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.id.is_none() {
+            missing.push("id");
+        }
+        if self.name.is_none() {
+            missing.push("name");
+        }
+        if self.users_count.is_none() {
+            missing.push("users_count");
+        }
+        if !missing.is_empty() {
+            return Err(crate::runtime::builder::BuildError::new("GroupTag", missing));
+        }
+        let (Some(id), Some(name), Some(users_count)) = (
+            self.id,
+            self.name,
+            self.users_count,
+        ) else {
+            return Err(crate::runtime::builder::BuildError::new("GroupTag", Vec::new()));
+        };
+        Ok(GroupTag { id, name, users_count })
+    }
 }
 
 /// Request to create or update a tag
@@ -1794,6 +6297,49 @@ impl GroupTagRequest {
     }
 }
 
+impl GroupTagRequest {
+    /// A builder of `GroupTagRequest`: set the fields, then call `build()`.
+    pub fn builder() -> GroupTagRequestBuilder {
+        GroupTagRequestBuilder::default()
+    }
+}
+
+/// Builds a [`GroupTagRequest`] field by field: `GroupTagRequest::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct GroupTagRequestBuilder {
+    group_tag: Option<GroupTagRequestGroupTag>,
+}
+
+#[allow(deprecated)]
+impl GroupTagRequestBuilder {
+    /// Sets [`GroupTagRequest::group_tag`].
+    pub fn group_tag(mut self, value: impl Into<GroupTagRequestGroupTag>) -> Self {
+        self.group_tag = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(self) -> Result<GroupTagRequest, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.group_tag.is_none() {
+            missing.push("group_tag");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("GroupTagRequest", missing),
+            );
+        }
+        let (Some(group_tag),) = (self.group_tag,) else {
+            return Err(
+                crate::runtime::builder::BuildError::new("GroupTagRequest", Vec::new()),
+            );
+        };
+        Ok(GroupTagRequest { group_tag })
+    }
+}
+
 /// `GroupTagRequestGroupTag`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1808,6 +6354,57 @@ impl GroupTagRequestGroupTag {
     /// A `GroupTagRequestGroupTag` with the required fields set and every optional field absent.
     pub fn new(name: impl Into<String>) -> Self {
         Self { name: name.into() }
+    }
+}
+
+impl GroupTagRequestGroupTag {
+    /// A builder of `GroupTagRequestGroupTag`: set the fields, then call `build()`.
+    pub fn builder() -> GroupTagRequestGroupTagBuilder {
+        GroupTagRequestGroupTagBuilder::default()
+    }
+}
+
+/// Builds a [`GroupTagRequestGroupTag`] field by field: `GroupTagRequestGroupTag::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct GroupTagRequestGroupTagBuilder {
+    name: Option<String>,
+}
+
+#[allow(deprecated)]
+impl GroupTagRequestGroupTagBuilder {
+    /// Sets [`GroupTagRequestGroupTag::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<GroupTagRequestGroupTag, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.name.is_none() {
+            missing.push("name");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "GroupTagRequestGroupTag",
+                    missing,
+                ),
+            );
+        }
+        let (Some(name),) = (self.name,) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "GroupTagRequestGroupTag",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(GroupTagRequestGroupTag { name })
     }
 }
 
@@ -1853,6 +6450,76 @@ impl LinkPreview {
     }
 }
 
+impl LinkPreview {
+    /// A builder of `LinkPreview`: set the fields, then call `build()`.
+    pub fn builder() -> LinkPreviewBuilder {
+        LinkPreviewBuilder::default()
+    }
+}
+
+/// Builds a [`LinkPreview`] field by field: `LinkPreview::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct LinkPreviewBuilder {
+    title: Option<String>,
+    description: Option<String>,
+    image_url: Option<String>,
+    image: Option<LinkPreviewImage>,
+}
+
+#[allow(deprecated)]
+impl LinkPreviewBuilder {
+    /// Sets [`LinkPreview::title`].
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Sets [`LinkPreview::description`].
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`LinkPreview::image_url`].
+    pub fn image_url(mut self, value: impl Into<String>) -> Self {
+        self.image_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`LinkPreview::image`].
+    pub fn image(mut self, value: impl Into<LinkPreviewImage>) -> Self {
+        self.image = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(self) -> Result<LinkPreview, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.title.is_none() {
+            missing.push("title");
+        }
+        if self.description.is_none() {
+            missing.push("description");
+        }
+        if !missing.is_empty() {
+            return Err(crate::runtime::builder::BuildError::new("LinkPreview", missing));
+        }
+        let (Some(title), Some(description)) = (self.title, self.description) else {
+            return Err(
+                crate::runtime::builder::BuildError::new("LinkPreview", Vec::new()),
+            );
+        };
+        Ok(LinkPreview {
+            title,
+            description,
+            image_url: self.image_url,
+            image: self.image,
+        })
+    }
+}
+
 /// Image
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1877,6 +6544,70 @@ impl LinkPreviewImage {
     }
 }
 
+impl LinkPreviewImage {
+    /// A builder of `LinkPreviewImage`: set the fields, then call `build()`.
+    pub fn builder() -> LinkPreviewImageBuilder {
+        LinkPreviewImageBuilder::default()
+    }
+}
+
+/// Builds a [`LinkPreviewImage`] field by field: `LinkPreviewImage::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct LinkPreviewImageBuilder {
+    key: Option<String>,
+    name: Option<String>,
+    size: Option<i32>,
+}
+
+#[allow(deprecated)]
+impl LinkPreviewImageBuilder {
+    /// Sets [`LinkPreviewImage::key`].
+    pub fn key(mut self, value: impl Into<String>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+
+    /// Sets [`LinkPreviewImage::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`LinkPreviewImage::size`].
+    pub fn size(mut self, value: impl Into<i32>) -> Self {
+        self.size = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(self) -> Result<LinkPreviewImage, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.key.is_none() {
+            missing.push("key");
+        }
+        if self.name.is_none() {
+            missing.push("name");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("LinkPreviewImage", missing),
+            );
+        }
+        let (Some(key), Some(name)) = (self.key, self.name) else {
+            return Err(
+                crate::runtime::builder::BuildError::new("LinkPreviewImage", Vec::new()),
+            );
+        };
+        Ok(LinkPreviewImage {
+            key,
+            name,
+            size: self.size,
+        })
+    }
+}
+
 /// Link unfurling request
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1895,6 +6626,59 @@ impl LinkPreviewsRequest {
         Self {
             link_previews: link_previews.into(),
         }
+    }
+}
+
+impl LinkPreviewsRequest {
+    /// A builder of `LinkPreviewsRequest`: set the fields, then call `build()`.
+    pub fn builder() -> LinkPreviewsRequestBuilder {
+        LinkPreviewsRequestBuilder::default()
+    }
+}
+
+/// Builds a [`LinkPreviewsRequest`] field by field: `LinkPreviewsRequest::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct LinkPreviewsRequestBuilder {
+    link_previews: Option<std::collections::BTreeMap<String, LinkPreview>>,
+}
+
+#[allow(deprecated)]
+impl LinkPreviewsRequestBuilder {
+    /// Sets [`LinkPreviewsRequest::link_previews`].
+    pub fn link_previews(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, LinkPreview>>,
+    ) -> Self {
+        self.link_previews = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<LinkPreviewsRequest, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.link_previews.is_none() {
+            missing.push("link_previews");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("LinkPreviewsRequest", missing),
+            );
+        }
+        let (Some(link_previews),) = (self.link_previews,) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "LinkPreviewsRequest",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(LinkPreviewsRequest {
+            link_previews,
+        })
     }
 }
 
@@ -1918,6 +6702,157 @@ pub struct LinkSharedWebhookPayload {
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Webhook send date and time (UTC+0) in UNIX format
     pub webhook_timestamp: i32,
+}
+
+impl LinkSharedWebhookPayload {
+    /// A builder of `LinkSharedWebhookPayload`: set the fields, then call `build()`.
+    pub fn builder() -> LinkSharedWebhookPayloadBuilder {
+        LinkSharedWebhookPayloadBuilder::default()
+    }
+}
+
+/// Builds a [`LinkSharedWebhookPayload`] field by field: `LinkSharedWebhookPayload::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct LinkSharedWebhookPayloadBuilder {
+    r#type: Option<LinkSharedWebhookPayloadType>,
+    event: Option<LinkSharedWebhookPayloadEvent>,
+    chat_id: Option<i64>,
+    message_id: Option<i64>,
+    links: Option<Vec<WebhookLink>>,
+    user_id: Option<i64>,
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
+    webhook_timestamp: Option<i32>,
+}
+
+#[allow(deprecated)]
+impl LinkSharedWebhookPayloadBuilder {
+    /// Sets [`LinkSharedWebhookPayload::type`].
+    pub fn r#type(mut self, value: impl Into<LinkSharedWebhookPayloadType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Sets [`LinkSharedWebhookPayload::event`].
+    pub fn event(mut self, value: impl Into<LinkSharedWebhookPayloadEvent>) -> Self {
+        self.event = Some(value.into());
+        self
+    }
+
+    /// Sets [`LinkSharedWebhookPayload::chat_id`].
+    pub fn chat_id(mut self, value: impl Into<i64>) -> Self {
+        self.chat_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`LinkSharedWebhookPayload::message_id`].
+    pub fn message_id(mut self, value: impl Into<i64>) -> Self {
+        self.message_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`LinkSharedWebhookPayload::links`].
+    pub fn links(mut self, value: impl Into<Vec<WebhookLink>>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+
+    /// Sets [`LinkSharedWebhookPayload::user_id`].
+    pub fn user_id(mut self, value: impl Into<i64>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`LinkSharedWebhookPayload::created_at`].
+    pub fn created_at(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`LinkSharedWebhookPayload::webhook_timestamp`].
+    pub fn webhook_timestamp(mut self, value: impl Into<i32>) -> Self {
+        self.webhook_timestamp = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<LinkSharedWebhookPayload, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.r#type.is_none() {
+            missing.push("type");
+        }
+        if self.event.is_none() {
+            missing.push("event");
+        }
+        if self.chat_id.is_none() {
+            missing.push("chat_id");
+        }
+        if self.message_id.is_none() {
+            missing.push("message_id");
+        }
+        if self.links.is_none() {
+            missing.push("links");
+        }
+        if self.user_id.is_none() {
+            missing.push("user_id");
+        }
+        if self.created_at.is_none() {
+            missing.push("created_at");
+        }
+        if self.webhook_timestamp.is_none() {
+            missing.push("webhook_timestamp");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "LinkSharedWebhookPayload",
+                    missing,
+                ),
+            );
+        }
+        let (
+            Some(r#type),
+            Some(event),
+            Some(chat_id),
+            Some(message_id),
+            Some(links),
+            Some(user_id),
+            Some(created_at),
+            Some(webhook_timestamp),
+        ) = (
+            self.r#type,
+            self.event,
+            self.chat_id,
+            self.message_id,
+            self.links,
+            self.user_id,
+            self.created_at,
+            self.webhook_timestamp,
+        ) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "LinkSharedWebhookPayload",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(LinkSharedWebhookPayload {
+            r#type,
+            event,
+            chat_id,
+            message_id,
+            links,
+            user_id,
+            created_at,
+            webhook_timestamp,
+        })
+    }
 }
 
 /// Event type
@@ -2004,6 +6939,249 @@ pub struct Message {
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl Message {
+    /// A builder of `Message`: set the fields, then call `build()`.
+    pub fn builder() -> MessageBuilder {
+        MessageBuilder::default()
+    }
+}
+
+/// Builds a [`Message`] field by field: `Message::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct MessageBuilder {
+    id: Option<i64>,
+    entity_type: Option<MessageEntityType>,
+    entity_id: Option<i64>,
+    chat_id: Option<i64>,
+    root_chat_id: Option<i64>,
+    content: Option<String>,
+    user_id: Option<i64>,
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
+    url: Option<String>,
+    files: Option<Vec<File>>,
+    voice_content: Option<VoiceContent>,
+    buttons: Option<Vec<Vec<Button>>>,
+    thread: Option<MessageThread>,
+    forwarding: Option<Forwarding>,
+    parent_message_id: Option<i64>,
+    display_avatar_url: Option<String>,
+    display_name: Option<String>,
+    changed_at: Option<chrono::DateTime<chrono::Utc>>,
+    deleted_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[allow(deprecated)]
+impl MessageBuilder {
+    /// Sets [`Message::id`].
+    pub fn id(mut self, value: impl Into<i64>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`Message::entity_type`].
+    pub fn entity_type(mut self, value: impl Into<MessageEntityType>) -> Self {
+        self.entity_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`Message::entity_id`].
+    pub fn entity_id(mut self, value: impl Into<i64>) -> Self {
+        self.entity_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`Message::chat_id`].
+    pub fn chat_id(mut self, value: impl Into<i64>) -> Self {
+        self.chat_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`Message::root_chat_id`].
+    pub fn root_chat_id(mut self, value: impl Into<i64>) -> Self {
+        self.root_chat_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`Message::content`].
+    pub fn content(mut self, value: impl Into<String>) -> Self {
+        self.content = Some(value.into());
+        self
+    }
+
+    /// Sets [`Message::user_id`].
+    pub fn user_id(mut self, value: impl Into<i64>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`Message::created_at`].
+    pub fn created_at(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`Message::url`].
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+
+    /// Sets [`Message::files`].
+    pub fn files(mut self, value: impl Into<Vec<File>>) -> Self {
+        self.files = Some(value.into());
+        self
+    }
+
+    /// Sets [`Message::voice_content`].
+    pub fn voice_content(mut self, value: impl Into<VoiceContent>) -> Self {
+        self.voice_content = Some(value.into());
+        self
+    }
+
+    /// Sets [`Message::buttons`].
+    pub fn buttons(mut self, value: impl Into<Vec<Vec<Button>>>) -> Self {
+        self.buttons = Some(value.into());
+        self
+    }
+
+    /// Sets [`Message::thread`].
+    pub fn thread(mut self, value: impl Into<MessageThread>) -> Self {
+        self.thread = Some(value.into());
+        self
+    }
+
+    /// Sets [`Message::forwarding`].
+    pub fn forwarding(mut self, value: impl Into<Forwarding>) -> Self {
+        self.forwarding = Some(value.into());
+        self
+    }
+
+    /// Sets [`Message::parent_message_id`].
+    pub fn parent_message_id(mut self, value: impl Into<i64>) -> Self {
+        self.parent_message_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`Message::display_avatar_url`].
+    pub fn display_avatar_url(mut self, value: impl Into<String>) -> Self {
+        self.display_avatar_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`Message::display_name`].
+    pub fn display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`Message::changed_at`].
+    pub fn changed_at(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        self.changed_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`Message::deleted_at`].
+    pub fn deleted_at(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        self.deleted_at = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(self) -> Result<Message, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.id.is_none() {
+            missing.push("id");
+        }
+        if self.entity_type.is_none() {
+            missing.push("entity_type");
+        }
+        if self.entity_id.is_none() {
+            missing.push("entity_id");
+        }
+        if self.chat_id.is_none() {
+            missing.push("chat_id");
+        }
+        if self.root_chat_id.is_none() {
+            missing.push("root_chat_id");
+        }
+        if self.content.is_none() {
+            missing.push("content");
+        }
+        if self.user_id.is_none() {
+            missing.push("user_id");
+        }
+        if self.created_at.is_none() {
+            missing.push("created_at");
+        }
+        if self.url.is_none() {
+            missing.push("url");
+        }
+        if self.files.is_none() {
+            missing.push("files");
+        }
+        if !missing.is_empty() {
+            return Err(crate::runtime::builder::BuildError::new("Message", missing));
+        }
+        let (
+            Some(id),
+            Some(entity_type),
+            Some(entity_id),
+            Some(chat_id),
+            Some(root_chat_id),
+            Some(content),
+            Some(user_id),
+            Some(created_at),
+            Some(url),
+            Some(files),
+        ) = (
+            self.id,
+            self.entity_type,
+            self.entity_id,
+            self.chat_id,
+            self.root_chat_id,
+            self.content,
+            self.user_id,
+            self.created_at,
+            self.url,
+            self.files,
+        ) else {
+            return Err(crate::runtime::builder::BuildError::new("Message", Vec::new()));
+        };
+        Ok(Message {
+            id,
+            entity_type,
+            entity_id,
+            chat_id,
+            root_chat_id,
+            content,
+            user_id,
+            created_at,
+            url,
+            files,
+            voice_content: self.voice_content,
+            buttons: self.buttons,
+            thread: self.thread,
+            forwarding: self.forwarding,
+            parent_message_id: self.parent_message_id,
+            display_avatar_url: self.display_avatar_url,
+            display_name: self.display_name,
+            changed_at: self.changed_at,
+            deleted_at: self.deleted_at,
+        })
+    }
+}
+
 /// Message creation request
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2024,6 +7202,64 @@ impl MessageCreateRequest {
             message: message.into(),
             link_preview: None,
         }
+    }
+}
+
+impl MessageCreateRequest {
+    /// A builder of `MessageCreateRequest`: set the fields, then call `build()`.
+    pub fn builder() -> MessageCreateRequestBuilder {
+        MessageCreateRequestBuilder::default()
+    }
+}
+
+/// Builds a [`MessageCreateRequest`] field by field: `MessageCreateRequest::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct MessageCreateRequestBuilder {
+    message: Option<MessageCreateRequestMessage>,
+    link_preview: Option<bool>,
+}
+
+#[allow(deprecated)]
+impl MessageCreateRequestBuilder {
+    /// Sets [`MessageCreateRequest::message`].
+    pub fn message(mut self, value: impl Into<MessageCreateRequestMessage>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+
+    /// Sets [`MessageCreateRequest::link_preview`].
+    pub fn link_preview(mut self, value: impl Into<bool>) -> Self {
+        self.link_preview = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<MessageCreateRequest, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.message.is_none() {
+            missing.push("message");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("MessageCreateRequest", missing),
+            );
+        }
+        let (Some(message),) = (self.message,) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "MessageCreateRequest",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(MessageCreateRequest {
+            message,
+            link_preview: self.link_preview,
+        })
     }
 }
 
@@ -2083,6 +7319,129 @@ impl MessageCreateRequestMessage {
     }
 }
 
+impl MessageCreateRequestMessage {
+    /// A builder of `MessageCreateRequestMessage`: set the fields, then call `build()`.
+    pub fn builder() -> MessageCreateRequestMessageBuilder {
+        MessageCreateRequestMessageBuilder::default()
+    }
+}
+
+/// Builds a [`MessageCreateRequestMessage`] field by field: `MessageCreateRequestMessage::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct MessageCreateRequestMessageBuilder {
+    entity_type: Option<MessageEntityType>,
+    entity_id: Option<i64>,
+    content: Option<String>,
+    files: Option<Vec<MessageCreateRequestMessageFilesItem>>,
+    buttons: Option<Vec<Vec<Button>>>,
+    parent_message_id: Option<i64>,
+    display_avatar_url: Option<String>,
+    display_name: Option<String>,
+    skip_invite_mentions: Option<bool>,
+}
+
+#[allow(deprecated)]
+impl MessageCreateRequestMessageBuilder {
+    /// Sets [`MessageCreateRequestMessage::entity_type`].
+    pub fn entity_type(mut self, value: impl Into<MessageEntityType>) -> Self {
+        self.entity_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`MessageCreateRequestMessage::entity_id`].
+    pub fn entity_id(mut self, value: impl Into<i64>) -> Self {
+        self.entity_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`MessageCreateRequestMessage::content`].
+    pub fn content(mut self, value: impl Into<String>) -> Self {
+        self.content = Some(value.into());
+        self
+    }
+
+    /// Sets [`MessageCreateRequestMessage::files`].
+    pub fn files(
+        mut self,
+        value: impl Into<Vec<MessageCreateRequestMessageFilesItem>>,
+    ) -> Self {
+        self.files = Some(value.into());
+        self
+    }
+
+    /// Sets [`MessageCreateRequestMessage::buttons`].
+    pub fn buttons(mut self, value: impl Into<Vec<Vec<Button>>>) -> Self {
+        self.buttons = Some(value.into());
+        self
+    }
+
+    /// Sets [`MessageCreateRequestMessage::parent_message_id`].
+    pub fn parent_message_id(mut self, value: impl Into<i64>) -> Self {
+        self.parent_message_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`MessageCreateRequestMessage::display_avatar_url`].
+    pub fn display_avatar_url(mut self, value: impl Into<String>) -> Self {
+        self.display_avatar_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`MessageCreateRequestMessage::display_name`].
+    pub fn display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`MessageCreateRequestMessage::skip_invite_mentions`].
+    pub fn skip_invite_mentions(mut self, value: impl Into<bool>) -> Self {
+        self.skip_invite_mentions = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<MessageCreateRequestMessage, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.entity_id.is_none() {
+            missing.push("entity_id");
+        }
+        if self.content.is_none() {
+            missing.push("content");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "MessageCreateRequestMessage",
+                    missing,
+                ),
+            );
+        }
+        let (Some(entity_id), Some(content)) = (self.entity_id, self.content) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "MessageCreateRequestMessage",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(MessageCreateRequestMessage {
+            entity_type: self.entity_type,
+            entity_id,
+            content,
+            files: self.files,
+            buttons: self.buttons,
+            parent_message_id: self.parent_message_id,
+            display_avatar_url: self.display_avatar_url,
+            display_name: self.display_name,
+            skip_invite_mentions: self.skip_invite_mentions,
+        })
+    }
+}
+
 /// `MessageCreateRequestMessageFilesItem`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2131,6 +7490,132 @@ impl MessageCreateRequestMessageFilesItem {
             duration_ms: None,
             waveform: None,
         }
+    }
+}
+
+impl MessageCreateRequestMessageFilesItem {
+    /// A builder of `MessageCreateRequestMessageFilesItem`: set the fields, then call `build()`.
+    pub fn builder() -> MessageCreateRequestMessageFilesItemBuilder {
+        MessageCreateRequestMessageFilesItemBuilder::default()
+    }
+}
+
+/// Builds a [`MessageCreateRequestMessageFilesItem`] field by field: `MessageCreateRequestMessageFilesItem::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct MessageCreateRequestMessageFilesItemBuilder {
+    key: Option<String>,
+    name: Option<String>,
+    file_type: Option<FileType>,
+    size: Option<i32>,
+    width: Option<i32>,
+    height: Option<i32>,
+    duration_ms: Option<i32>,
+    waveform: Option<String>,
+}
+
+#[allow(deprecated)]
+impl MessageCreateRequestMessageFilesItemBuilder {
+    /// Sets [`MessageCreateRequestMessageFilesItem::key`].
+    pub fn key(mut self, value: impl Into<String>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+
+    /// Sets [`MessageCreateRequestMessageFilesItem::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`MessageCreateRequestMessageFilesItem::file_type`].
+    pub fn file_type(mut self, value: impl Into<FileType>) -> Self {
+        self.file_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`MessageCreateRequestMessageFilesItem::size`].
+    pub fn size(mut self, value: impl Into<i32>) -> Self {
+        self.size = Some(value.into());
+        self
+    }
+
+    /// Sets [`MessageCreateRequestMessageFilesItem::width`].
+    pub fn width(mut self, value: impl Into<i32>) -> Self {
+        self.width = Some(value.into());
+        self
+    }
+
+    /// Sets [`MessageCreateRequestMessageFilesItem::height`].
+    pub fn height(mut self, value: impl Into<i32>) -> Self {
+        self.height = Some(value.into());
+        self
+    }
+
+    /// Sets [`MessageCreateRequestMessageFilesItem::duration_ms`].
+    pub fn duration_ms(mut self, value: impl Into<i32>) -> Self {
+        self.duration_ms = Some(value.into());
+        self
+    }
+
+    /// Sets [`MessageCreateRequestMessageFilesItem::waveform`].
+    pub fn waveform(mut self, value: impl Into<String>) -> Self {
+        self.waveform = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<
+        MessageCreateRequestMessageFilesItem,
+        crate::runtime::builder::BuildError,
+    > {
+        let mut missing = Vec::new();
+        if self.key.is_none() {
+            missing.push("key");
+        }
+        if self.name.is_none() {
+            missing.push("name");
+        }
+        if self.file_type.is_none() {
+            missing.push("file_type");
+        }
+        if self.size.is_none() {
+            missing.push("size");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "MessageCreateRequestMessageFilesItem",
+                    missing,
+                ),
+            );
+        }
+        let (Some(key), Some(name), Some(file_type), Some(size)) = (
+            self.key,
+            self.name,
+            self.file_type,
+            self.size,
+        ) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "MessageCreateRequestMessageFilesItem",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(MessageCreateRequestMessageFilesItem {
+            key,
+            name,
+            file_type,
+            size,
+            width: self.width,
+            height: self.height,
+            duration_ms: self.duration_ms,
+            waveform: self.waveform,
+        })
     }
 }
 
@@ -2188,6 +7673,59 @@ pub struct MessageThread {
     pub chat_id: i64,
 }
 
+impl MessageThread {
+    /// A builder of `MessageThread`: set the fields, then call `build()`.
+    pub fn builder() -> MessageThreadBuilder {
+        MessageThreadBuilder::default()
+    }
+}
+
+/// Builds a [`MessageThread`] field by field: `MessageThread::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct MessageThreadBuilder {
+    id: Option<i64>,
+    chat_id: Option<i64>,
+}
+
+#[allow(deprecated)]
+impl MessageThreadBuilder {
+    /// Sets [`MessageThread::id`].
+    pub fn id(mut self, value: impl Into<i64>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`MessageThread::chat_id`].
+    pub fn chat_id(mut self, value: impl Into<i64>) -> Self {
+        self.chat_id = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(self) -> Result<MessageThread, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.id.is_none() {
+            missing.push("id");
+        }
+        if self.chat_id.is_none() {
+            missing.push("chat_id");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("MessageThread", missing),
+            );
+        }
+        let (Some(id), Some(chat_id)) = (self.id, self.chat_id) else {
+            return Err(
+                crate::runtime::builder::BuildError::new("MessageThread", Vec::new()),
+            );
+        };
+        Ok(MessageThread { id, chat_id })
+    }
+}
+
 /// Message update request
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2200,6 +7738,54 @@ impl MessageUpdateRequest {
     /// A `MessageUpdateRequest` with the required fields set and every optional field absent.
     pub fn new(message: impl Into<MessageUpdateRequestMessage>) -> Self {
         Self { message: message.into() }
+    }
+}
+
+impl MessageUpdateRequest {
+    /// A builder of `MessageUpdateRequest`: set the fields, then call `build()`.
+    pub fn builder() -> MessageUpdateRequestBuilder {
+        MessageUpdateRequestBuilder::default()
+    }
+}
+
+/// Builds a [`MessageUpdateRequest`] field by field: `MessageUpdateRequest::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct MessageUpdateRequestBuilder {
+    message: Option<MessageUpdateRequestMessage>,
+}
+
+#[allow(deprecated)]
+impl MessageUpdateRequestBuilder {
+    /// Sets [`MessageUpdateRequest::message`].
+    pub fn message(mut self, value: impl Into<MessageUpdateRequestMessage>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<MessageUpdateRequest, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.message.is_none() {
+            missing.push("message");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("MessageUpdateRequest", missing),
+            );
+        }
+        let (Some(message),) = (self.message,) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "MessageUpdateRequest",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(MessageUpdateRequest { message })
     }
 }
 
@@ -2234,6 +7820,74 @@ impl MessageUpdateRequestMessage {
             display_avatar_url: None,
             display_name: None,
         }
+    }
+}
+
+impl MessageUpdateRequestMessage {
+    /// A builder of `MessageUpdateRequestMessage`: set the fields, then call `build()`.
+    pub fn builder() -> MessageUpdateRequestMessageBuilder {
+        MessageUpdateRequestMessageBuilder::default()
+    }
+}
+
+/// Builds a [`MessageUpdateRequestMessage`] field by field: `MessageUpdateRequestMessage::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct MessageUpdateRequestMessageBuilder {
+    content: Option<String>,
+    files: Option<Vec<MessageUpdateRequestMessageFilesItem>>,
+    buttons: Option<Vec<Vec<Button>>>,
+    display_avatar_url: Option<String>,
+    display_name: Option<String>,
+}
+
+#[allow(deprecated)]
+impl MessageUpdateRequestMessageBuilder {
+    /// Sets [`MessageUpdateRequestMessage::content`].
+    pub fn content(mut self, value: impl Into<String>) -> Self {
+        self.content = Some(value.into());
+        self
+    }
+
+    /// Sets [`MessageUpdateRequestMessage::files`].
+    pub fn files(
+        mut self,
+        value: impl Into<Vec<MessageUpdateRequestMessageFilesItem>>,
+    ) -> Self {
+        self.files = Some(value.into());
+        self
+    }
+
+    /// Sets [`MessageUpdateRequestMessage::buttons`].
+    pub fn buttons(mut self, value: impl Into<Vec<Vec<Button>>>) -> Self {
+        self.buttons = Some(value.into());
+        self
+    }
+
+    /// Sets [`MessageUpdateRequestMessage::display_avatar_url`].
+    pub fn display_avatar_url(mut self, value: impl Into<String>) -> Self {
+        self.display_avatar_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`MessageUpdateRequestMessage::display_name`].
+    pub fn display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<MessageUpdateRequestMessage, crate::runtime::builder::BuildError> {
+        Ok(MessageUpdateRequestMessage {
+            content: self.content,
+            files: self.files,
+            buttons: self.buttons,
+            display_avatar_url: self.display_avatar_url,
+            display_name: self.display_name,
+        })
     }
 }
 
@@ -2287,6 +7941,121 @@ impl MessageUpdateRequestMessageFilesItem {
     }
 }
 
+impl MessageUpdateRequestMessageFilesItem {
+    /// A builder of `MessageUpdateRequestMessageFilesItem`: set the fields, then call `build()`.
+    pub fn builder() -> MessageUpdateRequestMessageFilesItemBuilder {
+        MessageUpdateRequestMessageFilesItemBuilder::default()
+    }
+}
+
+/// Builds a [`MessageUpdateRequestMessageFilesItem`] field by field: `MessageUpdateRequestMessageFilesItem::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct MessageUpdateRequestMessageFilesItemBuilder {
+    key: Option<String>,
+    name: Option<String>,
+    file_type: Option<FileType>,
+    size: Option<i32>,
+    width: Option<i32>,
+    height: Option<i32>,
+    duration_ms: Option<i32>,
+    waveform: Option<String>,
+}
+
+#[allow(deprecated)]
+impl MessageUpdateRequestMessageFilesItemBuilder {
+    /// Sets [`MessageUpdateRequestMessageFilesItem::key`].
+    pub fn key(mut self, value: impl Into<String>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+
+    /// Sets [`MessageUpdateRequestMessageFilesItem::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`MessageUpdateRequestMessageFilesItem::file_type`].
+    pub fn file_type(mut self, value: impl Into<FileType>) -> Self {
+        self.file_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`MessageUpdateRequestMessageFilesItem::size`].
+    pub fn size(mut self, value: impl Into<i32>) -> Self {
+        self.size = Some(value.into());
+        self
+    }
+
+    /// Sets [`MessageUpdateRequestMessageFilesItem::width`].
+    pub fn width(mut self, value: impl Into<i32>) -> Self {
+        self.width = Some(value.into());
+        self
+    }
+
+    /// Sets [`MessageUpdateRequestMessageFilesItem::height`].
+    pub fn height(mut self, value: impl Into<i32>) -> Self {
+        self.height = Some(value.into());
+        self
+    }
+
+    /// Sets [`MessageUpdateRequestMessageFilesItem::duration_ms`].
+    pub fn duration_ms(mut self, value: impl Into<i32>) -> Self {
+        self.duration_ms = Some(value.into());
+        self
+    }
+
+    /// Sets [`MessageUpdateRequestMessageFilesItem::waveform`].
+    pub fn waveform(mut self, value: impl Into<String>) -> Self {
+        self.waveform = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<
+        MessageUpdateRequestMessageFilesItem,
+        crate::runtime::builder::BuildError,
+    > {
+        let mut missing = Vec::new();
+        if self.key.is_none() {
+            missing.push("key");
+        }
+        if self.name.is_none() {
+            missing.push("name");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "MessageUpdateRequestMessageFilesItem",
+                    missing,
+                ),
+            );
+        }
+        let (Some(key), Some(name)) = (self.key, self.name) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "MessageUpdateRequestMessageFilesItem",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(MessageUpdateRequestMessageFilesItem {
+            key,
+            name,
+            file_type: self.file_type,
+            size: self.size,
+            width: self.width,
+            height: self.height,
+            duration_ms: self.duration_ms,
+            waveform: self.waveform,
+        })
+    }
+}
+
 /// Outgoing webhook payload for messages
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2324,6 +8093,223 @@ pub struct MessageWebhookPayload {
     pub webhook_timestamp: i32,
 }
 
+impl MessageWebhookPayload {
+    /// A builder of `MessageWebhookPayload`: set the fields, then call `build()`.
+    pub fn builder() -> MessageWebhookPayloadBuilder {
+        MessageWebhookPayloadBuilder::default()
+    }
+}
+
+/// Builds a [`MessageWebhookPayload`] field by field: `MessageWebhookPayload::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct MessageWebhookPayloadBuilder {
+    r#type: Option<MessageWebhookPayloadType>,
+    id: Option<i64>,
+    event: Option<WebhookEventType>,
+    entity_type: Option<MessageEntityType>,
+    entity_id: Option<i64>,
+    content: Option<String>,
+    user_id: Option<i64>,
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
+    changed_at: Option<chrono::DateTime<chrono::Utc>>,
+    url: Option<String>,
+    chat_id: Option<i64>,
+    parent_message_id: Option<i64>,
+    thread: Option<WebhookMessageThread>,
+    webhook_timestamp: Option<i32>,
+}
+
+#[allow(deprecated)]
+impl MessageWebhookPayloadBuilder {
+    /// Sets [`MessageWebhookPayload::type`].
+    pub fn r#type(mut self, value: impl Into<MessageWebhookPayloadType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Sets [`MessageWebhookPayload::id`].
+    pub fn id(mut self, value: impl Into<i64>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`MessageWebhookPayload::event`].
+    pub fn event(mut self, value: impl Into<WebhookEventType>) -> Self {
+        self.event = Some(value.into());
+        self
+    }
+
+    /// Sets [`MessageWebhookPayload::entity_type`].
+    pub fn entity_type(mut self, value: impl Into<MessageEntityType>) -> Self {
+        self.entity_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`MessageWebhookPayload::entity_id`].
+    pub fn entity_id(mut self, value: impl Into<i64>) -> Self {
+        self.entity_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`MessageWebhookPayload::content`].
+    pub fn content(mut self, value: impl Into<String>) -> Self {
+        self.content = Some(value.into());
+        self
+    }
+
+    /// Sets [`MessageWebhookPayload::user_id`].
+    pub fn user_id(mut self, value: impl Into<i64>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`MessageWebhookPayload::created_at`].
+    pub fn created_at(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`MessageWebhookPayload::changed_at`].
+    pub fn changed_at(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        self.changed_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`MessageWebhookPayload::url`].
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+
+    /// Sets [`MessageWebhookPayload::chat_id`].
+    pub fn chat_id(mut self, value: impl Into<i64>) -> Self {
+        self.chat_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`MessageWebhookPayload::parent_message_id`].
+    pub fn parent_message_id(mut self, value: impl Into<i64>) -> Self {
+        self.parent_message_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`MessageWebhookPayload::thread`].
+    pub fn thread(mut self, value: impl Into<WebhookMessageThread>) -> Self {
+        self.thread = Some(value.into());
+        self
+    }
+
+    /// Sets [`MessageWebhookPayload::webhook_timestamp`].
+    pub fn webhook_timestamp(mut self, value: impl Into<i32>) -> Self {
+        self.webhook_timestamp = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<MessageWebhookPayload, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.r#type.is_none() {
+            missing.push("type");
+        }
+        if self.id.is_none() {
+            missing.push("id");
+        }
+        if self.event.is_none() {
+            missing.push("event");
+        }
+        if self.entity_type.is_none() {
+            missing.push("entity_type");
+        }
+        if self.entity_id.is_none() {
+            missing.push("entity_id");
+        }
+        if self.content.is_none() {
+            missing.push("content");
+        }
+        if self.user_id.is_none() {
+            missing.push("user_id");
+        }
+        if self.created_at.is_none() {
+            missing.push("created_at");
+        }
+        if self.url.is_none() {
+            missing.push("url");
+        }
+        if self.chat_id.is_none() {
+            missing.push("chat_id");
+        }
+        if self.webhook_timestamp.is_none() {
+            missing.push("webhook_timestamp");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "MessageWebhookPayload",
+                    missing,
+                ),
+            );
+        }
+        let (
+            Some(r#type),
+            Some(id),
+            Some(event),
+            Some(entity_type),
+            Some(entity_id),
+            Some(content),
+            Some(user_id),
+            Some(created_at),
+            Some(url),
+            Some(chat_id),
+            Some(webhook_timestamp),
+        ) = (
+            self.r#type,
+            self.id,
+            self.event,
+            self.entity_type,
+            self.entity_id,
+            self.content,
+            self.user_id,
+            self.created_at,
+            self.url,
+            self.chat_id,
+            self.webhook_timestamp,
+        ) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "MessageWebhookPayload",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(MessageWebhookPayload {
+            r#type,
+            id,
+            event,
+            entity_type,
+            entity_id,
+            content,
+            user_id,
+            created_at,
+            changed_at: self.changed_at,
+            url,
+            chat_id,
+            parent_message_id: self.parent_message_id,
+            thread: self.thread,
+            webhook_timestamp,
+        })
+    }
+}
+
 /// Object type
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2344,6 +8330,61 @@ pub struct OAuthError {
     pub error: String,
     /// Error description
     pub error_description: String,
+}
+
+impl OAuthError {
+    /// A builder of `OAuthError`: set the fields, then call `build()`.
+    pub fn builder() -> OAuthErrorBuilder {
+        OAuthErrorBuilder::default()
+    }
+}
+
+/// Builds a [`OAuthError`] field by field: `OAuthError::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct OAuthErrorBuilder {
+    error: Option<String>,
+    error_description: Option<String>,
+}
+
+#[allow(deprecated)]
+impl OAuthErrorBuilder {
+    /// Sets [`OAuthError::error`].
+    pub fn error(mut self, value: impl Into<String>) -> Self {
+        self.error = Some(value.into());
+        self
+    }
+
+    /// Sets [`OAuthError::error_description`].
+    pub fn error_description(mut self, value: impl Into<String>) -> Self {
+        self.error_description = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(self) -> Result<OAuthError, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.error.is_none() {
+            missing.push("error");
+        }
+        if self.error_description.is_none() {
+            missing.push("error_description");
+        }
+        if !missing.is_empty() {
+            return Err(crate::runtime::builder::BuildError::new("OAuthError", missing));
+        }
+        let (Some(error), Some(error_description)) = (self.error, self.error_description)
+        else {
+            return Err(
+                crate::runtime::builder::BuildError::new("OAuthError", Vec::new()),
+            );
+        };
+        Ok(OAuthError {
+            error,
+            error_description,
+        })
+    }
 }
 
 /// OAuth token access scope
@@ -2526,6 +8567,93 @@ impl OpenViewRequest {
     }
 }
 
+impl OpenViewRequest {
+    /// A builder of `OpenViewRequest`: set the fields, then call `build()`.
+    pub fn builder() -> OpenViewRequestBuilder {
+        OpenViewRequestBuilder::default()
+    }
+}
+
+/// Builds a [`OpenViewRequest`] field by field: `OpenViewRequest::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct OpenViewRequestBuilder {
+    r#type: Option<OpenViewRequestType>,
+    trigger_id: Option<String>,
+    private_metadata: Option<String>,
+    callback_id: Option<String>,
+    view: Option<OpenViewRequestView>,
+}
+
+#[allow(deprecated)]
+impl OpenViewRequestBuilder {
+    /// Sets [`OpenViewRequest::type`].
+    pub fn r#type(mut self, value: impl Into<OpenViewRequestType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Sets [`OpenViewRequest::trigger_id`].
+    pub fn trigger_id(mut self, value: impl Into<String>) -> Self {
+        self.trigger_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`OpenViewRequest::private_metadata`].
+    pub fn private_metadata(mut self, value: impl Into<String>) -> Self {
+        self.private_metadata = Some(value.into());
+        self
+    }
+
+    /// Sets [`OpenViewRequest::callback_id`].
+    pub fn callback_id(mut self, value: impl Into<String>) -> Self {
+        self.callback_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`OpenViewRequest::view`].
+    pub fn view(mut self, value: impl Into<OpenViewRequestView>) -> Self {
+        self.view = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(self) -> Result<OpenViewRequest, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.r#type.is_none() {
+            missing.push("type");
+        }
+        if self.trigger_id.is_none() {
+            missing.push("trigger_id");
+        }
+        if self.view.is_none() {
+            missing.push("view");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("OpenViewRequest", missing),
+            );
+        }
+        let (Some(r#type), Some(trigger_id), Some(view)) = (
+            self.r#type,
+            self.trigger_id,
+            self.view,
+        ) else {
+            return Err(
+                crate::runtime::builder::BuildError::new("OpenViewRequest", Vec::new()),
+            );
+        };
+        Ok(OpenViewRequest {
+            r#type,
+            trigger_id,
+            private_metadata: self.private_metadata,
+            callback_id: self.callback_id,
+            view,
+        })
+    }
+}
+
 /// View opening method
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2577,12 +8705,132 @@ impl OpenViewRequestView {
     }
 }
 
+impl OpenViewRequestView {
+    /// A builder of `OpenViewRequestView`: set the fields, then call `build()`.
+    pub fn builder() -> OpenViewRequestViewBuilder {
+        OpenViewRequestViewBuilder::default()
+    }
+}
+
+/// Builds a [`OpenViewRequestView`] field by field: `OpenViewRequestView::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct OpenViewRequestViewBuilder {
+    title: Option<String>,
+    close_text: Option<String>,
+    submit_text: Option<String>,
+    blocks: Option<Vec<ViewBlockUnion>>,
+}
+
+#[allow(deprecated)]
+impl OpenViewRequestViewBuilder {
+    /// Sets [`OpenViewRequestView::title`].
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Sets [`OpenViewRequestView::close_text`].
+    pub fn close_text(mut self, value: impl Into<String>) -> Self {
+        self.close_text = Some(value.into());
+        self
+    }
+
+    /// Sets [`OpenViewRequestView::submit_text`].
+    pub fn submit_text(mut self, value: impl Into<String>) -> Self {
+        self.submit_text = Some(value.into());
+        self
+    }
+
+    /// Sets [`OpenViewRequestView::blocks`].
+    pub fn blocks(mut self, value: impl Into<Vec<ViewBlockUnion>>) -> Self {
+        self.blocks = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<OpenViewRequestView, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.title.is_none() {
+            missing.push("title");
+        }
+        if self.blocks.is_none() {
+            missing.push("blocks");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("OpenViewRequestView", missing),
+            );
+        }
+        let (Some(title), Some(blocks)) = (self.title, self.blocks) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "OpenViewRequestView",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(OpenViewRequestView {
+            title,
+            close_text: self.close_text,
+            submit_text: self.submit_text,
+            blocks,
+        })
+    }
+}
+
 /// Pagination metadata
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaginationMeta {
     /// Helper information
     pub paginate: PaginationMetaPaginate,
+}
+
+impl PaginationMeta {
+    /// A builder of `PaginationMeta`: set the fields, then call `build()`.
+    pub fn builder() -> PaginationMetaBuilder {
+        PaginationMetaBuilder::default()
+    }
+}
+
+/// Builds a [`PaginationMeta`] field by field: `PaginationMeta::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct PaginationMetaBuilder {
+    paginate: Option<PaginationMetaPaginate>,
+}
+
+#[allow(deprecated)]
+impl PaginationMetaBuilder {
+    /// Sets [`PaginationMeta::paginate`].
+    pub fn paginate(mut self, value: impl Into<PaginationMetaPaginate>) -> Self {
+        self.paginate = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(self) -> Result<PaginationMeta, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.paginate.is_none() {
+            missing.push("paginate");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("PaginationMeta", missing),
+            );
+        }
+        let (Some(paginate),) = (self.paginate,) else {
+            return Err(
+                crate::runtime::builder::BuildError::new("PaginationMeta", Vec::new()),
+            );
+        };
+        Ok(PaginationMeta { paginate })
+    }
 }
 
 /// Helper information
@@ -2602,6 +8850,83 @@ pub struct PaginationMetaPaginate {
     pub has_prev: Option<bool>,
 }
 
+impl PaginationMetaPaginate {
+    /// A builder of `PaginationMetaPaginate`: set the fields, then call `build()`.
+    pub fn builder() -> PaginationMetaPaginateBuilder {
+        PaginationMetaPaginateBuilder::default()
+    }
+}
+
+/// Builds a [`PaginationMetaPaginate`] field by field: `PaginationMetaPaginate::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct PaginationMetaPaginateBuilder {
+    next_page: Option<String>,
+    prev_page: Option<String>,
+    has_next: Option<bool>,
+    has_prev: Option<bool>,
+}
+
+#[allow(deprecated)]
+impl PaginationMetaPaginateBuilder {
+    /// Sets [`PaginationMetaPaginate::next_page`].
+    pub fn next_page(mut self, value: impl Into<String>) -> Self {
+        self.next_page = Some(value.into());
+        self
+    }
+
+    /// Sets [`PaginationMetaPaginate::prev_page`].
+    pub fn prev_page(mut self, value: impl Into<String>) -> Self {
+        self.prev_page = Some(value.into());
+        self
+    }
+
+    /// Sets [`PaginationMetaPaginate::has_next`].
+    pub fn has_next(mut self, value: impl Into<bool>) -> Self {
+        self.has_next = Some(value.into());
+        self
+    }
+
+    /// Sets [`PaginationMetaPaginate::has_prev`].
+    pub fn has_prev(mut self, value: impl Into<bool>) -> Self {
+        self.has_prev = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<PaginationMetaPaginate, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.next_page.is_none() {
+            missing.push("next_page");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "PaginationMetaPaginate",
+                    missing,
+                ),
+            );
+        }
+        let (Some(next_page),) = (self.next_page,) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "PaginationMetaPaginate",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(PaginationMetaPaginate {
+            next_page,
+            prev_page: self.prev_page,
+            has_next: self.has_next,
+            has_prev: self.has_prev,
+        })
+    }
+}
+
 /// Message reaction
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2614,6 +8939,88 @@ pub struct Reaction {
     pub code: String,
     /// Reaction emoji name
     pub name: String,
+}
+
+impl Reaction {
+    /// A builder of `Reaction`: set the fields, then call `build()`.
+    pub fn builder() -> ReactionBuilder {
+        ReactionBuilder::default()
+    }
+}
+
+/// Builds a [`Reaction`] field by field: `Reaction::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct ReactionBuilder {
+    user_id: Option<i64>,
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
+    code: Option<String>,
+    name: Option<String>,
+}
+
+#[allow(deprecated)]
+impl ReactionBuilder {
+    /// Sets [`Reaction::user_id`].
+    pub fn user_id(mut self, value: impl Into<i64>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`Reaction::created_at`].
+    pub fn created_at(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`Reaction::code`].
+    pub fn code(mut self, value: impl Into<String>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+
+    /// Sets [`Reaction::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(self) -> Result<Reaction, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.user_id.is_none() {
+            missing.push("user_id");
+        }
+        if self.created_at.is_none() {
+            missing.push("created_at");
+        }
+        if self.code.is_none() {
+            missing.push("code");
+        }
+        if self.name.is_none() {
+            missing.push("name");
+        }
+        if !missing.is_empty() {
+            return Err(crate::runtime::builder::BuildError::new("Reaction", missing));
+        }
+        let (Some(user_id), Some(created_at), Some(code), Some(name)) = (
+            self.user_id,
+            self.created_at,
+            self.code,
+            self.name,
+        ) else {
+            return Err(crate::runtime::builder::BuildError::new("Reaction", Vec::new()));
+        };
+        Ok(Reaction {
+            user_id,
+            created_at,
+            code,
+            name,
+        })
+    }
 }
 
 /// Webhook event type for reactions
@@ -2651,6 +9058,59 @@ impl ReactionRequest {
     }
 }
 
+impl ReactionRequest {
+    /// A builder of `ReactionRequest`: set the fields, then call `build()`.
+    pub fn builder() -> ReactionRequestBuilder {
+        ReactionRequestBuilder::default()
+    }
+}
+
+/// Builds a [`ReactionRequest`] field by field: `ReactionRequest::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct ReactionRequestBuilder {
+    code: Option<String>,
+    name: Option<String>,
+}
+
+#[allow(deprecated)]
+impl ReactionRequestBuilder {
+    /// Sets [`ReactionRequest::code`].
+    pub fn code(mut self, value: impl Into<String>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+
+    /// Sets [`ReactionRequest::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(self) -> Result<ReactionRequest, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.code.is_none() {
+            missing.push("code");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("ReactionRequest", missing),
+            );
+        }
+        let (Some(code),) = (self.code,) else {
+            return Err(
+                crate::runtime::builder::BuildError::new("ReactionRequest", Vec::new()),
+            );
+        };
+        Ok(ReactionRequest {
+            code,
+            name: self.name,
+        })
+    }
+}
+
 /// Outgoing webhook payload for reactions
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2673,6 +9133,165 @@ pub struct ReactionWebhookPayload {
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Webhook send date and time (UTC+0) in UNIX format
     pub webhook_timestamp: i32,
+}
+
+impl ReactionWebhookPayload {
+    /// A builder of `ReactionWebhookPayload`: set the fields, then call `build()`.
+    pub fn builder() -> ReactionWebhookPayloadBuilder {
+        ReactionWebhookPayloadBuilder::default()
+    }
+}
+
+/// Builds a [`ReactionWebhookPayload`] field by field: `ReactionWebhookPayload::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct ReactionWebhookPayloadBuilder {
+    r#type: Option<ReactionWebhookPayloadType>,
+    event: Option<ReactionEventType>,
+    chat_id: Option<i64>,
+    message_id: Option<i64>,
+    code: Option<String>,
+    name: Option<String>,
+    user_id: Option<i64>,
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
+    webhook_timestamp: Option<i32>,
+}
+
+#[allow(deprecated)]
+impl ReactionWebhookPayloadBuilder {
+    /// Sets [`ReactionWebhookPayload::type`].
+    pub fn r#type(mut self, value: impl Into<ReactionWebhookPayloadType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Sets [`ReactionWebhookPayload::event`].
+    pub fn event(mut self, value: impl Into<ReactionEventType>) -> Self {
+        self.event = Some(value.into());
+        self
+    }
+
+    /// Sets [`ReactionWebhookPayload::chat_id`].
+    pub fn chat_id(mut self, value: impl Into<i64>) -> Self {
+        self.chat_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`ReactionWebhookPayload::message_id`].
+    pub fn message_id(mut self, value: impl Into<i64>) -> Self {
+        self.message_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`ReactionWebhookPayload::code`].
+    pub fn code(mut self, value: impl Into<String>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+
+    /// Sets [`ReactionWebhookPayload::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`ReactionWebhookPayload::user_id`].
+    pub fn user_id(mut self, value: impl Into<i64>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`ReactionWebhookPayload::created_at`].
+    pub fn created_at(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`ReactionWebhookPayload::webhook_timestamp`].
+    pub fn webhook_timestamp(mut self, value: impl Into<i32>) -> Self {
+        self.webhook_timestamp = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<ReactionWebhookPayload, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.r#type.is_none() {
+            missing.push("type");
+        }
+        if self.event.is_none() {
+            missing.push("event");
+        }
+        if self.message_id.is_none() {
+            missing.push("message_id");
+        }
+        if self.code.is_none() {
+            missing.push("code");
+        }
+        if self.name.is_none() {
+            missing.push("name");
+        }
+        if self.user_id.is_none() {
+            missing.push("user_id");
+        }
+        if self.created_at.is_none() {
+            missing.push("created_at");
+        }
+        if self.webhook_timestamp.is_none() {
+            missing.push("webhook_timestamp");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "ReactionWebhookPayload",
+                    missing,
+                ),
+            );
+        }
+        let (
+            Some(r#type),
+            Some(event),
+            Some(message_id),
+            Some(code),
+            Some(name),
+            Some(user_id),
+            Some(created_at),
+            Some(webhook_timestamp),
+        ) = (
+            self.r#type,
+            self.event,
+            self.message_id,
+            self.code,
+            self.name,
+            self.user_id,
+            self.created_at,
+            self.webhook_timestamp,
+        ) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "ReactionWebhookPayload",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(ReactionWebhookPayload {
+            r#type,
+            event,
+            chat_id: self.chat_id,
+            message_id,
+            code,
+            name,
+            user_id,
+            created_at,
+            webhook_timestamp,
+        })
+    }
 }
 
 /// Object type
@@ -2711,12 +9330,126 @@ pub struct SearchPaginationMeta {
     pub paginate: SearchPaginationMetaPaginate,
 }
 
+impl SearchPaginationMeta {
+    /// A builder of `SearchPaginationMeta`: set the fields, then call `build()`.
+    pub fn builder() -> SearchPaginationMetaBuilder {
+        SearchPaginationMetaBuilder::default()
+    }
+}
+
+/// Builds a [`SearchPaginationMeta`] field by field: `SearchPaginationMeta::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct SearchPaginationMetaBuilder {
+    total: Option<i32>,
+    paginate: Option<SearchPaginationMetaPaginate>,
+}
+
+#[allow(deprecated)]
+impl SearchPaginationMetaBuilder {
+    /// Sets [`SearchPaginationMeta::total`].
+    pub fn total(mut self, value: impl Into<i32>) -> Self {
+        self.total = Some(value.into());
+        self
+    }
+
+    /// Sets [`SearchPaginationMeta::paginate`].
+    pub fn paginate(mut self, value: impl Into<SearchPaginationMetaPaginate>) -> Self {
+        self.paginate = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<SearchPaginationMeta, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.total.is_none() {
+            missing.push("total");
+        }
+        if self.paginate.is_none() {
+            missing.push("paginate");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("SearchPaginationMeta", missing),
+            );
+        }
+        let (Some(total), Some(paginate)) = (self.total, self.paginate) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "SearchPaginationMeta",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(SearchPaginationMeta {
+            total,
+            paginate,
+        })
+    }
+}
+
 /// Helper information
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SearchPaginationMetaPaginate {
     /// Next page pagination cursor
     pub next_page: String,
+}
+
+impl SearchPaginationMetaPaginate {
+    /// A builder of `SearchPaginationMetaPaginate`: set the fields, then call `build()`.
+    pub fn builder() -> SearchPaginationMetaPaginateBuilder {
+        SearchPaginationMetaPaginateBuilder::default()
+    }
+}
+
+/// Builds a [`SearchPaginationMetaPaginate`] field by field: `SearchPaginationMetaPaginate::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct SearchPaginationMetaPaginateBuilder {
+    next_page: Option<String>,
+}
+
+#[allow(deprecated)]
+impl SearchPaginationMetaPaginateBuilder {
+    /// Sets [`SearchPaginationMetaPaginate::next_page`].
+    pub fn next_page(mut self, value: impl Into<String>) -> Self {
+        self.next_page = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<SearchPaginationMetaPaginate, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.next_page.is_none() {
+            missing.push("next_page");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "SearchPaginationMetaPaginate",
+                    missing,
+                ),
+            );
+        }
+        let (Some(next_page),) = (self.next_page,) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "SearchPaginationMetaPaginate",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(SearchPaginationMetaPaginate {
+            next_page,
+        })
+    }
 }
 
 /// Search results sort order
@@ -2767,6 +9500,54 @@ impl StatusUpdateRequest {
     }
 }
 
+impl StatusUpdateRequest {
+    /// A builder of `StatusUpdateRequest`: set the fields, then call `build()`.
+    pub fn builder() -> StatusUpdateRequestBuilder {
+        StatusUpdateRequestBuilder::default()
+    }
+}
+
+/// Builds a [`StatusUpdateRequest`] field by field: `StatusUpdateRequest::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct StatusUpdateRequestBuilder {
+    status: Option<StatusUpdateRequestStatus>,
+}
+
+#[allow(deprecated)]
+impl StatusUpdateRequestBuilder {
+    /// Sets [`StatusUpdateRequest::status`].
+    pub fn status(mut self, value: impl Into<StatusUpdateRequestStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<StatusUpdateRequest, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.status.is_none() {
+            missing.push("status");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("StatusUpdateRequest", missing),
+            );
+        }
+        let (Some(status),) = (self.status,) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "StatusUpdateRequest",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(StatusUpdateRequest { status })
+    }
+}
+
 /// `StatusUpdateRequestStatus`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2803,6 +9584,97 @@ impl StatusUpdateRequestStatus {
     }
 }
 
+impl StatusUpdateRequestStatus {
+    /// A builder of `StatusUpdateRequestStatus`: set the fields, then call `build()`.
+    pub fn builder() -> StatusUpdateRequestStatusBuilder {
+        StatusUpdateRequestStatusBuilder::default()
+    }
+}
+
+/// Builds a [`StatusUpdateRequestStatus`] field by field: `StatusUpdateRequestStatus::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct StatusUpdateRequestStatusBuilder {
+    emoji: Option<String>,
+    title: Option<String>,
+    expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    is_away: Option<bool>,
+    away_message: Option<String>,
+}
+
+#[allow(deprecated)]
+impl StatusUpdateRequestStatusBuilder {
+    /// Sets [`StatusUpdateRequestStatus::emoji`].
+    pub fn emoji(mut self, value: impl Into<String>) -> Self {
+        self.emoji = Some(value.into());
+        self
+    }
+
+    /// Sets [`StatusUpdateRequestStatus::title`].
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Sets [`StatusUpdateRequestStatus::expires_at`].
+    pub fn expires_at(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        self.expires_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`StatusUpdateRequestStatus::is_away`].
+    pub fn is_away(mut self, value: impl Into<bool>) -> Self {
+        self.is_away = Some(value.into());
+        self
+    }
+
+    /// Sets [`StatusUpdateRequestStatus::away_message`].
+    pub fn away_message(mut self, value: impl Into<String>) -> Self {
+        self.away_message = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<StatusUpdateRequestStatus, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.emoji.is_none() {
+            missing.push("emoji");
+        }
+        if self.title.is_none() {
+            missing.push("title");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "StatusUpdateRequestStatus",
+                    missing,
+                ),
+            );
+        }
+        let (Some(emoji), Some(title)) = (self.emoji, self.title) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "StatusUpdateRequestStatus",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(StatusUpdateRequestStatus {
+            emoji,
+            title,
+            expires_at: self.expires_at,
+            is_away: self.is_away,
+            away_message: self.away_message,
+        })
+    }
+}
+
 /// Array of tag names
 pub type TagNamesFilter = Vec<String>;
 
@@ -2836,6 +9708,187 @@ pub struct Task {
     pub custom_properties: Vec<CustomProperty>,
 }
 
+impl Task {
+    /// A builder of `Task`: set the fields, then call `build()`.
+    pub fn builder() -> TaskBuilder {
+        TaskBuilder::default()
+    }
+}
+
+/// Builds a [`Task`] field by field: `Task::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct TaskBuilder {
+    id: Option<i64>,
+    kind: Option<TaskKind>,
+    content: Option<String>,
+    due_at: Option<chrono::DateTime<chrono::Utc>>,
+    priority: Option<i32>,
+    user_id: Option<i64>,
+    chat_id: Option<i64>,
+    status: Option<TaskStatus>,
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
+    performer_ids: Option<Vec<i64>>,
+    all_day: Option<bool>,
+    custom_properties: Option<Vec<CustomProperty>>,
+}
+
+#[allow(deprecated)]
+impl TaskBuilder {
+    /// Sets [`Task::id`].
+    pub fn id(mut self, value: impl Into<i64>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`Task::kind`].
+    pub fn kind(mut self, value: impl Into<TaskKind>) -> Self {
+        self.kind = Some(value.into());
+        self
+    }
+
+    /// Sets [`Task::content`].
+    pub fn content(mut self, value: impl Into<String>) -> Self {
+        self.content = Some(value.into());
+        self
+    }
+
+    /// Sets [`Task::due_at`].
+    pub fn due_at(mut self, value: impl Into<chrono::DateTime<chrono::Utc>>) -> Self {
+        self.due_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`Task::priority`].
+    pub fn priority(mut self, value: impl Into<i32>) -> Self {
+        self.priority = Some(value.into());
+        self
+    }
+
+    /// Sets [`Task::user_id`].
+    pub fn user_id(mut self, value: impl Into<i64>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`Task::chat_id`].
+    pub fn chat_id(mut self, value: impl Into<i64>) -> Self {
+        self.chat_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`Task::status`].
+    pub fn status(mut self, value: impl Into<TaskStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets [`Task::created_at`].
+    pub fn created_at(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`Task::performer_ids`].
+    pub fn performer_ids(mut self, value: impl Into<Vec<i64>>) -> Self {
+        self.performer_ids = Some(value.into());
+        self
+    }
+
+    /// Sets [`Task::all_day`].
+    pub fn all_day(mut self, value: impl Into<bool>) -> Self {
+        self.all_day = Some(value.into());
+        self
+    }
+
+    /// Sets [`Task::custom_properties`].
+    pub fn custom_properties(mut self, value: impl Into<Vec<CustomProperty>>) -> Self {
+        self.custom_properties = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(self) -> Result<Task, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.id.is_none() {
+            missing.push("id");
+        }
+        if self.kind.is_none() {
+            missing.push("kind");
+        }
+        if self.content.is_none() {
+            missing.push("content");
+        }
+        if self.priority.is_none() {
+            missing.push("priority");
+        }
+        if self.user_id.is_none() {
+            missing.push("user_id");
+        }
+        if self.status.is_none() {
+            missing.push("status");
+        }
+        if self.created_at.is_none() {
+            missing.push("created_at");
+        }
+        if self.performer_ids.is_none() {
+            missing.push("performer_ids");
+        }
+        if self.all_day.is_none() {
+            missing.push("all_day");
+        }
+        if self.custom_properties.is_none() {
+            missing.push("custom_properties");
+        }
+        if !missing.is_empty() {
+            return Err(crate::runtime::builder::BuildError::new("Task", missing));
+        }
+        let (
+            Some(id),
+            Some(kind),
+            Some(content),
+            Some(priority),
+            Some(user_id),
+            Some(status),
+            Some(created_at),
+            Some(performer_ids),
+            Some(all_day),
+            Some(custom_properties),
+        ) = (
+            self.id,
+            self.kind,
+            self.content,
+            self.priority,
+            self.user_id,
+            self.status,
+            self.created_at,
+            self.performer_ids,
+            self.all_day,
+            self.custom_properties,
+        ) else {
+            return Err(crate::runtime::builder::BuildError::new("Task", Vec::new()));
+        };
+        Ok(Task {
+            id,
+            kind,
+            content,
+            due_at: self.due_at,
+            priority,
+            user_id,
+            chat_id: self.chat_id,
+            status,
+            created_at,
+            performer_ids,
+            all_day,
+            custom_properties,
+        })
+    }
+}
+
 /// Task creation request
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2848,6 +9901,51 @@ impl TaskCreateRequest {
     /// A `TaskCreateRequest` with the required fields set and every optional field absent.
     pub fn new(task: impl Into<TaskCreateRequestTask>) -> Self {
         Self { task: task.into() }
+    }
+}
+
+impl TaskCreateRequest {
+    /// A builder of `TaskCreateRequest`: set the fields, then call `build()`.
+    pub fn builder() -> TaskCreateRequestBuilder {
+        TaskCreateRequestBuilder::default()
+    }
+}
+
+/// Builds a [`TaskCreateRequest`] field by field: `TaskCreateRequest::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct TaskCreateRequestBuilder {
+    task: Option<TaskCreateRequestTask>,
+}
+
+#[allow(deprecated)]
+impl TaskCreateRequestBuilder {
+    /// Sets [`TaskCreateRequest::task`].
+    pub fn task(mut self, value: impl Into<TaskCreateRequestTask>) -> Self {
+        self.task = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<TaskCreateRequest, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.task.is_none() {
+            missing.push("task");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("TaskCreateRequest", missing),
+            );
+        }
+        let (Some(task),) = (self.task,) else {
+            return Err(
+                crate::runtime::builder::BuildError::new("TaskCreateRequest", Vec::new()),
+            );
+        };
+        Ok(TaskCreateRequest { task })
     }
 }
 
@@ -2898,6 +9996,118 @@ impl TaskCreateRequestTask {
     }
 }
 
+impl TaskCreateRequestTask {
+    /// A builder of `TaskCreateRequestTask`: set the fields, then call `build()`.
+    pub fn builder() -> TaskCreateRequestTaskBuilder {
+        TaskCreateRequestTaskBuilder::default()
+    }
+}
+
+/// Builds a [`TaskCreateRequestTask`] field by field: `TaskCreateRequestTask::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct TaskCreateRequestTaskBuilder {
+    kind: Option<TaskKind>,
+    content: Option<String>,
+    due_at: Option<chrono::DateTime<chrono::Utc>>,
+    priority: Option<i32>,
+    performer_ids: Option<Vec<i64>>,
+    chat_id: Option<i64>,
+    all_day: Option<bool>,
+    custom_properties: Option<Vec<TaskCreateRequestTaskCustomPropertiesItem>>,
+}
+
+#[allow(deprecated)]
+impl TaskCreateRequestTaskBuilder {
+    /// Sets [`TaskCreateRequestTask::kind`].
+    pub fn kind(mut self, value: impl Into<TaskKind>) -> Self {
+        self.kind = Some(value.into());
+        self
+    }
+
+    /// Sets [`TaskCreateRequestTask::content`].
+    pub fn content(mut self, value: impl Into<String>) -> Self {
+        self.content = Some(value.into());
+        self
+    }
+
+    /// Sets [`TaskCreateRequestTask::due_at`].
+    pub fn due_at(mut self, value: impl Into<chrono::DateTime<chrono::Utc>>) -> Self {
+        self.due_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`TaskCreateRequestTask::priority`].
+    pub fn priority(mut self, value: impl Into<i32>) -> Self {
+        self.priority = Some(value.into());
+        self
+    }
+
+    /// Sets [`TaskCreateRequestTask::performer_ids`].
+    pub fn performer_ids(mut self, value: impl Into<Vec<i64>>) -> Self {
+        self.performer_ids = Some(value.into());
+        self
+    }
+
+    /// Sets [`TaskCreateRequestTask::chat_id`].
+    pub fn chat_id(mut self, value: impl Into<i64>) -> Self {
+        self.chat_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`TaskCreateRequestTask::all_day`].
+    pub fn all_day(mut self, value: impl Into<bool>) -> Self {
+        self.all_day = Some(value.into());
+        self
+    }
+
+    /// Sets [`TaskCreateRequestTask::custom_properties`].
+    pub fn custom_properties(
+        mut self,
+        value: impl Into<Vec<TaskCreateRequestTaskCustomPropertiesItem>>,
+    ) -> Self {
+        self.custom_properties = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<TaskCreateRequestTask, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.kind.is_none() {
+            missing.push("kind");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "TaskCreateRequestTask",
+                    missing,
+                ),
+            );
+        }
+        let (Some(kind),) = (self.kind,) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "TaskCreateRequestTask",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(TaskCreateRequestTask {
+            kind,
+            content: self.content,
+            due_at: self.due_at,
+            priority: self.priority,
+            performer_ids: self.performer_ids,
+            chat_id: self.chat_id,
+            all_day: self.all_day,
+            custom_properties: self.custom_properties,
+        })
+    }
+}
+
 /// `TaskCreateRequestTaskCustomPropertiesItem`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2915,6 +10125,73 @@ impl TaskCreateRequestTaskCustomPropertiesItem {
             id: id.into(),
             value: value.into(),
         }
+    }
+}
+
+impl TaskCreateRequestTaskCustomPropertiesItem {
+    /// A builder of `TaskCreateRequestTaskCustomPropertiesItem`: set the fields, then call `build()`.
+    pub fn builder() -> TaskCreateRequestTaskCustomPropertiesItemBuilder {
+        TaskCreateRequestTaskCustomPropertiesItemBuilder::default()
+    }
+}
+
+/// Builds a [`TaskCreateRequestTaskCustomPropertiesItem`] field by field: `TaskCreateRequestTaskCustomPropertiesItem::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct TaskCreateRequestTaskCustomPropertiesItemBuilder {
+    id: Option<i64>,
+    value: Option<String>,
+}
+
+#[allow(deprecated)]
+impl TaskCreateRequestTaskCustomPropertiesItemBuilder {
+    /// Sets [`TaskCreateRequestTaskCustomPropertiesItem::id`].
+    pub fn id(mut self, value: impl Into<i64>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`TaskCreateRequestTaskCustomPropertiesItem::value`].
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<
+        TaskCreateRequestTaskCustomPropertiesItem,
+        crate::runtime::builder::BuildError,
+    > {
+        let mut missing = Vec::new();
+        if self.id.is_none() {
+            missing.push("id");
+        }
+        if self.value.is_none() {
+            missing.push("value");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "TaskCreateRequestTaskCustomPropertiesItem",
+                    missing,
+                ),
+            );
+        }
+        let (Some(id), Some(value)) = (self.id, self.value) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "TaskCreateRequestTaskCustomPropertiesItem",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(TaskCreateRequestTaskCustomPropertiesItem {
+            id,
+            value,
+        })
     }
 }
 
@@ -2970,6 +10247,51 @@ impl TaskUpdateRequest {
     }
 }
 
+impl TaskUpdateRequest {
+    /// A builder of `TaskUpdateRequest`: set the fields, then call `build()`.
+    pub fn builder() -> TaskUpdateRequestBuilder {
+        TaskUpdateRequestBuilder::default()
+    }
+}
+
+/// Builds a [`TaskUpdateRequest`] field by field: `TaskUpdateRequest::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct TaskUpdateRequestBuilder {
+    task: Option<TaskUpdateRequestTask>,
+}
+
+#[allow(deprecated)]
+impl TaskUpdateRequestBuilder {
+    /// Sets [`TaskUpdateRequest::task`].
+    pub fn task(mut self, value: impl Into<TaskUpdateRequestTask>) -> Self {
+        self.task = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<TaskUpdateRequest, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.task.is_none() {
+            missing.push("task");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("TaskUpdateRequest", missing),
+            );
+        }
+        let (Some(task),) = (self.task,) else {
+            return Err(
+                crate::runtime::builder::BuildError::new("TaskUpdateRequest", Vec::new()),
+            );
+        };
+        Ok(TaskUpdateRequest { task })
+    }
+}
+
 /// Task parameters object to update
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3022,6 +10344,106 @@ impl TaskUpdateRequestTask {
     }
 }
 
+impl TaskUpdateRequestTask {
+    /// A builder of `TaskUpdateRequestTask`: set the fields, then call `build()`.
+    pub fn builder() -> TaskUpdateRequestTaskBuilder {
+        TaskUpdateRequestTaskBuilder::default()
+    }
+}
+
+/// Builds a [`TaskUpdateRequestTask`] field by field: `TaskUpdateRequestTask::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct TaskUpdateRequestTaskBuilder {
+    kind: Option<TaskKind>,
+    content: Option<String>,
+    due_at: Option<chrono::DateTime<chrono::Utc>>,
+    priority: Option<i32>,
+    performer_ids: Option<Vec<i64>>,
+    status: Option<TaskStatus>,
+    all_day: Option<bool>,
+    done_at: Option<chrono::DateTime<chrono::Utc>>,
+    custom_properties: Option<Vec<TaskUpdateRequestTaskCustomPropertiesItem>>,
+}
+
+#[allow(deprecated)]
+impl TaskUpdateRequestTaskBuilder {
+    /// Sets [`TaskUpdateRequestTask::kind`].
+    pub fn kind(mut self, value: impl Into<TaskKind>) -> Self {
+        self.kind = Some(value.into());
+        self
+    }
+
+    /// Sets [`TaskUpdateRequestTask::content`].
+    pub fn content(mut self, value: impl Into<String>) -> Self {
+        self.content = Some(value.into());
+        self
+    }
+
+    /// Sets [`TaskUpdateRequestTask::due_at`].
+    pub fn due_at(mut self, value: impl Into<chrono::DateTime<chrono::Utc>>) -> Self {
+        self.due_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`TaskUpdateRequestTask::priority`].
+    pub fn priority(mut self, value: impl Into<i32>) -> Self {
+        self.priority = Some(value.into());
+        self
+    }
+
+    /// Sets [`TaskUpdateRequestTask::performer_ids`].
+    pub fn performer_ids(mut self, value: impl Into<Vec<i64>>) -> Self {
+        self.performer_ids = Some(value.into());
+        self
+    }
+
+    /// Sets [`TaskUpdateRequestTask::status`].
+    pub fn status(mut self, value: impl Into<TaskStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets [`TaskUpdateRequestTask::all_day`].
+    pub fn all_day(mut self, value: impl Into<bool>) -> Self {
+        self.all_day = Some(value.into());
+        self
+    }
+
+    /// Sets [`TaskUpdateRequestTask::done_at`].
+    pub fn done_at(mut self, value: impl Into<chrono::DateTime<chrono::Utc>>) -> Self {
+        self.done_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`TaskUpdateRequestTask::custom_properties`].
+    pub fn custom_properties(
+        mut self,
+        value: impl Into<Vec<TaskUpdateRequestTaskCustomPropertiesItem>>,
+    ) -> Self {
+        self.custom_properties = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<TaskUpdateRequestTask, crate::runtime::builder::BuildError> {
+        Ok(TaskUpdateRequestTask {
+            kind: self.kind,
+            content: self.content,
+            due_at: self.due_at,
+            priority: self.priority,
+            performer_ids: self.performer_ids,
+            status: self.status,
+            all_day: self.all_day,
+            done_at: self.done_at,
+            custom_properties: self.custom_properties,
+        })
+    }
+}
+
 /// `TaskUpdateRequestTaskCustomPropertiesItem`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3042,6 +10464,73 @@ impl TaskUpdateRequestTaskCustomPropertiesItem {
     }
 }
 
+impl TaskUpdateRequestTaskCustomPropertiesItem {
+    /// A builder of `TaskUpdateRequestTaskCustomPropertiesItem`: set the fields, then call `build()`.
+    pub fn builder() -> TaskUpdateRequestTaskCustomPropertiesItemBuilder {
+        TaskUpdateRequestTaskCustomPropertiesItemBuilder::default()
+    }
+}
+
+/// Builds a [`TaskUpdateRequestTaskCustomPropertiesItem`] field by field: `TaskUpdateRequestTaskCustomPropertiesItem::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct TaskUpdateRequestTaskCustomPropertiesItemBuilder {
+    id: Option<i64>,
+    value: Option<String>,
+}
+
+#[allow(deprecated)]
+impl TaskUpdateRequestTaskCustomPropertiesItemBuilder {
+    /// Sets [`TaskUpdateRequestTaskCustomPropertiesItem::id`].
+    pub fn id(mut self, value: impl Into<i64>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`TaskUpdateRequestTaskCustomPropertiesItem::value`].
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<
+        TaskUpdateRequestTaskCustomPropertiesItem,
+        crate::runtime::builder::BuildError,
+    > {
+        let mut missing = Vec::new();
+        if self.id.is_none() {
+            missing.push("id");
+        }
+        if self.value.is_none() {
+            missing.push("value");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "TaskUpdateRequestTaskCustomPropertiesItem",
+                    missing,
+                ),
+            );
+        }
+        let (Some(id), Some(value)) = (self.id, self.value) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "TaskUpdateRequestTaskCustomPropertiesItem",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(TaskUpdateRequestTaskCustomPropertiesItem {
+            id,
+            value,
+        })
+    }
+}
+
 /// Thread
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3058,6 +10547,92 @@ pub struct Thread {
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
+impl Thread {
+    /// A builder of `Thread`: set the fields, then call `build()`.
+    pub fn builder() -> ThreadBuilder {
+        ThreadBuilder::default()
+    }
+}
+
+/// Builds a [`Thread`] field by field: `Thread::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct ThreadBuilder {
+    id: Option<i64>,
+    chat_id: Option<i64>,
+    message_id: Option<i64>,
+    message_chat_id: Option<i64>,
+    updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[allow(deprecated)]
+impl ThreadBuilder {
+    /// Sets [`Thread::id`].
+    pub fn id(mut self, value: impl Into<i64>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`Thread::chat_id`].
+    pub fn chat_id(mut self, value: impl Into<i64>) -> Self {
+        self.chat_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`Thread::message_id`].
+    pub fn message_id(mut self, value: impl Into<i64>) -> Self {
+        self.message_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`Thread::message_chat_id`].
+    pub fn message_chat_id(mut self, value: impl Into<i64>) -> Self {
+        self.message_chat_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`Thread::updated_at`].
+    pub fn updated_at(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        self.updated_at = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(self) -> Result<Thread, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.id.is_none() {
+            missing.push("id");
+        }
+        if self.chat_id.is_none() {
+            missing.push("chat_id");
+        }
+        if self.updated_at.is_none() {
+            missing.push("updated_at");
+        }
+        if !missing.is_empty() {
+            return Err(crate::runtime::builder::BuildError::new("Thread", missing));
+        }
+        let (Some(id), Some(chat_id), Some(updated_at)) = (
+            self.id,
+            self.chat_id,
+            self.updated_at,
+        ) else {
+            return Err(crate::runtime::builder::BuildError::new("Thread", Vec::new()));
+        };
+        Ok(Thread {
+            id,
+            chat_id,
+            message_id: self.message_id,
+            message_chat_id: self.message_chat_id,
+            updated_at,
+        })
+    }
+}
+
 /// Member role update request
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3070,6 +10645,57 @@ impl UpdateMemberRoleRequest {
     /// A `UpdateMemberRoleRequest` with the required fields set and every optional field absent.
     pub fn new(role: impl Into<ChatMemberRole>) -> Self {
         Self { role: role.into() }
+    }
+}
+
+impl UpdateMemberRoleRequest {
+    /// A builder of `UpdateMemberRoleRequest`: set the fields, then call `build()`.
+    pub fn builder() -> UpdateMemberRoleRequestBuilder {
+        UpdateMemberRoleRequestBuilder::default()
+    }
+}
+
+/// Builds a [`UpdateMemberRoleRequest`] field by field: `UpdateMemberRoleRequest::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct UpdateMemberRoleRequestBuilder {
+    role: Option<ChatMemberRole>,
+}
+
+#[allow(deprecated)]
+impl UpdateMemberRoleRequestBuilder {
+    /// Sets [`UpdateMemberRoleRequest::role`].
+    pub fn role(mut self, value: impl Into<ChatMemberRole>) -> Self {
+        self.role = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<UpdateMemberRoleRequest, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.role.is_none() {
+            missing.push("role");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "UpdateMemberRoleRequest",
+                    missing,
+                ),
+            );
+        }
+        let (Some(role),) = (self.role,) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "UpdateMemberRoleRequest",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(UpdateMemberRoleRequest { role })
     }
 }
 
@@ -3089,6 +10715,59 @@ impl UpdateProfileAvatarRequest {
     }
 }
 
+impl UpdateProfileAvatarRequest {
+    /// A builder of `UpdateProfileAvatarRequest`: set the fields, then call `build()`.
+    pub fn builder() -> UpdateProfileAvatarRequestBuilder {
+        UpdateProfileAvatarRequestBuilder::default()
+    }
+}
+
+/// Builds a [`UpdateProfileAvatarRequest`] field by field: `UpdateProfileAvatarRequest::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct UpdateProfileAvatarRequestBuilder {
+    image: Option<Vec<u8>>,
+}
+
+#[allow(deprecated)]
+impl UpdateProfileAvatarRequestBuilder {
+    /// Sets [`UpdateProfileAvatarRequest::image`].
+    pub fn image(mut self, value: impl Into<Vec<u8>>) -> Self {
+        self.image = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<UpdateProfileAvatarRequest, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.image.is_none() {
+            missing.push("image");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "UpdateProfileAvatarRequest",
+                    missing,
+                ),
+            );
+        }
+        let (Some(image),) = (self.image,) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "UpdateProfileAvatarRequest",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(UpdateProfileAvatarRequest {
+            image,
+        })
+    }
+}
+
 /// `UpdateUserAvatarRequest`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3102,6 +10781,57 @@ impl UpdateUserAvatarRequest {
     /// A `UpdateUserAvatarRequest` with the required fields set and every optional field absent.
     pub fn new(image: impl Into<Vec<u8>>) -> Self {
         Self { image: image.into() }
+    }
+}
+
+impl UpdateUserAvatarRequest {
+    /// A builder of `UpdateUserAvatarRequest`: set the fields, then call `build()`.
+    pub fn builder() -> UpdateUserAvatarRequestBuilder {
+        UpdateUserAvatarRequestBuilder::default()
+    }
+}
+
+/// Builds a [`UpdateUserAvatarRequest`] field by field: `UpdateUserAvatarRequest::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct UpdateUserAvatarRequestBuilder {
+    image: Option<Vec<u8>>,
+}
+
+#[allow(deprecated)]
+impl UpdateUserAvatarRequestBuilder {
+    /// Sets [`UpdateUserAvatarRequest::image`].
+    pub fn image(mut self, value: impl Into<Vec<u8>>) -> Self {
+        self.image = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<UpdateUserAvatarRequest, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.image.is_none() {
+            missing.push("image");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "UpdateUserAvatarRequest",
+                    missing,
+                ),
+            );
+        }
+        let (Some(image),) = (self.image,) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "UpdateUserAvatarRequest",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(UpdateUserAvatarRequest { image })
     }
 }
 
@@ -3132,6 +10862,159 @@ pub struct UploadParams {
     pub key: String,
     /// File upload URL
     pub direct_url: String,
+}
+
+impl UploadParams {
+    /// A builder of `UploadParams`: set the fields, then call `build()`.
+    pub fn builder() -> UploadParamsBuilder {
+        UploadParamsBuilder::default()
+    }
+}
+
+/// Builds a [`UploadParams`] field by field: `UploadParams::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct UploadParamsBuilder {
+    content_disposition: Option<String>,
+    acl: Option<String>,
+    policy: Option<String>,
+    x_amz_credential: Option<String>,
+    x_amz_algorithm: Option<String>,
+    x_amz_date: Option<String>,
+    x_amz_signature: Option<String>,
+    key: Option<String>,
+    direct_url: Option<String>,
+}
+
+#[allow(deprecated)]
+impl UploadParamsBuilder {
+    /// Sets [`UploadParams::content_disposition`].
+    pub fn content_disposition(mut self, value: impl Into<String>) -> Self {
+        self.content_disposition = Some(value.into());
+        self
+    }
+
+    /// Sets [`UploadParams::acl`].
+    pub fn acl(mut self, value: impl Into<String>) -> Self {
+        self.acl = Some(value.into());
+        self
+    }
+
+    /// Sets [`UploadParams::policy`].
+    pub fn policy(mut self, value: impl Into<String>) -> Self {
+        self.policy = Some(value.into());
+        self
+    }
+
+    /// Sets [`UploadParams::x_amz_credential`].
+    pub fn x_amz_credential(mut self, value: impl Into<String>) -> Self {
+        self.x_amz_credential = Some(value.into());
+        self
+    }
+
+    /// Sets [`UploadParams::x_amz_algorithm`].
+    pub fn x_amz_algorithm(mut self, value: impl Into<String>) -> Self {
+        self.x_amz_algorithm = Some(value.into());
+        self
+    }
+
+    /// Sets [`UploadParams::x_amz_date`].
+    pub fn x_amz_date(mut self, value: impl Into<String>) -> Self {
+        self.x_amz_date = Some(value.into());
+        self
+    }
+
+    /// Sets [`UploadParams::x_amz_signature`].
+    pub fn x_amz_signature(mut self, value: impl Into<String>) -> Self {
+        self.x_amz_signature = Some(value.into());
+        self
+    }
+
+    /// Sets [`UploadParams::key`].
+    pub fn key(mut self, value: impl Into<String>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+
+    /// Sets [`UploadParams::direct_url`].
+    pub fn direct_url(mut self, value: impl Into<String>) -> Self {
+        self.direct_url = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(self) -> Result<UploadParams, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.content_disposition.is_none() {
+            missing.push("Content-Disposition");
+        }
+        if self.acl.is_none() {
+            missing.push("acl");
+        }
+        if self.policy.is_none() {
+            missing.push("policy");
+        }
+        if self.x_amz_credential.is_none() {
+            missing.push("x-amz-credential");
+        }
+        if self.x_amz_algorithm.is_none() {
+            missing.push("x-amz-algorithm");
+        }
+        if self.x_amz_date.is_none() {
+            missing.push("x-amz-date");
+        }
+        if self.x_amz_signature.is_none() {
+            missing.push("x-amz-signature");
+        }
+        if self.key.is_none() {
+            missing.push("key");
+        }
+        if self.direct_url.is_none() {
+            missing.push("direct_url");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("UploadParams", missing),
+            );
+        }
+        let (
+            Some(content_disposition),
+            Some(acl),
+            Some(policy),
+            Some(x_amz_credential),
+            Some(x_amz_algorithm),
+            Some(x_amz_date),
+            Some(x_amz_signature),
+            Some(key),
+            Some(direct_url),
+        ) = (
+            self.content_disposition,
+            self.acl,
+            self.policy,
+            self.x_amz_credential,
+            self.x_amz_algorithm,
+            self.x_amz_date,
+            self.x_amz_signature,
+            self.key,
+            self.direct_url,
+        ) else {
+            return Err(
+                crate::runtime::builder::BuildError::new("UploadParams", Vec::new()),
+            );
+        };
+        Ok(UploadParams {
+            content_disposition,
+            acl,
+            policy,
+            x_amz_credential,
+            x_amz_algorithm,
+            x_amz_date,
+            x_amz_signature,
+            key,
+            direct_url,
+        })
+    }
 }
 
 /// Employee
@@ -3196,6 +11079,262 @@ pub struct User {
     pub image_url: Option<String>,
 }
 
+impl User {
+    /// A builder of `User`: set the fields, then call `build()`.
+    pub fn builder() -> UserBuilder {
+        UserBuilder::default()
+    }
+}
+
+/// Builds a [`User`] field by field: `User::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct UserBuilder {
+    id: Option<i64>,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    nickname: Option<String>,
+    email: Option<String>,
+    phone_number: Option<String>,
+    department: Option<String>,
+    title: Option<String>,
+    role: Option<UserRole>,
+    suspended: Option<bool>,
+    invite_status: Option<InviteStatus>,
+    inviter_id: Option<i64>,
+    list_tags: Option<Vec<String>>,
+    custom_properties: Option<Vec<CustomProperty>>,
+    user_status: Option<UserStatus>,
+    bot: Option<bool>,
+    sso: Option<bool>,
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
+    last_activity_at: Option<chrono::DateTime<chrono::Utc>>,
+    time_zone: Option<String>,
+    image_url: Option<String>,
+}
+
+#[allow(deprecated)]
+impl UserBuilder {
+    /// Sets [`User::id`].
+    pub fn id(mut self, value: impl Into<i64>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`User::first_name`].
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`User::last_name`].
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`User::nickname`].
+    pub fn nickname(mut self, value: impl Into<String>) -> Self {
+        self.nickname = Some(value.into());
+        self
+    }
+
+    /// Sets [`User::email`].
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+
+    /// Sets [`User::phone_number`].
+    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
+        self.phone_number = Some(value.into());
+        self
+    }
+
+    /// Sets [`User::department`].
+    pub fn department(mut self, value: impl Into<String>) -> Self {
+        self.department = Some(value.into());
+        self
+    }
+
+    /// Sets [`User::title`].
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Sets [`User::role`].
+    pub fn role(mut self, value: impl Into<UserRole>) -> Self {
+        self.role = Some(value.into());
+        self
+    }
+
+    /// Sets [`User::suspended`].
+    pub fn suspended(mut self, value: impl Into<bool>) -> Self {
+        self.suspended = Some(value.into());
+        self
+    }
+
+    /// Sets [`User::invite_status`].
+    pub fn invite_status(mut self, value: impl Into<InviteStatus>) -> Self {
+        self.invite_status = Some(value.into());
+        self
+    }
+
+    /// Sets [`User::inviter_id`].
+    pub fn inviter_id(mut self, value: impl Into<i64>) -> Self {
+        self.inviter_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`User::list_tags`].
+    pub fn list_tags(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.list_tags = Some(value.into());
+        self
+    }
+
+    /// Sets [`User::custom_properties`].
+    pub fn custom_properties(mut self, value: impl Into<Vec<CustomProperty>>) -> Self {
+        self.custom_properties = Some(value.into());
+        self
+    }
+
+    /// Sets [`User::user_status`].
+    pub fn user_status(mut self, value: impl Into<UserStatus>) -> Self {
+        self.user_status = Some(value.into());
+        self
+    }
+
+    /// Sets [`User::bot`].
+    pub fn bot(mut self, value: impl Into<bool>) -> Self {
+        self.bot = Some(value.into());
+        self
+    }
+
+    /// Sets [`User::sso`].
+    pub fn sso(mut self, value: impl Into<bool>) -> Self {
+        self.sso = Some(value.into());
+        self
+    }
+
+    /// Sets [`User::created_at`].
+    pub fn created_at(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`User::last_activity_at`].
+    pub fn last_activity_at(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        self.last_activity_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`User::time_zone`].
+    pub fn time_zone(mut self, value: impl Into<String>) -> Self {
+        self.time_zone = Some(value.into());
+        self
+    }
+
+    /// Sets [`User::image_url`].
+    pub fn image_url(mut self, value: impl Into<String>) -> Self {
+        self.image_url = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(self) -> Result<User, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.id.is_none() {
+            missing.push("id");
+        }
+        if self.nickname.is_none() {
+            missing.push("nickname");
+        }
+        if self.role.is_none() {
+            missing.push("role");
+        }
+        if self.suspended.is_none() {
+            missing.push("suspended");
+        }
+        if self.invite_status.is_none() {
+            missing.push("invite_status");
+        }
+        if self.list_tags.is_none() {
+            missing.push("list_tags");
+        }
+        if self.custom_properties.is_none() {
+            missing.push("custom_properties");
+        }
+        if self.bot.is_none() {
+            missing.push("bot");
+        }
+        if self.sso.is_none() {
+            missing.push("sso");
+        }
+        if self.created_at.is_none() {
+            missing.push("created_at");
+        }
+        if !missing.is_empty() {
+            return Err(crate::runtime::builder::BuildError::new("User", missing));
+        }
+        let (
+            Some(id),
+            Some(nickname),
+            Some(role),
+            Some(suspended),
+            Some(invite_status),
+            Some(list_tags),
+            Some(custom_properties),
+            Some(bot),
+            Some(sso),
+            Some(created_at),
+        ) = (
+            self.id,
+            self.nickname,
+            self.role,
+            self.suspended,
+            self.invite_status,
+            self.list_tags,
+            self.custom_properties,
+            self.bot,
+            self.sso,
+            self.created_at,
+        ) else {
+            return Err(crate::runtime::builder::BuildError::new("User", Vec::new()));
+        };
+        Ok(User {
+            id,
+            first_name: self.first_name,
+            last_name: self.last_name,
+            nickname,
+            email: self.email,
+            phone_number: self.phone_number,
+            department: self.department,
+            title: self.title,
+            role,
+            suspended,
+            invite_status,
+            inviter_id: self.inviter_id,
+            list_tags,
+            custom_properties,
+            user_status: self.user_status,
+            bot,
+            sso,
+            created_at,
+            last_activity_at: self.last_activity_at,
+            time_zone: self.time_zone,
+            image_url: self.image_url,
+        })
+    }
+}
+
 /// Employee creation request
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3216,6 +11355,61 @@ impl UserCreateRequest {
             user: user.into(),
             skip_email_notify: None,
         }
+    }
+}
+
+impl UserCreateRequest {
+    /// A builder of `UserCreateRequest`: set the fields, then call `build()`.
+    pub fn builder() -> UserCreateRequestBuilder {
+        UserCreateRequestBuilder::default()
+    }
+}
+
+/// Builds a [`UserCreateRequest`] field by field: `UserCreateRequest::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct UserCreateRequestBuilder {
+    user: Option<UserCreateRequestUser>,
+    skip_email_notify: Option<bool>,
+}
+
+#[allow(deprecated)]
+impl UserCreateRequestBuilder {
+    /// Sets [`UserCreateRequest::user`].
+    pub fn user(mut self, value: impl Into<UserCreateRequestUser>) -> Self {
+        self.user = Some(value.into());
+        self
+    }
+
+    /// Sets [`UserCreateRequest::skip_email_notify`].
+    pub fn skip_email_notify(mut self, value: impl Into<bool>) -> Self {
+        self.skip_email_notify = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<UserCreateRequest, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.user.is_none() {
+            missing.push("user");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("UserCreateRequest", missing),
+            );
+        }
+        let (Some(user),) = (self.user,) else {
+            return Err(
+                crate::runtime::builder::BuildError::new("UserCreateRequest", Vec::new()),
+            );
+        };
+        Ok(UserCreateRequest {
+            user,
+            skip_email_notify: self.skip_email_notify,
+        })
     }
 }
 
@@ -3294,6 +11488,150 @@ impl UserCreateRequestUser {
     }
 }
 
+impl UserCreateRequestUser {
+    /// A builder of `UserCreateRequestUser`: set the fields, then call `build()`.
+    pub fn builder() -> UserCreateRequestUserBuilder {
+        UserCreateRequestUserBuilder::default()
+    }
+}
+
+/// Builds a [`UserCreateRequestUser`] field by field: `UserCreateRequestUser::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct UserCreateRequestUserBuilder {
+    first_name: Option<String>,
+    last_name: Option<String>,
+    email: Option<String>,
+    phone_number: Option<String>,
+    nickname: Option<String>,
+    department: Option<String>,
+    title: Option<String>,
+    role: Option<UserCreateRole>,
+    suspended: Option<bool>,
+    list_tags: Option<Vec<String>>,
+    chat_ids: Option<Vec<i64>>,
+    custom_properties: Option<Vec<UserCreateRequestUserCustomPropertiesItem>>,
+}
+
+#[allow(deprecated)]
+impl UserCreateRequestUserBuilder {
+    /// Sets [`UserCreateRequestUser::first_name`].
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`UserCreateRequestUser::last_name`].
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`UserCreateRequestUser::email`].
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+
+    /// Sets [`UserCreateRequestUser::phone_number`].
+    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
+        self.phone_number = Some(value.into());
+        self
+    }
+
+    /// Sets [`UserCreateRequestUser::nickname`].
+    pub fn nickname(mut self, value: impl Into<String>) -> Self {
+        self.nickname = Some(value.into());
+        self
+    }
+
+    /// Sets [`UserCreateRequestUser::department`].
+    pub fn department(mut self, value: impl Into<String>) -> Self {
+        self.department = Some(value.into());
+        self
+    }
+
+    /// Sets [`UserCreateRequestUser::title`].
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Sets [`UserCreateRequestUser::role`].
+    pub fn role(mut self, value: impl Into<UserCreateRole>) -> Self {
+        self.role = Some(value.into());
+        self
+    }
+
+    /// Sets [`UserCreateRequestUser::suspended`].
+    pub fn suspended(mut self, value: impl Into<bool>) -> Self {
+        self.suspended = Some(value.into());
+        self
+    }
+
+    /// Sets [`UserCreateRequestUser::list_tags`].
+    pub fn list_tags(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.list_tags = Some(value.into());
+        self
+    }
+
+    /// Sets [`UserCreateRequestUser::chat_ids`].
+    pub fn chat_ids(mut self, value: impl Into<Vec<i64>>) -> Self {
+        self.chat_ids = Some(value.into());
+        self
+    }
+
+    /// Sets [`UserCreateRequestUser::custom_properties`].
+    pub fn custom_properties(
+        mut self,
+        value: impl Into<Vec<UserCreateRequestUserCustomPropertiesItem>>,
+    ) -> Self {
+        self.custom_properties = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<UserCreateRequestUser, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.email.is_none() {
+            missing.push("email");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "UserCreateRequestUser",
+                    missing,
+                ),
+            );
+        }
+        let (Some(email),) = (self.email,) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "UserCreateRequestUser",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(UserCreateRequestUser {
+            first_name: self.first_name,
+            last_name: self.last_name,
+            email,
+            phone_number: self.phone_number,
+            nickname: self.nickname,
+            department: self.department,
+            title: self.title,
+            role: self.role,
+            suspended: self.suspended,
+            list_tags: self.list_tags,
+            chat_ids: self.chat_ids,
+            custom_properties: self.custom_properties,
+        })
+    }
+}
+
 /// `UserCreateRequestUserCustomPropertiesItem`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3313,6 +11651,73 @@ impl UserCreateRequestUserCustomPropertiesItem {
             id: id.into(),
             value: value.into(),
         }
+    }
+}
+
+impl UserCreateRequestUserCustomPropertiesItem {
+    /// A builder of `UserCreateRequestUserCustomPropertiesItem`: set the fields, then call `build()`.
+    pub fn builder() -> UserCreateRequestUserCustomPropertiesItemBuilder {
+        UserCreateRequestUserCustomPropertiesItemBuilder::default()
+    }
+}
+
+/// Builds a [`UserCreateRequestUserCustomPropertiesItem`] field by field: `UserCreateRequestUserCustomPropertiesItem::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct UserCreateRequestUserCustomPropertiesItemBuilder {
+    id: Option<i64>,
+    value: Option<String>,
+}
+
+#[allow(deprecated)]
+impl UserCreateRequestUserCustomPropertiesItemBuilder {
+    /// Sets [`UserCreateRequestUserCustomPropertiesItem::id`].
+    pub fn id(mut self, value: impl Into<i64>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`UserCreateRequestUserCustomPropertiesItem::value`].
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<
+        UserCreateRequestUserCustomPropertiesItem,
+        crate::runtime::builder::BuildError,
+    > {
+        let mut missing = Vec::new();
+        if self.id.is_none() {
+            missing.push("id");
+        }
+        if self.value.is_none() {
+            missing.push("value");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "UserCreateRequestUserCustomPropertiesItem",
+                    missing,
+                ),
+            );
+        }
+        let (Some(id), Some(value)) = (self.id, self.value) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "UserCreateRequestUserCustomPropertiesItem",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(UserCreateRequestUserCustomPropertiesItem {
+            id,
+            value,
+        })
     }
 }
 
@@ -3419,6 +11824,94 @@ pub struct UserStatus {
     pub away_message: Option<UserStatusAwayMessage>,
 }
 
+impl UserStatus {
+    /// A builder of `UserStatus`: set the fields, then call `build()`.
+    pub fn builder() -> UserStatusBuilder {
+        UserStatusBuilder::default()
+    }
+}
+
+/// Builds a [`UserStatus`] field by field: `UserStatus::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct UserStatusBuilder {
+    emoji: Option<String>,
+    title: Option<String>,
+    expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    is_away: Option<bool>,
+    away_message: Option<UserStatusAwayMessage>,
+}
+
+#[allow(deprecated)]
+impl UserStatusBuilder {
+    /// Sets [`UserStatus::emoji`].
+    pub fn emoji(mut self, value: impl Into<String>) -> Self {
+        self.emoji = Some(value.into());
+        self
+    }
+
+    /// Sets [`UserStatus::title`].
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Sets [`UserStatus::expires_at`].
+    pub fn expires_at(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        self.expires_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`UserStatus::is_away`].
+    pub fn is_away(mut self, value: impl Into<bool>) -> Self {
+        self.is_away = Some(value.into());
+        self
+    }
+
+    /// Sets [`UserStatus::away_message`].
+    pub fn away_message(mut self, value: impl Into<UserStatusAwayMessage>) -> Self {
+        self.away_message = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(self) -> Result<UserStatus, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.emoji.is_none() {
+            missing.push("emoji");
+        }
+        if self.title.is_none() {
+            missing.push("title");
+        }
+        if self.is_away.is_none() {
+            missing.push("is_away");
+        }
+        if !missing.is_empty() {
+            return Err(crate::runtime::builder::BuildError::new("UserStatus", missing));
+        }
+        let (Some(emoji), Some(title), Some(is_away)) = (
+            self.emoji,
+            self.title,
+            self.is_away,
+        ) else {
+            return Err(
+                crate::runtime::builder::BuildError::new("UserStatus", Vec::new()),
+            );
+        };
+        Ok(UserStatus {
+            emoji,
+            title,
+            expires_at: self.expires_at,
+            is_away,
+            away_message: self.away_message,
+        })
+    }
+}
+
 /// "Away" mode message. Displayed in the user profile, as well as when sending a direct message or mentioning them in a chat. `null` if the auto-reply text is not set.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3427,6 +11920,57 @@ pub struct UserStatusAwayMessage {
     ///
     /// At most 1024 characters.
     pub text: String,
+}
+
+impl UserStatusAwayMessage {
+    /// A builder of `UserStatusAwayMessage`: set the fields, then call `build()`.
+    pub fn builder() -> UserStatusAwayMessageBuilder {
+        UserStatusAwayMessageBuilder::default()
+    }
+}
+
+/// Builds a [`UserStatusAwayMessage`] field by field: `UserStatusAwayMessage::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct UserStatusAwayMessageBuilder {
+    text: Option<String>,
+}
+
+#[allow(deprecated)]
+impl UserStatusAwayMessageBuilder {
+    /// Sets [`UserStatusAwayMessage::text`].
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<UserStatusAwayMessage, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.text.is_none() {
+            missing.push("text");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "UserStatusAwayMessage",
+                    missing,
+                ),
+            );
+        }
+        let (Some(text),) = (self.text,) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "UserStatusAwayMessage",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(UserStatusAwayMessage { text })
+    }
 }
 
 /// Employee update request
@@ -3441,6 +11985,51 @@ impl UserUpdateRequest {
     /// A `UserUpdateRequest` with the required fields set and every optional field absent.
     pub fn new(user: impl Into<UserUpdateRequestUser>) -> Self {
         Self { user: user.into() }
+    }
+}
+
+impl UserUpdateRequest {
+    /// A builder of `UserUpdateRequest`: set the fields, then call `build()`.
+    pub fn builder() -> UserUpdateRequestBuilder {
+        UserUpdateRequestBuilder::default()
+    }
+}
+
+/// Builds a [`UserUpdateRequest`] field by field: `UserUpdateRequest::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct UserUpdateRequestBuilder {
+    user: Option<UserUpdateRequestUser>,
+}
+
+#[allow(deprecated)]
+impl UserUpdateRequestBuilder {
+    /// Sets [`UserUpdateRequest::user`].
+    pub fn user(mut self, value: impl Into<UserUpdateRequestUser>) -> Self {
+        self.user = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<UserUpdateRequest, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.user.is_none() {
+            missing.push("user");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("UserUpdateRequest", missing),
+            );
+        }
+        let (Some(user),) = (self.user,) else {
+            return Err(
+                crate::runtime::builder::BuildError::new("UserUpdateRequest", Vec::new()),
+            );
+        };
+        Ok(UserUpdateRequest { user })
     }
 }
 
@@ -3516,6 +12105,122 @@ impl UserUpdateRequestUser {
     }
 }
 
+impl UserUpdateRequestUser {
+    /// A builder of `UserUpdateRequestUser`: set the fields, then call `build()`.
+    pub fn builder() -> UserUpdateRequestUserBuilder {
+        UserUpdateRequestUserBuilder::default()
+    }
+}
+
+/// Builds a [`UserUpdateRequestUser`] field by field: `UserUpdateRequestUser::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct UserUpdateRequestUserBuilder {
+    first_name: Option<String>,
+    last_name: Option<String>,
+    email: Option<String>,
+    phone_number: Option<String>,
+    nickname: Option<String>,
+    department: Option<String>,
+    title: Option<String>,
+    role: Option<UserRoleInput>,
+    suspended: Option<bool>,
+    list_tags: Option<Vec<String>>,
+    custom_properties: Option<Vec<UserUpdateRequestUserCustomPropertiesItem>>,
+}
+
+#[allow(deprecated)]
+impl UserUpdateRequestUserBuilder {
+    /// Sets [`UserUpdateRequestUser::first_name`].
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`UserUpdateRequestUser::last_name`].
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`UserUpdateRequestUser::email`].
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+
+    /// Sets [`UserUpdateRequestUser::phone_number`].
+    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
+        self.phone_number = Some(value.into());
+        self
+    }
+
+    /// Sets [`UserUpdateRequestUser::nickname`].
+    pub fn nickname(mut self, value: impl Into<String>) -> Self {
+        self.nickname = Some(value.into());
+        self
+    }
+
+    /// Sets [`UserUpdateRequestUser::department`].
+    pub fn department(mut self, value: impl Into<String>) -> Self {
+        self.department = Some(value.into());
+        self
+    }
+
+    /// Sets [`UserUpdateRequestUser::title`].
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Sets [`UserUpdateRequestUser::role`].
+    pub fn role(mut self, value: impl Into<UserRoleInput>) -> Self {
+        self.role = Some(value.into());
+        self
+    }
+
+    /// Sets [`UserUpdateRequestUser::suspended`].
+    pub fn suspended(mut self, value: impl Into<bool>) -> Self {
+        self.suspended = Some(value.into());
+        self
+    }
+
+    /// Sets [`UserUpdateRequestUser::list_tags`].
+    pub fn list_tags(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.list_tags = Some(value.into());
+        self
+    }
+
+    /// Sets [`UserUpdateRequestUser::custom_properties`].
+    pub fn custom_properties(
+        mut self,
+        value: impl Into<Vec<UserUpdateRequestUserCustomPropertiesItem>>,
+    ) -> Self {
+        self.custom_properties = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<UserUpdateRequestUser, crate::runtime::builder::BuildError> {
+        Ok(UserUpdateRequestUser {
+            first_name: self.first_name,
+            last_name: self.last_name,
+            email: self.email,
+            phone_number: self.phone_number,
+            nickname: self.nickname,
+            department: self.department,
+            title: self.title,
+            role: self.role,
+            suspended: self.suspended,
+            list_tags: self.list_tags,
+            custom_properties: self.custom_properties,
+        })
+    }
+}
+
 /// `UserUpdateRequestUserCustomPropertiesItem`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3535,6 +12240,73 @@ impl UserUpdateRequestUserCustomPropertiesItem {
             id: id.into(),
             value: value.into(),
         }
+    }
+}
+
+impl UserUpdateRequestUserCustomPropertiesItem {
+    /// A builder of `UserUpdateRequestUserCustomPropertiesItem`: set the fields, then call `build()`.
+    pub fn builder() -> UserUpdateRequestUserCustomPropertiesItemBuilder {
+        UserUpdateRequestUserCustomPropertiesItemBuilder::default()
+    }
+}
+
+/// Builds a [`UserUpdateRequestUserCustomPropertiesItem`] field by field: `UserUpdateRequestUserCustomPropertiesItem::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct UserUpdateRequestUserCustomPropertiesItemBuilder {
+    id: Option<i64>,
+    value: Option<String>,
+}
+
+#[allow(deprecated)]
+impl UserUpdateRequestUserCustomPropertiesItemBuilder {
+    /// Sets [`UserUpdateRequestUserCustomPropertiesItem::id`].
+    pub fn id(mut self, value: impl Into<i64>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`UserUpdateRequestUserCustomPropertiesItem::value`].
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<
+        UserUpdateRequestUserCustomPropertiesItem,
+        crate::runtime::builder::BuildError,
+    > {
+        let mut missing = Vec::new();
+        if self.id.is_none() {
+            missing.push("id");
+        }
+        if self.value.is_none() {
+            missing.push("value");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "UserUpdateRequestUserCustomPropertiesItem",
+                    missing,
+                ),
+            );
+        }
+        let (Some(id), Some(value)) = (self.id, self.value) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "UserUpdateRequestUserCustomPropertiesItem",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(UserUpdateRequestUserCustomPropertiesItem {
+            id,
+            value,
+        })
     }
 }
 
@@ -3712,6 +12484,206 @@ pub struct VideoCallWebhookPayload {
     pub webhook_timestamp: i32,
 }
 
+impl VideoCallWebhookPayload {
+    /// A builder of `VideoCallWebhookPayload`: set the fields, then call `build()`.
+    pub fn builder() -> VideoCallWebhookPayloadBuilder {
+        VideoCallWebhookPayloadBuilder::default()
+    }
+}
+
+/// Builds a [`VideoCallWebhookPayload`] field by field: `VideoCallWebhookPayload::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct VideoCallWebhookPayloadBuilder {
+    r#type: Option<VideoCallWebhookPayloadType>,
+    event: Option<VideoCallEventType>,
+    video_room_id: Option<i64>,
+    chat_id: Option<i64>,
+    owner_id: Option<i64>,
+    thread: Option<WebhookVideoCallThread>,
+    started_at: Option<chrono::DateTime<chrono::Utc>>,
+    finished_at: Option<chrono::DateTime<chrono::Utc>>,
+    duration: Option<i32>,
+    members: Option<Vec<WebhookVideoCallMember>>,
+    recording_id: Option<i64>,
+    file_id: Option<i64>,
+    url: Option<String>,
+    size: Option<i32>,
+    webhook_timestamp: Option<i32>,
+}
+
+#[allow(deprecated)]
+impl VideoCallWebhookPayloadBuilder {
+    /// Sets [`VideoCallWebhookPayload::type`].
+    pub fn r#type(mut self, value: impl Into<VideoCallWebhookPayloadType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Sets [`VideoCallWebhookPayload::event`].
+    pub fn event(mut self, value: impl Into<VideoCallEventType>) -> Self {
+        self.event = Some(value.into());
+        self
+    }
+
+    /// Sets [`VideoCallWebhookPayload::video_room_id`].
+    pub fn video_room_id(mut self, value: impl Into<i64>) -> Self {
+        self.video_room_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`VideoCallWebhookPayload::chat_id`].
+    pub fn chat_id(mut self, value: impl Into<i64>) -> Self {
+        self.chat_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`VideoCallWebhookPayload::owner_id`].
+    pub fn owner_id(mut self, value: impl Into<i64>) -> Self {
+        self.owner_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`VideoCallWebhookPayload::thread`].
+    pub fn thread(mut self, value: impl Into<WebhookVideoCallThread>) -> Self {
+        self.thread = Some(value.into());
+        self
+    }
+
+    /// Sets [`VideoCallWebhookPayload::started_at`].
+    pub fn started_at(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        self.started_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`VideoCallWebhookPayload::finished_at`].
+    pub fn finished_at(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        self.finished_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`VideoCallWebhookPayload::duration`].
+    pub fn duration(mut self, value: impl Into<i32>) -> Self {
+        self.duration = Some(value.into());
+        self
+    }
+
+    /// Sets [`VideoCallWebhookPayload::members`].
+    pub fn members(mut self, value: impl Into<Vec<WebhookVideoCallMember>>) -> Self {
+        self.members = Some(value.into());
+        self
+    }
+
+    /// Sets [`VideoCallWebhookPayload::recording_id`].
+    pub fn recording_id(mut self, value: impl Into<i64>) -> Self {
+        self.recording_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`VideoCallWebhookPayload::file_id`].
+    pub fn file_id(mut self, value: impl Into<i64>) -> Self {
+        self.file_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`VideoCallWebhookPayload::url`].
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+
+    /// Sets [`VideoCallWebhookPayload::size`].
+    pub fn size(mut self, value: impl Into<i32>) -> Self {
+        self.size = Some(value.into());
+        self
+    }
+
+    /// Sets [`VideoCallWebhookPayload::webhook_timestamp`].
+    pub fn webhook_timestamp(mut self, value: impl Into<i32>) -> Self {
+        self.webhook_timestamp = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<VideoCallWebhookPayload, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.r#type.is_none() {
+            missing.push("type");
+        }
+        if self.event.is_none() {
+            missing.push("event");
+        }
+        if self.video_room_id.is_none() {
+            missing.push("video_room_id");
+        }
+        if self.chat_id.is_none() {
+            missing.push("chat_id");
+        }
+        if self.owner_id.is_none() {
+            missing.push("owner_id");
+        }
+        if self.webhook_timestamp.is_none() {
+            missing.push("webhook_timestamp");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "VideoCallWebhookPayload",
+                    missing,
+                ),
+            );
+        }
+        let (
+            Some(r#type),
+            Some(event),
+            Some(video_room_id),
+            Some(chat_id),
+            Some(owner_id),
+            Some(webhook_timestamp),
+        ) = (
+            self.r#type,
+            self.event,
+            self.video_room_id,
+            self.chat_id,
+            self.owner_id,
+            self.webhook_timestamp,
+        ) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "VideoCallWebhookPayload",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(VideoCallWebhookPayload {
+            r#type,
+            event,
+            video_room_id,
+            chat_id,
+            owner_id,
+            thread: self.thread,
+            started_at: self.started_at,
+            finished_at: self.finished_at,
+            duration: self.duration,
+            members: self.members,
+            recording_id: self.recording_id,
+            file_id: self.file_id,
+            url: self.url,
+            size: self.size,
+            webhook_timestamp,
+        })
+    }
+}
+
 /// Object type
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3742,6 +12714,84 @@ pub struct ViewBlock {
     /// Initial date
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_date: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl ViewBlock {
+    /// A builder of `ViewBlock`: set the fields, then call `build()`.
+    pub fn builder() -> ViewBlockBuilder {
+        ViewBlockBuilder::default()
+    }
+}
+
+/// Builds a [`ViewBlock`] field by field: `ViewBlock::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct ViewBlockBuilder {
+    r#type: Option<String>,
+    text: Option<String>,
+    name: Option<String>,
+    label: Option<String>,
+    initial_date: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[allow(deprecated)]
+impl ViewBlockBuilder {
+    /// Sets [`ViewBlock::type`].
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlock::text`].
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlock::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlock::label`].
+    pub fn label(mut self, value: impl Into<String>) -> Self {
+        self.label = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlock::initial_date`].
+    pub fn initial_date(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        self.initial_date = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(self) -> Result<ViewBlock, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.r#type.is_none() {
+            missing.push("type");
+        }
+        if !missing.is_empty() {
+            return Err(crate::runtime::builder::BuildError::new("ViewBlock", missing));
+        }
+        let (Some(r#type),) = (self.r#type,) else {
+            return Err(
+                crate::runtime::builder::BuildError::new("ViewBlock", Vec::new()),
+            );
+        };
+        Ok(ViewBlock {
+            r#type,
+            text: self.text,
+            name: self.name,
+            label: self.label,
+            initial_date: self.initial_date,
+        })
+    }
 }
 
 /// Checkbox block — checkboxes
@@ -3793,6 +12843,103 @@ impl ViewBlockCheckbox {
     }
 }
 
+impl ViewBlockCheckbox {
+    /// A builder of `ViewBlockCheckbox`: set the fields, then call `build()`.
+    pub fn builder() -> ViewBlockCheckboxBuilder {
+        ViewBlockCheckboxBuilder::default()
+    }
+}
+
+/// Builds a [`ViewBlockCheckbox`] field by field: `ViewBlockCheckbox::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct ViewBlockCheckboxBuilder {
+    r#type: Option<ViewBlockCheckboxType>,
+    name: Option<String>,
+    label: Option<String>,
+    options: Option<Vec<ViewBlockCheckboxOption>>,
+    required: Option<bool>,
+    hint: Option<String>,
+}
+
+#[allow(deprecated)]
+impl ViewBlockCheckboxBuilder {
+    /// Sets [`ViewBlockCheckbox::type`].
+    pub fn r#type(mut self, value: impl Into<ViewBlockCheckboxType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockCheckbox::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockCheckbox::label`].
+    pub fn label(mut self, value: impl Into<String>) -> Self {
+        self.label = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockCheckbox::options`].
+    pub fn options(mut self, value: impl Into<Vec<ViewBlockCheckboxOption>>) -> Self {
+        self.options = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockCheckbox::required`].
+    pub fn required(mut self, value: impl Into<bool>) -> Self {
+        self.required = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockCheckbox::hint`].
+    pub fn hint(mut self, value: impl Into<String>) -> Self {
+        self.hint = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<ViewBlockCheckbox, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.r#type.is_none() {
+            missing.push("type");
+        }
+        if self.name.is_none() {
+            missing.push("name");
+        }
+        if self.label.is_none() {
+            missing.push("label");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("ViewBlockCheckbox", missing),
+            );
+        }
+        let (Some(r#type), Some(name), Some(label)) = (
+            self.r#type,
+            self.name,
+            self.label,
+        ) else {
+            return Err(
+                crate::runtime::builder::BuildError::new("ViewBlockCheckbox", Vec::new()),
+            );
+        };
+        Ok(ViewBlockCheckbox {
+            r#type,
+            name,
+            label,
+            options: self.options,
+            required: self.required,
+            hint: self.hint,
+        })
+    }
+}
+
 /// `ViewBlockCheckboxOption`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3824,6 +12971,86 @@ impl ViewBlockCheckboxOption {
             description: None,
             checked: None,
         }
+    }
+}
+
+impl ViewBlockCheckboxOption {
+    /// A builder of `ViewBlockCheckboxOption`: set the fields, then call `build()`.
+    pub fn builder() -> ViewBlockCheckboxOptionBuilder {
+        ViewBlockCheckboxOptionBuilder::default()
+    }
+}
+
+/// Builds a [`ViewBlockCheckboxOption`] field by field: `ViewBlockCheckboxOption::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct ViewBlockCheckboxOptionBuilder {
+    text: Option<String>,
+    value: Option<String>,
+    description: Option<String>,
+    checked: Option<bool>,
+}
+
+#[allow(deprecated)]
+impl ViewBlockCheckboxOptionBuilder {
+    /// Sets [`ViewBlockCheckboxOption::text`].
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockCheckboxOption::value`].
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockCheckboxOption::description`].
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockCheckboxOption::checked`].
+    pub fn checked(mut self, value: impl Into<bool>) -> Self {
+        self.checked = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<ViewBlockCheckboxOption, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.text.is_none() {
+            missing.push("text");
+        }
+        if self.value.is_none() {
+            missing.push("value");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "ViewBlockCheckboxOption",
+                    missing,
+                ),
+            );
+        }
+        let (Some(text), Some(value)) = (self.text, self.value) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "ViewBlockCheckboxOption",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(ViewBlockCheckboxOption {
+            text,
+            value,
+            description: self.description,
+            checked: self.checked,
+        })
     }
 }
 
@@ -3886,6 +13113,101 @@ impl ViewBlockDate {
     }
 }
 
+impl ViewBlockDate {
+    /// A builder of `ViewBlockDate`: set the fields, then call `build()`.
+    pub fn builder() -> ViewBlockDateBuilder {
+        ViewBlockDateBuilder::default()
+    }
+}
+
+/// Builds a [`ViewBlockDate`] field by field: `ViewBlockDate::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct ViewBlockDateBuilder {
+    r#type: Option<ViewBlockDateType>,
+    name: Option<String>,
+    label: Option<String>,
+    initial_date: Option<chrono::NaiveDate>,
+    required: Option<bool>,
+    hint: Option<String>,
+}
+
+#[allow(deprecated)]
+impl ViewBlockDateBuilder {
+    /// Sets [`ViewBlockDate::type`].
+    pub fn r#type(mut self, value: impl Into<ViewBlockDateType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockDate::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockDate::label`].
+    pub fn label(mut self, value: impl Into<String>) -> Self {
+        self.label = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockDate::initial_date`].
+    pub fn initial_date(mut self, value: impl Into<chrono::NaiveDate>) -> Self {
+        self.initial_date = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockDate::required`].
+    pub fn required(mut self, value: impl Into<bool>) -> Self {
+        self.required = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockDate::hint`].
+    pub fn hint(mut self, value: impl Into<String>) -> Self {
+        self.hint = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(self) -> Result<ViewBlockDate, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.r#type.is_none() {
+            missing.push("type");
+        }
+        if self.name.is_none() {
+            missing.push("name");
+        }
+        if self.label.is_none() {
+            missing.push("label");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("ViewBlockDate", missing),
+            );
+        }
+        let (Some(r#type), Some(name), Some(label)) = (
+            self.r#type,
+            self.name,
+            self.label,
+        ) else {
+            return Err(
+                crate::runtime::builder::BuildError::new("ViewBlockDate", Vec::new()),
+            );
+        };
+        Ok(ViewBlockDate {
+            r#type,
+            name,
+            label,
+            initial_date: self.initial_date,
+            required: self.required,
+            hint: self.hint,
+        })
+    }
+}
+
 /// Block type
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3910,6 +13232,49 @@ impl ViewBlockDivider {
     /// A `ViewBlockDivider` with the required fields set and every optional field absent.
     pub fn new(r#type: impl Into<ViewBlockDividerType>) -> Self {
         Self { r#type: r#type.into() }
+    }
+}
+
+impl ViewBlockDivider {
+    /// A builder of `ViewBlockDivider`: set the fields, then call `build()`.
+    pub fn builder() -> ViewBlockDividerBuilder {
+        ViewBlockDividerBuilder::default()
+    }
+}
+
+/// Builds a [`ViewBlockDivider`] field by field: `ViewBlockDivider::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct ViewBlockDividerBuilder {
+    r#type: Option<ViewBlockDividerType>,
+}
+
+#[allow(deprecated)]
+impl ViewBlockDividerBuilder {
+    /// Sets [`ViewBlockDivider::type`].
+    pub fn r#type(mut self, value: impl Into<ViewBlockDividerType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(self) -> Result<ViewBlockDivider, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.r#type.is_none() {
+            missing.push("type");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("ViewBlockDivider", missing),
+            );
+        }
+        let (Some(r#type),) = (self.r#type,) else {
+            return Err(
+                crate::runtime::builder::BuildError::new("ViewBlockDivider", Vec::new()),
+            );
+        };
+        Ok(ViewBlockDivider { r#type })
     }
 }
 
@@ -3978,6 +13343,114 @@ impl ViewBlockFileInput {
     }
 }
 
+impl ViewBlockFileInput {
+    /// A builder of `ViewBlockFileInput`: set the fields, then call `build()`.
+    pub fn builder() -> ViewBlockFileInputBuilder {
+        ViewBlockFileInputBuilder::default()
+    }
+}
+
+/// Builds a [`ViewBlockFileInput`] field by field: `ViewBlockFileInput::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct ViewBlockFileInputBuilder {
+    r#type: Option<ViewBlockFileInputType>,
+    name: Option<String>,
+    label: Option<String>,
+    filetypes: Option<Vec<String>>,
+    max_files: Option<i32>,
+    required: Option<bool>,
+    hint: Option<String>,
+}
+
+#[allow(deprecated)]
+impl ViewBlockFileInputBuilder {
+    /// Sets [`ViewBlockFileInput::type`].
+    pub fn r#type(mut self, value: impl Into<ViewBlockFileInputType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockFileInput::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockFileInput::label`].
+    pub fn label(mut self, value: impl Into<String>) -> Self {
+        self.label = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockFileInput::filetypes`].
+    pub fn filetypes(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.filetypes = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockFileInput::max_files`].
+    pub fn max_files(mut self, value: impl Into<i32>) -> Self {
+        self.max_files = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockFileInput::required`].
+    pub fn required(mut self, value: impl Into<bool>) -> Self {
+        self.required = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockFileInput::hint`].
+    pub fn hint(mut self, value: impl Into<String>) -> Self {
+        self.hint = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<ViewBlockFileInput, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.r#type.is_none() {
+            missing.push("type");
+        }
+        if self.name.is_none() {
+            missing.push("name");
+        }
+        if self.label.is_none() {
+            missing.push("label");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("ViewBlockFileInput", missing),
+            );
+        }
+        let (Some(r#type), Some(name), Some(label)) = (
+            self.r#type,
+            self.name,
+            self.label,
+        ) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "ViewBlockFileInput",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(ViewBlockFileInput {
+            r#type,
+            name,
+            label,
+            filetypes: self.filetypes,
+            max_files: self.max_files,
+            required: self.required,
+            hint: self.hint,
+        })
+    }
+}
+
 /// Block type
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4009,6 +13482,59 @@ impl ViewBlockHeader {
             r#type: r#type.into(),
             text: text.into(),
         }
+    }
+}
+
+impl ViewBlockHeader {
+    /// A builder of `ViewBlockHeader`: set the fields, then call `build()`.
+    pub fn builder() -> ViewBlockHeaderBuilder {
+        ViewBlockHeaderBuilder::default()
+    }
+}
+
+/// Builds a [`ViewBlockHeader`] field by field: `ViewBlockHeader::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct ViewBlockHeaderBuilder {
+    r#type: Option<ViewBlockHeaderType>,
+    text: Option<String>,
+}
+
+#[allow(deprecated)]
+impl ViewBlockHeaderBuilder {
+    /// Sets [`ViewBlockHeader::type`].
+    pub fn r#type(mut self, value: impl Into<ViewBlockHeaderType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockHeader::text`].
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(self) -> Result<ViewBlockHeader, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.r#type.is_none() {
+            missing.push("type");
+        }
+        if self.text.is_none() {
+            missing.push("text");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("ViewBlockHeader", missing),
+            );
+        }
+        let (Some(r#type), Some(text)) = (self.r#type, self.text) else {
+            return Err(
+                crate::runtime::builder::BuildError::new("ViewBlockHeader", Vec::new()),
+            );
+        };
+        Ok(ViewBlockHeader { r#type, text })
     }
 }
 
@@ -4097,6 +13623,133 @@ impl ViewBlockInput {
     }
 }
 
+impl ViewBlockInput {
+    /// A builder of `ViewBlockInput`: set the fields, then call `build()`.
+    pub fn builder() -> ViewBlockInputBuilder {
+        ViewBlockInputBuilder::default()
+    }
+}
+
+/// Builds a [`ViewBlockInput`] field by field: `ViewBlockInput::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct ViewBlockInputBuilder {
+    r#type: Option<ViewBlockInputType>,
+    name: Option<String>,
+    label: Option<String>,
+    placeholder: Option<String>,
+    multiline: Option<bool>,
+    initial_value: Option<String>,
+    min_length: Option<i32>,
+    max_length: Option<i32>,
+    required: Option<bool>,
+    hint: Option<String>,
+}
+
+#[allow(deprecated)]
+impl ViewBlockInputBuilder {
+    /// Sets [`ViewBlockInput::type`].
+    pub fn r#type(mut self, value: impl Into<ViewBlockInputType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockInput::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockInput::label`].
+    pub fn label(mut self, value: impl Into<String>) -> Self {
+        self.label = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockInput::placeholder`].
+    pub fn placeholder(mut self, value: impl Into<String>) -> Self {
+        self.placeholder = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockInput::multiline`].
+    pub fn multiline(mut self, value: impl Into<bool>) -> Self {
+        self.multiline = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockInput::initial_value`].
+    pub fn initial_value(mut self, value: impl Into<String>) -> Self {
+        self.initial_value = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockInput::min_length`].
+    pub fn min_length(mut self, value: impl Into<i32>) -> Self {
+        self.min_length = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockInput::max_length`].
+    pub fn max_length(mut self, value: impl Into<i32>) -> Self {
+        self.max_length = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockInput::required`].
+    pub fn required(mut self, value: impl Into<bool>) -> Self {
+        self.required = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockInput::hint`].
+    pub fn hint(mut self, value: impl Into<String>) -> Self {
+        self.hint = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(self) -> Result<ViewBlockInput, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.r#type.is_none() {
+            missing.push("type");
+        }
+        if self.name.is_none() {
+            missing.push("name");
+        }
+        if self.label.is_none() {
+            missing.push("label");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("ViewBlockInput", missing),
+            );
+        }
+        let (Some(r#type), Some(name), Some(label)) = (
+            self.r#type,
+            self.name,
+            self.label,
+        ) else {
+            return Err(
+                crate::runtime::builder::BuildError::new("ViewBlockInput", Vec::new()),
+            );
+        };
+        Ok(ViewBlockInput {
+            r#type,
+            name,
+            label,
+            placeholder: self.placeholder,
+            multiline: self.multiline,
+            initial_value: self.initial_value,
+            min_length: self.min_length,
+            max_length: self.max_length,
+            required: self.required,
+            hint: self.hint,
+        })
+    }
+}
+
 /// Block type
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4134,6 +13787,61 @@ impl ViewBlockMarkdown {
     }
 }
 
+impl ViewBlockMarkdown {
+    /// A builder of `ViewBlockMarkdown`: set the fields, then call `build()`.
+    pub fn builder() -> ViewBlockMarkdownBuilder {
+        ViewBlockMarkdownBuilder::default()
+    }
+}
+
+/// Builds a [`ViewBlockMarkdown`] field by field: `ViewBlockMarkdown::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct ViewBlockMarkdownBuilder {
+    r#type: Option<ViewBlockMarkdownType>,
+    text: Option<String>,
+}
+
+#[allow(deprecated)]
+impl ViewBlockMarkdownBuilder {
+    /// Sets [`ViewBlockMarkdown::type`].
+    pub fn r#type(mut self, value: impl Into<ViewBlockMarkdownType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockMarkdown::text`].
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<ViewBlockMarkdown, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.r#type.is_none() {
+            missing.push("type");
+        }
+        if self.text.is_none() {
+            missing.push("text");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("ViewBlockMarkdown", missing),
+            );
+        }
+        let (Some(r#type), Some(text)) = (self.r#type, self.text) else {
+            return Err(
+                crate::runtime::builder::BuildError::new("ViewBlockMarkdown", Vec::new()),
+            );
+        };
+        Ok(ViewBlockMarkdown { r#type, text })
+    }
+}
+
 /// Block type
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4168,6 +13876,64 @@ impl ViewBlockPlainText {
             r#type: r#type.into(),
             text: text.into(),
         }
+    }
+}
+
+impl ViewBlockPlainText {
+    /// A builder of `ViewBlockPlainText`: set the fields, then call `build()`.
+    pub fn builder() -> ViewBlockPlainTextBuilder {
+        ViewBlockPlainTextBuilder::default()
+    }
+}
+
+/// Builds a [`ViewBlockPlainText`] field by field: `ViewBlockPlainText::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct ViewBlockPlainTextBuilder {
+    r#type: Option<ViewBlockPlainTextType>,
+    text: Option<String>,
+}
+
+#[allow(deprecated)]
+impl ViewBlockPlainTextBuilder {
+    /// Sets [`ViewBlockPlainText::type`].
+    pub fn r#type(mut self, value: impl Into<ViewBlockPlainTextType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockPlainText::text`].
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<ViewBlockPlainText, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.r#type.is_none() {
+            missing.push("type");
+        }
+        if self.text.is_none() {
+            missing.push("text");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("ViewBlockPlainText", missing),
+            );
+        }
+        let (Some(r#type), Some(text)) = (self.r#type, self.text) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "ViewBlockPlainText",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(ViewBlockPlainText { r#type, text })
     }
 }
 
@@ -4232,6 +13998,101 @@ impl ViewBlockRadio {
     }
 }
 
+impl ViewBlockRadio {
+    /// A builder of `ViewBlockRadio`: set the fields, then call `build()`.
+    pub fn builder() -> ViewBlockRadioBuilder {
+        ViewBlockRadioBuilder::default()
+    }
+}
+
+/// Builds a [`ViewBlockRadio`] field by field: `ViewBlockRadio::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct ViewBlockRadioBuilder {
+    r#type: Option<ViewBlockRadioType>,
+    name: Option<String>,
+    label: Option<String>,
+    options: Option<Vec<ViewBlockSelectableOption>>,
+    required: Option<bool>,
+    hint: Option<String>,
+}
+
+#[allow(deprecated)]
+impl ViewBlockRadioBuilder {
+    /// Sets [`ViewBlockRadio::type`].
+    pub fn r#type(mut self, value: impl Into<ViewBlockRadioType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockRadio::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockRadio::label`].
+    pub fn label(mut self, value: impl Into<String>) -> Self {
+        self.label = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockRadio::options`].
+    pub fn options(mut self, value: impl Into<Vec<ViewBlockSelectableOption>>) -> Self {
+        self.options = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockRadio::required`].
+    pub fn required(mut self, value: impl Into<bool>) -> Self {
+        self.required = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockRadio::hint`].
+    pub fn hint(mut self, value: impl Into<String>) -> Self {
+        self.hint = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(self) -> Result<ViewBlockRadio, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.r#type.is_none() {
+            missing.push("type");
+        }
+        if self.name.is_none() {
+            missing.push("name");
+        }
+        if self.label.is_none() {
+            missing.push("label");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("ViewBlockRadio", missing),
+            );
+        }
+        let (Some(r#type), Some(name), Some(label)) = (
+            self.r#type,
+            self.name,
+            self.label,
+        ) else {
+            return Err(
+                crate::runtime::builder::BuildError::new("ViewBlockRadio", Vec::new()),
+            );
+        };
+        Ok(ViewBlockRadio {
+            r#type,
+            name,
+            label,
+            options: self.options,
+            required: self.required,
+            hint: self.hint,
+        })
+    }
+}
+
 /// Block type
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4293,6 +14154,101 @@ impl ViewBlockSelect {
     }
 }
 
+impl ViewBlockSelect {
+    /// A builder of `ViewBlockSelect`: set the fields, then call `build()`.
+    pub fn builder() -> ViewBlockSelectBuilder {
+        ViewBlockSelectBuilder::default()
+    }
+}
+
+/// Builds a [`ViewBlockSelect`] field by field: `ViewBlockSelect::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct ViewBlockSelectBuilder {
+    r#type: Option<ViewBlockSelectType>,
+    name: Option<String>,
+    label: Option<String>,
+    options: Option<Vec<ViewBlockSelectOption>>,
+    required: Option<bool>,
+    hint: Option<String>,
+}
+
+#[allow(deprecated)]
+impl ViewBlockSelectBuilder {
+    /// Sets [`ViewBlockSelect::type`].
+    pub fn r#type(mut self, value: impl Into<ViewBlockSelectType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockSelect::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockSelect::label`].
+    pub fn label(mut self, value: impl Into<String>) -> Self {
+        self.label = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockSelect::options`].
+    pub fn options(mut self, value: impl Into<Vec<ViewBlockSelectOption>>) -> Self {
+        self.options = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockSelect::required`].
+    pub fn required(mut self, value: impl Into<bool>) -> Self {
+        self.required = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockSelect::hint`].
+    pub fn hint(mut self, value: impl Into<String>) -> Self {
+        self.hint = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(self) -> Result<ViewBlockSelect, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.r#type.is_none() {
+            missing.push("type");
+        }
+        if self.name.is_none() {
+            missing.push("name");
+        }
+        if self.label.is_none() {
+            missing.push("label");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("ViewBlockSelect", missing),
+            );
+        }
+        let (Some(r#type), Some(name), Some(label)) = (
+            self.r#type,
+            self.name,
+            self.label,
+        ) else {
+            return Err(
+                crate::runtime::builder::BuildError::new("ViewBlockSelect", Vec::new()),
+            );
+        };
+        Ok(ViewBlockSelect {
+            r#type,
+            name,
+            label,
+            options: self.options,
+            required: self.required,
+            hint: self.hint,
+        })
+    }
+}
+
 /// Dropdown (select) option. Unlike radio/checkbox, a select option has no `description` subtitle — the web app does not render it.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4318,6 +14274,78 @@ impl ViewBlockSelectOption {
             value: value.into(),
             selected: None,
         }
+    }
+}
+
+impl ViewBlockSelectOption {
+    /// A builder of `ViewBlockSelectOption`: set the fields, then call `build()`.
+    pub fn builder() -> ViewBlockSelectOptionBuilder {
+        ViewBlockSelectOptionBuilder::default()
+    }
+}
+
+/// Builds a [`ViewBlockSelectOption`] field by field: `ViewBlockSelectOption::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct ViewBlockSelectOptionBuilder {
+    text: Option<String>,
+    value: Option<String>,
+    selected: Option<bool>,
+}
+
+#[allow(deprecated)]
+impl ViewBlockSelectOptionBuilder {
+    /// Sets [`ViewBlockSelectOption::text`].
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockSelectOption::value`].
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockSelectOption::selected`].
+    pub fn selected(mut self, value: impl Into<bool>) -> Self {
+        self.selected = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<ViewBlockSelectOption, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.text.is_none() {
+            missing.push("text");
+        }
+        if self.value.is_none() {
+            missing.push("value");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "ViewBlockSelectOption",
+                    missing,
+                ),
+            );
+        }
+        let (Some(text), Some(value)) = (self.text, self.value) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "ViewBlockSelectOption",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(ViewBlockSelectOption {
+            text,
+            value,
+            selected: self.selected,
+        })
     }
 }
 
@@ -4367,6 +14395,86 @@ impl ViewBlockSelectableOption {
     }
 }
 
+impl ViewBlockSelectableOption {
+    /// A builder of `ViewBlockSelectableOption`: set the fields, then call `build()`.
+    pub fn builder() -> ViewBlockSelectableOptionBuilder {
+        ViewBlockSelectableOptionBuilder::default()
+    }
+}
+
+/// Builds a [`ViewBlockSelectableOption`] field by field: `ViewBlockSelectableOption::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct ViewBlockSelectableOptionBuilder {
+    text: Option<String>,
+    value: Option<String>,
+    description: Option<String>,
+    selected: Option<bool>,
+}
+
+#[allow(deprecated)]
+impl ViewBlockSelectableOptionBuilder {
+    /// Sets [`ViewBlockSelectableOption::text`].
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockSelectableOption::value`].
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockSelectableOption::description`].
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockSelectableOption::selected`].
+    pub fn selected(mut self, value: impl Into<bool>) -> Self {
+        self.selected = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<ViewBlockSelectableOption, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.text.is_none() {
+            missing.push("text");
+        }
+        if self.value.is_none() {
+            missing.push("value");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "ViewBlockSelectableOption",
+                    missing,
+                ),
+            );
+        }
+        let (Some(text), Some(value)) = (self.text, self.value) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "ViewBlockSelectableOption",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(ViewBlockSelectableOption {
+            text,
+            value,
+            description: self.description,
+            selected: self.selected,
+        })
+    }
+}
+
 /// Time block — time picker
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4411,6 +14519,101 @@ impl ViewBlockTime {
             required: None,
             hint: None,
         }
+    }
+}
+
+impl ViewBlockTime {
+    /// A builder of `ViewBlockTime`: set the fields, then call `build()`.
+    pub fn builder() -> ViewBlockTimeBuilder {
+        ViewBlockTimeBuilder::default()
+    }
+}
+
+/// Builds a [`ViewBlockTime`] field by field: `ViewBlockTime::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct ViewBlockTimeBuilder {
+    r#type: Option<ViewBlockTimeType>,
+    name: Option<String>,
+    label: Option<String>,
+    initial_time: Option<TimeOfDay>,
+    required: Option<bool>,
+    hint: Option<String>,
+}
+
+#[allow(deprecated)]
+impl ViewBlockTimeBuilder {
+    /// Sets [`ViewBlockTime::type`].
+    pub fn r#type(mut self, value: impl Into<ViewBlockTimeType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockTime::name`].
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockTime::label`].
+    pub fn label(mut self, value: impl Into<String>) -> Self {
+        self.label = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockTime::initial_time`].
+    pub fn initial_time(mut self, value: impl Into<TimeOfDay>) -> Self {
+        self.initial_time = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockTime::required`].
+    pub fn required(mut self, value: impl Into<bool>) -> Self {
+        self.required = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewBlockTime::hint`].
+    pub fn hint(mut self, value: impl Into<String>) -> Self {
+        self.hint = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(self) -> Result<ViewBlockTime, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.r#type.is_none() {
+            missing.push("type");
+        }
+        if self.name.is_none() {
+            missing.push("name");
+        }
+        if self.label.is_none() {
+            missing.push("label");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("ViewBlockTime", missing),
+            );
+        }
+        let (Some(r#type), Some(name), Some(label)) = (
+            self.r#type,
+            self.name,
+            self.label,
+        ) else {
+            return Err(
+                crate::runtime::builder::BuildError::new("ViewBlockTime", Vec::new()),
+            );
+        };
+        Ok(ViewBlockTime {
+            r#type,
+            name,
+            label,
+            initial_time: self.initial_time,
+            required: self.required,
+            hint: self.hint,
+        })
     }
 }
 
@@ -4616,6 +14819,137 @@ pub struct ViewSubmitWebhookPayload {
     pub webhook_timestamp: i32,
 }
 
+impl ViewSubmitWebhookPayload {
+    /// A builder of `ViewSubmitWebhookPayload`: set the fields, then call `build()`.
+    pub fn builder() -> ViewSubmitWebhookPayloadBuilder {
+        ViewSubmitWebhookPayloadBuilder::default()
+    }
+}
+
+/// Builds a [`ViewSubmitWebhookPayload`] field by field: `ViewSubmitWebhookPayload::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct ViewSubmitWebhookPayloadBuilder {
+    r#type: Option<ViewSubmitWebhookPayloadType>,
+    event: Option<ViewSubmitWebhookPayloadEvent>,
+    callback_id: Option<String>,
+    private_metadata: Option<String>,
+    chat_id: Option<i64>,
+    user_id: Option<i64>,
+    data: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    webhook_timestamp: Option<i32>,
+}
+
+#[allow(deprecated)]
+impl ViewSubmitWebhookPayloadBuilder {
+    /// Sets [`ViewSubmitWebhookPayload::type`].
+    pub fn r#type(mut self, value: impl Into<ViewSubmitWebhookPayloadType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewSubmitWebhookPayload::event`].
+    pub fn event(mut self, value: impl Into<ViewSubmitWebhookPayloadEvent>) -> Self {
+        self.event = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewSubmitWebhookPayload::callback_id`].
+    pub fn callback_id(mut self, value: impl Into<String>) -> Self {
+        self.callback_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewSubmitWebhookPayload::private_metadata`].
+    pub fn private_metadata(mut self, value: impl Into<String>) -> Self {
+        self.private_metadata = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewSubmitWebhookPayload::chat_id`].
+    pub fn chat_id(mut self, value: impl Into<i64>) -> Self {
+        self.chat_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewSubmitWebhookPayload::user_id`].
+    pub fn user_id(mut self, value: impl Into<i64>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewSubmitWebhookPayload::data`].
+    pub fn data(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.data = Some(value.into());
+        self
+    }
+
+    /// Sets [`ViewSubmitWebhookPayload::webhook_timestamp`].
+    pub fn webhook_timestamp(mut self, value: impl Into<i32>) -> Self {
+        self.webhook_timestamp = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<ViewSubmitWebhookPayload, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.r#type.is_none() {
+            missing.push("type");
+        }
+        if self.event.is_none() {
+            missing.push("event");
+        }
+        if self.user_id.is_none() {
+            missing.push("user_id");
+        }
+        if self.data.is_none() {
+            missing.push("data");
+        }
+        if self.webhook_timestamp.is_none() {
+            missing.push("webhook_timestamp");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "ViewSubmitWebhookPayload",
+                    missing,
+                ),
+            );
+        }
+        let (
+            Some(r#type),
+            Some(event),
+            Some(user_id),
+            Some(data),
+            Some(webhook_timestamp),
+        ) = (self.r#type, self.event, self.user_id, self.data, self.webhook_timestamp)
+        else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "ViewSubmitWebhookPayload",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(ViewSubmitWebhookPayload {
+            r#type,
+            event,
+            callback_id: self.callback_id,
+            private_metadata: self.private_metadata,
+            chat_id: self.chat_id,
+            user_id,
+            data,
+            webhook_timestamp,
+        })
+    }
+}
+
 /// Event type
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4652,6 +14986,70 @@ pub struct VoiceContent {
     pub transcript: Option<String>,
 }
 
+impl VoiceContent {
+    /// A builder of `VoiceContent`: set the fields, then call `build()`.
+    pub fn builder() -> VoiceContentBuilder {
+        VoiceContentBuilder::default()
+    }
+}
+
+/// Builds a [`VoiceContent`] field by field: `VoiceContent::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct VoiceContentBuilder {
+    duration_ms: Option<i32>,
+    waveform: Option<String>,
+    transcript: Option<String>,
+}
+
+#[allow(deprecated)]
+impl VoiceContentBuilder {
+    /// Sets [`VoiceContent::duration_ms`].
+    pub fn duration_ms(mut self, value: impl Into<i32>) -> Self {
+        self.duration_ms = Some(value.into());
+        self
+    }
+
+    /// Sets [`VoiceContent::waveform`].
+    pub fn waveform(mut self, value: impl Into<String>) -> Self {
+        self.waveform = Some(value.into());
+        self
+    }
+
+    /// Sets [`VoiceContent::transcript`].
+    pub fn transcript(mut self, value: impl Into<String>) -> Self {
+        self.transcript = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(self) -> Result<VoiceContent, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.duration_ms.is_none() {
+            missing.push("duration_ms");
+        }
+        if self.waveform.is_none() {
+            missing.push("waveform");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("VoiceContent", missing),
+            );
+        }
+        let (Some(duration_ms), Some(waveform)) = (self.duration_ms, self.waveform) else {
+            return Err(
+                crate::runtime::builder::BuildError::new("VoiceContent", Vec::new()),
+            );
+        };
+        Ok(VoiceContent {
+            duration_ms,
+            waveform,
+            transcript: self.transcript,
+        })
+    }
+}
+
 /// Outgoing webhook event
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4664,6 +15062,92 @@ pub struct WebhookEvent {
     pub payload: WebhookPayloadUnion,
     /// Event creation date and time (ISO-8601, UTC+0) in YYYY-MM-DDThh:mm:ss.sssZ format
     pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl WebhookEvent {
+    /// A builder of `WebhookEvent`: set the fields, then call `build()`.
+    pub fn builder() -> WebhookEventBuilder {
+        WebhookEventBuilder::default()
+    }
+}
+
+/// Builds a [`WebhookEvent`] field by field: `WebhookEvent::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct WebhookEventBuilder {
+    id: Option<String>,
+    event_type: Option<String>,
+    payload: Option<WebhookPayloadUnion>,
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[allow(deprecated)]
+impl WebhookEventBuilder {
+    /// Sets [`WebhookEvent::id`].
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`WebhookEvent::event_type`].
+    pub fn event_type(mut self, value: impl Into<String>) -> Self {
+        self.event_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`WebhookEvent::payload`].
+    pub fn payload(mut self, value: impl Into<WebhookPayloadUnion>) -> Self {
+        self.payload = Some(value.into());
+        self
+    }
+
+    /// Sets [`WebhookEvent::created_at`].
+    pub fn created_at(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(self) -> Result<WebhookEvent, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.id.is_none() {
+            missing.push("id");
+        }
+        if self.event_type.is_none() {
+            missing.push("event_type");
+        }
+        if self.payload.is_none() {
+            missing.push("payload");
+        }
+        if self.created_at.is_none() {
+            missing.push("created_at");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("WebhookEvent", missing),
+            );
+        }
+        let (Some(id), Some(event_type), Some(payload), Some(created_at)) = (
+            self.id,
+            self.event_type,
+            self.payload,
+            self.created_at,
+        ) else {
+            return Err(
+                crate::runtime::builder::BuildError::new("WebhookEvent", Vec::new()),
+            );
+        };
+        Ok(WebhookEvent {
+            id,
+            event_type,
+            payload,
+            created_at,
+        })
+    }
 }
 
 /// Webhook event type
@@ -4694,6 +15178,68 @@ pub struct WebhookLink {
     pub skip: bool,
 }
 
+impl WebhookLink {
+    /// A builder of `WebhookLink`: set the fields, then call `build()`.
+    pub fn builder() -> WebhookLinkBuilder {
+        WebhookLinkBuilder::default()
+    }
+}
+
+/// Builds a [`WebhookLink`] field by field: `WebhookLink::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct WebhookLinkBuilder {
+    url: Option<String>,
+    domain: Option<String>,
+    skip: Option<bool>,
+}
+
+#[allow(deprecated)]
+impl WebhookLinkBuilder {
+    /// Sets [`WebhookLink::url`].
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+
+    /// Sets [`WebhookLink::domain`].
+    pub fn domain(mut self, value: impl Into<String>) -> Self {
+        self.domain = Some(value.into());
+        self
+    }
+
+    /// Sets [`WebhookLink::skip`].
+    pub fn skip(mut self, value: impl Into<bool>) -> Self {
+        self.skip = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(self) -> Result<WebhookLink, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.url.is_none() {
+            missing.push("url");
+        }
+        if self.domain.is_none() {
+            missing.push("domain");
+        }
+        if self.skip.is_none() {
+            missing.push("skip");
+        }
+        if !missing.is_empty() {
+            return Err(crate::runtime::builder::BuildError::new("WebhookLink", missing));
+        }
+        let (Some(url), Some(domain), Some(skip)) = (self.url, self.domain, self.skip)
+        else {
+            return Err(
+                crate::runtime::builder::BuildError::new("WebhookLink", Vec::new()),
+            );
+        };
+        Ok(WebhookLink { url, domain, skip })
+    }
+}
+
 /// Thread object in the message webhook
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4702,6 +15248,70 @@ pub struct WebhookMessageThread {
     pub message_id: i64,
     /// ID of the chat of the message the thread was created for
     pub message_chat_id: i64,
+}
+
+impl WebhookMessageThread {
+    /// A builder of `WebhookMessageThread`: set the fields, then call `build()`.
+    pub fn builder() -> WebhookMessageThreadBuilder {
+        WebhookMessageThreadBuilder::default()
+    }
+}
+
+/// Builds a [`WebhookMessageThread`] field by field: `WebhookMessageThread::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct WebhookMessageThreadBuilder {
+    message_id: Option<i64>,
+    message_chat_id: Option<i64>,
+}
+
+#[allow(deprecated)]
+impl WebhookMessageThreadBuilder {
+    /// Sets [`WebhookMessageThread::message_id`].
+    pub fn message_id(mut self, value: impl Into<i64>) -> Self {
+        self.message_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`WebhookMessageThread::message_chat_id`].
+    pub fn message_chat_id(mut self, value: impl Into<i64>) -> Self {
+        self.message_chat_id = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<WebhookMessageThread, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.message_id.is_none() {
+            missing.push("message_id");
+        }
+        if self.message_chat_id.is_none() {
+            missing.push("message_chat_id");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new("WebhookMessageThread", missing),
+            );
+        }
+        let (Some(message_id), Some(message_chat_id)) = (
+            self.message_id,
+            self.message_chat_id,
+        ) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "WebhookMessageThread",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(WebhookMessageThread {
+            message_id,
+            message_chat_id,
+        })
+    }
 }
 
 /// Union of all webhook payload types
@@ -4859,6 +15469,85 @@ pub struct WebhookVideoCallMember {
     pub left_at: chrono::DateTime<chrono::Utc>,
 }
 
+impl WebhookVideoCallMember {
+    /// A builder of `WebhookVideoCallMember`: set the fields, then call `build()`.
+    pub fn builder() -> WebhookVideoCallMemberBuilder {
+        WebhookVideoCallMemberBuilder::default()
+    }
+}
+
+/// Builds a [`WebhookVideoCallMember`] field by field: `WebhookVideoCallMember::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct WebhookVideoCallMemberBuilder {
+    user_id: Option<i64>,
+    joined_at: Option<chrono::DateTime<chrono::Utc>>,
+    left_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[allow(deprecated)]
+impl WebhookVideoCallMemberBuilder {
+    /// Sets [`WebhookVideoCallMember::user_id`].
+    pub fn user_id(mut self, value: impl Into<i64>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`WebhookVideoCallMember::joined_at`].
+    pub fn joined_at(mut self, value: impl Into<chrono::DateTime<chrono::Utc>>) -> Self {
+        self.joined_at = Some(value.into());
+        self
+    }
+
+    /// Sets [`WebhookVideoCallMember::left_at`].
+    pub fn left_at(mut self, value: impl Into<chrono::DateTime<chrono::Utc>>) -> Self {
+        self.left_at = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<WebhookVideoCallMember, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.user_id.is_none() {
+            missing.push("user_id");
+        }
+        if self.joined_at.is_none() {
+            missing.push("joined_at");
+        }
+        if self.left_at.is_none() {
+            missing.push("left_at");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "WebhookVideoCallMember",
+                    missing,
+                ),
+            );
+        }
+        let (Some(user_id), Some(joined_at), Some(left_at)) = (
+            self.user_id,
+            self.joined_at,
+            self.left_at,
+        ) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "WebhookVideoCallMember",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(WebhookVideoCallMember {
+            user_id,
+            joined_at,
+            left_at,
+        })
+    }
+}
+
 /// Parameters of the thread the video call takes place in
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4871,4 +15560,95 @@ pub struct WebhookVideoCallThread {
     pub message_id: i64,
     /// Chat ID of the message the thread was created for
     pub message_chat_id: i64,
+}
+
+impl WebhookVideoCallThread {
+    /// A builder of `WebhookVideoCallThread`: set the fields, then call `build()`.
+    pub fn builder() -> WebhookVideoCallThreadBuilder {
+        WebhookVideoCallThreadBuilder::default()
+    }
+}
+
+/// Builds a [`WebhookVideoCallThread`] field by field: `WebhookVideoCallThread::builder()`, one setter per field, then [`build`](Self::build), which names the required fields left unset.
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[allow(deprecated)]
+pub struct WebhookVideoCallThreadBuilder {
+    id: Option<i64>,
+    chat_id: Option<i64>,
+    message_id: Option<i64>,
+    message_chat_id: Option<i64>,
+}
+
+#[allow(deprecated)]
+impl WebhookVideoCallThreadBuilder {
+    /// Sets [`WebhookVideoCallThread::id`].
+    pub fn id(mut self, value: impl Into<i64>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`WebhookVideoCallThread::chat_id`].
+    pub fn chat_id(mut self, value: impl Into<i64>) -> Self {
+        self.chat_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`WebhookVideoCallThread::message_id`].
+    pub fn message_id(mut self, value: impl Into<i64>) -> Self {
+        self.message_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`WebhookVideoCallThread::message_chat_id`].
+    pub fn message_chat_id(mut self, value: impl Into<i64>) -> Self {
+        self.message_chat_id = Some(value.into());
+        self
+    }
+
+    /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
+    pub fn build(
+        self,
+    ) -> Result<WebhookVideoCallThread, crate::runtime::builder::BuildError> {
+        let mut missing = Vec::new();
+        if self.id.is_none() {
+            missing.push("id");
+        }
+        if self.chat_id.is_none() {
+            missing.push("chat_id");
+        }
+        if self.message_id.is_none() {
+            missing.push("message_id");
+        }
+        if self.message_chat_id.is_none() {
+            missing.push("message_chat_id");
+        }
+        if !missing.is_empty() {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "WebhookVideoCallThread",
+                    missing,
+                ),
+            );
+        }
+        let (Some(id), Some(chat_id), Some(message_id), Some(message_chat_id)) = (
+            self.id,
+            self.chat_id,
+            self.message_id,
+            self.message_chat_id,
+        ) else {
+            return Err(
+                crate::runtime::builder::BuildError::new(
+                    "WebhookVideoCallThread",
+                    Vec::new(),
+                ),
+            );
+        };
+        Ok(WebhookVideoCallThread {
+            id,
+            chat_id,
+            message_id,
+            message_chat_id,
+        })
+    }
 }

@@ -17,6 +17,7 @@
 #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
 compile_error!("choose a TLS backend: enable the `rustls` (default) or `native-tls` feature");
 
+pub mod builder;
 pub mod client;
 pub mod enums;
 pub mod error;

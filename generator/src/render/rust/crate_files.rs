@@ -29,6 +29,7 @@ pub const RUNTIME_MANIFEST: &str = include_str!("../../../../runtime/sdk/Cargo.t
 /// The runtime, every file of `runtime/sdk/src/` (a test checks the list is complete).
 pub const RUNTIME: &[Source] = &[
     ("mod.rs", include_str!("../../../../runtime/sdk/src/mod.rs")),
+    ("builder.rs", include_str!("../../../../runtime/sdk/src/builder.rs")),
     ("client.rs", include_str!("../../../../runtime/sdk/src/client.rs")),
     ("enums.rs", include_str!("../../../../runtime/sdk/src/enums.rs")),
     ("error.rs", include_str!("../../../../runtime/sdk/src/error.rs")),
@@ -47,6 +48,7 @@ pub const PACHCA_ADDITIONS: &[Source] = &[
     ("src/webhook.rs", include_str!("../../../../runtime/sdk-pachca/src/webhook.rs")),
     ("tests/support/mod.rs", include_str!("../../../../runtime/sdk-pachca/tests/support/mod.rs")),
     ("tests/support/prism.rs", include_str!("../../../../runtime/sdk-pachca/tests/support/prism.rs")),
+    ("tests/builders.rs", include_str!("../../../../runtime/sdk-pachca/tests/builders.rs")),
     ("tests/forward_compat.rs", include_str!("../../../../runtime/sdk-pachca/tests/forward_compat.rs")),
     ("tests/services.rs", include_str!("../../../../runtime/sdk-pachca/tests/services.rs")),
     ("examples/send_message.rs", include_str!("../../../../runtime/sdk-pachca/examples/send_message.rs")),
@@ -202,6 +204,7 @@ pub fn lib_items(m: &Model<'_>, standalone: bool) -> String {
          pub use reqwest;\n\
          /// The date and time crate of the models (`date-time` is `chrono::DateTime<Utc>`).\n\
          pub use chrono;\n\
+         pub use crate::runtime::builder::BuildError;\n\
          pub use crate::runtime::error::{{self, Error}};\n\
          pub use crate::runtime::nullable::Nullable;\n\
          pub use crate::runtime::pagination::{{self, Page}};\n\

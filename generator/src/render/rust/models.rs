@@ -153,13 +153,155 @@ fn render_struct(index: &TypeIndex, def: &TypeDef, fields: &[Field], docs: Token
         field_tokens.push(quote! { #docs #deprecated #rename #attrs #binary pub #fname: #ty, });
     }
     let constructor = index.is_request(def).then(|| constructor(index, def, fields));
+    let secret = fields.iter().any(|f| is_secret(&f.name));
+    let derive_debug = (!secret).then(|| quote!(Debug,));
+    let redacted_debug = secret.then(|| redacted_debug(def, fields));
+    let builder = builder(index, def, fields, secret);
     quote! {
         #docs
         #deprecated
-        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+        #[derive(#derive_debug Clone, PartialEq, #default Serialize, Deserialize)]
         #[non_exhaustive]
         pub struct #name { #(#field_tokens)* }
         #constructor
+        #redacted_debug
+        #builder
+    }
+}
+
+/// Whether a field holds a credential: `token`, `*_token`, `secret`,
+/// `*_secret`, `password`. Such fields print as `"***"` in `Debug`.
+pub fn is_secret(wire: &str) -> bool {
+    let w = wire.to_ascii_lowercase();
+    ["token", "secret", "password"].iter().any(|s| w == *s || w.ends_with(&format!("_{s}")))
+}
+
+/// `Debug` that prints credentials as `"***"`.
+fn redacted_debug(def: &TypeDef, fields: &[Field]) -> TokenStream {
+    let name = ident(&def.name);
+    let type_name = &def.name;
+    let entries = fields.iter().map(|f| {
+        let fname = ident(&f.rust_name);
+        let label = f.rust_name.trim_start_matches("r#");
+        if is_secret(&f.name) {
+            quote!(.field(#label, &"***"))
+        } else {
+            quote!(.field(#label, &self.#fname))
+        }
+    });
+    quote! {
+        /// Credentials print as `"***"`; read the field itself for the value.
+        impl std::fmt::Debug for #name {
+            #[allow(deprecated)]
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(#type_name) #(#entries)* .finish()
+            }
+        }
+    }
+}
+
+/// `Type::builder()` and `TypeBuilder`: a setter per field and a `build()`
+/// that lists the required fields left unset. Generated for every struct,
+/// so users can make values of response types in their own tests.
+fn builder(index: &TypeIndex, def: &TypeDef, fields: &[Field], secret: bool) -> TokenStream {
+    let name = ident(&def.name);
+    let builder_name = if index.types.contains_key(format!("{}Builder", def.name).as_str()) {
+        format_ident!("{}ModelBuilder", def.name)
+    } else {
+        format_ident!("{}Builder", def.name)
+    };
+    let finish = if fields.iter().any(|f| f.rust_name == "build") { format_ident!("finish") } else { format_ident!("build") };
+    let type_name = &def.name;
+    let mut slots = Vec::new();
+    let mut setters = Vec::new();
+    let mut checks = Vec::new();
+    for f in fields {
+        let fname = ident(&f.rust_name);
+        let plain = f.rust_name.trim_start_matches("r#");
+        let inner = rust_type(&f.ty);
+        let wrap = |v: TokenStream| if f.boxed { quote!(Box::new(#v)) } else { v };
+        let stored = field_type(f);
+        let wire = &f.name;
+        let doc = format!(" Sets [`{}::{plain}`].", def.name);
+        let deprecated = f.deprecated.then(|| quote!(#[allow(deprecated)]));
+        match index.field_shape(def, f) {
+            FieldShape::Plain => {
+                slots.push(quote!(#fname: Option<#stored>,));
+                let value = wrap(quote!(value.into()));
+                setters.push(quote! { #[doc = #doc] #deprecated pub fn #fname(mut self, value: impl Into<#inner>) -> Self { self.#fname = Some(#value); self } });
+                checks.push(quote!(if self.#fname.is_none() { missing.push(#wire); }));
+            }
+            FieldShape::Option => {
+                slots.push(quote!(#fname: Option<#stored>,));
+                let value = wrap(quote!(value.into()));
+                setters.push(quote! { #[doc = #doc] #deprecated pub fn #fname(mut self, value: impl Into<#inner>) -> Self { self.#fname = Some(#value); self } });
+            }
+            FieldShape::Nullable => {
+                slots.push(quote!(#fname: Nullable<#stored>,));
+                setters.push(quote! { #[doc = #doc] #deprecated pub fn #fname(mut self, value: impl Into<Nullable<#stored>>) -> Self { self.#fname = value.into(); self } });
+            }
+        }
+    }
+    // Required fields: checked first (every missing one is named), then
+    // taken out of their options together.
+    let required: Vec<&Field> = fields.iter().filter(|f| index.field_shape(def, f) == FieldShape::Plain).collect();
+    let required_names: Vec<proc_macro2::Ident> = required.iter().map(|f| ident(&f.rust_name)).collect();
+    let take = (!required.is_empty()).then(|| {
+        quote! {
+            let (#(Some(#required_names)),*,) = (#(self.#required_names),*,) else {
+                return Err(crate::runtime::builder::BuildError::new(#type_name, Vec::new()));
+            };
+        }
+    });
+    let inits: Vec<TokenStream> = fields
+        .iter()
+        .map(|f| {
+            let fname = ident(&f.rust_name);
+            match index.field_shape(def, f) {
+                FieldShape::Plain => quote!(#fname,),
+                _ => quote!(#fname: self.#fname,),
+            }
+        })
+        .collect();
+    let builder_doc = format!(
+        " Builds a [`{0}`] field by field: `{0}::builder()`, one setter per field, then [`{finish}`](Self::{finish}), which names the required fields left unset.",
+        def.name
+    );
+    let ctor_doc = format!(" A builder of `{}`: set the fields, then call `{finish}()`.", def.name);
+    let finish_doc = " The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.";
+    let derive_debug = (!secret).then(|| quote!(Debug,));
+    let missing_decl = if checks.is_empty() { quote!() } else { quote! {
+        let mut missing = Vec::new();
+        #(#checks)*
+        if !missing.is_empty() {
+            return Err(crate::runtime::builder::BuildError::new(#type_name, missing));
+        }
+    } };
+    quote! {
+        impl #name {
+            #[doc = #ctor_doc]
+            pub fn builder() -> #builder_name {
+                #builder_name::default()
+            }
+        }
+
+        #[doc = #builder_doc]
+        #[derive(#derive_debug Clone, Default)]
+        #[must_use]
+        #[allow(deprecated)]
+        pub struct #builder_name { #(#slots)* }
+
+        #[allow(deprecated)]
+        impl #builder_name {
+            #(#setters)*
+
+            #[doc = #finish_doc]
+            pub fn #finish(self) -> Result<#name, crate::runtime::builder::BuildError> {
+                #missing_decl
+                #take
+                Ok(#name { #(#inits)* })
+            }
+        }
     }
 }
 
