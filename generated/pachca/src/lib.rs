@@ -79,8 +79,10 @@
 //! - **Unions** (`anyOf`/`oneOf`) decode by their tag property when the
 //!   variants have one (inferred from single-valued properties such as
 //!   `type`), otherwise structurally in a documented order; a payload that
-//!   matches no variant becomes `Other(serde_json::Value)`, never an error.
-//!   Each union's docs list its exact rules.
+//!   matches no variant (a new tag value) becomes `Other(serde_json::Value)`,
+//!   kept as sent, while a payload whose tag names a known variant it does
+//!   not fit is an error naming the type, the tag and the failing field,
+//!   never silently another variant. Each union's docs list its exact rules.
 //! - **Maps** (`additionalProperties`) are `BTreeMap<String, T>`, so they
 //!   serialise in a stable order.
 //! - **Formats**: `int32` → `i32`, `int64` → `i64`, `date-time` →

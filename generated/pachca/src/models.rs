@@ -14645,7 +14645,7 @@ string_enum!(ViewBlockTimeType { Time => "time", });
 /// - `type: time` → \[`ViewBlockTime`\](ViewBlockUnion::Time)
 /// - `type: file_input` → \[`ViewBlockFileInput`\](ViewBlockUnion::FileInput)
 ///
-/// Any other value, no `type`, or a payload that does not fit the variant its tag names, gives \[`ViewBlockUnion::Other`\] with the payload as sent.
+/// Any other value, or no `type`, gives \[`ViewBlockUnion::Other`\] with the payload as sent. A payload whose tag names a variant it does not fit is an error naming the type, the tag, the field that failed and the start of the payload: it is never silently taken for another variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ViewBlockUnion {
@@ -14705,92 +14705,224 @@ impl<'de> Deserialize<'de> for ViewBlockUnion {
             .map(str::to_owned);
         match tag.as_deref() {
             Some("header") => {
-                Ok(
-                    match <ViewBlockHeader as Deserialize>::deserialize(&value) {
-                        Ok(v) => ViewBlockUnion::Header(v),
-                        Err(_) => ViewBlockUnion::Other(value),
-                    },
-                )
+                match <ViewBlockHeader as Deserialize>::deserialize(&value) {
+                    Ok(v) => Ok(ViewBlockUnion::Header(v)),
+                    Err(e) => {
+                        let payload: String = value
+                            .to_string()
+                            .chars()
+                            .take(200)
+                            .collect();
+                        Err(
+                            serde::de::Error::custom(
+                                format!(
+                                    "{}: {e}; payload starts with {payload}",
+                                    "ViewBlockUnion: `type: header` names Header, but the payload does not fit it"
+                                ),
+                            ),
+                        )
+                    }
+                }
             }
             Some("plain_text") => {
-                Ok(
-                    match <ViewBlockPlainText as Deserialize>::deserialize(&value) {
-                        Ok(v) => ViewBlockUnion::PlainText(v),
-                        Err(_) => ViewBlockUnion::Other(value),
-                    },
-                )
+                match <ViewBlockPlainText as Deserialize>::deserialize(&value) {
+                    Ok(v) => Ok(ViewBlockUnion::PlainText(v)),
+                    Err(e) => {
+                        let payload: String = value
+                            .to_string()
+                            .chars()
+                            .take(200)
+                            .collect();
+                        Err(
+                            serde::de::Error::custom(
+                                format!(
+                                    "{}: {e}; payload starts with {payload}",
+                                    "ViewBlockUnion: `type: plain_text` names PlainText, but the payload does not fit it"
+                                ),
+                            ),
+                        )
+                    }
+                }
             }
             Some("markdown") => {
-                Ok(
-                    match <ViewBlockMarkdown as Deserialize>::deserialize(&value) {
-                        Ok(v) => ViewBlockUnion::Markdown(v),
-                        Err(_) => ViewBlockUnion::Other(value),
-                    },
-                )
+                match <ViewBlockMarkdown as Deserialize>::deserialize(&value) {
+                    Ok(v) => Ok(ViewBlockUnion::Markdown(v)),
+                    Err(e) => {
+                        let payload: String = value
+                            .to_string()
+                            .chars()
+                            .take(200)
+                            .collect();
+                        Err(
+                            serde::de::Error::custom(
+                                format!(
+                                    "{}: {e}; payload starts with {payload}",
+                                    "ViewBlockUnion: `type: markdown` names Markdown, but the payload does not fit it"
+                                ),
+                            ),
+                        )
+                    }
+                }
             }
             Some("divider") => {
-                Ok(
-                    match <ViewBlockDivider as Deserialize>::deserialize(&value) {
-                        Ok(v) => ViewBlockUnion::Divider(v),
-                        Err(_) => ViewBlockUnion::Other(value),
-                    },
-                )
+                match <ViewBlockDivider as Deserialize>::deserialize(&value) {
+                    Ok(v) => Ok(ViewBlockUnion::Divider(v)),
+                    Err(e) => {
+                        let payload: String = value
+                            .to_string()
+                            .chars()
+                            .take(200)
+                            .collect();
+                        Err(
+                            serde::de::Error::custom(
+                                format!(
+                                    "{}: {e}; payload starts with {payload}",
+                                    "ViewBlockUnion: `type: divider` names Divider, but the payload does not fit it"
+                                ),
+                            ),
+                        )
+                    }
+                }
             }
             Some("input") => {
-                Ok(
-                    match <ViewBlockInput as Deserialize>::deserialize(&value) {
-                        Ok(v) => ViewBlockUnion::Input(v),
-                        Err(_) => ViewBlockUnion::Other(value),
-                    },
-                )
+                match <ViewBlockInput as Deserialize>::deserialize(&value) {
+                    Ok(v) => Ok(ViewBlockUnion::Input(v)),
+                    Err(e) => {
+                        let payload: String = value
+                            .to_string()
+                            .chars()
+                            .take(200)
+                            .collect();
+                        Err(
+                            serde::de::Error::custom(
+                                format!(
+                                    "{}: {e}; payload starts with {payload}",
+                                    "ViewBlockUnion: `type: input` names Input, but the payload does not fit it"
+                                ),
+                            ),
+                        )
+                    }
+                }
             }
             Some("select") => {
-                Ok(
-                    match <ViewBlockSelect as Deserialize>::deserialize(&value) {
-                        Ok(v) => ViewBlockUnion::Select(v),
-                        Err(_) => ViewBlockUnion::Other(value),
-                    },
-                )
+                match <ViewBlockSelect as Deserialize>::deserialize(&value) {
+                    Ok(v) => Ok(ViewBlockUnion::Select(v)),
+                    Err(e) => {
+                        let payload: String = value
+                            .to_string()
+                            .chars()
+                            .take(200)
+                            .collect();
+                        Err(
+                            serde::de::Error::custom(
+                                format!(
+                                    "{}: {e}; payload starts with {payload}",
+                                    "ViewBlockUnion: `type: select` names Select, but the payload does not fit it"
+                                ),
+                            ),
+                        )
+                    }
+                }
             }
             Some("radio") => {
-                Ok(
-                    match <ViewBlockRadio as Deserialize>::deserialize(&value) {
-                        Ok(v) => ViewBlockUnion::Radio(v),
-                        Err(_) => ViewBlockUnion::Other(value),
-                    },
-                )
+                match <ViewBlockRadio as Deserialize>::deserialize(&value) {
+                    Ok(v) => Ok(ViewBlockUnion::Radio(v)),
+                    Err(e) => {
+                        let payload: String = value
+                            .to_string()
+                            .chars()
+                            .take(200)
+                            .collect();
+                        Err(
+                            serde::de::Error::custom(
+                                format!(
+                                    "{}: {e}; payload starts with {payload}",
+                                    "ViewBlockUnion: `type: radio` names Radio, but the payload does not fit it"
+                                ),
+                            ),
+                        )
+                    }
+                }
             }
             Some("checkbox") => {
-                Ok(
-                    match <ViewBlockCheckbox as Deserialize>::deserialize(&value) {
-                        Ok(v) => ViewBlockUnion::Checkbox(v),
-                        Err(_) => ViewBlockUnion::Other(value),
-                    },
-                )
+                match <ViewBlockCheckbox as Deserialize>::deserialize(&value) {
+                    Ok(v) => Ok(ViewBlockUnion::Checkbox(v)),
+                    Err(e) => {
+                        let payload: String = value
+                            .to_string()
+                            .chars()
+                            .take(200)
+                            .collect();
+                        Err(
+                            serde::de::Error::custom(
+                                format!(
+                                    "{}: {e}; payload starts with {payload}",
+                                    "ViewBlockUnion: `type: checkbox` names Checkbox, but the payload does not fit it"
+                                ),
+                            ),
+                        )
+                    }
+                }
             }
             Some("date") => {
-                Ok(
-                    match <ViewBlockDate as Deserialize>::deserialize(&value) {
-                        Ok(v) => ViewBlockUnion::Date(v),
-                        Err(_) => ViewBlockUnion::Other(value),
-                    },
-                )
+                match <ViewBlockDate as Deserialize>::deserialize(&value) {
+                    Ok(v) => Ok(ViewBlockUnion::Date(v)),
+                    Err(e) => {
+                        let payload: String = value
+                            .to_string()
+                            .chars()
+                            .take(200)
+                            .collect();
+                        Err(
+                            serde::de::Error::custom(
+                                format!(
+                                    "{}: {e}; payload starts with {payload}",
+                                    "ViewBlockUnion: `type: date` names Date, but the payload does not fit it"
+                                ),
+                            ),
+                        )
+                    }
+                }
             }
             Some("time") => {
-                Ok(
-                    match <ViewBlockTime as Deserialize>::deserialize(&value) {
-                        Ok(v) => ViewBlockUnion::Time(v),
-                        Err(_) => ViewBlockUnion::Other(value),
-                    },
-                )
+                match <ViewBlockTime as Deserialize>::deserialize(&value) {
+                    Ok(v) => Ok(ViewBlockUnion::Time(v)),
+                    Err(e) => {
+                        let payload: String = value
+                            .to_string()
+                            .chars()
+                            .take(200)
+                            .collect();
+                        Err(
+                            serde::de::Error::custom(
+                                format!(
+                                    "{}: {e}; payload starts with {payload}",
+                                    "ViewBlockUnion: `type: time` names Time, but the payload does not fit it"
+                                ),
+                            ),
+                        )
+                    }
+                }
             }
             Some("file_input") => {
-                Ok(
-                    match <ViewBlockFileInput as Deserialize>::deserialize(&value) {
-                        Ok(v) => ViewBlockUnion::FileInput(v),
-                        Err(_) => ViewBlockUnion::Other(value),
-                    },
-                )
+                match <ViewBlockFileInput as Deserialize>::deserialize(&value) {
+                    Ok(v) => Ok(ViewBlockUnion::FileInput(v)),
+                    Err(e) => {
+                        let payload: String = value
+                            .to_string()
+                            .chars()
+                            .take(200)
+                            .collect();
+                        Err(
+                            serde::de::Error::custom(
+                                format!(
+                                    "{}: {e}; payload starts with {payload}",
+                                    "ViewBlockUnion: `type: file_input` names FileInput, but the payload does not fit it"
+                                ),
+                            ),
+                        )
+                    }
+                }
             }
             _ => Ok(ViewBlockUnion::Other(value)),
         }
@@ -15327,7 +15459,7 @@ impl WebhookMessageThreadBuilder {
 /// - `type: message` and `event: link_shared` → \[`LinkSharedWebhookPayload`\](WebhookPayloadUnion::LinkShared)
 /// - `type: video_call` → \[`VideoCallWebhookPayload`\](WebhookPayloadUnion::VideoCall)
 ///
-/// Any other value, no `type`, or a payload that does not fit the variant its tag names, gives \[`WebhookPayloadUnion::Other`\] with the payload as sent.
+/// Any other value, or no `type`, gives \[`WebhookPayloadUnion::Other`\] with the payload as sent. A payload whose tag names a variant it does not fit is an error naming the type, the tag, the field that failed and the start of the payload: it is never silently taken for another variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum WebhookPayloadUnion {
@@ -15381,76 +15513,164 @@ impl<'de> Deserialize<'de> for WebhookPayloadUnion {
                 "message",
             ) if value.get("event").and_then(serde_json::Value::as_str)
                 == Some("link_shared") => {
-                Ok(
-                    match <LinkSharedWebhookPayload as Deserialize>::deserialize(
-                        &value,
-                    ) {
-                        Ok(v) => WebhookPayloadUnion::LinkShared(v),
-                        Err(_) => WebhookPayloadUnion::Other(value),
-                    },
-                )
+                match <LinkSharedWebhookPayload as Deserialize>::deserialize(&value) {
+                    Ok(v) => Ok(WebhookPayloadUnion::LinkShared(v)),
+                    Err(e) => {
+                        let payload: String = value
+                            .to_string()
+                            .chars()
+                            .take(200)
+                            .collect();
+                        Err(
+                            serde::de::Error::custom(
+                                format!(
+                                    "{}: {e}; payload starts with {payload}",
+                                    "WebhookPayloadUnion: `type: message` names LinkShared, but the payload does not fit it"
+                                ),
+                            ),
+                        )
+                    }
+                }
             }
             Some("message") => {
-                Ok(
-                    match <MessageWebhookPayload as Deserialize>::deserialize(&value) {
-                        Ok(v) => WebhookPayloadUnion::Message(v),
-                        Err(_) => WebhookPayloadUnion::Other(value),
-                    },
-                )
+                match <MessageWebhookPayload as Deserialize>::deserialize(&value) {
+                    Ok(v) => Ok(WebhookPayloadUnion::Message(v)),
+                    Err(e) => {
+                        let payload: String = value
+                            .to_string()
+                            .chars()
+                            .take(200)
+                            .collect();
+                        Err(
+                            serde::de::Error::custom(
+                                format!(
+                                    "{}: {e}; payload starts with {payload}",
+                                    "WebhookPayloadUnion: `type: message` names Message, but the payload does not fit it"
+                                ),
+                            ),
+                        )
+                    }
+                }
             }
             Some("reaction") => {
-                Ok(
-                    match <ReactionWebhookPayload as Deserialize>::deserialize(&value) {
-                        Ok(v) => WebhookPayloadUnion::Reaction(v),
-                        Err(_) => WebhookPayloadUnion::Other(value),
-                    },
-                )
+                match <ReactionWebhookPayload as Deserialize>::deserialize(&value) {
+                    Ok(v) => Ok(WebhookPayloadUnion::Reaction(v)),
+                    Err(e) => {
+                        let payload: String = value
+                            .to_string()
+                            .chars()
+                            .take(200)
+                            .collect();
+                        Err(
+                            serde::de::Error::custom(
+                                format!(
+                                    "{}: {e}; payload starts with {payload}",
+                                    "WebhookPayloadUnion: `type: reaction` names Reaction, but the payload does not fit it"
+                                ),
+                            ),
+                        )
+                    }
+                }
             }
             Some("button") => {
-                Ok(
-                    match <ButtonWebhookPayload as Deserialize>::deserialize(&value) {
-                        Ok(v) => WebhookPayloadUnion::Button(v),
-                        Err(_) => WebhookPayloadUnion::Other(value),
-                    },
-                )
+                match <ButtonWebhookPayload as Deserialize>::deserialize(&value) {
+                    Ok(v) => Ok(WebhookPayloadUnion::Button(v)),
+                    Err(e) => {
+                        let payload: String = value
+                            .to_string()
+                            .chars()
+                            .take(200)
+                            .collect();
+                        Err(
+                            serde::de::Error::custom(
+                                format!(
+                                    "{}: {e}; payload starts with {payload}",
+                                    "WebhookPayloadUnion: `type: button` names Button, but the payload does not fit it"
+                                ),
+                            ),
+                        )
+                    }
+                }
             }
             Some("view") => {
-                Ok(
-                    match <ViewSubmitWebhookPayload as Deserialize>::deserialize(
-                        &value,
-                    ) {
-                        Ok(v) => WebhookPayloadUnion::ViewSubmit(v),
-                        Err(_) => WebhookPayloadUnion::Other(value),
-                    },
-                )
+                match <ViewSubmitWebhookPayload as Deserialize>::deserialize(&value) {
+                    Ok(v) => Ok(WebhookPayloadUnion::ViewSubmit(v)),
+                    Err(e) => {
+                        let payload: String = value
+                            .to_string()
+                            .chars()
+                            .take(200)
+                            .collect();
+                        Err(
+                            serde::de::Error::custom(
+                                format!(
+                                    "{}: {e}; payload starts with {payload}",
+                                    "WebhookPayloadUnion: `type: view` names ViewSubmit, but the payload does not fit it"
+                                ),
+                            ),
+                        )
+                    }
+                }
             }
             Some("chat_member") => {
-                Ok(
-                    match <ChatMemberWebhookPayload as Deserialize>::deserialize(
-                        &value,
-                    ) {
-                        Ok(v) => WebhookPayloadUnion::ChatMember(v),
-                        Err(_) => WebhookPayloadUnion::Other(value),
-                    },
-                )
+                match <ChatMemberWebhookPayload as Deserialize>::deserialize(&value) {
+                    Ok(v) => Ok(WebhookPayloadUnion::ChatMember(v)),
+                    Err(e) => {
+                        let payload: String = value
+                            .to_string()
+                            .chars()
+                            .take(200)
+                            .collect();
+                        Err(
+                            serde::de::Error::custom(
+                                format!(
+                                    "{}: {e}; payload starts with {payload}",
+                                    "WebhookPayloadUnion: `type: chat_member` names ChatMember, but the payload does not fit it"
+                                ),
+                            ),
+                        )
+                    }
+                }
             }
             Some("company_member") => {
-                Ok(
-                    match <CompanyMemberWebhookPayload as Deserialize>::deserialize(
-                        &value,
-                    ) {
-                        Ok(v) => WebhookPayloadUnion::CompanyMember(v),
-                        Err(_) => WebhookPayloadUnion::Other(value),
-                    },
-                )
+                match <CompanyMemberWebhookPayload as Deserialize>::deserialize(&value) {
+                    Ok(v) => Ok(WebhookPayloadUnion::CompanyMember(v)),
+                    Err(e) => {
+                        let payload: String = value
+                            .to_string()
+                            .chars()
+                            .take(200)
+                            .collect();
+                        Err(
+                            serde::de::Error::custom(
+                                format!(
+                                    "{}: {e}; payload starts with {payload}",
+                                    "WebhookPayloadUnion: `type: company_member` names CompanyMember, but the payload does not fit it"
+                                ),
+                            ),
+                        )
+                    }
+                }
             }
             Some("video_call") => {
-                Ok(
-                    match <VideoCallWebhookPayload as Deserialize>::deserialize(&value) {
-                        Ok(v) => WebhookPayloadUnion::VideoCall(v),
-                        Err(_) => WebhookPayloadUnion::Other(value),
-                    },
-                )
+                match <VideoCallWebhookPayload as Deserialize>::deserialize(&value) {
+                    Ok(v) => Ok(WebhookPayloadUnion::VideoCall(v)),
+                    Err(e) => {
+                        let payload: String = value
+                            .to_string()
+                            .chars()
+                            .take(200)
+                            .collect();
+                        Err(
+                            serde::de::Error::custom(
+                                format!(
+                                    "{}: {e}; payload starts with {payload}",
+                                    "WebhookPayloadUnion: `type: video_call` names VideoCall, but the payload does not fit it"
+                                ),
+                            ),
+                        )
+                    }
+                }
             }
             _ => Ok(WebhookPayloadUnion::Other(value)),
         }

@@ -36,7 +36,7 @@ pub struct Options {
     /// with a warning.
     pub envelope: bool,
     /// The Pachca identifier and query-array conventions
-    /// ([`conventions`]): ids are `i64`, array query parameters `key[]=v`.
+    /// (`lower/conventions.rs`): ids are `i64`, array query parameters `key[]=v`.
     pub conventions: bool,
 }
 

@@ -133,9 +133,7 @@ impl Globals {
         if let Some(t) = self.timeout {
             builder = builder.timeout(Duration::from_secs(t));
         }
-        if self.no_retry {
-            builder = builder.retry_policy(pachca::RetryPolicy::none());
-        }
+        builder = builder.retry_policy(if self.no_retry { pachca::RetryPolicy::none() } else { upstream_retry_policy() });
         Ok(builder.build()?)
     }
 
@@ -281,4 +279,56 @@ async fn download(url: &str) -> Result<Vec<u8>, CliError> {
         return Err(CliError::usage(format!("downloading {url} answered {status}")));
     }
     Ok(resp.bytes().await.map_err(|e| CliError::Api(pachca::Error::Transport(e)))?.to_vec())
+}
+
+/// The methods the upstream CLI resends after a 503 or a network error.
+const UPSTREAM_TRANSIENT_METHODS: &[pachca::reqwest::Method] =
+    &[pachca::reqwest::Method::GET, pachca::reqwest::Method::HEAD, pachca::reqwest::Method::OPTIONS, pachca::reqwest::Method::PUT];
+
+/// The upstream CLI's retry policy, through the SDK's: 429 on any method up
+/// to 3 times with `Retry-After` clamped to 0–60 s; 503 and network errors
+/// only for GET, HEAD, OPTIONS and PUT (a DELETE or POST is never resent).
+pub fn upstream_retry_policy() -> pachca::RetryPolicy {
+    pachca::RetryPolicy::default()
+        .max_retries(3)
+        .max_retry_after(Duration::from_secs(60))
+        .clamp_retry_after(true)
+        .transient_methods(UPSTREAM_TRANSIENT_METHODS)
+        .retry_connect_errors(false)
+}
+
+#[cfg(test)]
+mod retry_tests {
+    use super::upstream_retry_policy;
+    use wiremock::matchers::method;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    fn client(server: &MockServer) -> pachca::Client {
+        let policy = upstream_retry_policy().base_delay(std::time::Duration::from_millis(1));
+        pachca::Client::builder().token("t").base_url(server.uri()).retry_policy(policy).build().expect("client")
+    }
+
+    /// Upstream never resends a DELETE after a 503; it does resend a GET.
+    #[tokio::test]
+    async fn delete_is_not_retried_on_503_but_get_is() {
+        let server = MockServer::start().await;
+        Mock::given(method("DELETE")).respond_with(ResponseTemplate::new(503)).expect(1).mount(&server).await;
+        Mock::given(method("GET")).respond_with(ResponseTemplate::new(503)).up_to_n_times(1).expect(1).mount(&server).await;
+        Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_string("{}")).expect(1).mount(&server).await;
+        let client = client(&server);
+        let deleted = client.send_json(pachca::reqwest::Method::DELETE, "/messages/1", &[], None).await;
+        assert_eq!(deleted.map_err(|e| e.status()).err(), Some(Some(503)));
+        let got = client.send_json(pachca::reqwest::Method::GET, "/chats", &[], None).await.expect("retried");
+        assert_eq!(got.0, 200);
+    }
+
+    /// A `Retry-After` beyond 60 s is clamped to 60 s, not a give-up (checked
+    /// on the policy: sleeping a minute has no place in a test).
+    #[test]
+    fn retry_after_is_clamped_to_a_minute() {
+        let policy = upstream_retry_policy();
+        assert!(policy.clamp_retry_after);
+        assert_eq!(policy.max_retry_after, std::time::Duration::from_secs(60));
+        assert_eq!(policy.max_retries, 3);
+    }
 }

@@ -186,6 +186,9 @@ impl<A: Api> Client<A> {
         }
         let body = PreparedBody::from(req.body);
         let policy = self.inner.retry_policy;
+        let started = std::time::Instant::now();
+        // Within the deadline: a retry whose wait would end after it is not started.
+        let in_time = |delay: Duration| policy.deadline.is_none_or(|d| started.elapsed() + delay <= d);
         let mut retries = 0;
         loop {
             let span = tracing::debug_span!(
@@ -208,9 +211,11 @@ impl<A: Api> Client<A> {
                 Ok(resp) if (200..400).contains(&resp.status) => return Ok(resp),
                 Ok(resp) => policy
                     .delay_for_status(retries, &req.method, resp.status, &resp.headers)
+                    .filter(|d| in_time(*d))
                     .ok_or_else(|| Error::from_response(resp.status, &resp.headers, &resp.body))?,
                 Err(AttemptError::Transport(e)) => policy
                     .delay_for_transport_error(retries, &req.method, &e)
+                    .filter(|d| in_time(*d))
                     .ok_or_else(|| {
                         if e.is_timeout() {
                             Error::Timeout
@@ -690,6 +695,7 @@ mod tests {
             .base_delay(Duration::from_millis(1))
             .max_delay(Duration::from_millis(5))
             .max_retry_after(Duration::from_millis(5))
+            .clamp_retry_after(true)
     }
 
     fn client(server: &MockServer, policy: RetryPolicy) -> TestClient {
@@ -1234,5 +1240,43 @@ mod tests {
             .build()
             .unwrap();
         assert_eq!(client.execute(get("/public")).await.unwrap().status, 204);
+    }
+
+    #[tokio::test]
+    async fn a_retry_after_beyond_the_cap_ends_the_call_with_the_wait() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "3600"))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let started = Instant::now();
+        let err = client(&server, RetryPolicy::default())
+            .execute(Request::new(Method::POST, "/messages"))
+            .await
+            .unwrap_err();
+        assert!(started.elapsed() < Duration::from_secs(2));
+        assert!(
+            matches!(&err, Error::RateLimited { retry_after: Some(d), .. } if d.as_secs() == 3600),
+            "{err:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn the_deadline_bounds_the_whole_call() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(503))
+            .expect(1)
+            .mount(&server)
+            .await;
+        // The back-off (at least 1 s) would cross the 200 ms deadline: no retry.
+        let policy = RetryPolicy::default()
+            .base_delay(Duration::from_secs(2))
+            .deadline(Duration::from_millis(200));
+        let started = Instant::now();
+        let err = client(&server, policy).execute(get("/chats")).await.unwrap_err();
+        assert!(started.elapsed() < Duration::from_secs(1));
+        assert_eq!(err.status(), Some(503));
     }
 }

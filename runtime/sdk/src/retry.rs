@@ -1,14 +1,20 @@
 //! Retry policy for transient failures.
 //!
-//! The client retries a request when:
+//! By default ([`RetryPolicy::default`]) the client retries a request when:
 //!
 //! * the API answers **429 Too Many Requests**, for every HTTP method (the request was not
-//!   processed). The `Retry-After` header is honoured, as delta-seconds or an HTTP-date, capped by
-//!   [`RetryPolicy::max_retry_after`]; without it the exponential back-off below is used;
-//! * the API answers **502, 503 or 504**, or the connection fails or times out before a response
-//!   arrives, but **only for idempotent methods** (GET, HEAD, PUT, DELETE, OPTIONS), so that a
-//!   `POST` such as "send message" is never duplicated. A `Retry-After` header is honoured here
-//!   too.
+//!   processed). The `Retry-After` header is honoured, as delta-seconds or an HTTP-date; a wait
+//!   longer than [`RetryPolicy::max_retry_after`] is not shortened but ends the call with
+//!   [`Error::RateLimited`](super::error::Error::RateLimited) carrying the wait (or, with
+//!   [`RetryPolicy::clamp_retry_after`], is shortened to the cap); without the header the
+//!   exponential back-off below is used;
+//! * the API answers **502, 503 or 504**, or the response fails or times out after the request
+//!   was sent, but **only for the transient-safe methods** (by default the idempotent ones: GET,
+//!   HEAD, PUT, DELETE, OPTIONS), so that a `POST` such as "send message" is never duplicated;
+//! * the **connection cannot be made** (refused, DNS, TLS handshake): nothing was sent, so this is
+//!   retried for every method, unless [`RetryPolicy::retry_connect_errors`] is off.
+//!
+//! [`RetryPolicy::deadline`] bounds the whole call: no retry starts whose wait would end after it.
 //!
 //! The back-off before retry number `n` (counting from 0) is `base_delay * 2^n`, capped by
 //! [`RetryPolicy::max_delay`], with "equal jitter": a random delay between half and all of it.
@@ -20,10 +26,14 @@ use std::time::{Duration, SystemTime};
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::Method;
 
+/// The methods retried on 502/503/504 and on failures after sending by default: the
+/// idempotent ones of RFC 9110.
+pub const IDEMPOTENT_METHODS: &[Method] = &[Method::GET, Method::HEAD, Method::PUT, Method::DELETE, Method::OPTIONS];
+
 /// How the client retries rate-limited and transiently failing requests.
 ///
 /// Start from [`RetryPolicy::default`] or [`RetryPolicy::none`] and adjust with the builder-style
-/// setters:
+/// setters; set it per client ([`ClientBuilder::retry_policy`](super::client::ClientBuilder::retry_policy)).
 ///
 /// (The unit test `documented_example` shows it in use.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -35,18 +45,33 @@ pub struct RetryPolicy {
     pub base_delay: Duration,
     /// Upper bound of the exponential back-off.
     pub max_delay: Duration,
-    /// Upper bound of a delay requested by a `Retry-After` header; longer delays are shortened.
+    /// Longest `Retry-After` wait the client sleeps; see [`RetryPolicy::clamp_retry_after`].
     pub max_retry_after: Duration,
+    /// `true`: a longer `Retry-After` is shortened to [`RetryPolicy::max_retry_after`];
+    /// `false` (default): the call ends with the error, which carries the requested wait.
+    pub clamp_retry_after: bool,
+    /// Methods retried on 502/503/504 and on failures after the request was sent.
+    pub transient_methods: &'static [Method],
+    /// Whether a failure to connect (nothing was sent) is retried for every method.
+    pub retry_connect_errors: bool,
+    /// Upper bound of the whole call, retries and waits included; `None` for none.
+    pub deadline: Option<Duration>,
 }
 
 impl Default for RetryPolicy {
-    /// 3 retries, 500 ms base delay, 30 s maximum back-off, `Retry-After` capped at 60 s.
+    /// 3 retries, 500 ms base delay, 30 s maximum back-off, `Retry-After` up to 60 s (longer
+    /// ends the call), idempotent methods on 502/503/504, connect failures for every method,
+    /// no deadline.
     fn default() -> Self {
         Self {
             max_retries: 3,
             base_delay: Duration::from_millis(500),
             max_delay: Duration::from_secs(30),
             max_retry_after: Duration::from_secs(60),
+            clamp_retry_after: false,
+            transient_methods: IDEMPOTENT_METHODS,
+            retry_connect_errors: true,
+            deadline: None,
         }
     }
 }
@@ -82,10 +107,38 @@ impl RetryPolicy {
         self
     }
 
-    /// Sets the upper bound applied to delays requested by `Retry-After` headers.
+    /// Sets the longest `Retry-After` wait that is slept.
     #[must_use]
     pub fn max_retry_after(mut self, max_retry_after: Duration) -> Self {
         self.max_retry_after = max_retry_after;
+        self
+    }
+
+    /// Shortens a longer `Retry-After` to [`RetryPolicy::max_retry_after`] instead of giving up.
+    #[must_use]
+    pub fn clamp_retry_after(mut self, clamp: bool) -> Self {
+        self.clamp_retry_after = clamp;
+        self
+    }
+
+    /// Sets the methods retried on 502/503/504 and on failures after sending.
+    #[must_use]
+    pub fn transient_methods(mut self, methods: &'static [Method]) -> Self {
+        self.transient_methods = methods;
+        self
+    }
+
+    /// Whether a failure to connect is retried for every method.
+    #[must_use]
+    pub fn retry_connect_errors(mut self, retry: bool) -> Self {
+        self.retry_connect_errors = retry;
+        self
+    }
+
+    /// Bounds the whole call, retries and waits included.
+    #[must_use]
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
         self
     }
 
@@ -104,33 +157,43 @@ impl RetryPolicy {
         }
         let retryable = match status {
             429 => true,
-            502..=504 => is_idempotent(method),
+            502..=504 => self.transient_methods.contains(method),
             _ => false,
         };
         if !retryable {
             return None;
         }
-        Some(match parse_retry_after(headers, SystemTime::now()) {
-            Some(requested) => requested.min(self.max_retry_after),
-            None => self.backoff(retries),
-        })
+        match parse_retry_after(headers, SystemTime::now()) {
+            Some(requested) if requested <= self.max_retry_after => Some(requested),
+            Some(_) if self.clamp_retry_after => Some(self.max_retry_after),
+            Some(_) => None,
+            None => Some(self.backoff(retries)),
+        }
     }
 
     /// The delay before retrying a request that failed without a response, or `None` to give up.
     ///
-    /// Only connection failures and timeouts of idempotent requests are retried.
+    /// A failure to connect is retried for every method (nothing was sent) when
+    /// [`RetryPolicy::retry_connect_errors`]; a timeout or a failure after sending only for
+    /// [`RetryPolicy::transient_methods`].
     pub(crate) fn delay_for_transport_error(
         &self,
         retries: u32,
         method: &Method,
         error: &reqwest::Error,
     ) -> Option<Duration> {
-        let transient = error.is_connect() || error.is_timeout();
-        (retries < self.max_retries && transient && is_idempotent(method))
-            .then(|| self.backoff(retries))
+        if retries >= self.max_retries {
+            return None;
+        }
+        let retry = if error.is_connect() {
+            self.retry_connect_errors || self.transient_methods.contains(method)
+        } else {
+            (error.is_timeout() || error.is_request() || error.is_body()) && self.transient_methods.contains(method)
+        };
+        retry.then(|| self.backoff(retries))
     }
 
-    /// Exponential back-off with equal jitter: uniformly random in `[d/2, d]` where
+/// Exponential back-off with equal jitter: uniformly random in `[d/2, d]` where
     /// `d = min(base_delay * 2^retries, max_delay)`.
     pub(crate) fn backoff(&self, retries: u32) -> Duration {
         let full = self
@@ -141,14 +204,6 @@ impl RetryPolicy {
         let half = nanos / 2;
         Duration::from_nanos(half + fastrand::u64(0..=nanos - half))
     }
-}
-
-/// Whether `method` is idempotent per RFC 9110 and therefore safe to resend after a failure.
-pub(crate) fn is_idempotent(method: &Method) -> bool {
-    matches!(
-        *method,
-        Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS
-    )
 }
 
 /// Parses a `Retry-After` header given as delta-seconds or as an HTTP-date (relative to `now`).
@@ -224,8 +279,11 @@ mod tests {
             p.delay_for_status(0, &Method::POST, 429, &headers("2")),
             Some(Duration::from_secs(2))
         );
+        // A wait beyond the cap ends the call (the error carries it) ...
+        assert_eq!(p.delay_for_status(0, &Method::POST, 429, &headers("600")), None);
+        // ... or, clamped, is shortened to the cap.
         assert_eq!(
-            p.delay_for_status(0, &Method::POST, 429, &headers("600")),
+            p.clamp_retry_after(true).delay_for_status(0, &Method::POST, 429, &headers("600")),
             Some(Duration::from_secs(5))
         );
         assert!(p.delay_for_status(0, &Method::PATCH, 429, &none).is_some());
@@ -282,5 +340,33 @@ mod tests {
             .max_retries(5)
             .base_delay(Duration::from_millis(200));
         assert_eq!(policy.max_retries, 5);
+    }
+
+    #[test]
+    fn transient_methods_are_configurable() {
+        // The upstream CLI's policy: 503 only for GET, HEAD, OPTIONS and PUT.
+        const CLI: &[Method] = &[Method::GET, Method::HEAD, Method::OPTIONS, Method::PUT];
+        let p = RetryPolicy::default().transient_methods(CLI);
+        let none = HeaderMap::new();
+        assert!(p.delay_for_status(0, &Method::PUT, 503, &none).is_some());
+        assert!(p.delay_for_status(0, &Method::DELETE, 503, &none).is_none());
+        assert!(RetryPolicy::default().delay_for_status(0, &Method::DELETE, 503, &none).is_some());
+    }
+
+    /// A refused connection: nothing was sent, so even a POST may be resent.
+    #[tokio::test]
+    async fn connect_failures_are_retried_for_every_method() {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let err = reqwest::Client::new()
+            .post(format!("http://127.0.0.1:{port}/messages"))
+            .send()
+            .await
+            .unwrap_err();
+        assert!(err.is_connect(), "{err:?}");
+        let p = RetryPolicy::default();
+        assert!(p.delay_for_transport_error(0, &Method::POST, &err).is_some());
+        assert!(p.delay_for_transport_error(3, &Method::POST, &err).is_none(), "max_retries");
+        assert!(p.retry_connect_errors(false).delay_for_transport_error(0, &Method::POST, &err).is_none());
+        assert!(p.retry_connect_errors(false).delay_for_transport_error(0, &Method::GET, &err).is_some());
     }
 }

@@ -471,13 +471,17 @@ fn tagged_decoder(name: &proc_macro2::Ident, union: &Union, property: &str) -> (
         }
         rules.push(format!("- {rule} → [`{}`]({name}::{})", v.ty.as_named().unwrap_or("value"), v.variant));
         let ty = rust_type(&v.ty);
+        let context = format!("{name}: `{property}: {tag}` names {}, but the payload does not fit it", v.variant);
         arms.push((
             conds.len(),
             quote! {
-                Some(#tag_lit) #guard => Ok(match <#ty as Deserialize>::deserialize(&value) {
-                    Ok(v) => #name::#variant(v),
-                    Err(_) => #name::Other(value),
-                }),
+                Some(#tag_lit) #guard => match <#ty as Deserialize>::deserialize(&value) {
+                    Ok(v) => Ok(#name::#variant(v)),
+                    Err(e) => {
+                        let payload: String = value.to_string().chars().take(200).collect();
+                        Err(serde::de::Error::custom(format!("{}: {e}; payload starts with {payload}", #context)))
+                    }
+                },
             },
         ));
     }
@@ -486,7 +490,7 @@ fn tagged_decoder(name: &proc_macro2::Ident, union: &Union, property: &str) -> (
     let arms = arms.into_iter().map(|(_, a)| a);
     let prop = Literal::string(property);
     let how = format!(
-        "Decoded by the value of `{property}`:\n\n{}\n\nAny other value, no `{property}`, or a payload that does not fit the variant its tag names, gives [`{name}::Other`] with the payload as sent.",
+        "Decoded by the value of `{property}`:\n\n{}\n\nAny other value, or no `{property}`, gives [`{name}::Other`] with the payload as sent. A payload whose tag names a variant it does not fit is an error naming the type, the tag, the field that failed and the start of the payload: it is never silently taken for another variant.",
         rules.join("\n")
     );
     let tokens = quote! {
