@@ -126,6 +126,7 @@ pub use chrono;
 pub use crate::runtime::builder::BuildError;
 pub use crate::runtime::error::{self, Error};
 pub use crate::runtime::nullable::Nullable;
+pub use crate::runtime::options::{RequestOptions, ResponseCapture, ResponseMeta};
 pub use crate::runtime::pagination::{self, Page};
 pub use crate::runtime::retry::{self, RetryPolicy};
 pub use crate::runtime::time_of_day::{ParseTimeOfDayError, TimeOfDay};

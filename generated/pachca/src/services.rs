@@ -13,6 +13,8 @@ use crate::runtime::client::{percent_encode_path_segment, Body, Part, Request};
 
 use crate::runtime::error::Error;
 
+use crate::runtime::options::RequestOptions;
+
 use super::api::Client;
 
 #[allow(unused_imports)]
@@ -26,97 +28,156 @@ use crate::runtime::pagination::Page;
 impl Client {
     /// `OAuth` operations (1 methods).
     pub fn oauth(&self) -> OAuth<'_> {
-        OAuth { client: self }
+        OAuth {
+            client: self,
+            options: RequestOptions::default(),
+        }
     }
 
     /// `Chats` operations (8 methods).
     pub fn chats(&self) -> Chats<'_> {
-        Chats { client: self }
+        Chats {
+            client: self,
+            options: RequestOptions::default(),
+        }
     }
 
     /// `Profile` operations (6 methods).
     pub fn profile(&self) -> Profile<'_> {
-        Profile { client: self }
+        Profile {
+            client: self,
+            options: RequestOptions::default(),
+        }
     }
 
     /// `Users` operations (10 methods).
     pub fn users(&self) -> Users<'_> {
-        Users { client: self }
+        Users {
+            client: self,
+            options: RequestOptions::default(),
+        }
     }
 
     /// `Group tags` operations (6 methods).
     pub fn group_tags(&self) -> GroupTags<'_> {
-        GroupTags { client: self }
+        GroupTags {
+            client: self,
+            options: RequestOptions::default(),
+        }
     }
 
     /// `Members` operations (7 methods).
     pub fn members(&self) -> Members<'_> {
-        Members { client: self }
+        Members {
+            client: self,
+            options: RequestOptions::default(),
+        }
     }
 
     /// `Threads` operations (4 methods).
     pub fn threads(&self) -> Threads<'_> {
-        Threads { client: self }
+        Threads {
+            client: self,
+            options: RequestOptions::default(),
+        }
     }
 
     /// `Messages` operations (8 methods).
     pub fn messages(&self) -> Messages<'_> {
-        Messages { client: self }
+        Messages {
+            client: self,
+            options: RequestOptions::default(),
+        }
     }
 
     /// `Read members` operations (1 methods).
     pub fn read_members(&self) -> ReadMembers<'_> {
-        ReadMembers { client: self }
+        ReadMembers {
+            client: self,
+            options: RequestOptions::default(),
+        }
     }
 
     /// `Reactions` operations (3 methods).
     pub fn reactions(&self) -> Reactions<'_> {
-        Reactions { client: self }
+        Reactions {
+            client: self,
+            options: RequestOptions::default(),
+        }
     }
 
     /// `Search` operations (3 methods).
     pub fn search(&self) -> Search<'_> {
-        Search { client: self }
+        Search {
+            client: self,
+            options: RequestOptions::default(),
+        }
     }
 
     /// `Tasks` operations (5 methods).
     pub fn tasks(&self) -> Tasks<'_> {
-        Tasks { client: self }
+        Tasks {
+            client: self,
+            options: RequestOptions::default(),
+        }
     }
 
     /// `Views` operations (1 methods).
     pub fn views(&self) -> Views<'_> {
-        Views { client: self }
+        Views {
+            client: self,
+            options: RequestOptions::default(),
+        }
     }
 
     /// `Bots` operations (10 methods).
     pub fn bots(&self) -> Bots<'_> {
-        Bots { client: self }
+        Bots {
+            client: self,
+            options: RequestOptions::default(),
+        }
     }
 
     /// `Security` operations (1 methods).
     pub fn security(&self) -> Security<'_> {
-        Security { client: self }
+        Security {
+            client: self,
+            options: RequestOptions::default(),
+        }
     }
 
     /// `Custom Properties` operations (1 methods).
     pub fn custom_properties(&self) -> CustomProperties<'_> {
-        CustomProperties { client: self }
+        CustomProperties {
+            client: self,
+            options: RequestOptions::default(),
+        }
     }
 
     /// `Files` operations (2 methods).
     pub fn files(&self) -> Files<'_> {
-        Files { client: self }
+        Files {
+            client: self,
+            options: RequestOptions::default(),
+        }
     }
 }
 
 /// Operations tagged `OAuth` (`client.oauth()`).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct OAuth<'a> {
     client: &'a Client,
+    options: RequestOptions,
 }
 
 impl<'a> OAuth<'a> {
+    /// These operations with per-request options (timeout, retry policy,
+    /// headers, a [`ResponseCapture`](crate::runtime::options::ResponseCapture)).
+    pub fn with_options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Token info
     ///
     /// Retrieve information about the current OAuth token, including its scopes, creation date, and last usage date. The token in the response is masked — only the first 8 and last 4 characters are visible.
@@ -130,18 +191,26 @@ impl<'a> OAuth<'a> {
     /// - `401` ([`OAuthError`]): Access is unauthorized.
     pub async fn get_token_info(&self) -> Result<AccessTokenInfo, Error> {
         let req = Request::new(Method::GET, "/oauth/token/info");
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_data(&resp)
     }
 }
 
 /// Operations tagged `Chats` (`client.chats()`).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Chats<'a> {
     client: &'a Client,
+    options: RequestOptions,
 }
 
 impl<'a> Chats<'a> {
+    /// These operations with per-request options (timeout, retry policy,
+    /// headers, a [`ResponseCapture`](crate::runtime::options::ResponseCapture)).
+    pub fn with_options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// List chats
     ///
     /// Retrieve a list of chats based on the specified parameters.
@@ -199,7 +268,7 @@ impl<'a> Chats<'a> {
         if let Some(value) = &params.cursor {
             req.query.push(("cursor", value.to_string()));
         }
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_page(&resp)
     }
 
@@ -223,13 +292,14 @@ impl<'a> Chats<'a> {
         &self,
         params: ListChatsParams,
     ) -> impl Stream<Item = Result<Chat, Error>> + Send + 'a {
-        let service = *self;
+        let service = self.clone();
         let first = params.cursor.clone();
         paginate(
             first,
             move |cursor| {
                 let mut params = params.clone();
                 params.cursor = cursor;
+                let service = service.clone();
                 async move { service.list_chats(params).await }
             },
         )
@@ -275,7 +345,7 @@ impl<'a> Chats<'a> {
                 value: body,
             },
         )?;
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_data(&resp)
     }
 
@@ -296,7 +366,7 @@ impl<'a> Chats<'a> {
     pub async fn request_export(&self, body: &ExportRequest) -> Result<(), Error> {
         let mut req = Request::new(Method::POST, "/chats/exports");
         req.body = Body::json(body)?;
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         {
             let _ = resp;
             Ok(())
@@ -325,7 +395,7 @@ impl<'a> Chats<'a> {
             Method::GET,
             ["/chats/exports/", &percent_encode_path_segment(&id.to_string())].concat(),
         );
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::redirect_location(&resp)
     }
 
@@ -350,7 +420,7 @@ impl<'a> Chats<'a> {
             Method::GET,
             ["/chats/", &percent_encode_path_segment(&id.to_string())].concat(),
         );
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_data(&resp)
     }
 
@@ -389,7 +459,7 @@ impl<'a> Chats<'a> {
                 value: body,
             },
         )?;
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_data(&resp)
     }
 
@@ -414,7 +484,7 @@ impl<'a> Chats<'a> {
             ["/chats/", &percent_encode_path_segment(&id.to_string()), "/archive"]
                 .concat(),
         );
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         {
             let _ = resp;
             Ok(())
@@ -442,7 +512,7 @@ impl<'a> Chats<'a> {
             ["/chats/", &percent_encode_path_segment(&id.to_string()), "/unarchive"]
                 .concat(),
         );
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         {
             let _ = resp;
             Ok(())
@@ -451,12 +521,20 @@ impl<'a> Chats<'a> {
 }
 
 /// Operations tagged `Profile` (`client.profile()`).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Profile<'a> {
     client: &'a Client,
+    options: RequestOptions,
 }
 
 impl<'a> Profile<'a> {
+    /// These operations with per-request options (timeout, retry policy,
+    /// headers, a [`ResponseCapture`](crate::runtime::options::ResponseCapture)).
+    pub fn with_options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Own profile
     ///
     /// Retrieve information about your own profile.
@@ -471,7 +549,7 @@ impl<'a> Profile<'a> {
     /// - `403` ([`OAuthError`]): Access is forbidden.
     pub async fn get_profile(&self) -> Result<User, Error> {
         let req = Request::new(Method::GET, "/profile");
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_data(&resp)
     }
 
@@ -501,7 +579,7 @@ impl<'a> Profile<'a> {
             Part::file("image", file_name.to_owned(), None, body.image.clone()),
         ];
         req.body = Body::Multipart(parts);
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_data(&resp)
     }
 
@@ -520,7 +598,7 @@ impl<'a> Profile<'a> {
     /// - `403` ([`ApiError`] or [`OAuthError`]): Access is forbidden.
     pub async fn delete_profile_avatar(&self) -> Result<(), Error> {
         let req = Request::new(Method::DELETE, "/profile/avatar");
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         {
             let _ = resp;
             Ok(())
@@ -543,7 +621,7 @@ impl<'a> Profile<'a> {
     /// - `403` ([`OAuthError`]): Access is forbidden.
     pub async fn get_status(&self) -> Result<Option<UserStatus>, Error> {
         let req = Request::new(Method::GET, "/profile/status");
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_data_or_null(&resp)
     }
 
@@ -574,7 +652,7 @@ impl<'a> Profile<'a> {
                 value: body,
             },
         )?;
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_data(&resp)
     }
 
@@ -592,7 +670,7 @@ impl<'a> Profile<'a> {
     /// - `403` ([`OAuthError`]): Access is forbidden.
     pub async fn delete_status(&self) -> Result<(), Error> {
         let req = Request::new(Method::DELETE, "/profile/status");
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         {
             let _ = resp;
             Ok(())
@@ -601,12 +679,20 @@ impl<'a> Profile<'a> {
 }
 
 /// Operations tagged `Users` (`client.users()`).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Users<'a> {
     client: &'a Client,
+    options: RequestOptions,
 }
 
 impl<'a> Users<'a> {
+    /// These operations with per-request options (timeout, retry policy,
+    /// headers, a [`ResponseCapture`](crate::runtime::options::ResponseCapture)).
+    pub fn with_options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// List employees
     ///
     /// Retrieve the current list of employees in your workspace.
@@ -638,7 +724,7 @@ impl<'a> Users<'a> {
         if let Some(value) = &params.cursor {
             req.query.push(("cursor", value.to_string()));
         }
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_page(&resp)
     }
 
@@ -662,13 +748,14 @@ impl<'a> Users<'a> {
         &self,
         params: ListUsersParams,
     ) -> impl Stream<Item = Result<User, Error>> + Send + 'a {
-        let service = *self;
+        let service = self.clone();
         let first = params.cursor.clone();
         paginate(
             first,
             move |cursor| {
                 let mut params = params.clone();
                 params.cursor = cursor;
+                let service = service.clone();
                 async move { service.list_users(params).await }
             },
         )
@@ -704,7 +791,7 @@ impl<'a> Users<'a> {
     pub async fn create_user(&self, body: &UserCreateRequest) -> Result<User, Error> {
         let mut req = Request::new(Method::POST, "/users");
         req.body = Body::json(body)?;
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_data(&resp)
     }
 
@@ -729,7 +816,7 @@ impl<'a> Users<'a> {
             Method::GET,
             ["/users/", &percent_encode_path_segment(&id.to_string())].concat(),
         );
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_data(&resp)
     }
 
@@ -768,7 +855,7 @@ impl<'a> Users<'a> {
                 value: body,
             },
         )?;
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_data(&resp)
     }
 
@@ -793,7 +880,7 @@ impl<'a> Users<'a> {
             Method::DELETE,
             ["/users/", &percent_encode_path_segment(&id.to_string())].concat(),
         );
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         {
             let _ = resp;
             Ok(())
@@ -832,7 +919,7 @@ impl<'a> Users<'a> {
             Part::file("image", file_name.to_owned(), None, body.image.clone()),
         ];
         req.body = Body::Multipart(parts);
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_data(&resp)
     }
 
@@ -856,7 +943,7 @@ impl<'a> Users<'a> {
             ["/users/", &percent_encode_path_segment(&user_id.to_string()), "/avatar"]
                 .concat(),
         );
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         {
             let _ = resp;
             Ok(())
@@ -887,7 +974,7 @@ impl<'a> Users<'a> {
             ["/users/", &percent_encode_path_segment(&user_id.to_string()), "/status"]
                 .concat(),
         );
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_data_or_null(&resp)
     }
 
@@ -924,7 +1011,7 @@ impl<'a> Users<'a> {
                 value: body,
             },
         )?;
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_data(&resp)
     }
 
@@ -947,7 +1034,7 @@ impl<'a> Users<'a> {
             ["/users/", &percent_encode_path_segment(&user_id.to_string()), "/status"]
                 .concat(),
         );
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         {
             let _ = resp;
             Ok(())
@@ -956,12 +1043,20 @@ impl<'a> Users<'a> {
 }
 
 /// Operations tagged `Group tags` (`client.group_tags()`).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct GroupTags<'a> {
     client: &'a Client,
+    options: RequestOptions,
 }
 
 impl<'a> GroupTags<'a> {
+    /// These operations with per-request options (timeout, retry policy,
+    /// headers, a [`ResponseCapture`](crate::runtime::options::ResponseCapture)).
+    pub fn with_options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// List employee tags
     ///
     /// Retrieve the current list of employee tags. Tag names are unique within the workspace.
@@ -995,7 +1090,7 @@ impl<'a> GroupTags<'a> {
         if let Some(value) = &params.cursor {
             req.query.push(("cursor", value.to_string()));
         }
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_page(&resp)
     }
 
@@ -1019,13 +1114,14 @@ impl<'a> GroupTags<'a> {
         &self,
         params: ListTagsParams,
     ) -> impl Stream<Item = Result<GroupTag, Error>> + Send + 'a {
-        let service = *self;
+        let service = self.clone();
         let first = params.cursor.clone();
         paginate(
             first,
             move |cursor| {
                 let mut params = params.clone();
                 params.cursor = cursor;
+                let service = service.clone();
                 async move { service.list_tags(params).await }
             },
         )
@@ -1067,7 +1163,7 @@ impl<'a> GroupTags<'a> {
                 value: body,
             },
         )?;
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_data(&resp)
     }
 
@@ -1092,7 +1188,7 @@ impl<'a> GroupTags<'a> {
             Method::GET,
             ["/group_tags/", &percent_encode_path_segment(&id.to_string())].concat(),
         );
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_data(&resp)
     }
 
@@ -1131,7 +1227,7 @@ impl<'a> GroupTags<'a> {
                 value: body,
             },
         )?;
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_data(&resp)
     }
 
@@ -1156,7 +1252,7 @@ impl<'a> GroupTags<'a> {
             Method::DELETE,
             ["/group_tags/", &percent_encode_path_segment(&id.to_string())].concat(),
         );
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         {
             let _ = resp;
             Ok(())
@@ -1197,7 +1293,7 @@ impl<'a> GroupTags<'a> {
         if let Some(value) = &params.cursor {
             req.query.push(("cursor", value.to_string()));
         }
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_page(&resp)
     }
 
@@ -1222,13 +1318,14 @@ impl<'a> GroupTags<'a> {
         id: i64,
         params: GetTagUsersParams,
     ) -> impl Stream<Item = Result<User, Error>> + Send + 'a {
-        let service = *self;
+        let service = self.clone();
         let first = params.cursor.clone();
         paginate(
             first,
             move |cursor| {
                 let mut params = params.clone();
                 params.cursor = cursor;
+                let service = service.clone();
                 async move { service.get_tag_users(id, params).await }
             },
         )
@@ -1245,12 +1342,20 @@ impl<'a> GroupTags<'a> {
 }
 
 /// Operations tagged `Members` (`client.members()`).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Members<'a> {
     client: &'a Client,
+    options: RequestOptions,
 }
 
 impl<'a> Members<'a> {
+    /// These operations with per-request options (timeout, retry policy,
+    /// headers, a [`ResponseCapture`](crate::runtime::options::ResponseCapture)).
+    pub fn with_options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Add tags
     ///
     /// Add tags to the member list of a conversation or channel.
@@ -1275,7 +1380,7 @@ impl<'a> Members<'a> {
                 .concat(),
         );
         req.body = Body::json(body)?;
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         {
             let _ = resp;
             Ok(())
@@ -1308,7 +1413,7 @@ impl<'a> Members<'a> {
             ]
                 .concat(),
         );
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         {
             let _ = resp;
             Ok(())
@@ -1335,7 +1440,7 @@ impl<'a> Members<'a> {
             Method::DELETE,
             ["/chats/", &percent_encode_path_segment(&id.to_string()), "/leave"].concat(),
         );
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         {
             let _ = resp;
             Ok(())
@@ -1380,7 +1485,7 @@ impl<'a> Members<'a> {
         if let Some(value) = &params.cursor {
             req.query.push(("cursor", value.to_string()));
         }
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_page(&resp)
     }
 
@@ -1405,13 +1510,14 @@ impl<'a> Members<'a> {
         id: i64,
         params: ListMembersParams,
     ) -> impl Stream<Item = Result<User, Error>> + Send + 'a {
-        let service = *self;
+        let service = self.clone();
         let first = params.cursor.clone();
         paginate(
             first,
             move |cursor| {
                 let mut params = params.clone();
                 params.cursor = cursor;
+                let service = service.clone();
                 async move { service.list_members(id, params).await }
             },
         )
@@ -1452,7 +1558,7 @@ impl<'a> Members<'a> {
                 .concat(),
         );
         req.body = Body::json(body)?;
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         {
             let _ = resp;
             Ok(())
@@ -1495,7 +1601,7 @@ impl<'a> Members<'a> {
                 .concat(),
         );
         req.body = Body::json(body)?;
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         {
             let _ = resp;
             Ok(())
@@ -1528,7 +1634,7 @@ impl<'a> Members<'a> {
             ]
                 .concat(),
         );
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         {
             let _ = resp;
             Ok(())
@@ -1537,12 +1643,20 @@ impl<'a> Members<'a> {
 }
 
 /// Operations tagged `Threads` (`client.threads()`).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Threads<'a> {
     client: &'a Client,
+    options: RequestOptions,
 }
 
 impl<'a> Threads<'a> {
+    /// These operations with per-request options (timeout, retry policy,
+    /// headers, a [`ResponseCapture`](crate::runtime::options::ResponseCapture)).
+    pub fn with_options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// New thread
     ///
     /// Create a new thread on a message.
@@ -1564,7 +1678,7 @@ impl<'a> Threads<'a> {
             ["/messages/", &percent_encode_path_segment(&id.to_string()), "/thread"]
                 .concat(),
         );
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_data(&resp)
     }
 
@@ -1614,7 +1728,7 @@ impl<'a> Threads<'a> {
         if let Some(value) = &params.cursor {
             req.query.push(("cursor", value.to_string()));
         }
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_page(&resp)
     }
 
@@ -1638,13 +1752,14 @@ impl<'a> Threads<'a> {
         &self,
         params: ListThreadsParams,
     ) -> impl Stream<Item = Result<Thread, Error>> + Send + 'a {
-        let service = *self;
+        let service = self.clone();
         let first = params.cursor.clone();
         paginate(
             first,
             move |cursor| {
                 let mut params = params.clone();
                 params.cursor = cursor;
+                let service = service.clone();
                 async move { service.list_threads(params).await }
             },
         )
@@ -1675,7 +1790,7 @@ impl<'a> Threads<'a> {
     /// - `403` ([`OAuthError`]): Access is forbidden.
     pub async fn create_standalone_thread(&self) -> Result<Thread, Error> {
         let req = Request::new(Method::POST, "/threads");
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_data(&resp)
     }
 
@@ -1700,18 +1815,26 @@ impl<'a> Threads<'a> {
             Method::GET,
             ["/threads/", &percent_encode_path_segment(&id.to_string())].concat(),
         );
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_data(&resp)
     }
 }
 
 /// Operations tagged `Messages` (`client.messages()`).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Messages<'a> {
     client: &'a Client,
+    options: RequestOptions,
 }
 
 impl<'a> Messages<'a> {
+    /// These operations with per-request options (timeout, retry policy,
+    /// headers, a [`ResponseCapture`](crate::runtime::options::ResponseCapture)).
+    pub fn with_options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// List chat messages
     ///
     /// Retrieve a list of messages from conversations, channels, threads, and direct messages.
@@ -1751,7 +1874,7 @@ impl<'a> Messages<'a> {
         if let Some(value) = &params.cursor {
             req.query.push(("cursor", value.to_string()));
         }
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_page(&resp)
     }
 
@@ -1776,13 +1899,14 @@ impl<'a> Messages<'a> {
         chat_id: i64,
         params: ListChatMessagesParams,
     ) -> impl Stream<Item = Result<Message, Error>> + Send + 'a {
-        let service = *self;
+        let service = self.clone();
         let first = params.cursor.clone();
         paginate(
             first,
             move |cursor| {
                 let mut params = params.clone();
                 params.cursor = cursor;
+                let service = service.clone();
                 async move { service.list_chat_messages(chat_id, params).await }
             },
         )
@@ -1822,7 +1946,7 @@ impl<'a> Messages<'a> {
     ) -> Result<Message, Error> {
         let mut req = Request::new(Method::POST, "/messages");
         req.body = Body::json(body)?;
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_data(&resp)
     }
 
@@ -1847,7 +1971,7 @@ impl<'a> Messages<'a> {
             Method::GET,
             ["/messages/", &percent_encode_path_segment(&id.to_string())].concat(),
         );
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_data(&resp)
     }
 
@@ -1886,7 +2010,7 @@ impl<'a> Messages<'a> {
                 value: body,
             },
         )?;
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_data(&resp)
     }
 
@@ -1913,7 +2037,7 @@ impl<'a> Messages<'a> {
             Method::DELETE,
             ["/messages/", &percent_encode_path_segment(&id.to_string())].concat(),
         );
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         {
             let _ = resp;
             Ok(())
@@ -1950,7 +2074,7 @@ impl<'a> Messages<'a> {
                 .concat(),
         );
         req.body = Body::json(body)?;
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         {
             let _ = resp;
             Ok(())
@@ -1979,7 +2103,7 @@ impl<'a> Messages<'a> {
             ["/messages/", &percent_encode_path_segment(&id.to_string()), "/pin"]
                 .concat(),
         );
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         {
             let _ = resp;
             Ok(())
@@ -2007,7 +2131,7 @@ impl<'a> Messages<'a> {
             ["/messages/", &percent_encode_path_segment(&id.to_string()), "/pin"]
                 .concat(),
         );
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         {
             let _ = resp;
             Ok(())
@@ -2016,12 +2140,20 @@ impl<'a> Messages<'a> {
 }
 
 /// Operations tagged `Read members` (`client.read_members()`).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct ReadMembers<'a> {
     client: &'a Client,
+    options: RequestOptions,
 }
 
 impl<'a> ReadMembers<'a> {
+    /// These operations with per-request options (timeout, retry policy,
+    /// headers, a [`ResponseCapture`](crate::runtime::options::ResponseCapture)).
+    pub fn with_options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// List users who read the message
     ///
     /// Retrieve the current list of users who have read the message.
@@ -2060,7 +2192,7 @@ impl<'a> ReadMembers<'a> {
         if let Some(value) = &params.cursor {
             req.query.push(("cursor", value.to_string()));
         }
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_page(&resp)
     }
 
@@ -2085,13 +2217,14 @@ impl<'a> ReadMembers<'a> {
         id: i64,
         params: ListReadMembersParams,
     ) -> impl Stream<Item = Result<i64, Error>> + Send + 'a {
-        let service = *self;
+        let service = self.clone();
         let first = params.cursor.clone();
         paginate(
             first,
             move |cursor| {
                 let mut params = params.clone();
                 params.cursor = cursor;
+                let service = service.clone();
                 async move { service.list_read_members(id, params).await }
             },
         )
@@ -2108,12 +2241,20 @@ impl<'a> ReadMembers<'a> {
 }
 
 /// Operations tagged `Reactions` (`client.reactions()`).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Reactions<'a> {
     client: &'a Client,
+    options: RequestOptions,
 }
 
 impl<'a> Reactions<'a> {
+    /// These operations with per-request options (timeout, retry policy,
+    /// headers, a [`ResponseCapture`](crate::runtime::options::ResponseCapture)).
+    pub fn with_options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// List reactions
     ///
     /// Retrieve the current list of reactions on a message.
@@ -2147,7 +2288,7 @@ impl<'a> Reactions<'a> {
         if let Some(value) = &params.cursor {
             req.query.push(("cursor", value.to_string()));
         }
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_page(&resp)
     }
 
@@ -2172,13 +2313,14 @@ impl<'a> Reactions<'a> {
         id: i64,
         params: ListReactionsParams,
     ) -> impl Stream<Item = Result<Reaction, Error>> + Send + 'a {
-        let service = *self;
+        let service = self.clone();
         let first = params.cursor.clone();
         paginate(
             first,
             move |cursor| {
                 let mut params = params.clone();
                 params.cursor = cursor;
+                let service = service.clone();
                 async move { service.list_reactions(id, params).await }
             },
         )
@@ -2227,7 +2369,7 @@ impl<'a> Reactions<'a> {
                 .concat(),
         );
         req.body = Body::json(body)?;
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::client::decode_json(&resp)
     }
 
@@ -2265,7 +2407,7 @@ impl<'a> Reactions<'a> {
         if let Some(value) = &params.name {
             req.query.push(("name", value.to_string()));
         }
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         {
             let _ = resp;
             Ok(())
@@ -2274,12 +2416,20 @@ impl<'a> Reactions<'a> {
 }
 
 /// Operations tagged `Search` (`client.search()`).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Search<'a> {
     client: &'a Client,
+    options: RequestOptions,
 }
 
 impl<'a> Search<'a> {
+    /// These operations with per-request options (timeout, retry policy,
+    /// headers, a [`ResponseCapture`](crate::runtime::options::ResponseCapture)).
+    pub fn with_options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Search chats
     ///
     /// Full-text search for channels and conversations.
@@ -2328,7 +2478,7 @@ impl<'a> Search<'a> {
         if let Some(value) = &params.personal {
             req.query.push(("personal", value.to_string()));
         }
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_page(&resp)
     }
 
@@ -2352,13 +2502,14 @@ impl<'a> Search<'a> {
         &self,
         params: SearchChatsParams,
     ) -> impl Stream<Item = Result<Chat, Error>> + Send + 'a {
-        let service = *self;
+        let service = self.clone();
         let first = params.cursor.clone();
         paginate(
             first,
             move |cursor| {
                 let mut params = params.clone();
                 params.cursor = cursor;
+                let service = service.clone();
                 async move { service.search_chats(params).await }
             },
         )
@@ -2427,7 +2578,7 @@ impl<'a> Search<'a> {
         if let Some(value) = &params.active {
             req.query.push(("active", value.to_string()));
         }
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_page(&resp)
     }
 
@@ -2451,13 +2602,14 @@ impl<'a> Search<'a> {
         &self,
         params: SearchMessagesParams,
     ) -> impl Stream<Item = Result<Message, Error>> + Send + 'a {
-        let service = *self;
+        let service = self.clone();
         let first = params.cursor.clone();
         paginate(
             first,
             move |cursor| {
                 let mut params = params.clone();
                 params.cursor = cursor;
+                let service = service.clone();
                 async move { service.search_messages(params).await }
             },
         )
@@ -2518,7 +2670,7 @@ impl<'a> Search<'a> {
                 req.query.push(("company_roles[]", item.to_string()));
             }
         }
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_page(&resp)
     }
 
@@ -2542,13 +2694,14 @@ impl<'a> Search<'a> {
         &self,
         params: SearchUsersParams,
     ) -> impl Stream<Item = Result<User, Error>> + Send + 'a {
-        let service = *self;
+        let service = self.clone();
         let first = params.cursor.clone();
         paginate(
             first,
             move |cursor| {
                 let mut params = params.clone();
                 params.cursor = cursor;
+                let service = service.clone();
                 async move { service.search_users(params).await }
             },
         )
@@ -2564,12 +2717,20 @@ impl<'a> Search<'a> {
 }
 
 /// Operations tagged `Tasks` (`client.tasks()`).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Tasks<'a> {
     client: &'a Client,
+    options: RequestOptions,
 }
 
 impl<'a> Tasks<'a> {
+    /// These operations with per-request options (timeout, retry policy,
+    /// headers, a [`ResponseCapture`](crate::runtime::options::ResponseCapture)).
+    pub fn with_options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// List tasks
     ///
     /// Retrieve a list of tasks.
@@ -2597,7 +2758,7 @@ impl<'a> Tasks<'a> {
         if let Some(value) = &params.cursor {
             req.query.push(("cursor", value.to_string()));
         }
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_page(&resp)
     }
 
@@ -2621,13 +2782,14 @@ impl<'a> Tasks<'a> {
         &self,
         params: ListTasksParams,
     ) -> impl Stream<Item = Result<Task, Error>> + Send + 'a {
-        let service = *self;
+        let service = self.clone();
         let first = params.cursor.clone();
         paginate(
             first,
             move |cursor| {
                 let mut params = params.clone();
                 params.cursor = cursor;
+                let service = service.clone();
                 async move { service.list_tasks(params).await }
             },
         )
@@ -2678,7 +2840,7 @@ impl<'a> Tasks<'a> {
                 value: body,
             },
         )?;
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_data(&resp)
     }
 
@@ -2703,7 +2865,7 @@ impl<'a> Tasks<'a> {
             Method::GET,
             ["/tasks/", &percent_encode_path_segment(&id.to_string())].concat(),
         );
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_data(&resp)
     }
 
@@ -2742,7 +2904,7 @@ impl<'a> Tasks<'a> {
                 value: body,
             },
         )?;
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_data(&resp)
     }
 
@@ -2767,7 +2929,7 @@ impl<'a> Tasks<'a> {
             Method::DELETE,
             ["/tasks/", &percent_encode_path_segment(&id.to_string())].concat(),
         );
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         {
             let _ = resp;
             Ok(())
@@ -2776,12 +2938,20 @@ impl<'a> Tasks<'a> {
 }
 
 /// Operations tagged `Views` (`client.views()`).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Views<'a> {
     client: &'a Client,
+    options: RequestOptions,
 }
 
 impl<'a> Views<'a> {
+    /// These operations with per-request options (timeout, retry policy,
+    /// headers, a [`ResponseCapture`](crate::runtime::options::ResponseCapture)).
+    pub fn with_options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Open view
     ///
     /// Open a modal window with a view for the user.
@@ -2803,7 +2973,7 @@ impl<'a> Views<'a> {
     pub async fn open_view(&self, body: &OpenViewRequest) -> Result<(), Error> {
         let mut req = Request::new(Method::POST, "/views/open");
         req.body = Body::json(body)?;
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         {
             let _ = resp;
             Ok(())
@@ -2812,12 +2982,20 @@ impl<'a> Views<'a> {
 }
 
 /// Operations tagged `Bots` (`client.bots()`).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Bots<'a> {
     client: &'a Client,
+    options: RequestOptions,
 }
 
 impl<'a> Bots<'a> {
+    /// These operations with per-request options (timeout, retry policy,
+    /// headers, a [`ResponseCapture`](crate::runtime::options::ResponseCapture)).
+    pub fn with_options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Bot self token rotation
     ///
     /// Allows a bot to generate a new `access_token` for itself using its own token — without an administrator and without knowing its own `id`. The token of the bot that owns the request token is rotated.
@@ -2836,7 +3014,7 @@ impl<'a> Bots<'a> {
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
     pub async fn self_recreate_bot_token(&self) -> Result<BotCreateResponse, Error> {
         let req = Request::new(Method::POST, "/bot/recreate_token");
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_data(&resp)
     }
 
@@ -2868,7 +3046,7 @@ impl<'a> Bots<'a> {
                 value: body,
             },
         )?;
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_data(&resp)
     }
 
@@ -2901,7 +3079,7 @@ impl<'a> Bots<'a> {
         if let Some(value) = &params.cursor {
             req.query.push(("cursor", value.to_string()));
         }
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_page(&resp)
     }
 
@@ -2925,13 +3103,14 @@ impl<'a> Bots<'a> {
         &self,
         params: ListBotsParams,
     ) -> impl Stream<Item = Result<BotResponse, Error>> + Send + 'a {
-        let service = *self;
+        let service = self.clone();
         let first = params.cursor.clone();
         paginate(
             first,
             move |cursor| {
                 let mut params = params.clone();
                 params.cursor = cursor;
+                let service = service.clone();
                 async move { service.list_bots(params).await }
             },
         )
@@ -2974,7 +3153,7 @@ impl<'a> Bots<'a> {
                 value: body,
             },
         )?;
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_data(&resp)
     }
 
@@ -2997,7 +3176,7 @@ impl<'a> Bots<'a> {
             Method::GET,
             ["/bots/", &percent_encode_path_segment(&id.to_string())].concat(),
         );
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_data(&resp)
     }
 
@@ -3038,7 +3217,7 @@ impl<'a> Bots<'a> {
                 value: body,
             },
         )?;
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_data(&resp)
     }
 
@@ -3065,7 +3244,7 @@ impl<'a> Bots<'a> {
             Method::DELETE,
             ["/bots/", &percent_encode_path_segment(&id.to_string())].concat(),
         );
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         {
             let _ = resp;
             Ok(())
@@ -3094,7 +3273,7 @@ impl<'a> Bots<'a> {
             ["/bots/", &percent_encode_path_segment(&id.to_string()), "/recreate_token"]
                 .concat(),
         );
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_data(&resp)
     }
 
@@ -3130,7 +3309,7 @@ impl<'a> Bots<'a> {
         if let Some(value) = &params.cursor {
             req.query.push(("cursor", value.to_string()));
         }
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_page(&resp)
     }
 
@@ -3154,13 +3333,14 @@ impl<'a> Bots<'a> {
         &self,
         params: GetWebhookEventsParams,
     ) -> impl Stream<Item = Result<WebhookEvent, Error>> + Send + 'a {
-        let service = *self;
+        let service = self.clone();
         let first = params.cursor.clone();
         paginate(
             first,
             move |cursor| {
                 let mut params = params.clone();
                 params.cursor = cursor;
+                let service = service.clone();
                 async move { service.get_webhook_events(params).await }
             },
         )
@@ -3197,7 +3377,7 @@ impl<'a> Bots<'a> {
             Method::DELETE,
             ["/webhooks/events/", &percent_encode_path_segment(id)].concat(),
         );
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         {
             let _ = resp;
             Ok(())
@@ -3206,12 +3386,20 @@ impl<'a> Bots<'a> {
 }
 
 /// Operations tagged `Security` (`client.security()`).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Security<'a> {
     client: &'a Client,
+    options: RequestOptions,
 }
 
 impl<'a> Security<'a> {
+    /// These operations with per-request options (timeout, retry policy,
+    /// headers, a [`ResponseCapture`](crate::runtime::options::ResponseCapture)).
+    pub fn with_options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Audit event log
     ///
     /// Retrieve event logs based on the specified filters.
@@ -3261,7 +3449,7 @@ impl<'a> Security<'a> {
         if let Some(value) = &params.cursor {
             req.query.push(("cursor", value.to_string()));
         }
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_page(&resp)
     }
 
@@ -3285,13 +3473,14 @@ impl<'a> Security<'a> {
         &self,
         params: GetAuditEventsParams,
     ) -> impl Stream<Item = Result<AuditEvent, Error>> + Send + 'a {
-        let service = *self;
+        let service = self.clone();
         let first = params.cursor.clone();
         paginate(
             first,
             move |cursor| {
                 let mut params = params.clone();
                 params.cursor = cursor;
+                let service = service.clone();
                 async move { service.get_audit_events(params).await }
             },
         )
@@ -3307,12 +3496,20 @@ impl<'a> Security<'a> {
 }
 
 /// Operations tagged `Custom Properties` (`client.custom_properties()`).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct CustomProperties<'a> {
     client: &'a Client,
+    options: RequestOptions,
 }
 
 impl<'a> CustomProperties<'a> {
+    /// These operations with per-request options (timeout, retry policy,
+    /// headers, a [`ResponseCapture`](crate::runtime::options::ResponseCapture)).
+    pub fn with_options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// List custom properties
     ///
     /// Working with "File" type custom properties is currently unavailable.
@@ -3338,18 +3535,26 @@ impl<'a> CustomProperties<'a> {
     ) -> Result<Vec<CustomPropertyDefinition>, Error> {
         let mut req = Request::new(Method::GET, "/custom_properties");
         req.query.push(("entity_type", entity_type.to_string()));
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_page(&resp).map(|page| page.items)
     }
 }
 
 /// Operations tagged `Files` (`client.files()`).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Files<'a> {
     client: &'a Client,
+    options: RequestOptions,
 }
 
 impl<'a> Files<'a> {
+    /// These operations with per-request options (timeout, retry policy,
+    /// headers, a [`ResponseCapture`](crate::runtime::options::ResponseCapture)).
+    pub fn with_options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Upload file
     ///
     /// Upload a file to the server using `multipart/form-data` format. Upload parameters are obtained via the \[Get signature, key and other parameters\](POST /uploads) method.
@@ -3378,7 +3583,7 @@ impl<'a> Files<'a> {
             .to_owned(), None, body.file.clone()),
         ];
         req.body = Body::Multipart(parts);
-        let resp = self.client.execute_absolute(url, req).await?;
+        let resp = self.client.execute_absolute_with(url, req, &self.options).await?;
         {
             let _ = resp;
             Ok(())
@@ -3402,7 +3607,7 @@ impl<'a> Files<'a> {
     /// - `403` ([`OAuthError`]): Access is forbidden.
     pub async fn get_upload_params(&self) -> Result<UploadParams, Error> {
         let req = Request::new(Method::POST, "/uploads");
-        let resp = self.client.execute(req).await?;
+        let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::client::decode_json(&resp)
     }
 }

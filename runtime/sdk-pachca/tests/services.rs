@@ -265,3 +265,34 @@ async fn thread_chat_ids_beyond_32_bits_round_trip() {
     assert_eq!(page.items[0].chat_id, 2_637_266_155);
     assert_eq!(page.items[0].id, 5_000_000_001);
 }
+
+/// Per-call options on a generated method: an extra header goes out, the
+/// response's status and request id come back through the capture, and the
+/// server's timestamp text is decoded.
+#[tokio::test]
+async fn a_call_with_options_sends_headers_and_captures_the_response() {
+    use pachca::{RequestOptions, ResponseCapture};
+    let server = MockServer::start().await;
+    let chat = json!({"data": {
+        "id": 2_637_266_155_i64, "name": "Ops", "created_at": "2020-06-08T09:32:57.000Z", "owner_id": 12,
+        "member_ids": [12, 4_294_967_296_i64], "group_tag_ids": [], "channel": false, "archived": false,
+        "personal": false, "public": true, "last_message_at": "2020-06-08T09:32:57.000Z", "meet_room_url": "https://meet.pachca.com/x"
+    }});
+    Mock::given(method("GET"))
+        .and(path("/chats/2637266155"))
+        .and(header("x-idempotency-probe", "p-1"))
+        .respond_with(ResponseTemplate::new(200).insert_header("x-request-id", "req-9").set_body_json(chat))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let capture = ResponseCapture::new();
+    let options = RequestOptions::new()
+        .header("X-Idempotency-Probe", "p-1")
+        .expect("valid header")
+        .timeout(std::time::Duration::from_secs(5))
+        .capture(&capture);
+    let chat = client(&server).chats().with_options(options).get_chat(2_637_266_155).await.expect("chat");
+    assert_eq!((chat.id, chat.member_ids[1]), (2_637_266_155, 4_294_967_296));
+    let meta = capture.last().expect("captured");
+    assert_eq!((meta.status, meta.request_id.as_deref()), (200, Some("req-9")));
+}

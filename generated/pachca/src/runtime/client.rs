@@ -15,6 +15,7 @@ use reqwest::{Method, Url};
 use tracing::Instrument;
 
 use super::error::{body_prefix, Error};
+use super::options::{RequestOptions, ResponseMeta};
 use super::retry::RetryPolicy;
 
 /// What the runtime needs to know about one API: emitted per spec into the
@@ -157,10 +158,16 @@ impl<A: Api> Client<A> {
     /// any other status to an [`Error`].
     #[doc(hidden)]
     pub async fn execute(&self, req: Request) -> Result<RawResponse, Error> {
+        self.execute_with(req, &RequestOptions::default()).await
+    }
+
+    /// [`Client::execute`] with per-request options.
+    #[doc(hidden)]
+    pub async fn execute_with(&self, req: Request, options: &RequestOptions) -> Result<RawResponse, Error> {
         let url = format!("{}{}", self.inner.base_url, req.path);
         let url = Url::parse(&url)
             .map_err(|e| Error::Config(format!("invalid request URL {url:?}: {e}")))?;
-        self.send(url, req).await
+        self.send(url, req, options).await
     }
 
     /// Sends `req` to the absolute `url` (for example a pre-signed storage upload URL); `req.path`
@@ -169,15 +176,26 @@ impl<A: Api> Client<A> {
     pub async fn execute_absolute(
         &self,
         url: &str,
+        req: Request,
+    ) -> Result<RawResponse, Error> {
+        self.execute_absolute_with(url, req, &RequestOptions::default()).await
+    }
+
+    /// [`Client::execute_absolute`] with per-request options.
+    #[doc(hidden)]
+    pub async fn execute_absolute_with(
+        &self,
+        url: &str,
         mut req: Request,
+        options: &RequestOptions,
     ) -> Result<RawResponse, Error> {
         let url =
             Url::parse(url).map_err(|e| Error::Config(format!("invalid absolute URL: {e}")))?;
         req.auth = false;
-        self.send(url, req).await
+        self.send(url, req, options).await
     }
 
-    async fn send(&self, mut url: Url, req: Request) -> Result<RawResponse, Error> {
+    async fn send(&self, mut url: Url, req: Request, options: &RequestOptions) -> Result<RawResponse, Error> {
         if !req.query.is_empty() {
             let mut pairs = url.query_pairs_mut();
             for (key, value) in &req.query {
@@ -185,7 +203,7 @@ impl<A: Api> Client<A> {
             }
         }
         let body = PreparedBody::from(req.body);
-        let policy = self.inner.retry_policy;
+        let policy = options.retry_policy.unwrap_or(self.inner.retry_policy);
         let started = std::time::Instant::now();
         // Within the deadline: a retry whose wait would end after it is not started.
         let in_time = |delay: Duration| policy.deadline.is_none_or(|d| started.elapsed() + delay <= d);
@@ -199,7 +217,7 @@ impl<A: Api> Client<A> {
                 http.status_code = tracing::field::Empty,
             );
             let outcome = self
-                .attempt(&req.method, &url, &body, req.auth)
+                .attempt(&req.method, &url, &body, req.auth, options)
                 .instrument(span.clone())
                 .await;
             if let Ok(resp) = &outcome {
@@ -208,7 +226,17 @@ impl<A: Api> Client<A> {
             let delay = match outcome {
                 // Redirects are not followed (see `ClientBuilder::build`): a 3xx is the answer
                 // itself, e.g. the `Location` of a chat export.
-                Ok(resp) if (200..400).contains(&resp.status) => return Ok(resp),
+                Ok(resp) if (200..400).contains(&resp.status) => {
+                    if let Some(capture) = &options.capture {
+                        capture.record(ResponseMeta {
+                            status: resp.status,
+                            headers: resp.headers.clone(),
+                            request_id: super::error::request_id(&resp.headers),
+                            url: resp.final_url.clone().unwrap_or_else(|| url.to_string()),
+                        });
+                    }
+                    return Ok(resp);
+                }
                 Ok(resp) => policy
                     .delay_for_status(retries, &req.method, resp.status, &resp.headers)
                     .filter(|d| in_time(*d))
@@ -238,6 +266,7 @@ impl<A: Api> Client<A> {
         url: &Url,
         body: &PreparedBody,
         auth: bool,
+        options: &RequestOptions,
     ) -> Result<RawResponse, AttemptError> {
         let inner = &*self.inner;
         let mut rb = inner
@@ -250,8 +279,11 @@ impl<A: Api> Client<A> {
                 rb = rb.header(AUTHORIZATION, authorization.clone());
             }
         }
-        if let Some(timeout) = inner.timeout {
+        if let Some(timeout) = options.timeout.or(inner.timeout) {
             rb = rb.timeout(timeout);
+        }
+        if !options.headers.is_empty() {
+            rb = rb.headers(options.headers.clone());
         }
         rb = match body {
             PreparedBody::Empty => rb,
@@ -263,6 +295,8 @@ impl<A: Api> Client<A> {
             }
         };
         let mut resp = rb.send().await.map_err(AttemptError::Transport)?;
+        // A caller-supplied HTTP client may follow redirects: keep where it ended.
+        let final_url = (resp.url() != url).then(|| resp.url().to_string());
         let status = resp.status().as_u16();
         let headers = std::mem::take(resp.headers_mut());
         let body = resp.bytes().await.map_err(AttemptError::Transport)?;
@@ -270,6 +304,7 @@ impl<A: Api> Client<A> {
             status,
             headers,
             body,
+            final_url,
         })
     }
 }
@@ -628,6 +663,8 @@ pub struct RawResponse {
     pub headers: HeaderMap,
     /// The whole response body.
     pub body: Bytes,
+    /// The URL that answered, when the HTTP client followed a redirect to it.
+    pub final_url: Option<String>,
 }
 
 /// Decodes a JSON response body; failures carry the status and the start of the body.
@@ -1278,5 +1315,66 @@ mod tests {
         let err = client(&server, policy).execute(get("/chats")).await.unwrap_err();
         assert!(started.elapsed() < Duration::from_secs(1));
         assert_eq!(err.status(), Some(503));
+    }
+
+    #[tokio::test]
+    async fn per_request_options_and_the_response_capture() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(header("x-trace", "t-1"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .insert_header("x-request-id", "req-7")
+                    .set_body_string("{}")
+                    .set_delay(Duration::from_millis(300)),
+            )
+            .mount(&server)
+            .await;
+        let client = client(&server, fast());
+        // A timeout shorter than the answer, for this call only, and no retries.
+        let short = RequestOptions::new()
+            .timeout(Duration::from_millis(50))
+            .retry_policy(RetryPolicy::none())
+            .header("X-Trace", "t-1")
+            .unwrap();
+        assert!(matches!(client.execute_with(get("/chats"), &short).await, Err(Error::Timeout)));
+        let capture = super::super::options::ResponseCapture::new();
+        let opts = RequestOptions::new().header("X-Trace", "t-1").unwrap().capture(&capture);
+        assert!(capture.last().is_none());
+        client.execute_with(get("/chats"), &opts).await.unwrap();
+        let meta = capture.last().expect("recorded");
+        assert_eq!((meta.status, meta.request_id.as_deref()), (200, Some("req-7")));
+        assert_eq!(meta.url, format!("{}/chats", server.uri()));
+        // Without options the client's settings apply (no extra header: no match).
+        assert!(client.execute(get("/chats")).await.is_err());
+    }
+
+    #[tokio::test]
+    async fn downloads_work_with_a_client_that_follows_redirects() {
+        let server = MockServer::start().await;
+        Mock::given(path("/exports/5"))
+            .respond_with(ResponseTemplate::new(302).insert_header("location", format!("{}/files/export.zip", server.uri())))
+            .mount(&server)
+            .await;
+        Mock::given(path("/files/export.zip"))
+            .respond_with(ResponseTemplate::new(200).set_body_string("PK"))
+            .mount(&server)
+            .await;
+        // The client's own HTTP client does not follow: the 302 is the answer.
+        let own = client(&server, fast());
+        let resp = own.execute(get("/exports/5")).await.unwrap();
+        assert_eq!(resp.status, 302);
+        let expected = format!("{}/files/export.zip", server.uri());
+        assert_eq!(super::super::response::redirect_location(&resp).unwrap(), expected);
+        // A caller's reqwest::Client follows it; the location is where it ended.
+        let following = TestClient::builder()
+            .token(TOKEN)
+            .base_url(server.uri())
+            .http_client(reqwest::Client::new())
+            .build()
+            .unwrap();
+        let resp = following.execute(get("/exports/5")).await.unwrap();
+        assert_eq!(resp.status, 200);
+        assert_eq!(super::super::response::redirect_location(&resp).unwrap(), expected);
     }
 }

@@ -22,6 +22,7 @@ pub mod client;
 pub mod enums;
 pub mod error;
 pub mod nullable;
+pub mod options;
 pub mod pagination;
 #[doc(hidden)]
 pub mod response;

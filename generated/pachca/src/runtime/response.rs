@@ -68,6 +68,8 @@ pub fn redirect_location(resp: &RawResponse) -> Result<String, Error> {
         .get(reqwest::header::LOCATION)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned)
+        // An HTTP client that follows redirects answers from the target itself.
+        .or_else(|| resp.final_url.clone())
         .ok_or_else(|| Error::UnexpectedStatus {
             status: resp.status,
             body_prefix: format!("no Location header; body: {}", body_prefix(&resp.body)),
@@ -109,7 +111,7 @@ mod tests {
     use reqwest::header::HeaderMap;
 
     fn resp(body: &str) -> RawResponse {
-        RawResponse { status: 200, headers: HeaderMap::new(), body: bytes::Bytes::from(body.to_owned()) }
+        RawResponse { status: 200, headers: HeaderMap::new(), body: bytes::Bytes::from(body.to_owned()), final_url: None }
     }
 
     #[test]

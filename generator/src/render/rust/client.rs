@@ -244,9 +244,9 @@ fn render_method(index: &TypeIndex, op: &Operation) -> Result<TokenStream, Rende
     let (ret, decode) = response(op)?;
     let auth = if op.auth.required { quote!() } else { quote!(req.auth = false;) };
     let send = if op.external_url.is_some() {
-        quote!(self.client.execute_absolute(url, req).await?)
+        quote!(self.client.execute_absolute_with(url, req, &self.options).await?)
     } else {
-        quote!(self.client.execute(req).await?)
+        quote!(self.client.execute_with(req, &self.options).await?)
     };
     let path = if op.external_url.is_some() {
         quote!(String::new())
@@ -379,11 +379,12 @@ fn render_stream_methods(op: &Operation, item: TypeRef) -> Result<TokenStream, R
         #example
         #deprecated
         pub fn #stream(&self, #(#args,)* params: #params_ty) -> impl Stream<Item = Result<#item, Error>> + Send + 'a {
-            let service = *self;
+            let service = self.clone();
             let first = params.cursor.clone();
             paginate(first, move |cursor| {
                 let mut params = params.clone();
                 params.cursor = cursor;
+                let service = service.clone();
                 #(#clones)*
                 async move { service.#name(#(#call_args,)* params).await }
             })
@@ -429,12 +430,20 @@ fn render_service(index: &TypeIndex, service: &Service) -> Result<TokenStream, R
     Ok(quote! {
         #[doc = #doc]
         #extra
-        #[derive(Debug, Clone, Copy)]
+        #[derive(Debug, Clone)]
         pub struct #ty<'a> {
             client: &'a Client,
+            options: RequestOptions,
         }
 
         impl<'a> #ty<'a> {
+            /// These operations with per-request options (timeout, retry policy,
+            /// headers, a [`ResponseCapture`](crate::runtime::options::ResponseCapture)).
+            pub fn with_options(mut self, options: RequestOptions) -> Self {
+                self.options = options;
+                self
+            }
+
             #(#methods)*
         }
     })
@@ -451,7 +460,7 @@ pub fn render_services(m: &crate::model::Model<'_>) -> Result<String, RenderErro
         quote! {
             #[doc = #doc]
             pub fn #module(&self) -> #ty<'_> {
-                #ty { client: self }
+                #ty { client: self, options: RequestOptions::default() }
             }
         }
     });
@@ -487,6 +496,7 @@ pub fn render_services(m: &crate::model::Model<'_>) -> Result<String, RenderErro
 
         use crate::runtime::client::{ #(#client_items),* };
         use crate::runtime::error::Error;
+        use crate::runtime::options::RequestOptions;
         use super::api::Client;
         #[allow(unused_imports)]
         use super::models::*;

@@ -34,6 +34,7 @@ pub const RUNTIME: &[Source] = &[
     ("enums.rs", include_str!("../../../../runtime/sdk/src/enums.rs")),
     ("error.rs", include_str!("../../../../runtime/sdk/src/error.rs")),
     ("nullable.rs", include_str!("../../../../runtime/sdk/src/nullable.rs")),
+    ("options.rs", include_str!("../../../../runtime/sdk/src/options.rs")),
     ("pagination.rs", include_str!("../../../../runtime/sdk/src/pagination.rs")),
     ("response.rs", include_str!("../../../../runtime/sdk/src/response.rs")),
     ("retry.rs", include_str!("../../../../runtime/sdk/src/retry.rs")),
@@ -207,6 +208,7 @@ pub fn lib_items(m: &Model<'_>, standalone: bool) -> String {
          pub use crate::runtime::builder::BuildError;\n\
          pub use crate::runtime::error::{{self, Error}};\n\
          pub use crate::runtime::nullable::Nullable;\n\
+         pub use crate::runtime::options::{{RequestOptions, ResponseCapture, ResponseMeta}};\n\
          pub use crate::runtime::pagination::{{self, Page}};\n\
          pub use crate::runtime::retry::{{self, RetryPolicy}};\n\
          pub use crate::runtime::time_of_day::{{ParseTimeOfDayError, TimeOfDay}};\n"
@@ -290,6 +292,11 @@ mod tests {
             let mut listed: Vec<String> = list.iter().map(|(p, _)| (*p).to_owned()).collect();
             listed.sort();
             assert_eq!(on_disk, listed, "{dir}");
+        }
+        // The runtime is copied into a submodule (`src/runtime/`): it reaches
+        // its own modules through `super::`, never `crate::`.
+        for (file, text) in RUNTIME {
+            assert!(!text.contains("crate::"), "runtime/sdk/src/{file} uses `crate::`");
         }
     }
 
