@@ -11,7 +11,7 @@ use pachca::models::{MessageCreateRequest, MessageCreateRequestMessage};
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let chat_id: i32 = args.next().ok_or("usage: send_message <chat_id> <text>")?.parse()?;
+    let chat_id: i64 = args.next().ok_or("usage: send_message <chat_id> <text>")?.parse()?;
     let text = args.next().unwrap_or_else(|| "Hello from Rust".to_owned());
 
     let mut builder = pachca::Client::builder().token(std::env::var("PACHCA_TOKEN")?);
