@@ -272,7 +272,7 @@ impl<'a> Chats<'a> {
         crate::runtime::response::decode_page(&resp)
     }
 
-    /// Every item of [`list_chats`](Self::list_chats), page after page, fetched lazily as the stream is polled.
+    /// Every item of [`list_chats`](Self::list_chats), page after page, fetched lazily as the stream is polled. The stream is `'static` (it holds a clone of the client), so it can be spawned.
     ///
     /// Starts at `params.cursor` (or the first page) and stops after the last page; a cursor that repeats ends the stream with [`Error::RepeatedCursor`]. Memory holds one page at a time.
     ///
@@ -291,16 +291,19 @@ impl<'a> Chats<'a> {
     pub fn list_chats_stream(
         &self,
         params: ListChatsParams,
-    ) -> impl Stream<Item = Result<Chat, Error>> + Send + 'a {
-        let service = self.clone();
+    ) -> impl Stream<Item = Result<Chat, Error>> + Send + 'static {
+        let client = self.client.clone();
+        let options = self.options.clone();
         let first = params.cursor.clone();
         paginate(
             first,
             move |cursor| {
                 let mut params = params.clone();
                 params.cursor = cursor;
-                let service = service.clone();
-                async move { service.list_chats(params).await }
+                let (client, options) = (client.clone(), options.clone());
+                async move {
+                    Chats { client: &client, options }.list_chats(params).await
+                }
             },
         )
     }
@@ -728,7 +731,7 @@ impl<'a> Users<'a> {
         crate::runtime::response::decode_page(&resp)
     }
 
-    /// Every item of [`list_users`](Self::list_users), page after page, fetched lazily as the stream is polled.
+    /// Every item of [`list_users`](Self::list_users), page after page, fetched lazily as the stream is polled. The stream is `'static` (it holds a clone of the client), so it can be spawned.
     ///
     /// Starts at `params.cursor` (or the first page) and stops after the last page; a cursor that repeats ends the stream with [`Error::RepeatedCursor`]. Memory holds one page at a time.
     ///
@@ -747,16 +750,19 @@ impl<'a> Users<'a> {
     pub fn list_users_stream(
         &self,
         params: ListUsersParams,
-    ) -> impl Stream<Item = Result<User, Error>> + Send + 'a {
-        let service = self.clone();
+    ) -> impl Stream<Item = Result<User, Error>> + Send + 'static {
+        let client = self.client.clone();
+        let options = self.options.clone();
         let first = params.cursor.clone();
         paginate(
             first,
             move |cursor| {
                 let mut params = params.clone();
                 params.cursor = cursor;
-                let service = service.clone();
-                async move { service.list_users(params).await }
+                let (client, options) = (client.clone(), options.clone());
+                async move {
+                    Users { client: &client, options }.list_users(params).await
+                }
             },
         )
     }
@@ -1094,7 +1100,7 @@ impl<'a> GroupTags<'a> {
         crate::runtime::response::decode_page(&resp)
     }
 
-    /// Every item of [`list_tags`](Self::list_tags), page after page, fetched lazily as the stream is polled.
+    /// Every item of [`list_tags`](Self::list_tags), page after page, fetched lazily as the stream is polled. The stream is `'static` (it holds a clone of the client), so it can be spawned.
     ///
     /// Starts at `params.cursor` (or the first page) and stops after the last page; a cursor that repeats ends the stream with [`Error::RepeatedCursor`]. Memory holds one page at a time.
     ///
@@ -1113,16 +1119,24 @@ impl<'a> GroupTags<'a> {
     pub fn list_tags_stream(
         &self,
         params: ListTagsParams,
-    ) -> impl Stream<Item = Result<GroupTag, Error>> + Send + 'a {
-        let service = self.clone();
+    ) -> impl Stream<Item = Result<GroupTag, Error>> + Send + 'static {
+        let client = self.client.clone();
+        let options = self.options.clone();
         let first = params.cursor.clone();
         paginate(
             first,
             move |cursor| {
                 let mut params = params.clone();
                 params.cursor = cursor;
-                let service = service.clone();
-                async move { service.list_tags(params).await }
+                let (client, options) = (client.clone(), options.clone());
+                async move {
+                    GroupTags {
+                        client: &client,
+                        options,
+                    }
+                        .list_tags(params)
+                        .await
+                }
             },
         )
     }
@@ -1297,7 +1311,7 @@ impl<'a> GroupTags<'a> {
         crate::runtime::response::decode_page(&resp)
     }
 
-    /// Every item of [`get_tag_users`](Self::get_tag_users), page after page, fetched lazily as the stream is polled.
+    /// Every item of [`get_tag_users`](Self::get_tag_users), page after page, fetched lazily as the stream is polled. The stream is `'static` (it holds a clone of the client), so it can be spawned.
     ///
     /// Starts at `params.cursor` (or the first page) and stops after the last page; a cursor that repeats ends the stream with [`Error::RepeatedCursor`]. Memory holds one page at a time.
     ///
@@ -1317,16 +1331,24 @@ impl<'a> GroupTags<'a> {
         &self,
         id: i64,
         params: GetTagUsersParams,
-    ) -> impl Stream<Item = Result<User, Error>> + Send + 'a {
-        let service = self.clone();
+    ) -> impl Stream<Item = Result<User, Error>> + Send + 'static {
+        let client = self.client.clone();
+        let options = self.options.clone();
         let first = params.cursor.clone();
         paginate(
             first,
             move |cursor| {
                 let mut params = params.clone();
                 params.cursor = cursor;
-                let service = service.clone();
-                async move { service.get_tag_users(id, params).await }
+                let (client, options) = (client.clone(), options.clone());
+                async move {
+                    GroupTags {
+                        client: &client,
+                        options,
+                    }
+                        .get_tag_users(id, params)
+                        .await
+                }
             },
         )
     }
@@ -1489,7 +1511,7 @@ impl<'a> Members<'a> {
         crate::runtime::response::decode_page(&resp)
     }
 
-    /// Every item of [`list_members`](Self::list_members), page after page, fetched lazily as the stream is polled.
+    /// Every item of [`list_members`](Self::list_members), page after page, fetched lazily as the stream is polled. The stream is `'static` (it holds a clone of the client), so it can be spawned.
     ///
     /// Starts at `params.cursor` (or the first page) and stops after the last page; a cursor that repeats ends the stream with [`Error::RepeatedCursor`]. Memory holds one page at a time.
     ///
@@ -1509,16 +1531,24 @@ impl<'a> Members<'a> {
         &self,
         id: i64,
         params: ListMembersParams,
-    ) -> impl Stream<Item = Result<User, Error>> + Send + 'a {
-        let service = self.clone();
+    ) -> impl Stream<Item = Result<User, Error>> + Send + 'static {
+        let client = self.client.clone();
+        let options = self.options.clone();
         let first = params.cursor.clone();
         paginate(
             first,
             move |cursor| {
                 let mut params = params.clone();
                 params.cursor = cursor;
-                let service = service.clone();
-                async move { service.list_members(id, params).await }
+                let (client, options) = (client.clone(), options.clone());
+                async move {
+                    Members {
+                        client: &client,
+                        options,
+                    }
+                        .list_members(id, params)
+                        .await
+                }
             },
         )
     }
@@ -1732,7 +1762,7 @@ impl<'a> Threads<'a> {
         crate::runtime::response::decode_page(&resp)
     }
 
-    /// Every item of [`list_threads`](Self::list_threads), page after page, fetched lazily as the stream is polled.
+    /// Every item of [`list_threads`](Self::list_threads), page after page, fetched lazily as the stream is polled. The stream is `'static` (it holds a clone of the client), so it can be spawned.
     ///
     /// Starts at `params.cursor` (or the first page) and stops after the last page; a cursor that repeats ends the stream with [`Error::RepeatedCursor`]. Memory holds one page at a time.
     ///
@@ -1751,16 +1781,24 @@ impl<'a> Threads<'a> {
     pub fn list_threads_stream(
         &self,
         params: ListThreadsParams,
-    ) -> impl Stream<Item = Result<Thread, Error>> + Send + 'a {
-        let service = self.clone();
+    ) -> impl Stream<Item = Result<Thread, Error>> + Send + 'static {
+        let client = self.client.clone();
+        let options = self.options.clone();
         let first = params.cursor.clone();
         paginate(
             first,
             move |cursor| {
                 let mut params = params.clone();
                 params.cursor = cursor;
-                let service = service.clone();
-                async move { service.list_threads(params).await }
+                let (client, options) = (client.clone(), options.clone());
+                async move {
+                    Threads {
+                        client: &client,
+                        options,
+                    }
+                        .list_threads(params)
+                        .await
+                }
             },
         )
     }
@@ -1878,7 +1916,7 @@ impl<'a> Messages<'a> {
         crate::runtime::response::decode_page(&resp)
     }
 
-    /// Every item of [`list_chat_messages`](Self::list_chat_messages), page after page, fetched lazily as the stream is polled.
+    /// Every item of [`list_chat_messages`](Self::list_chat_messages), page after page, fetched lazily as the stream is polled. The stream is `'static` (it holds a clone of the client), so it can be spawned.
     ///
     /// Starts at `params.cursor` (or the first page) and stops after the last page; a cursor that repeats ends the stream with [`Error::RepeatedCursor`]. Memory holds one page at a time.
     ///
@@ -1898,16 +1936,24 @@ impl<'a> Messages<'a> {
         &self,
         chat_id: i64,
         params: ListChatMessagesParams,
-    ) -> impl Stream<Item = Result<Message, Error>> + Send + 'a {
-        let service = self.clone();
+    ) -> impl Stream<Item = Result<Message, Error>> + Send + 'static {
+        let client = self.client.clone();
+        let options = self.options.clone();
         let first = params.cursor.clone();
         paginate(
             first,
             move |cursor| {
                 let mut params = params.clone();
                 params.cursor = cursor;
-                let service = service.clone();
-                async move { service.list_chat_messages(chat_id, params).await }
+                let (client, options) = (client.clone(), options.clone());
+                async move {
+                    Messages {
+                        client: &client,
+                        options,
+                    }
+                        .list_chat_messages(chat_id, params)
+                        .await
+                }
             },
         )
     }
@@ -2196,7 +2242,7 @@ impl<'a> ReadMembers<'a> {
         crate::runtime::response::decode_page(&resp)
     }
 
-    /// Every item of [`list_read_members`](Self::list_read_members), page after page, fetched lazily as the stream is polled.
+    /// Every item of [`list_read_members`](Self::list_read_members), page after page, fetched lazily as the stream is polled. The stream is `'static` (it holds a clone of the client), so it can be spawned.
     ///
     /// Starts at `params.cursor` (or the first page) and stops after the last page; a cursor that repeats ends the stream with [`Error::RepeatedCursor`]. Memory holds one page at a time.
     ///
@@ -2216,16 +2262,24 @@ impl<'a> ReadMembers<'a> {
         &self,
         id: i64,
         params: ListReadMembersParams,
-    ) -> impl Stream<Item = Result<i64, Error>> + Send + 'a {
-        let service = self.clone();
+    ) -> impl Stream<Item = Result<i64, Error>> + Send + 'static {
+        let client = self.client.clone();
+        let options = self.options.clone();
         let first = params.cursor.clone();
         paginate(
             first,
             move |cursor| {
                 let mut params = params.clone();
                 params.cursor = cursor;
-                let service = service.clone();
-                async move { service.list_read_members(id, params).await }
+                let (client, options) = (client.clone(), options.clone());
+                async move {
+                    ReadMembers {
+                        client: &client,
+                        options,
+                    }
+                        .list_read_members(id, params)
+                        .await
+                }
             },
         )
     }
@@ -2292,7 +2346,7 @@ impl<'a> Reactions<'a> {
         crate::runtime::response::decode_page(&resp)
     }
 
-    /// Every item of [`list_reactions`](Self::list_reactions), page after page, fetched lazily as the stream is polled.
+    /// Every item of [`list_reactions`](Self::list_reactions), page after page, fetched lazily as the stream is polled. The stream is `'static` (it holds a clone of the client), so it can be spawned.
     ///
     /// Starts at `params.cursor` (or the first page) and stops after the last page; a cursor that repeats ends the stream with [`Error::RepeatedCursor`]. Memory holds one page at a time.
     ///
@@ -2312,16 +2366,24 @@ impl<'a> Reactions<'a> {
         &self,
         id: i64,
         params: ListReactionsParams,
-    ) -> impl Stream<Item = Result<Reaction, Error>> + Send + 'a {
-        let service = self.clone();
+    ) -> impl Stream<Item = Result<Reaction, Error>> + Send + 'static {
+        let client = self.client.clone();
+        let options = self.options.clone();
         let first = params.cursor.clone();
         paginate(
             first,
             move |cursor| {
                 let mut params = params.clone();
                 params.cursor = cursor;
-                let service = service.clone();
-                async move { service.list_reactions(id, params).await }
+                let (client, options) = (client.clone(), options.clone());
+                async move {
+                    Reactions {
+                        client: &client,
+                        options,
+                    }
+                        .list_reactions(id, params)
+                        .await
+                }
             },
         )
     }
@@ -2482,7 +2544,7 @@ impl<'a> Search<'a> {
         crate::runtime::response::decode_page(&resp)
     }
 
-    /// Every item of [`search_chats`](Self::search_chats), page after page, fetched lazily as the stream is polled.
+    /// Every item of [`search_chats`](Self::search_chats), page after page, fetched lazily as the stream is polled. The stream is `'static` (it holds a clone of the client), so it can be spawned.
     ///
     /// Starts at `params.cursor` (or the first page) and stops after the last page; a cursor that repeats ends the stream with [`Error::RepeatedCursor`]. Memory holds one page at a time.
     ///
@@ -2501,16 +2563,19 @@ impl<'a> Search<'a> {
     pub fn search_chats_stream(
         &self,
         params: SearchChatsParams,
-    ) -> impl Stream<Item = Result<Chat, Error>> + Send + 'a {
-        let service = self.clone();
+    ) -> impl Stream<Item = Result<Chat, Error>> + Send + 'static {
+        let client = self.client.clone();
+        let options = self.options.clone();
         let first = params.cursor.clone();
         paginate(
             first,
             move |cursor| {
                 let mut params = params.clone();
                 params.cursor = cursor;
-                let service = service.clone();
-                async move { service.search_chats(params).await }
+                let (client, options) = (client.clone(), options.clone());
+                async move {
+                    Search { client: &client, options }.search_chats(params).await
+                }
             },
         )
     }
@@ -2582,7 +2647,7 @@ impl<'a> Search<'a> {
         crate::runtime::response::decode_page(&resp)
     }
 
-    /// Every item of [`search_messages`](Self::search_messages), page after page, fetched lazily as the stream is polled.
+    /// Every item of [`search_messages`](Self::search_messages), page after page, fetched lazily as the stream is polled. The stream is `'static` (it holds a clone of the client), so it can be spawned.
     ///
     /// Starts at `params.cursor` (or the first page) and stops after the last page; a cursor that repeats ends the stream with [`Error::RepeatedCursor`]. Memory holds one page at a time.
     ///
@@ -2601,16 +2666,19 @@ impl<'a> Search<'a> {
     pub fn search_messages_stream(
         &self,
         params: SearchMessagesParams,
-    ) -> impl Stream<Item = Result<Message, Error>> + Send + 'a {
-        let service = self.clone();
+    ) -> impl Stream<Item = Result<Message, Error>> + Send + 'static {
+        let client = self.client.clone();
+        let options = self.options.clone();
         let first = params.cursor.clone();
         paginate(
             first,
             move |cursor| {
                 let mut params = params.clone();
                 params.cursor = cursor;
-                let service = service.clone();
-                async move { service.search_messages(params).await }
+                let (client, options) = (client.clone(), options.clone());
+                async move {
+                    Search { client: &client, options }.search_messages(params).await
+                }
             },
         )
     }
@@ -2674,7 +2742,7 @@ impl<'a> Search<'a> {
         crate::runtime::response::decode_page(&resp)
     }
 
-    /// Every item of [`search_users`](Self::search_users), page after page, fetched lazily as the stream is polled.
+    /// Every item of [`search_users`](Self::search_users), page after page, fetched lazily as the stream is polled. The stream is `'static` (it holds a clone of the client), so it can be spawned.
     ///
     /// Starts at `params.cursor` (or the first page) and stops after the last page; a cursor that repeats ends the stream with [`Error::RepeatedCursor`]. Memory holds one page at a time.
     ///
@@ -2693,16 +2761,19 @@ impl<'a> Search<'a> {
     pub fn search_users_stream(
         &self,
         params: SearchUsersParams,
-    ) -> impl Stream<Item = Result<User, Error>> + Send + 'a {
-        let service = self.clone();
+    ) -> impl Stream<Item = Result<User, Error>> + Send + 'static {
+        let client = self.client.clone();
+        let options = self.options.clone();
         let first = params.cursor.clone();
         paginate(
             first,
             move |cursor| {
                 let mut params = params.clone();
                 params.cursor = cursor;
-                let service = service.clone();
-                async move { service.search_users(params).await }
+                let (client, options) = (client.clone(), options.clone());
+                async move {
+                    Search { client: &client, options }.search_users(params).await
+                }
             },
         )
     }
@@ -2762,7 +2833,7 @@ impl<'a> Tasks<'a> {
         crate::runtime::response::decode_page(&resp)
     }
 
-    /// Every item of [`list_tasks`](Self::list_tasks), page after page, fetched lazily as the stream is polled.
+    /// Every item of [`list_tasks`](Self::list_tasks), page after page, fetched lazily as the stream is polled. The stream is `'static` (it holds a clone of the client), so it can be spawned.
     ///
     /// Starts at `params.cursor` (or the first page) and stops after the last page; a cursor that repeats ends the stream with [`Error::RepeatedCursor`]. Memory holds one page at a time.
     ///
@@ -2781,16 +2852,19 @@ impl<'a> Tasks<'a> {
     pub fn list_tasks_stream(
         &self,
         params: ListTasksParams,
-    ) -> impl Stream<Item = Result<Task, Error>> + Send + 'a {
-        let service = self.clone();
+    ) -> impl Stream<Item = Result<Task, Error>> + Send + 'static {
+        let client = self.client.clone();
+        let options = self.options.clone();
         let first = params.cursor.clone();
         paginate(
             first,
             move |cursor| {
                 let mut params = params.clone();
                 params.cursor = cursor;
-                let service = service.clone();
-                async move { service.list_tasks(params).await }
+                let (client, options) = (client.clone(), options.clone());
+                async move {
+                    Tasks { client: &client, options }.list_tasks(params).await
+                }
             },
         )
     }
@@ -3083,7 +3157,7 @@ impl<'a> Bots<'a> {
         crate::runtime::response::decode_page(&resp)
     }
 
-    /// Every item of [`list_bots`](Self::list_bots), page after page, fetched lazily as the stream is polled.
+    /// Every item of [`list_bots`](Self::list_bots), page after page, fetched lazily as the stream is polled. The stream is `'static` (it holds a clone of the client), so it can be spawned.
     ///
     /// Starts at `params.cursor` (or the first page) and stops after the last page; a cursor that repeats ends the stream with [`Error::RepeatedCursor`]. Memory holds one page at a time.
     ///
@@ -3102,16 +3176,17 @@ impl<'a> Bots<'a> {
     pub fn list_bots_stream(
         &self,
         params: ListBotsParams,
-    ) -> impl Stream<Item = Result<BotResponse, Error>> + Send + 'a {
-        let service = self.clone();
+    ) -> impl Stream<Item = Result<BotResponse, Error>> + Send + 'static {
+        let client = self.client.clone();
+        let options = self.options.clone();
         let first = params.cursor.clone();
         paginate(
             first,
             move |cursor| {
                 let mut params = params.clone();
                 params.cursor = cursor;
-                let service = service.clone();
-                async move { service.list_bots(params).await }
+                let (client, options) = (client.clone(), options.clone());
+                async move { Bots { client: &client, options }.list_bots(params).await }
             },
         )
     }
@@ -3313,7 +3388,7 @@ impl<'a> Bots<'a> {
         crate::runtime::response::decode_page(&resp)
     }
 
-    /// Every item of [`get_webhook_events`](Self::get_webhook_events), page after page, fetched lazily as the stream is polled.
+    /// Every item of [`get_webhook_events`](Self::get_webhook_events), page after page, fetched lazily as the stream is polled. The stream is `'static` (it holds a clone of the client), so it can be spawned.
     ///
     /// Starts at `params.cursor` (or the first page) and stops after the last page; a cursor that repeats ends the stream with [`Error::RepeatedCursor`]. Memory holds one page at a time.
     ///
@@ -3332,16 +3407,19 @@ impl<'a> Bots<'a> {
     pub fn get_webhook_events_stream(
         &self,
         params: GetWebhookEventsParams,
-    ) -> impl Stream<Item = Result<WebhookEvent, Error>> + Send + 'a {
-        let service = self.clone();
+    ) -> impl Stream<Item = Result<WebhookEvent, Error>> + Send + 'static {
+        let client = self.client.clone();
+        let options = self.options.clone();
         let first = params.cursor.clone();
         paginate(
             first,
             move |cursor| {
                 let mut params = params.clone();
                 params.cursor = cursor;
-                let service = service.clone();
-                async move { service.get_webhook_events(params).await }
+                let (client, options) = (client.clone(), options.clone());
+                async move {
+                    Bots { client: &client, options }.get_webhook_events(params).await
+                }
             },
         )
     }
@@ -3453,7 +3531,7 @@ impl<'a> Security<'a> {
         crate::runtime::response::decode_page(&resp)
     }
 
-    /// Every item of [`get_audit_events`](Self::get_audit_events), page after page, fetched lazily as the stream is polled.
+    /// Every item of [`get_audit_events`](Self::get_audit_events), page after page, fetched lazily as the stream is polled. The stream is `'static` (it holds a clone of the client), so it can be spawned.
     ///
     /// Starts at `params.cursor` (or the first page) and stops after the last page; a cursor that repeats ends the stream with [`Error::RepeatedCursor`]. Memory holds one page at a time.
     ///
@@ -3472,16 +3550,24 @@ impl<'a> Security<'a> {
     pub fn get_audit_events_stream(
         &self,
         params: GetAuditEventsParams,
-    ) -> impl Stream<Item = Result<AuditEvent, Error>> + Send + 'a {
-        let service = self.clone();
+    ) -> impl Stream<Item = Result<AuditEvent, Error>> + Send + 'static {
+        let client = self.client.clone();
+        let options = self.options.clone();
         let first = params.cursor.clone();
         paginate(
             first,
             move |cursor| {
                 let mut params = params.clone();
                 params.cursor = cursor;
-                let service = service.clone();
-                async move { service.get_audit_events(params).await }
+                let (client, options) = (client.clone(), options.clone());
+                async move {
+                    Security {
+                        client: &client,
+                        options,
+                    }
+                        .get_audit_events(params)
+                        .await
+                }
             },
         )
     }

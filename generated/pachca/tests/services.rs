@@ -296,3 +296,17 @@ async fn a_call_with_options_sends_headers_and_captures_the_response() {
     let meta = capture.last().expect("captured");
     assert_eq!((meta.status, meta.request_id.as_deref()), (200, Some("req-9")));
 }
+
+/// A stream owns its client: it outlives the service handle and the client
+/// it came from, and runs on another task.
+#[tokio::test]
+async fn a_stream_can_be_spawned() {
+    let server = MockServer::start().await;
+    three_pages(&server).await;
+    let stream = {
+        let client = client(&server);
+        client.read_members().list_read_members_stream(7, ListReadMembersParams::default().limit(2))
+    };
+    let items: Vec<i64> = tokio::spawn(stream.map(|r| r.expect("item")).collect::<Vec<_>>()).await.expect("task");
+    assert_eq!(items, [1, 2, 3, 4, 5, 6]);
+}

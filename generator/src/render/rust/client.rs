@@ -160,7 +160,7 @@ fn response(op: &Operation) -> Result<(TokenStream, TokenStream), RenderError> {
     })
 }
 
-fn render_method(index: &TypeIndex, op: &Operation) -> Result<TokenStream, RenderError> {
+fn render_method(index: &TypeIndex, service: &proc_macro2::Ident, op: &Operation) -> Result<TokenStream, RenderError> {
     let name = ident(&op.method_name);
     let docs = method_docs(op);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
@@ -273,7 +273,7 @@ fn render_method(index: &TypeIndex, op: &Operation) -> Result<TokenStream, Rende
         }
     };
     if let Some(p) = &op.pagination {
-        method_tokens.extend(render_stream_methods(op, p.item.clone())?);
+        method_tokens.extend(render_stream_methods(service, op, p.item.clone())?);
     }
     Ok(method_tokens)
 }
@@ -333,7 +333,7 @@ fn multipart_parts(index: &TypeIndex, ty: &TypeRef) -> Result<TokenStream, Rende
     })
 }
 
-fn render_stream_methods(op: &Operation, item: TypeRef) -> Result<TokenStream, RenderError> {
+fn render_stream_methods(service: &proc_macro2::Ident, op: &Operation, item: TypeRef) -> Result<TokenStream, RenderError> {
     let name = ident(&op.method_name);
     let stream = format_ident!("{}_stream", op.method_name);
     let all = format_ident!("{}_all", op.method_name);
@@ -367,7 +367,7 @@ fn render_stream_methods(op: &Operation, item: TypeRef) -> Result<TokenStream, R
     }
     let plain = op.method_name.trim_start_matches("r#");
     let doc_stream = raw_doc_attrs(&format!(
-        "Every item of [`{plain}`](Self::{plain}), page after page, fetched lazily as the stream is polled.\n\nStarts at `params.cursor` (or the first page) and stops after the last page; a cursor that repeats ends the stream with [`Error::RepeatedCursor`]. Memory holds one page at a time."
+        "Every item of [`{plain}`](Self::{plain}), page after page, fetched lazily as the stream is polled. The stream is `'static` (it holds a clone of the client), so it can be spawned.\n\nStarts at `params.cursor` (or the first page) and stops after the last page; a cursor that repeats ends the stream with [`Error::RepeatedCursor`]. Memory holds one page at a time."
     ));
     let example = stream_example(op, &stream.to_string());
     let doc_all = raw_doc_attrs(&format!(
@@ -378,15 +378,18 @@ fn render_stream_methods(op: &Operation, item: TypeRef) -> Result<TokenStream, R
         #doc_stream
         #example
         #deprecated
-        pub fn #stream(&self, #(#args,)* params: #params_ty) -> impl Stream<Item = Result<#item, Error>> + Send + 'a {
-            let service = self.clone();
+        pub fn #stream(&self, #(#args,)* params: #params_ty) -> impl Stream<Item = Result<#item, Error>> + Send + 'static {
+            // The stream owns a clone of the client (cheap: it is shared), so
+            // it can be spawned or kept beyond this service handle.
+            let client = self.client.clone();
+            let options = self.options.clone();
             let first = params.cursor.clone();
             paginate(first, move |cursor| {
                 let mut params = params.clone();
                 params.cursor = cursor;
-                let service = service.clone();
+                let (client, options) = (client.clone(), options.clone());
                 #(#clones)*
-                async move { service.#name(#(#call_args,)* params).await }
+                async move { #service { client: &client, options }.#name(#(#call_args,)* params).await }
             })
         }
 
@@ -424,7 +427,7 @@ fn stream_example(op: &Operation, stream: &str) -> TokenStream {
 
 fn render_service(index: &TypeIndex, service: &Service) -> Result<TokenStream, RenderError> {
     let ty = format_ident!("{}", service.type_name);
-    let methods = service.operations.iter().map(|op| render_method(index, op)).collect::<Result<Vec<_>, _>>()?;
+    let methods = service.operations.iter().map(|op| render_method(index, &ty, op)).collect::<Result<Vec<_>, _>>()?;
     let doc = format!(" Operations tagged `{}` (`client.{}()`).", service.tag, service.module.trim_start_matches("r#"));
     let extra = service.description.as_deref().map(doc_attrs).unwrap_or_default();
     Ok(quote! {
