@@ -157,7 +157,7 @@ impl From<std::io::Error> for CliError {
 impl From<crate::config::ConfigError> for CliError {
     fn from(e: crate::config::ConfigError) -> Self {
         match e {
-            crate::config::ConfigError::NoToken => CliError::NoToken(e.to_string()),
+            crate::config::ConfigError::NoToken | crate::config::ConfigError::KeyringProfile(_) => CliError::NoToken(e.to_string()),
             other => CliError::usage(other.to_string()),
         }
     }

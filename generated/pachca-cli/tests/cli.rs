@@ -234,3 +234,57 @@ fn help_snapshots() {
         }
     });
 }
+
+/// An upstream CLI user's config file (an OAuth profile active, a keyring
+/// profile without a `token` key, keys this CLI does not know): commands run
+/// with the OAuth token, `--token` works with the keyring profile, and the
+/// keyring profile alone is an auth error with a hint, exit 3.
+#[tokio::test]
+async fn an_upstream_config_file_works() {
+    let home = Home::new("upstream-config");
+    std::fs::create_dir_all(home.0.join("pachca")).expect("config dir");
+    std::fs::write(
+        home.0.join("pachca/config.toml"),
+        "active_profile = \"work\"\n\n[profiles.work]\ntype = \"user\"\ntoken = \"oauth-access-1\"\nauth = \"oauth\"\n\
+         refresh_token = \"oauth-refresh-1\"\nexpires_at = \"2026-12-04T10:00:00.000Z\"\nscopes = [\"chats:read\"]\nstorage = \"file\"\n\n\
+         [profiles.bot]\ntype = \"bot\"\nauth = \"token\"\nstorage = \"keyring\"\n",
+    )
+    .expect("write config");
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/chats/198"))
+        .and(wiremock::matchers::header("authorization", "Bearer oauth-access-1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": {"id": 198, "name": "Ops", "created_at": "2020-06-08T09:32:57.000Z", "owner_id": 12, "member_ids": [12], "group_tag_ids": [], "channel": false, "archived": false, "personal": false, "public": true, "last_message_at": "2020-06-08T09:32:57.000Z", "meet_room_url": "https://meet.pachca.com/x"}})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/chats/198"))
+        .and(wiremock::matchers::header("authorization", "Bearer explicit"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": {"id": 198, "name": "Ops", "created_at": "2020-06-08T09:32:57.000Z", "owner_id": 12, "member_ids": [12], "group_tag_ids": [], "channel": false, "archived": false, "personal": false, "public": true, "last_message_at": "2020-06-08T09:32:57.000Z", "meet_room_url": "https://meet.pachca.com/x"}})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let uri = server.uri();
+    let base = ["--base-url", uri.as_str(), "-o", "json"];
+    let run = |args: &[&str]| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_pachca"));
+        command
+            .args(base.iter().chain(args))
+            .env("PACHCA_HOME", &home.0)
+            .env_remove("XDG_CONFIG_HOME")
+            .env_remove("PACHCA_TOKEN")
+            .env_remove("PACHCA_PROFILE")
+            .env_remove("PACHCA_API_URL")
+            .stdin(Stdio::null())
+            .output()
+            .expect("run pachca")
+    };
+    let out = run(&["chats", "get", "198"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(&["-p", "bot", "--token", "explicit", "chats", "get", "198"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(&["-p", "bot", "chats", "get", "198"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("OS keyring"), "{}", String::from_utf8_lossy(&out.stderr));
+}

@@ -39,7 +39,7 @@ pub const PROFILE_ENV: &str = "PACHCA_PROFILE";
 pub const FILE_NAME: &str = "config.toml";
 
 /// The whole configuration file.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Config {
     /// Profile used when neither `--profile` nor `PACHCA_PROFILE` names one.
@@ -51,12 +51,23 @@ pub struct Config {
     /// Defaults for command-line options.
     #[serde(skip_serializing_if = "Defaults::is_empty")]
     pub defaults: Defaults,
+    /// Keys this CLI does not use, kept as read so that saving never drops
+    /// what the upstream CLI (or a newer version) wrote.
+    #[serde(flatten)]
+    pub extra: toml::Table,
 }
 
 /// A saved access token and what is known about its owner.
-#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// Reads the upstream CLI's profiles as they are: an OAuth profile
+/// (`auth = "oauth"`, `refresh_token`, `expires_at`, `scopes`) uses its
+/// `token`; a keyring profile (`storage = "keyring"`) has no `token` key, as
+/// its secret is in the OS keyring, which this CLI does not read. Every key
+/// is kept when the file is saved.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Profile {
-    /// The access token.
+    /// The access token; empty when the profile keeps it elsewhere.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub token: String,
     /// Who the token belongs to (name or e-mail), for display only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -64,15 +75,28 @@ pub struct Profile {
     /// Kind of token: `"user"` or `"bot"`. Stored as `type`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
+    /// Every other key (`email`, `auth`, `refresh_token`, `expires_at`,
+    /// `scopes`, `storage`, ...), kept as read.
+    #[serde(flatten)]
+    pub extra: toml::Table,
+}
+
+impl Profile {
+    /// Where the profile keeps its secret: `file` (default) or `keyring`.
+    pub fn storage(&self) -> &str {
+        self.extra.get("storage").and_then(toml::Value::as_str).unwrap_or("file")
+    }
 }
 
 impl fmt::Debug for Profile {
     /// Never prints the token itself.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let keys: Vec<&String> = self.extra.keys().collect();
         f.debug_struct("Profile")
             .field("token", &"<redacted>")
             .field("user", &self.user)
             .field("kind", &self.kind)
+            .field("other_keys", &keys)
             .finish()
     }
 }
@@ -146,6 +170,8 @@ pub enum ConfigError {
     Serialize(String),
     /// No access token was given or saved.
     NoToken,
+    /// The profile keeps its token in the OS keyring (upstream `storage = "keyring"`).
+    KeyringProfile(String),
     /// No profile was named and none is active.
     NoActiveProfile,
     /// A profile that is not in the config file was named.
@@ -189,6 +215,11 @@ impl fmt::Display for ConfigError {
             ConfigError::NoToken => f.write_str(
                 "no access token: pass --token, set PACHCA_TOKEN, or run `pachca auth login --token ...`",
             ),
+            ConfigError::KeyringProfile(name) => write!(
+                f,
+                "profile `{name}` keeps its token in the OS keyring (storage = \"keyring\"), which this CLI does not read: \
+                 pass --token or set PACHCA_TOKEN, or save it in the file with `pachca auth login --profile {name} --token ...`"
+            ),
             ConfigError::NoActiveProfile => {
                 f.write_str("no active profile: name one with --profile")
             }
@@ -225,29 +256,33 @@ fn non_empty_os(value: Option<OsString>) -> Option<PathBuf> {
 
 impl Config {
     /// Path of the config file, from the environment:
-    /// `$PACHCA_HOME/config.toml` if set, else
-    /// `$XDG_CONFIG_HOME/pachca/config.toml`, else
-    /// `$HOME/.config/pachca/config.toml`. Empty variables count as unset.
+    /// `$PACHCA_HOME/pachca/config.toml` if set, else
+    /// `$XDG_CONFIG_HOME/pachca/config.toml`, else (Windows)
+    /// `%LOCALAPPDATA%\pachca\config.toml`, else
+    /// `$HOME/.config/pachca/config.toml`: the upstream CLI's order. Empty
+    /// variables count as unset.
     pub fn path() -> Result<PathBuf, ConfigError> {
-        Self::path_from(
-            std::env::var_os(HOME_ENV),
-            std::env::var_os("XDG_CONFIG_HOME"),
-            std::env::var_os("HOME"),
-        )
+        let local_app_data = if cfg!(windows) { std::env::var_os("LOCALAPPDATA") } else { None };
+        let home = std::env::var_os("HOME").or_else(|| if cfg!(windows) { std::env::var_os("USERPROFILE") } else { None });
+        Self::path_from(std::env::var_os(HOME_ENV), std::env::var_os("XDG_CONFIG_HOME"), local_app_data, home)
     }
 
-    /// [`Config::path`] with the values of `PACHCA_HOME`, `XDG_CONFIG_HOME`
-    /// and `HOME` given. A relative `XDG_CONFIG_HOME` is ignored, as the XDG
-    /// specification asks.
+    /// [`Config::path`] with the values of `PACHCA_HOME`, `XDG_CONFIG_HOME`,
+    /// `LOCALAPPDATA` (Windows only) and `HOME` given. A relative
+    /// `XDG_CONFIG_HOME` is ignored, as the XDG specification asks.
     pub fn path_from(
         pachca_home: Option<OsString>,
         xdg_config_home: Option<OsString>,
+        local_app_data: Option<OsString>,
         home: Option<OsString>,
     ) -> Result<PathBuf, ConfigError> {
         if let Some(dir) = non_empty_os(pachca_home) {
-            return Ok(dir.join(FILE_NAME));
+            return Ok(dir.join("pachca").join(FILE_NAME));
         }
         if let Some(dir) = non_empty_os(xdg_config_home).filter(|dir| dir.is_absolute()) {
+            return Ok(dir.join("pachca").join(FILE_NAME));
+        }
+        if let Some(dir) = non_empty_os(local_app_data) {
             return Ok(dir.join("pachca").join(FILE_NAME));
         }
         if let Some(dir) = non_empty_os(home) {
@@ -313,8 +348,16 @@ impl Config {
         user: Option<String>,
         kind: Option<String>,
     ) {
-        self.profiles
-            .insert(profile.to_owned(), Profile { token, user, kind });
+        // A new login replaces the secret and what it says about its owner;
+        // the profile's other keys stay (upstream's `email`, `scopes`, ...).
+        let mut saved = self.profiles.remove(profile).unwrap_or_default();
+        saved.token = token;
+        saved.user = user;
+        saved.kind = kind;
+        for stale in ["storage", "refresh_token", "expires_at", "auth"] {
+            saved.extra.remove(stale);
+        }
+        self.profiles.insert(profile.to_owned(), saved);
         self.active_profile = Some(profile.to_owned());
     }
 
@@ -382,6 +425,9 @@ impl Config {
             return Err(self.unknown_profile(name));
         };
         if profile.token.trim().is_empty() {
+            if profile.storage() == "keyring" {
+                return Err(ConfigError::KeyringProfile(name.to_owned()));
+            }
             return Err(ConfigError::NoToken);
         }
         Ok((profile.token.clone(), TokenSource::Profile(name.to_owned())))
@@ -557,11 +603,17 @@ mod tests {
     #[test]
     fn path_prefers_pachca_home_then_xdg_then_home() {
         let p = |a: Option<&str>, b: Option<&str>, c: Option<&str>| {
-            Config::path_from(a.map(Into::into), b.map(Into::into), c.map(Into::into))
+            Config::path_from(a.map(Into::into), b.map(Into::into), None, c.map(Into::into))
         };
+        // Upstream's layout: `$PACHCA_HOME/pachca/config.toml`.
         assert_eq!(
             p(Some("/ph"), Some("/xdg"), Some("/home/u")).unwrap(),
-            PathBuf::from("/ph/config.toml")
+            PathBuf::from("/ph/pachca/config.toml")
+        );
+        // Windows: %LOCALAPPDATA%\pachca after XDG, before HOME.
+        assert_eq!(
+            Config::path_from(None, None, Some("/lad".into()), Some("/home/u".into())).unwrap(),
+            PathBuf::from("/lad/pachca/config.toml")
         );
         assert_eq!(
             p(None, Some("/xdg"), Some("/home/u")).unwrap(),
@@ -876,5 +928,79 @@ mod tests {
         // Byte 15 is after "привет" (12 bytes) and " =" on line 2.
         assert_eq!(line_column(text, 3 + 12 + 2), (2, 9));
         assert_eq!(line_column(text, 1000), (3, 1));
+    }
+
+    /// A config file the upstream CLI wrote: an OAuth profile, a keyring
+    /// profile without a `token` key, and keys this CLI does not use.
+    const UPSTREAM: &str = r#"active_profile = "work"
+
+[defaults]
+output = "table"
+timeout = 30
+
+[profiles.work]
+type = "user"
+token = "oauth-access-1"
+user = "Ann Lee"
+email = "ann@example.com"
+auth = "oauth"
+refresh_token = "oauth-refresh-1"
+expires_at = "2026-12-04T10:00:00.000Z"
+scopes = ["chats:read", "messages:create"]
+storage = "file"
+
+[profiles.bot]
+type = "bot"
+user = "Deploy (бот)"
+auth = "token"
+storage = "keyring"
+scopes = ["messages:create"]
+
+[telemetry]
+enabled = false
+"#;
+
+    #[test]
+    fn an_upstream_config_with_oauth_and_keyring_profiles_loads() {
+        let dir = TempDir::new("upstream");
+        let path = dir.0.join("config.toml");
+        fs::write(&path, UPSTREAM).unwrap();
+        let config = Config::load(&path).expect("upstream config loads");
+        // The OAuth profile's access token is used as is.
+        let (token, source) = config.resolve_token(None, None, None, None).unwrap();
+        assert_eq!((token.as_str(), source), ("oauth-access-1", TokenSource::Profile("work".to_owned())));
+        // The keyring profile has no token here: a clear error, not a parse failure ...
+        let err = config.resolve_token(None, None, Some("bot"), None).unwrap_err();
+        assert!(matches!(&err, ConfigError::KeyringProfile(name) if name == "bot"), "{err:?}");
+        assert!(err.to_string().contains("OS keyring"), "{err}");
+        // ... and --token or PACHCA_TOKEN still work with that file.
+        assert_eq!(config.resolve_token(Some("flag"), None, Some("bot"), None).unwrap().0, "flag");
+        assert_eq!(config.resolve_token(None, Some("env"), None, None).unwrap().0, "env");
+        assert_eq!(config.defaults.timeout, Some(30));
+        // Debug never shows a secret, the refresh token included.
+        let debug = format!("{config:?}");
+        assert!(!debug.contains("oauth-access-1") && !debug.contains("oauth-refresh-1"), "{debug}");
+    }
+
+    #[test]
+    fn saving_keeps_every_key_the_upstream_cli_wrote() {
+        let dir = TempDir::new("upstream-save");
+        let path = dir.0.join("config.toml");
+        fs::write(&path, UPSTREAM).unwrap();
+        let mut config = Config::load(&path).unwrap();
+        config.switch("bot").unwrap();
+        config.save(&path).unwrap();
+        let saved: toml::Table = toml::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+        let original: toml::Table = toml::from_str(UPSTREAM).unwrap();
+        assert_eq!(saved["active_profile"].as_str(), Some("bot"));
+        assert_eq!(saved["profiles"], original["profiles"], "profiles kept key for key");
+        assert_eq!(saved["telemetry"], original["telemetry"]);
+        assert_eq!(saved["defaults"], original["defaults"]);
+        // Logging in to the keyring profile stores the token in the file and
+        // drops only what described the old secret.
+        config.login("bot", "bot-token-2".to_owned(), Some("Deploy (бот)".to_owned()), Some("bot".to_owned()));
+        let bot = &config.profiles["bot"];
+        assert_eq!((bot.token.as_str(), bot.storage()), ("bot-token-2", "file"));
+        assert_eq!(bot.extra["scopes"], original["profiles"]["bot"]["scopes"]);
     }
 }
