@@ -55,7 +55,16 @@ pub async fn collect<T: Serialize, S: Stream<Item = Result<T, pachca::Error>>>(s
     let mut stream = std::pin::pin!(stream);
     let mut items = Vec::new();
     while let Some(item) = stream.next().await {
-        items.push(to_json(&item?)?);
+        let item = match item {
+            Ok(item) => item,
+            // Upstream keeps what it collected: a warning, the items, exit 0.
+            Err(pachca::Error::RepeatedCursor { cursor }) => {
+                eprintln!("warning: the server returned the cursor {cursor:?} twice; stopping with the {} items fetched so far", items.len());
+                break;
+            }
+            Err(e) => return Err(e.into()),
+        };
+        items.push(to_json(&item)?);
         if progress && items.len() % 50 == 0 {
             eprint!("\rfetched {}", items.len());
         }

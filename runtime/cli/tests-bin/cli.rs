@@ -181,6 +181,35 @@ async fn all_pages_are_printed_as_one_array() {
     assert_eq!(items, json!([1, 2, 3, 4, 5, 6]));
 }
 
+/// A server that repeats a cursor: upstream warns, prints what it has and
+/// exits 0 (it used to exit 1 with nothing on stdout).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_repeated_cursor_keeps_what_was_collected() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/messages/7/read_member_ids"))
+        .and(query_param("cursor", "c2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [3], "meta": {"paginate": {"next_page": "c2"}}})))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/messages/7/read_member_ids"))
+        .and(query_param_is_missing("cursor"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [1, 2], "meta": {"paginate": {"next_page": "c2"}}})))
+        .mount(&server)
+        .await;
+    let home = Home::new("repeat");
+    let uri = server.uri();
+    let out = tokio::task::spawn_blocking(move || pachca(&home, &["read-member", "list-readers", "7", "--all", "-o", "json", "--token", "t", "--base-url", &uri], None))
+        .await
+        .expect("join");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let items: Value = serde_json::from_slice(&out.stdout).expect("JSON array");
+    assert_eq!(items, json!([1, 2, 3]));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("warning: the server returned the cursor \"c2\" twice"), "{stderr}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn verbose_prints_the_real_request_and_each_attempts_status() {
     let server = MockServer::start().await;
