@@ -3766,72 +3766,120 @@ async fn call_operation(
     input: &mut Input<'_>,
 ) -> Result<Outcome, CliError> {
     match spec.operation_id {
-        "OAuthOperations_getTokenInfo" => value(&client.oauth().get_token_info().await?),
+        "OAuthOperations_getTokenInfo" => {
+            value(&client.oauth().with_options(input.options()).get_token_info().await?)
+        }
         "ChatOperations_listChats" => {
             let params: ListChatsParams = input.params()?;
             if input.all() {
                 let stream = client.chats().list_chats_stream(params);
                 Ok(Outcome::Items(collect(stream, input.progress()).await?))
             } else {
-                page(client.chats().list_chats(params).await?)
+                page(
+                    client
+                        .chats()
+                        .with_options(input.options())
+                        .list_chats(params)
+                        .await?,
+                )
             }
         }
         "ChatOperations_createChat" => {
             let body: ChatCreateRequestChat = input.body_at("chat")?;
-            value(&client.chats().create_chat(&body).await?)
+            value(
+                &client.chats().with_options(input.options()).create_chat(&body).await?,
+            )
         }
         "ExportOperations_requestExport" => {
             let body: ExportRequest = input.body()?;
             {
-                client.chats().request_export(&body).await?;
+                client
+                    .chats()
+                    .with_options(input.options())
+                    .request_export(&body)
+                    .await?;
                 Ok(Outcome::Done)
             }
         }
         "ExportOperations_downloadExport" => {
             let arg0: i64 = input.path("id")?;
-            Ok(Outcome::Redirect(client.chats().download_export(arg0).await?))
+            Ok(
+                Outcome::Redirect(
+                    client
+                        .chats()
+                        .with_options(input.options())
+                        .download_export(arg0)
+                        .await?,
+                ),
+            )
         }
         "ChatOperations_getChat" => {
             let arg0: i64 = input.path("id")?;
-            value(&client.chats().get_chat(arg0).await?)
+            value(&client.chats().with_options(input.options()).get_chat(arg0).await?)
         }
         "ChatOperations_updateChat" => {
             let arg0: i64 = input.path("id")?;
             let body: ChatUpdateRequestChat = input.body_at("chat")?;
-            value(&client.chats().update_chat(arg0, &body).await?)
+            value(
+                &client
+                    .chats()
+                    .with_options(input.options())
+                    .update_chat(arg0, &body)
+                    .await?,
+            )
         }
         "ChatOperations_archiveChat" => {
             let arg0: i64 = input.path("id")?;
             {
-                client.chats().archive_chat(arg0).await?;
+                client.chats().with_options(input.options()).archive_chat(arg0).await?;
                 Ok(Outcome::Done)
             }
         }
         "ChatOperations_unarchiveChat" => {
             let arg0: i64 = input.path("id")?;
             {
-                client.chats().unarchive_chat(arg0).await?;
+                client.chats().with_options(input.options()).unarchive_chat(arg0).await?;
                 Ok(Outcome::Done)
             }
         }
-        "ProfileOperations_getProfile" => value(&client.profile().get_profile().await?),
+        "ProfileOperations_getProfile" => {
+            value(&client.profile().with_options(input.options()).get_profile().await?)
+        }
         "ProfileAvatarOperations_updateProfileAvatar" => {
             let mut body: UpdateProfileAvatarRequest = input.multipart()?;
             let (file_name, bytes) = input.file()?;
             body.image = bytes;
-            value(&client.profile().update_profile_avatar(&body, &file_name).await?)
+            value(
+                &client
+                    .profile()
+                    .with_options(input.options())
+                    .update_profile_avatar(&body, &file_name)
+                    .await?,
+            )
         }
         "ProfileAvatarOperations_deleteProfileAvatar" => {
-            client.profile().delete_profile_avatar().await?;
+            client
+                .profile()
+                .with_options(input.options())
+                .delete_profile_avatar()
+                .await?;
             Ok(Outcome::Done)
         }
-        "ProfileOperations_getStatus" => value(&client.profile().get_status().await?),
+        "ProfileOperations_getStatus" => {
+            value(&client.profile().with_options(input.options()).get_status().await?)
+        }
         "ProfileOperations_updateStatus" => {
             let body: StatusUpdateRequestStatus = input.body_at("status")?;
-            value(&client.profile().update_status(&body).await?)
+            value(
+                &client
+                    .profile()
+                    .with_options(input.options())
+                    .update_status(&body)
+                    .await?,
+            )
         }
         "ProfileOperations_deleteStatus" => {
-            client.profile().delete_status().await?;
+            client.profile().with_options(input.options()).delete_status().await?;
             Ok(Outcome::Done)
         }
         "UserOperations_listUsers" => {
@@ -3840,26 +3888,40 @@ async fn call_operation(
                 let stream = client.users().list_users_stream(params);
                 Ok(Outcome::Items(collect(stream, input.progress()).await?))
             } else {
-                page(client.users().list_users(params).await?)
+                page(
+                    client
+                        .users()
+                        .with_options(input.options())
+                        .list_users(params)
+                        .await?,
+                )
             }
         }
         "UserOperations_createUser" => {
             let body: UserCreateRequest = input.body()?;
-            value(&client.users().create_user(&body).await?)
+            value(
+                &client.users().with_options(input.options()).create_user(&body).await?,
+            )
         }
         "UserOperations_getUser" => {
             let arg0: i64 = input.path("id")?;
-            value(&client.users().get_user(arg0).await?)
+            value(&client.users().with_options(input.options()).get_user(arg0).await?)
         }
         "UserOperations_updateUser" => {
             let arg0: i64 = input.path("id")?;
             let body: UserUpdateRequestUser = input.body_at("user")?;
-            value(&client.users().update_user(arg0, &body).await?)
+            value(
+                &client
+                    .users()
+                    .with_options(input.options())
+                    .update_user(arg0, &body)
+                    .await?,
+            )
         }
         "UserOperations_deleteUser" => {
             let arg0: i64 = input.path("id")?;
             {
-                client.users().delete_user(arg0).await?;
+                client.users().with_options(input.options()).delete_user(arg0).await?;
                 Ok(Outcome::Done)
             }
         }
@@ -3868,28 +3930,54 @@ async fn call_operation(
             let mut body: UpdateUserAvatarRequest = input.multipart()?;
             let (file_name, bytes) = input.file()?;
             body.image = bytes;
-            value(&client.users().update_user_avatar(arg0, &body, &file_name).await?)
+            value(
+                &client
+                    .users()
+                    .with_options(input.options())
+                    .update_user_avatar(arg0, &body, &file_name)
+                    .await?,
+            )
         }
         "UserAvatarOperations_deleteUserAvatar" => {
             let arg0: i64 = input.path("user_id")?;
             {
-                client.users().delete_user_avatar(arg0).await?;
+                client
+                    .users()
+                    .with_options(input.options())
+                    .delete_user_avatar(arg0)
+                    .await?;
                 Ok(Outcome::Done)
             }
         }
         "UserStatusOperations_getUserStatus" => {
             let arg0: i64 = input.path("user_id")?;
-            value(&client.users().get_user_status(arg0).await?)
+            value(
+                &client
+                    .users()
+                    .with_options(input.options())
+                    .get_user_status(arg0)
+                    .await?,
+            )
         }
         "UserStatusOperations_updateUserStatus" => {
             let arg0: i64 = input.path("user_id")?;
             let body: StatusUpdateRequestStatus = input.body_at("status")?;
-            value(&client.users().update_user_status(arg0, &body).await?)
+            value(
+                &client
+                    .users()
+                    .with_options(input.options())
+                    .update_user_status(arg0, &body)
+                    .await?,
+            )
         }
         "UserStatusOperations_deleteUserStatus" => {
             let arg0: i64 = input.path("user_id")?;
             {
-                client.users().delete_user_status(arg0).await?;
+                client
+                    .users()
+                    .with_options(input.options())
+                    .delete_user_status(arg0)
+                    .await?;
                 Ok(Outcome::Done)
             }
         }
@@ -3899,26 +3987,50 @@ async fn call_operation(
                 let stream = client.group_tags().list_tags_stream(params);
                 Ok(Outcome::Items(collect(stream, input.progress()).await?))
             } else {
-                page(client.group_tags().list_tags(params).await?)
+                page(
+                    client
+                        .group_tags()
+                        .with_options(input.options())
+                        .list_tags(params)
+                        .await?,
+                )
             }
         }
         "GroupTagOperations_createTag" => {
             let body: GroupTagRequestGroupTag = input.body_at("group_tag")?;
-            value(&client.group_tags().create_tag(&body).await?)
+            value(
+                &client
+                    .group_tags()
+                    .with_options(input.options())
+                    .create_tag(&body)
+                    .await?,
+            )
         }
         "GroupTagOperations_getTag" => {
             let arg0: i64 = input.path("id")?;
-            value(&client.group_tags().get_tag(arg0).await?)
+            value(
+                &client.group_tags().with_options(input.options()).get_tag(arg0).await?,
+            )
         }
         "GroupTagOperations_updateTag" => {
             let arg0: i64 = input.path("id")?;
             let body: GroupTagRequestGroupTag = input.body_at("group_tag")?;
-            value(&client.group_tags().update_tag(arg0, &body).await?)
+            value(
+                &client
+                    .group_tags()
+                    .with_options(input.options())
+                    .update_tag(arg0, &body)
+                    .await?,
+            )
         }
         "GroupTagOperations_deleteTag" => {
             let arg0: i64 = input.path("id")?;
             {
-                client.group_tags().delete_tag(arg0).await?;
+                client
+                    .group_tags()
+                    .with_options(input.options())
+                    .delete_tag(arg0)
+                    .await?;
                 Ok(Outcome::Done)
             }
         }
@@ -3929,14 +4041,24 @@ async fn call_operation(
                 let stream = client.group_tags().get_tag_users_stream(arg0, params);
                 Ok(Outcome::Items(collect(stream, input.progress()).await?))
             } else {
-                page(client.group_tags().get_tag_users(arg0, params).await?)
+                page(
+                    client
+                        .group_tags()
+                        .with_options(input.options())
+                        .get_tag_users(arg0, params)
+                        .await?,
+                )
             }
         }
         "ChatMemberOperations_addTags" => {
             let arg0: i64 = input.path("id")?;
             let body: AddTagsRequest = input.body()?;
             {
-                client.members().add_tags(arg0, &body).await?;
+                client
+                    .members()
+                    .with_options(input.options())
+                    .add_tags(arg0, &body)
+                    .await?;
                 Ok(Outcome::Done)
             }
         }
@@ -3944,14 +4066,18 @@ async fn call_operation(
             let arg0: i64 = input.path("id")?;
             let arg1: i64 = input.path("tag_id")?;
             {
-                client.members().remove_tag(arg0, arg1).await?;
+                client
+                    .members()
+                    .with_options(input.options())
+                    .remove_tag(arg0, arg1)
+                    .await?;
                 Ok(Outcome::Done)
             }
         }
         "ChatMemberOperations_leaveChat" => {
             let arg0: i64 = input.path("id")?;
             {
-                client.members().leave_chat(arg0).await?;
+                client.members().with_options(input.options()).leave_chat(arg0).await?;
                 Ok(Outcome::Done)
             }
         }
@@ -3962,14 +4088,24 @@ async fn call_operation(
                 let stream = client.members().list_members_stream(arg0, params);
                 Ok(Outcome::Items(collect(stream, input.progress()).await?))
             } else {
-                page(client.members().list_members(arg0, params).await?)
+                page(
+                    client
+                        .members()
+                        .with_options(input.options())
+                        .list_members(arg0, params)
+                        .await?,
+                )
             }
         }
         "ChatMemberOperations_addMembers" => {
             let arg0: i64 = input.path("id")?;
             let body: AddMembersRequest = input.body()?;
             {
-                client.members().add_members(arg0, &body).await?;
+                client
+                    .members()
+                    .with_options(input.options())
+                    .add_members(arg0, &body)
+                    .await?;
                 Ok(Outcome::Done)
             }
         }
@@ -3978,7 +4114,11 @@ async fn call_operation(
             let arg1: i64 = input.path("user_id")?;
             let body: UpdateMemberRoleRequest = input.body()?;
             {
-                client.members().update_member_role(arg0, arg1, &body).await?;
+                client
+                    .members()
+                    .with_options(input.options())
+                    .update_member_role(arg0, arg1, &body)
+                    .await?;
                 Ok(Outcome::Done)
             }
         }
@@ -3986,13 +4126,23 @@ async fn call_operation(
             let arg0: i64 = input.path("id")?;
             let arg1: i64 = input.path("user_id")?;
             {
-                client.members().remove_member(arg0, arg1).await?;
+                client
+                    .members()
+                    .with_options(input.options())
+                    .remove_member(arg0, arg1)
+                    .await?;
                 Ok(Outcome::Done)
             }
         }
         "ThreadOperations_createThread" => {
             let arg0: i64 = input.path("id")?;
-            value(&client.threads().create_thread(arg0).await?)
+            value(
+                &client
+                    .threads()
+                    .with_options(input.options())
+                    .create_thread(arg0)
+                    .await?,
+            )
         }
         "ThreadOperations_listThreads" => {
             let params: ListThreadsParams = input.params()?;
@@ -4000,15 +4150,29 @@ async fn call_operation(
                 let stream = client.threads().list_threads_stream(params);
                 Ok(Outcome::Items(collect(stream, input.progress()).await?))
             } else {
-                page(client.threads().list_threads(params).await?)
+                page(
+                    client
+                        .threads()
+                        .with_options(input.options())
+                        .list_threads(params)
+                        .await?,
+                )
             }
         }
         "ThreadOperations_createStandaloneThread" => {
-            value(&client.threads().create_standalone_thread().await?)
+            value(
+                &client
+                    .threads()
+                    .with_options(input.options())
+                    .create_standalone_thread()
+                    .await?,
+            )
         }
         "ThreadOperations_getThread" => {
             let arg0: i64 = input.path("id")?;
-            value(&client.threads().get_thread(arg0).await?)
+            value(
+                &client.threads().with_options(input.options()).get_thread(arg0).await?,
+            )
         }
         "ChatMessageOperations_listChatMessages" => {
             let arg0: i64 = input.query_arg("chat_id")?;
@@ -4017,26 +4181,50 @@ async fn call_operation(
                 let stream = client.messages().list_chat_messages_stream(arg0, params);
                 Ok(Outcome::Items(collect(stream, input.progress()).await?))
             } else {
-                page(client.messages().list_chat_messages(arg0, params).await?)
+                page(
+                    client
+                        .messages()
+                        .with_options(input.options())
+                        .list_chat_messages(arg0, params)
+                        .await?,
+                )
             }
         }
         "MessageOperations_createMessage" => {
             let body: MessageCreateRequest = input.body()?;
-            value(&client.messages().create_message(&body).await?)
+            value(
+                &client
+                    .messages()
+                    .with_options(input.options())
+                    .create_message(&body)
+                    .await?,
+            )
         }
         "MessageOperations_getMessage" => {
             let arg0: i64 = input.path("id")?;
-            value(&client.messages().get_message(arg0).await?)
+            value(
+                &client.messages().with_options(input.options()).get_message(arg0).await?,
+            )
         }
         "MessageOperations_updateMessage" => {
             let arg0: i64 = input.path("id")?;
             let body: MessageUpdateRequestMessage = input.body_at("message")?;
-            value(&client.messages().update_message(arg0, &body).await?)
+            value(
+                &client
+                    .messages()
+                    .with_options(input.options())
+                    .update_message(arg0, &body)
+                    .await?,
+            )
         }
         "MessageOperations_deleteMessage" => {
             let arg0: i64 = input.path("id")?;
             {
-                client.messages().delete_message(arg0).await?;
+                client
+                    .messages()
+                    .with_options(input.options())
+                    .delete_message(arg0)
+                    .await?;
                 Ok(Outcome::Done)
             }
         }
@@ -4044,21 +4232,29 @@ async fn call_operation(
             let arg0: i64 = input.path("id")?;
             let body: LinkPreviewsRequest = input.body()?;
             {
-                client.messages().unfurl(arg0, &body).await?;
+                client
+                    .messages()
+                    .with_options(input.options())
+                    .unfurl(arg0, &body)
+                    .await?;
                 Ok(Outcome::Done)
             }
         }
         "MessageOperations_pinMessage" => {
             let arg0: i64 = input.path("id")?;
             {
-                client.messages().pin_message(arg0).await?;
+                client.messages().with_options(input.options()).pin_message(arg0).await?;
                 Ok(Outcome::Done)
             }
         }
         "MessageOperations_unpinMessage" => {
             let arg0: i64 = input.path("id")?;
             {
-                client.messages().unpin_message(arg0).await?;
+                client
+                    .messages()
+                    .with_options(input.options())
+                    .unpin_message(arg0)
+                    .await?;
                 Ok(Outcome::Done)
             }
         }
@@ -4071,7 +4267,13 @@ async fn call_operation(
                     .list_read_members_stream(arg0, params);
                 Ok(Outcome::Items(collect(stream, input.progress()).await?))
             } else {
-                page(client.read_members().list_read_members(arg0, params).await?)
+                page(
+                    client
+                        .read_members()
+                        .with_options(input.options())
+                        .list_read_members(arg0, params)
+                        .await?,
+                )
             }
         }
         "ReactionOperations_listReactions" => {
@@ -4081,20 +4283,36 @@ async fn call_operation(
                 let stream = client.reactions().list_reactions_stream(arg0, params);
                 Ok(Outcome::Items(collect(stream, input.progress()).await?))
             } else {
-                page(client.reactions().list_reactions(arg0, params).await?)
+                page(
+                    client
+                        .reactions()
+                        .with_options(input.options())
+                        .list_reactions(arg0, params)
+                        .await?,
+                )
             }
         }
         "ReactionOperations_addReaction" => {
             let arg0: i64 = input.path("id")?;
             let body: ReactionRequest = input.body()?;
-            value(&client.reactions().add_reaction(arg0, &body).await?)
+            value(
+                &client
+                    .reactions()
+                    .with_options(input.options())
+                    .add_reaction(arg0, &body)
+                    .await?,
+            )
         }
         "ReactionOperations_removeReaction" => {
             let arg0: i64 = input.path("id")?;
             let arg1: String = input.query_arg("code")?;
             let params: RemoveReactionParams = input.params()?;
             {
-                client.reactions().remove_reaction(arg0, &arg1, params).await?;
+                client
+                    .reactions()
+                    .with_options(input.options())
+                    .remove_reaction(arg0, &arg1, params)
+                    .await?;
                 Ok(Outcome::Done)
             }
         }
@@ -4104,7 +4322,13 @@ async fn call_operation(
                 let stream = client.search().search_chats_stream(params);
                 Ok(Outcome::Items(collect(stream, input.progress()).await?))
             } else {
-                page(client.search().search_chats(params).await?)
+                page(
+                    client
+                        .search()
+                        .with_options(input.options())
+                        .search_chats(params)
+                        .await?,
+                )
             }
         }
         "SearchOperations_searchMessages" => {
@@ -4113,7 +4337,13 @@ async fn call_operation(
                 let stream = client.search().search_messages_stream(params);
                 Ok(Outcome::Items(collect(stream, input.progress()).await?))
             } else {
-                page(client.search().search_messages(params).await?)
+                page(
+                    client
+                        .search()
+                        .with_options(input.options())
+                        .search_messages(params)
+                        .await?,
+                )
             }
         }
         "SearchOperations_searchUsers" => {
@@ -4122,7 +4352,13 @@ async fn call_operation(
                 let stream = client.search().search_users_stream(params);
                 Ok(Outcome::Items(collect(stream, input.progress()).await?))
             } else {
-                page(client.search().search_users(params).await?)
+                page(
+                    client
+                        .search()
+                        .with_options(input.options())
+                        .search_users(params)
+                        .await?,
+                )
             }
         }
         "TaskOperations_listTasks" => {
@@ -4131,42 +4367,68 @@ async fn call_operation(
                 let stream = client.tasks().list_tasks_stream(params);
                 Ok(Outcome::Items(collect(stream, input.progress()).await?))
             } else {
-                page(client.tasks().list_tasks(params).await?)
+                page(
+                    client
+                        .tasks()
+                        .with_options(input.options())
+                        .list_tasks(params)
+                        .await?,
+                )
             }
         }
         "TaskOperations_createTask" => {
             let body: TaskCreateRequestTask = input.body_at("task")?;
-            value(&client.tasks().create_task(&body).await?)
+            value(
+                &client.tasks().with_options(input.options()).create_task(&body).await?,
+            )
         }
         "TaskOperations_getTask" => {
             let arg0: i64 = input.path("id")?;
-            value(&client.tasks().get_task(arg0).await?)
+            value(&client.tasks().with_options(input.options()).get_task(arg0).await?)
         }
         "TaskOperations_updateTask" => {
             let arg0: i64 = input.path("id")?;
             let body: TaskUpdateRequestTask = input.body_at("task")?;
-            value(&client.tasks().update_task(arg0, &body).await?)
+            value(
+                &client
+                    .tasks()
+                    .with_options(input.options())
+                    .update_task(arg0, &body)
+                    .await?,
+            )
         }
         "TaskOperations_deleteTask" => {
             let arg0: i64 = input.path("id")?;
             {
-                client.tasks().delete_task(arg0).await?;
+                client.tasks().with_options(input.options()).delete_task(arg0).await?;
                 Ok(Outcome::Done)
             }
         }
         "FormOperations_openView" => {
             let body: OpenViewRequest = input.body()?;
             {
-                client.views().open_view(&body).await?;
+                client.views().with_options(input.options()).open_view(&body).await?;
                 Ok(Outcome::Done)
             }
         }
         "BotOperations_selfRecreateBotToken" => {
-            value(&client.bots().self_recreate_bot_token().await?)
+            value(
+                &client
+                    .bots()
+                    .with_options(input.options())
+                    .self_recreate_bot_token()
+                    .await?,
+            )
         }
         "BotOperations_selfUpdateBotWebhook" => {
             let body: BotWebhookSelfUpdateRequestWebhook = input.body_at("webhook")?;
-            value(&client.bots().self_update_bot_webhook(&body).await?)
+            value(
+                &client
+                    .bots()
+                    .with_options(input.options())
+                    .self_update_bot_webhook(&body)
+                    .await?,
+            )
         }
         "BotOperations_listBots" => {
             let params: ListBotsParams = input.params()?;
@@ -4174,32 +4436,46 @@ async fn call_operation(
                 let stream = client.bots().list_bots_stream(params);
                 Ok(Outcome::Items(collect(stream, input.progress()).await?))
             } else {
-                page(client.bots().list_bots(params).await?)
+                page(
+                    client.bots().with_options(input.options()).list_bots(params).await?,
+                )
             }
         }
         "BotOperations_createBot" => {
             let body: BotCreateRequestWebhook = input.body_at("webhook")?;
-            value(&client.bots().create_bot(&body).await?)
+            value(&client.bots().with_options(input.options()).create_bot(&body).await?)
         }
         "BotOperations_getBot" => {
             let arg0: i64 = input.path("id")?;
-            value(&client.bots().get_bot(arg0).await?)
+            value(&client.bots().with_options(input.options()).get_bot(arg0).await?)
         }
         "BotOperations_updateBot" => {
             let arg0: i64 = input.path("id")?;
             let body: BotUpdateRequestWebhook = input.body_at("webhook")?;
-            value(&client.bots().update_bot(arg0, &body).await?)
+            value(
+                &client
+                    .bots()
+                    .with_options(input.options())
+                    .update_bot(arg0, &body)
+                    .await?,
+            )
         }
         "BotOperations_deleteBot" => {
             let arg0: i64 = input.path("id")?;
             {
-                client.bots().delete_bot(arg0).await?;
+                client.bots().with_options(input.options()).delete_bot(arg0).await?;
                 Ok(Outcome::Done)
             }
         }
         "BotOperations_recreateBotToken" => {
             let arg0: i64 = input.path("id")?;
-            value(&client.bots().recreate_bot_token(arg0).await?)
+            value(
+                &client
+                    .bots()
+                    .with_options(input.options())
+                    .recreate_bot_token(arg0)
+                    .await?,
+            )
         }
         "BotOperations_getWebhookEvents" => {
             let params: GetWebhookEventsParams = input.params()?;
@@ -4207,13 +4483,23 @@ async fn call_operation(
                 let stream = client.bots().get_webhook_events_stream(params);
                 Ok(Outcome::Items(collect(stream, input.progress()).await?))
             } else {
-                page(client.bots().get_webhook_events(params).await?)
+                page(
+                    client
+                        .bots()
+                        .with_options(input.options())
+                        .get_webhook_events(params)
+                        .await?,
+                )
             }
         }
         "BotOperations_deleteWebhookEvent" => {
             let arg0: String = input.path("id")?;
             {
-                client.bots().delete_webhook_event(&arg0).await?;
+                client
+                    .bots()
+                    .with_options(input.options())
+                    .delete_webhook_event(&arg0)
+                    .await?;
                 Ok(Outcome::Done)
             }
         }
@@ -4223,12 +4509,24 @@ async fn call_operation(
                 let stream = client.security().get_audit_events_stream(params);
                 Ok(Outcome::Items(collect(stream, input.progress()).await?))
             } else {
-                page(client.security().get_audit_events(params).await?)
+                page(
+                    client
+                        .security()
+                        .with_options(input.options())
+                        .get_audit_events(params)
+                        .await?,
+                )
             }
         }
         "CommonOperations_listProperties" => {
             let arg0: SearchEntityType = input.query_arg("entity_type")?;
-            items(client.custom_properties().list_properties(arg0).await?)
+            items(
+                client
+                    .custom_properties()
+                    .with_options(input.options())
+                    .list_properties(arg0)
+                    .await?,
+            )
         }
         "DirectUploadOperations_uploadFile" => {
             let url = input.url()?;
@@ -4236,12 +4534,18 @@ async fn call_operation(
             let (file_name, bytes) = input.file()?;
             body.file = bytes;
             {
-                client.files().upload_file(&url, &body, &file_name).await?;
+                client
+                    .files()
+                    .with_options(input.options())
+                    .upload_file(&url, &body, &file_name)
+                    .await?;
                 Ok(Outcome::Done)
             }
         }
         "UploadOperations_getUploadParams" => {
-            value(&client.files().get_upload_params().await?)
+            value(
+                &client.files().with_options(input.options()).get_upload_params().await?,
+            )
         }
         other => Err(CliError::internal(format!("no call for operation {other}"))),
     }

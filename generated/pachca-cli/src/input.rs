@@ -27,6 +27,9 @@ pub struct Input<'a> {
     pub multipart: Map<String, Value>,
     /// Whether `--all` progress goes to stderr.
     pub show_progress: bool,
+    /// Records the raw body of the response, printed instead of the typed
+    /// value re-encoded (the server's own text: timestamps as sent).
+    pub capture: pachca::ResponseCapture,
 }
 
 fn flag_display(f: &FlagSpec) -> String {
@@ -69,6 +72,23 @@ fn insert_path(root: &mut Value, path: &[&str], value: Value) {
 }
 
 impl<'a> Input<'a> {
+    /// The request options of the call: a capture of the raw response.
+    pub fn options(&self) -> pachca::RequestOptions {
+        pachca::RequestOptions::new().capture(&self.capture)
+    }
+
+    /// The `data` of the captured response body as the server sent it (the
+    /// whole body when it has no `data` envelope), if one was captured and
+    /// is JSON.
+    pub fn raw_data(&self) -> Option<Value> {
+        let meta = self.capture.last()?;
+        let mut body: Value = serde_json::from_slice(&meta.body).ok()?;
+        Some(match body.get_mut("data") {
+            Some(data) => data.take(),
+            None => body,
+        })
+    }
+
     /// Collects and checks the input of `spec` from `matches`.
     pub fn new(spec: &'static CommandSpec, matches: &'a ArgMatches, interactive_stderr: bool) -> Result<Self, CliError> {
         let mut input = Input {
@@ -78,6 +98,7 @@ impl<'a> Input<'a> {
             body: Value::Null,
             multipart: Map::new(),
             show_progress: interactive_stderr,
+            capture: pachca::ResponseCapture::new(),
         };
         for p in spec.positionals {
             let Some(wire) = p.query else { continue };

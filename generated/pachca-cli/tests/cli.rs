@@ -317,3 +317,44 @@ async fn an_upstream_config_file_works() {
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("OS keyring"), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// JSON output is the server's values: timestamps as sent (`.000Z`), fields
+/// this CLI does not know, ids beyond 32 bits. A body the typed model cannot
+/// decode is printed as received with a warning, exit 0.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn output_is_what_the_server_sent() {
+    let server = MockServer::start().await;
+    let chat = json!({"id": 2_637_266_155_i64, "name": "Ops", "created_at": "2020-06-08T09:32:57.000Z", "owner_id": 12,
+        "member_ids": [12], "group_tag_ids": [], "channel": false, "archived": false, "personal": false, "public": true,
+        "last_message_at": "2020-06-08T09:32:57.000Z", "meet_room_url": "https://meet.pachca.com/x", "added_later": {"x": 1}});
+    Mock::given(method("GET"))
+        .and(path("/chats/2637266155"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": chat})))
+        .mount(&server)
+        .await;
+    let broken = json!({"id": 5, "name": "no created_at"});
+    Mock::given(method("GET"))
+        .and(path("/chats/5"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": broken})))
+        .mount(&server)
+        .await;
+    let home = Home::new("raw-output");
+    let uri = server.uri();
+    let out = tokio::task::spawn_blocking(move || {
+        let first = pachca(&home, &["chats", "get", "2637266155", "-o", "json", "--token", "t", "--base-url", &uri], None);
+        let second = pachca(&home, &["chats", "get", "5", "-o", "json", "--token", "t", "--base-url", &uri], None);
+        (first, second)
+    })
+    .await
+    .expect("join");
+    let (first, second) = out;
+    assert_eq!(first.status.code(), Some(0), "{}", String::from_utf8_lossy(&first.stderr));
+    let printed: Value = serde_json::from_slice(&first.stdout).expect("JSON");
+    assert_eq!(printed, chat, "exactly the server's data");
+    assert!(String::from_utf8_lossy(&first.stdout).contains("2020-06-08T09:32:57.000Z"));
+    assert_eq!(second.status.code(), Some(0), "{}", String::from_utf8_lossy(&second.stderr));
+    let printed: Value = serde_json::from_slice(&second.stdout).expect("JSON");
+    assert_eq!(printed, broken);
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert!(stderr.contains("warning: the response does not match this CLI's model"), "{stderr}");
+}

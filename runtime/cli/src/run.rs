@@ -248,6 +248,27 @@ pub async fn run_operation(spec: &'static CommandSpec, call: CallFn, m: &ArgMatc
             eprintln!("← no response: {e}");
         }
     }
+    // The typed call checked the body; what is printed is the server's own
+    // JSON (timestamps as `...000Z`, unknown fields included). A body the
+    // typed model cannot decode is printed as received, with a warning.
+    let outcome = match outcome {
+        Err(CliError::Api(e @ pachca::Error::Decode { .. })) => match input.raw_data() {
+            Some(raw) => {
+                eprintln!("warning: the response does not match this CLI's model ({e}); printed as received");
+                Ok(Outcome::Value(raw))
+            }
+            None => Err(CliError::Api(e)),
+        },
+        Ok(Outcome::Value(typed)) => Ok(Outcome::Value(input.raw_data().unwrap_or(typed))),
+        Ok(Outcome::Page(typed, next)) => {
+            let items = match input.raw_data() {
+                Some(Value::Array(raw)) => raw,
+                _ => typed,
+            };
+            Ok(Outcome::Page(items, next))
+        }
+        other => other,
+    };
     match outcome? {
         Outcome::Value(v) => globals.print(&v),
         Outcome::Items(items) => globals.print(&Value::Array(items)),

@@ -85,6 +85,9 @@ pub struct ResponseMeta {
     pub request_id: Option<String>,
     /// The URL that answered (after redirects, if the HTTP client follows them).
     pub url: String,
+    /// The body exactly as received (cheap to clone): what the typed value
+    /// was decoded from, for tools that must show the server's own text.
+    pub body: bytes::Bytes,
 }
 
 /// A shared slot the client writes [`ResponseMeta`] into; clone it freely.

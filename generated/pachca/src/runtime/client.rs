@@ -233,6 +233,7 @@ impl<A: Api> Client<A> {
                             headers: resp.headers.clone(),
                             request_id: super::error::request_id(&resp.headers),
                             url: resp.final_url.clone().unwrap_or_else(|| url.to_string()),
+                            body: resp.body.clone(),
                         });
                     }
                     return Ok(resp);
@@ -1345,6 +1346,7 @@ mod tests {
         let meta = capture.last().expect("recorded");
         assert_eq!((meta.status, meta.request_id.as_deref()), (200, Some("req-7")));
         assert_eq!(meta.url, format!("{}/chats", server.uri()));
+        assert_eq!(&meta.body[..], b"{}");
         // Without options the client's settings apply (no extra header: no match).
         assert!(client.execute(get("/chats")).await.is_err());
     }

@@ -204,7 +204,7 @@ fn call_arm(index: &TypeIndex, op: &Operation, service: &str) -> Result<TokenStr
             }
         }
     }
-    let call = quote!(client.#service().#method(#(#args),*).await?);
+    let call = quote!(client.#service().with_options(input.options()).#method(#(#args),*).await?);
     let outcome = match &op.response.body {
         ResponseBody::Empty => quote!({ #call; Ok(Outcome::Done) }),
         ResponseBody::Redirect { .. } => quote!(Ok(Outcome::Redirect(#call))),
