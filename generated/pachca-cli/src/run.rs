@@ -148,6 +148,10 @@ impl Globals {
 
     /// Prints a JSON value in the chosen format.
     pub fn print(&self, value: &Value) {
+        // `-q`: errors only, as upstream.
+        if self.quiet {
+            return;
+        }
         let width = if self.truncate { terminal_width() } else { None };
         let opts = output::Options {
             format: self.format,
@@ -278,7 +282,8 @@ pub async fn run_operation(spec: &'static CommandSpec, call: CallFn, m: &ArgMatc
             if empty && !globals.quiet && std::io::stderr().is_terminal() {
                 eprintln!("No results.");
             }
-            if let (Some(cursor), false) = (next, globals.quiet) {
+            // A hint for a person: not when stderr is piped or with -q.
+            if let (Some(cursor), false, true) = (next, globals.quiet, std::io::stderr().is_terminal()) {
                 eprintln!("next page: --cursor {cursor}  (or --all for every page)");
             }
         }

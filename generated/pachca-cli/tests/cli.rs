@@ -358,3 +358,49 @@ async fn output_is_what_the_server_sent() {
     let stderr = String::from_utf8_lossy(&second.stderr);
     assert!(stderr.contains("warning: the response does not match this CLI's model"), "{stderr}");
 }
+
+/// Upstream's error contract: 422 is a validation error (exit 2) listing the
+/// fields; a missing scope is `PACHCA_SCOPE_ERROR` naming the scope the
+/// command needs; `-q` prints errors only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn validation_and_scope_errors_and_quiet() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/chats"))
+        .respond_with(ResponseTemplate::new(422).set_body_json(json!({"errors": [
+            {"key": "name", "value": null, "message": "can't be blank", "code": "blank", "payload": null}
+        ]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/chats/7"))
+        .respond_with(ResponseTemplate::new(403).set_body_json(json!({"error": "insufficient_scope", "error_description": "The access token does not have the required scope"})))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/chats"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [], "meta": {"paginate": {"next_page": "n2"}}})))
+        .mount(&server)
+        .await;
+    let home = Home::new("errors");
+    let uri = server.uri();
+    let (validation, scope, quiet) = tokio::task::spawn_blocking(move || {
+        let base = ["--token", "t", "--base-url", uri.as_str()];
+        let run = |args: &[&str]| pachca(&home, &[&base[..], args].concat(), None);
+        (run(&["chats", "create", "--name", ""]), run(&["chats", "get", "7"]), run(&["chats", "list", "-q"]))
+    })
+    .await
+    .expect("join");
+    assert_eq!(validation.status.code(), Some(2), "{}", String::from_utf8_lossy(&validation.stderr));
+    let err = stderr_json(&validation);
+    assert_eq!(err["type"], "PACHCA_VALIDATION_ERROR");
+    assert_eq!(err["errors"][0]["field"], "name");
+    assert_eq!(err["errors"][0]["message"], "can't be blank");
+    assert_eq!(scope.status.code(), Some(3));
+    let err = stderr_json(&scope);
+    assert_eq!((err["type"].as_str(), err["scope"].as_str()), (Some("PACHCA_SCOPE_ERROR"), Some("chats:read")));
+    assert_eq!(quiet.status.code(), Some(0));
+    assert!(quiet.stdout.is_empty(), "-q prints errors only: {}", String::from_utf8_lossy(&quiet.stdout));
+    assert!(quiet.stderr.is_empty(), "no hint on a pipe: {}", String::from_utf8_lossy(&quiet.stderr));
+}

@@ -93,10 +93,17 @@ where
     match runtime.block_on(dispatch(commands, &matches, &globals, config)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            e.report(globals.json_errors);
+            e.report_for(globals.json_errors, command_scope(commands, &matches));
             ExitCode::from(e.exit_code())
         }
     }
+}
+
+/// The scope the generated command in `matches` needs, from the spec.
+fn command_scope(commands: &'static Commands, matches: &ArgMatches) -> Option<&'static str> {
+    let (group, sub) = matches.subcommand()?;
+    let (action, _) = sub.subcommand()?;
+    app::find(commands.table, group, action)?.scope
 }
 
 /// The `--output` value among the raw arguments, read with the global

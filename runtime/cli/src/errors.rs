@@ -49,6 +49,8 @@ impl CliError {
             CliError::Api(e) => match e.status() {
                 Some(404) => 4,
                 Some(401 | 403) => 3,
+                // Upstream: a validation error is a usage error.
+                Some(422) => 2,
                 _ => 1,
             },
             CliError::Io(_) | CliError::Internal(_) => 1,
@@ -60,7 +62,9 @@ impl CliError {
             CliError::Usage { .. } => "PACHCA_USAGE_ERROR",
             CliError::NoToken(_) => "PACHCA_AUTH_ERROR",
             CliError::Api(e) => match self.exit_code() {
+                3 if self.missing_scope() => "PACHCA_SCOPE_ERROR",
                 3 => "PACHCA_AUTH_ERROR",
+                2 => "PACHCA_VALIDATION_ERROR",
                 4 => "PACHCA_NOT_FOUND_ERROR",
                 _ if matches!(e, pachca::Error::Timeout) => "PACHCA_TIMEOUT_ERROR",
                 _ if matches!(e, pachca::Error::Transport(_)) => "PACHCA_NETWORK_ERROR",
@@ -69,6 +73,11 @@ impl CliError {
             CliError::Io(_) => "PACHCA_IO_ERROR",
             CliError::Internal(_) => "PACHCA_INTERNAL_ERROR",
         }
+    }
+
+    /// An OAuth `insufficient_scope` answer.
+    fn missing_scope(&self) -> bool {
+        matches!(self, CliError::Api(e) if e.body_as::<Value>().is_some_and(|b| b["error"] == "insufficient_scope"))
     }
 
     fn hint(&self) -> Option<String> {
@@ -108,15 +117,35 @@ impl CliError {
         v
     }
 
+    /// [`CliError::to_json`] for a failed command: a missing scope names the
+    /// scope the command needs (from the spec), as upstream's `PACHCA_SCOPE_ERROR`.
+    pub fn to_json_for(&self, scope: Option<&str>) -> Value {
+        let mut v = self.to_json();
+        if let (true, Some(scope)) = (self.missing_scope(), scope) {
+            v["scope"] = Value::from(scope);
+        }
+        v
+    }
+
     /// Prints the error on stderr: JSON when `json`, else text.
     pub fn report(&self, json: bool) {
+        self.report_for(json, None);
+    }
+
+    /// [`CliError::report`] for a command that needs `scope`.
+    pub fn report_for(&self, json: bool, scope: Option<&str>) {
         if json {
-            eprintln!("{}", self.to_json());
+            eprintln!("{}", self.to_json_for(scope));
             return;
         }
         eprintln!("error: {self}");
-        if let Some(hint) = self.hint() {
-            eprintln!("hint: {hint}");
+        match (self.missing_scope(), scope) {
+            (true, Some(scope)) => eprintln!("hint: this command needs the scope `{scope}`"),
+            _ => {
+                if let Some(hint) = self.hint() {
+                    eprintln!("hint: {hint}");
+                }
+            }
         }
     }
 }
