@@ -404,3 +404,29 @@ async fn validation_and_scope_errors_and_quiet() {
     assert!(quiet.stdout.is_empty(), "-q prints errors only: {}", String::from_utf8_lossy(&quiet.stdout));
     assert!(quiet.stderr.is_empty(), "no hint on a pipe: {}", String::from_utf8_lossy(&quiet.stderr));
 }
+
+/// An enum value the API added after this CLI was built is sent as given,
+/// with a warning (clap used to reject it); a known one has no warning.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_enum_values_are_sent_with_a_warning() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/chats"))
+        .and(query_param("sort", "members_count"))
+        .and(query_param("order", "desc"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [], "meta": {"paginate": {"next_page": null}}})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let home = Home::new("open-enum");
+    let uri = server.uri();
+    let out = tokio::task::spawn_blocking(move || {
+        pachca(&home, &["chats", "list", "--sort", "members_count", "--order", "desc", "-o", "json", "--token", "t", "--base-url", &uri], None)
+    })
+    .await
+    .expect("join");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("warning: --sort `members_count` is not a value this CLI knows (id, last_message_at)"), "{stderr}");
+    assert!(!stderr.contains("--order"), "{stderr}");
+}

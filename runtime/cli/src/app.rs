@@ -2,7 +2,7 @@
 //! subcommand per action (built from the generated table), hidden legacy
 //! aliases, and the hand-written commands.
 
-use clap::builder::PossibleValuesParser;
+use clap::builder::{PossibleValue, TypedValueParser};
 use clap::{value_parser, Arg, ArgAction, Command};
 
 use crate::spec::{CommandSpec, GlobalFlag, Kind, Target, Ty, GLOBAL_FLAGS};
@@ -96,7 +96,7 @@ pub fn operation_command(spec: &'static CommandSpec, action: &'static str) -> Co
                     _ => arg,
                 })
             }
-            Kind::Enum(values) => cmd.arg(arg.value_name("VALUE").value_parser(PossibleValuesParser::new(values.iter().copied()))),
+            Kind::Enum(values) => cmd.arg(arg.value_name("VALUE").value_parser(OpenEnum(values))),
             Kind::Json => cmd.arg(arg.value_name("JSON")),
             Kind::List(ty, _) => cmd.arg(arg.value_name(format!("{},...", value_name(*ty)))),
             Kind::File => cmd.arg(arg.value_name("PATH|-")),
@@ -186,6 +186,24 @@ pub fn find(table: &'static [CommandSpec], group: &str, action: &str) -> Option<
         .iter()
         .find(|c| c.group == group && c.action == action)
         .or_else(|| table.iter().find(|c| c.aliases.contains(&alias.as_str())))
+}
+
+/// An enum flag that lists the values the spec knows (help, completions)
+/// but accepts any: the API may add values later, as the SDK's enums do;
+/// [`crate::input`] warns about an unknown one.
+#[derive(Clone)]
+struct OpenEnum(&'static [&'static str]);
+
+impl TypedValueParser for OpenEnum {
+    type Value = String;
+
+    fn parse_ref(&self, cmd: &Command, _arg: Option<&Arg>, value: &std::ffi::OsStr) -> Result<String, clap::Error> {
+        value.to_str().map(str::to_owned).ok_or_else(|| clap::Error::new(clap::error::ErrorKind::InvalidUtf8).with_cmd(cmd))
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(self.0.iter().map(|v| PossibleValue::new(*v))))
+    }
 }
 
 #[cfg(test)]

@@ -146,7 +146,13 @@ impl<'a> Input<'a> {
             }
             Kind::Scalar(Ty::Integer) => m.get_one::<i64>(f.name).map(|v| Value::from(*v)),
             Kind::Scalar(Ty::Number) => m.get_one::<f64>(f.name).map(|v| Value::from(*v)),
-            Kind::Scalar(_) | Kind::Enum(_) => m.get_one::<String>(f.name).map(|v| Value::from(v.as_str())),
+            Kind::Enum(values) => m.get_one::<String>(f.name).map(|v| {
+                if !values.contains(&v.as_str()) {
+                    eprintln!("warning: --{} `{v}` is not a value this CLI knows ({}); sent as given", f.name, values.join(", "));
+                }
+                Value::from(v.as_str())
+            }),
+            Kind::Scalar(_) => m.get_one::<String>(f.name).map(|v| Value::from(v.as_str())),
             Kind::Json => match m.get_one::<String>(f.name) {
                 Some(text) => Some(serde_json::from_str(text).map_err(|e| {
                     CliError::usage_hint(format!("invalid JSON in --{}: {e}", f.name), format!("example: --{}='[1,2,3]'", f.name))
