@@ -430,3 +430,29 @@ async fn unknown_enum_values_are_sent_with_a_warning() {
     assert!(stderr.contains("warning: --sort `members_count` is not a value this CLI knows (id, last_message_at)"), "{stderr}");
     assert!(!stderr.contains("--order"), "{stderr}");
 }
+
+/// `version`, and upstream's `autocomplete` name for `completions`, which
+/// no longer panics when the reader closes the pipe early (`| head -1`).
+#[test]
+fn version_and_autocomplete() {
+    let home = Home::new("version");
+    let out = pachca(&home, &["version", "-o", "json"], None);
+    assert_eq!(out.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v["version"], env!("CARGO_PKG_VERSION"));
+    let out = pachca(&home, &["autocomplete", "bash"], None);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("_pachca()"));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pachca"))
+        .args(["completions", "zsh"])
+        .env("XDG_CONFIG_HOME", &home.0)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run pachca");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("output");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}

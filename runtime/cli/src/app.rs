@@ -175,8 +175,11 @@ pub fn build(table: &'static [CommandSpec]) -> Command {
         .subcommand(
             Command::new("completions")
                 .about("Print a shell completion script")
+                // Upstream's name for it.
+                .alias("autocomplete")
                 .arg(Arg::new("shell").required(true).value_parser(value_parser!(clap_complete::Shell))),
         )
+        .subcommand(Command::new("version").about("Print the CLI's version"))
 }
 
 /// The command of `table` called `group action`, or with that hidden alias.

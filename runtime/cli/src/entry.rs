@@ -161,9 +161,20 @@ async fn dispatch(commands: &'static Commands, m: &ArgMatches, globals: &Globals
             Ok(())
         }
         "introspect" => raw::introspect(commands.table, sub, globals),
+        "version" => {
+            globals.print(&serde_json::json!({ "version": env!("CARGO_PKG_VERSION") }));
+            Ok(())
+        }
         "completions" => {
             if let Some(shell) = sub.get_one::<clap_complete::Shell>("shell") {
-                clap_complete::generate(*shell, &mut app::build(commands.table), "pachca", &mut std::io::stdout());
+                // Into a buffer first: clap_complete panics on a write error,
+                // and a closed pipe (`| head`) is not an error of ours.
+                let mut script = Vec::new();
+                clap_complete::generate(*shell, &mut app::build(commands.table), "pachca", &mut script);
+                match std::io::Write::write_all(&mut std::io::stdout().lock(), &script) {
+                    Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(CliError::Io(e)),
+                    _ => {}
+                }
             }
             Ok(())
         }
