@@ -12,8 +12,9 @@ use serde_json::{Map, Value};
 use crate::errors::CliError;
 use crate::spec::{CommandSpec, FlagSpec, Kind, Target, Ty};
 
-/// Body fields filled from stdin when absent and stdin is piped, in order of preference.
-const STDIN_FIELDS: &[&str] = &["content", "text", "description", "status_text"];
+/// Body fields filled from stdin when absent and stdin is piped, in order of
+/// preference: the first the command has, as upstream.
+const STDIN_FIELDS: &[&str] = &["content", "description", "text", "status_text"];
 
 /// What the command line says about one request.
 pub struct Input<'a> {
