@@ -155,6 +155,7 @@ async fn dispatch(commands: &'static Commands, m: &ArgMatches, globals: &Globals
     };
     match group {
         "auth" => auth(sub, globals, &mut config),
+        "config" => config_defaults(sub, globals, &mut config),
         "api" => raw::api(commands.table, sub, globals, &config).await,
         "commands" => {
             raw::commands(commands.table, globals);
@@ -294,4 +295,33 @@ mod tests {
             assert_eq!(output_of(args), None, "{args:?}");
         }
     }
+}
+
+/// `pachca config list|get|set`: the `defaults` table, the only keys
+/// upstream's `config set` accepts.
+fn config_defaults(m: &ArgMatches, globals: &Globals, config: &mut Config) -> Result<(), CliError> {
+    let defaults = |c: &Config| serde_json::json!({ "output": c.defaults.output, "timeout": c.defaults.timeout });
+    match m.subcommand() {
+        Some(("list", _)) => globals.print(&defaults(config)),
+        Some(("get", sub)) => {
+            let key = sub.get_one::<String>("key").map(String::as_str).unwrap_or_default();
+            globals.print(&defaults(config)[key]);
+        }
+        Some(("set", sub)) => {
+            let key = sub.get_one::<String>("key").map(String::as_str).unwrap_or_default();
+            let value = sub.get_one::<String>("value").map(String::as_str).unwrap_or_default();
+            match key {
+                "output" if ["json", "yaml", "table", "csv"].contains(&value) => config.defaults.output = Some(value.to_owned()),
+                "output" => return Err(CliError::usage(format!("`{value}` is not an output format; expected json, yaml, table or csv"))),
+                _ => match value.parse::<u64>() {
+                    Ok(secs) if secs > 0 => config.defaults.timeout = Some(secs),
+                    _ => return Err(CliError::usage(format!("`{value}` is not a timeout; expected whole seconds, at least 1"))),
+                },
+            }
+            config.save(&Config::path()?)?;
+            globals.print(&defaults(config));
+        }
+        _ => return Err(CliError::usage("`pachca config` needs list, get or set")),
+    }
+    Ok(())
 }

@@ -456,3 +456,25 @@ fn version_and_autocomplete() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(out.status.code(), Some(0), "{stderr}");
 }
+
+/// `config list|get|set` edit the `defaults` table and keep the rest of the file.
+#[test]
+fn config_defaults_are_read_and_set() {
+    let home = Home::new("config-defaults");
+    std::fs::create_dir_all(home.0.join("pachca")).expect("dir");
+    std::fs::write(home.0.join("pachca/config.toml"), "[profiles.work]\ntoken = \"t\"\nrefresh_token = \"r\"\n").expect("write");
+    let out = pachca(&home, &["config", "set", "output", "yaml", "-o", "json"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = pachca(&home, &["config", "set", "timeout", "45", "-o", "json"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = pachca(&home, &["config", "get", "output", "-o", "json"], None);
+    assert_eq!(serde_json::from_slice::<Value>(&out.stdout).expect("JSON"), json!("yaml"));
+    let out = pachca(&home, &["config", "list", "-o", "json"], None);
+    assert_eq!(serde_json::from_slice::<Value>(&out.stdout).expect("JSON"), json!({"output": "yaml", "timeout": 45}));
+    for bad in [["timeout", "0"], ["output", "xml"]] {
+        let out = pachca(&home, &["config", "set", bad[0], bad[1]], None);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+    }
+    let saved = std::fs::read_to_string(home.0.join("pachca/config.toml")).expect("read");
+    assert!(saved.contains("refresh_token = \"r\""), "{saved}");
+}

@@ -121,6 +121,16 @@ fn auth_command() -> Command {
         .subcommand(Command::new("logout").about("Forget a profile's token (the active one by default)").arg(Arg::new("name")))
 }
 
+fn config_command() -> Command {
+    let key = || Arg::new("key").required(true).value_parser(["output", "timeout"]).help("`output` or `timeout` (the `defaults` table)");
+    Command::new("config")
+        .about("Read and set the defaults of the config file (`output`, `timeout`)")
+        .subcommand_required(true)
+        .subcommand(Command::new("list").about("Every default"))
+        .subcommand(Command::new("get").about("One default").arg(key()))
+        .subcommand(Command::new("set").about("Set one default").arg(key()).arg(Arg::new("value").required(true)))
+}
+
 fn api_command() -> Command {
     Command::new("api")
         .about("Send a raw request: `pachca api GET /chats`; `pachca api ls`; `--describe`")
@@ -165,6 +175,7 @@ pub fn build(table: &'static [CommandSpec]) -> Command {
         root = root.subcommand(Command::new(group).about(about).subcommand_required(true).hide(hidden).subcommands(cmds));
     }
     root.subcommand(auth_command())
+        .subcommand(config_command())
         .subcommand(api_command())
         .subcommand(Command::new("commands").about("Every command as JSON (for scripts and agents)"))
         .subcommand(
