@@ -269,34 +269,6 @@ fn mask(token: &str) -> String {
     format!("{head}••••{tail}")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn output_of(args: &[&str]) -> Option<String> {
-        let args: Vec<OsString> = std::iter::once("pachca").chain(args.iter().copied()).map(OsString::from).collect();
-        raw_output(&args).map(str::to_owned)
-    }
-
-    #[test]
-    fn raw_output_reads_every_spelling() {
-        for args in [
-            &["x", "--output", "json"][..],
-            &["--output=json", "x"],
-            &["-o", "json"],
-            &["-ojson"],
-            &["-qo", "json"],
-            &["-q", "--token", "-o", "-o", "json"],
-        ] {
-            assert_eq!(output_of(args).as_deref(), Some("json"), "{args:?}");
-        }
-        assert_eq!(output_of(&["-o", "yaml"]).as_deref(), Some("yaml"));
-        for args in [&["x"][..], &["--", "-o", "json"], &["-x", "json"], &["--columns", "-o"], &["-o"]] {
-            assert_eq!(output_of(args), None, "{args:?}");
-        }
-    }
-}
-
 /// `pachca config list|get|set`: the `defaults` table, the only keys
 /// upstream's `config set` accepts.
 fn config_defaults(m: &ArgMatches, globals: &Globals, config: &mut Config) -> Result<(), CliError> {
@@ -324,4 +296,32 @@ fn config_defaults(m: &ArgMatches, globals: &Globals, config: &mut Config) -> Re
         _ => return Err(CliError::usage("`pachca config` needs list, get or set")),
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn output_of(args: &[&str]) -> Option<String> {
+        let args: Vec<OsString> = std::iter::once("pachca").chain(args.iter().copied()).map(OsString::from).collect();
+        raw_output(&args).map(str::to_owned)
+    }
+
+    #[test]
+    fn raw_output_reads_every_spelling() {
+        for args in [
+            &["x", "--output", "json"][..],
+            &["--output=json", "x"],
+            &["-o", "json"],
+            &["-ojson"],
+            &["-qo", "json"],
+            &["-q", "--token", "-o", "-o", "json"],
+        ] {
+            assert_eq!(output_of(args).as_deref(), Some("json"), "{args:?}");
+        }
+        assert_eq!(output_of(&["-o", "yaml"]).as_deref(), Some("yaml"));
+        for args in [&["x"][..], &["--", "-o", "json"], &["-x", "json"], &["--columns", "-o"], &["-o"]] {
+            assert_eq!(output_of(args), None, "{args:?}");
+        }
+    }
 }
