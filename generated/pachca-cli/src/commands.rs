@@ -11,7 +11,7 @@ use pachca::Client;
 #[allow(unused_imports)]
 use pachca::chrono;
 
-use crate::entry::{CallFuture, Commands};
+use crate::run::{CallFuture, Commands};
 
 use crate::errors::CliError;
 

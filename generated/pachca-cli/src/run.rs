@@ -1,6 +1,8 @@
 //! Running a command: token and client, `--dry-run`, `--force`, the call,
 //! and printing the outcome.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
@@ -10,7 +12,6 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::config::Config;
-use crate::entry::CallFn;
 use crate::errors::CliError;
 use crate::input::Input;
 use crate::output::{self, Format};
@@ -73,6 +74,21 @@ pub async fn collect<T: Serialize, S: Stream<Item = Result<T, pachca::Error>>>(s
         eprintln!("\rfetched {}", items.len());
     }
     Ok(items)
+}
+
+/// The future of one call: borrows the client and the input.
+pub type CallFuture<'a> = Pin<Box<dyn Future<Output = Result<Outcome, CliError>> + 'a>>;
+
+/// Runs the operation behind a command of the table through the SDK.
+pub type CallFn = for<'a, 'm> fn(&'a pachca::Client, &'static CommandSpec, &'a mut Input<'m>) -> CallFuture<'a>;
+
+/// What the runtime needs from the generated code: the command table and
+/// the call behind each of its commands.
+pub struct Commands {
+    /// Every command, in help order.
+    pub table: &'static [CommandSpec],
+    /// Runs a command of `table`.
+    pub call: CallFn,
 }
 
 /// Options shared by every command, from the global flags and environment.

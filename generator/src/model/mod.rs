@@ -37,10 +37,35 @@ pub struct Model<'a> {
     pub warnings: Vec<String>,
 }
 
+/// The API lowered from each language's spec, for renderers that write text
+/// in both languages. Both describe the same operations and types.
+#[derive(Debug, Clone, Copy)]
+pub struct Localized<'a> {
+    pub en: &'a Api,
+    pub ru: &'a Api,
+}
+
+impl<'a> Localized<'a> {
+    /// The API described in `lang`.
+    pub fn get(&self, lang: Lang) -> &'a Api {
+        match lang {
+            Lang::En => self.en,
+            Lang::Ru => self.ru,
+        }
+    }
+}
+
+/// The command line of each language.
+#[derive(Debug, Clone, Copy)]
+pub struct LocalizedCli<'a> {
+    pub en: &'a CliModel,
+    pub ru: &'a CliModel,
+}
+
 /// What the agent skills need besides the API: the curated data checked
 /// against the spec, and the command line in the other language.
 pub struct SkillsInputs {
-    pub validated: crate::render::skills::validate::Validated,
+    pub validated: crate::curated::skills_check::Validated,
     /// [`Model::cli`] derived from [`Model::other`].
     pub other_cli: CliModel,
 }
@@ -77,9 +102,9 @@ impl<'a> Model<'a> {
                         Lang::En => (api, &derived.model),
                         Lang::Ru => (other_api, &other_cli),
                     };
-                    let curated = crate::render::skills::curated::load().map_err(|e| ModelError(e.to_string()))?;
+                    let curated = crate::curated::skills::load().map_err(|e| ModelError(e.to_string()))?;
                     let validated =
-                        crate::render::skills::validate::validate(&curated, en_api, en_cli).map_err(|e| ModelError(e.to_string()))?;
+                        crate::curated::skills_check::validate(&curated, en_api, en_cli).map_err(|e| ModelError(e.to_string()))?;
                     warnings.extend(validated.warnings.iter().map(ToString::to_string));
                     skills = Some(SkillsInputs { validated, other_cli });
                 }
@@ -124,20 +149,20 @@ impl<'a> Model<'a> {
     }
 
     /// Both languages' command lines, when both were loaded.
-    pub fn localized_cli(&self) -> Option<crate::render::skills::Localized2<'_>> {
+    pub fn localized_cli(&self) -> Option<LocalizedCli<'_>> {
         let (main, other) = (self.cli.as_ref()?, &self.skills.as_ref()?.other_cli);
         Some(match self.lang {
-            Lang::En => crate::render::skills::Localized2 { en: main, ru: other },
-            Lang::Ru => crate::render::skills::Localized2 { en: other, ru: main },
+            Lang::En => LocalizedCli { en: main, ru: other },
+            Lang::Ru => LocalizedCli { en: other, ru: main },
         })
     }
 
     /// Both languages' APIs, when both were loaded.
-    pub fn localized(&self) -> Option<crate::render::Localized<'a>> {
+    pub fn localized(&self) -> Option<Localized<'a>> {
         let other = self.other?;
         Some(match self.lang {
-            Lang::En => crate::render::Localized { en: self.api, ru: other },
-            Lang::Ru => crate::render::Localized { en: other, ru: self.api },
+            Lang::En => Localized { en: self.api, ru: other },
+            Lang::Ru => Localized { en: other, ru: self.api },
         })
     }
 }

@@ -8,7 +8,6 @@ pub mod skills;
 
 use std::collections::BTreeMap;
 
-use crate::ir::Api;
 use crate::model::Model;
 
 pub use ir_dump::render_ir;
@@ -25,23 +24,7 @@ pub struct RenderError {
     pub message: String,
 }
 
-/// The API lowered from each language's spec, for renderers that write text
-/// in both languages. Both describe the same operations and types.
-#[derive(Debug, Clone, Copy)]
-pub struct Localized<'a> {
-    pub en: &'a Api,
-    pub ru: &'a Api,
-}
-
-impl<'a> Localized<'a> {
-    /// The API described in `lang`.
-    pub fn get(&self, lang: crate::pin::Lang) -> &'a Api {
-        match lang {
-            crate::pin::Lang::En => self.en,
-            crate::pin::Lang::Ru => self.ru,
-        }
-    }
-}
+pub use crate::model::Localized;
 
 /// One renderer: a name (for timings) and a pure function of the model.
 pub type Renderer = fn(&Model<'_>, &mut Files) -> Result<(), RenderError>;

@@ -6,8 +6,6 @@
 //! [`Commands`]; the generated `main` passes them to [`main`].
 
 use std::ffi::OsString;
-use std::future::Future;
-use std::pin::Pin;
 use std::process::ExitCode;
 
 use clap::ArgMatches;
@@ -15,26 +13,12 @@ use clap::ArgMatches;
 use crate::app;
 use crate::config::{self, Config};
 use crate::errors::{self, CliError};
-use crate::input::Input;
 use crate::raw;
-use crate::run::{self, Globals, Outcome};
-use crate::spec::{global_flag, global_short, CommandSpec};
+use crate::run::{self, Globals};
+use crate::spec::{global_flag, global_short};
 use crate::verbose;
 
-/// The future of one call: borrows the client and the input.
-pub type CallFuture<'a> = Pin<Box<dyn Future<Output = Result<Outcome, CliError>> + 'a>>;
-
-/// Runs the operation behind a command of the table through the SDK.
-pub type CallFn = for<'a, 'm> fn(&'a pachca::Client, &'static CommandSpec, &'a mut Input<'m>) -> CallFuture<'a>;
-
-/// What the runtime needs from the generated code: the command table and
-/// the call behind each of its commands.
-pub struct Commands {
-    /// Every command, in help order.
-    pub table: &'static [CommandSpec],
-    /// Runs a command of `table`.
-    pub call: CallFn,
-}
+use crate::run::Commands;
 
 /// The `pachca` process: parses `std::env::args`, runs the command, prints
 /// the outcome or the error; the exit code says which.

@@ -1,5 +1,5 @@
 //! `src/commands.rs` of the CLI: `COMMANDS`, the runtime's
-//! `entry::Commands`: the command table that the runtime turns into clap
+//! `run::Commands`: the command table that the runtime turns into clap
 //! commands, and `call`, which runs an operation through the typed SDK
 //! method.
 
@@ -257,7 +257,7 @@ pub fn render(api: &Api, index: &TypeIndex<'_>, cli: &CliModel) -> Result<String
         #[allow(unused_imports)]
         use pachca::chrono;
 
-        use crate::entry::{CallFuture, Commands};
+        use crate::run::{CallFuture, Commands};
         use crate::errors::CliError;
         use crate::input::Input;
         use crate::run::{collect, items, page, value, Outcome};

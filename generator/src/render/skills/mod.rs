@@ -16,12 +16,14 @@
 //! `pachca-bots/references/webhook-events.md` and `index.json`.
 
 pub mod cli_check;
+/// The curated data and its check live in [`crate::curated`]; these names
+/// keep the skills renderer's paths.
+pub use crate::curated::skills as curated;
+pub use crate::curated::skills_check as validate;
 mod context;
-pub mod curated;
 mod limits;
 mod request;
 mod templates;
-pub mod validate;
 
 use std::collections::BTreeMap;
 
@@ -32,7 +34,7 @@ use self::context::Builder;
 pub use self::context::Variant;
 use self::curated::{CuratedError, CATALOGUE_FILE};
 use super::{Files, Localized, RenderError};
-use crate::cli_model::{self, CliError, CliModel};
+use crate::cli_model::{self, CliError};
 use crate::curated::CuratedWarning;
 use crate::ir::Api;
 use crate::pin::Lang;
@@ -119,12 +121,7 @@ pub fn render_curated(curated: &curated::Curated, apis: Localized<'_>, files: &m
     Ok(checked.warnings().cloned().collect())
 }
 
-/// The command line of each language.
-#[derive(Debug, Clone, Copy)]
-pub struct Localized2<'a> {
-    pub en: &'a CliModel,
-    pub ru: &'a CliModel,
-}
+pub use crate::model::LocalizedCli as Localized2;
 
 /// Renders every skill set from curated data already checked against the
 /// English spec ([`validate::validate`]), with each language's command line

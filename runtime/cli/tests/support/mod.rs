@@ -2,7 +2,7 @@
 //! its call through the SDK's raw `send_json`: enough of a generated
 //! `commands.rs` to drive the runtime.
 
-use pachca_cli_runtime::entry::{CallFuture, Commands};
+use pachca_cli_runtime::run::{CallFuture, Commands};
 use pachca_cli_runtime::errors::CliError;
 use pachca_cli_runtime::input::Input;
 use pachca_cli_runtime::run::Outcome;

@@ -20,7 +20,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::curated::{Curated, CuratedError, Scenario, SkillEntry, Text, CATALOGUE_FILE};
+use super::skills::{Curated, CuratedError, Scenario, SkillEntry, Text, CATALOGUE_FILE};
 use crate::cli_model::{fixed, args, Command, CliModel, FlagKind, FlagSource};
 use crate::curated::CuratedWarning;
 use crate::ir::{Api, HttpMethod, Operation};

@@ -8,8 +8,12 @@
 //! Entries that are wrong whatever the spec (a malformed command name, a
 //! dead override) stay errors.
 //!
-//! This module depends on nothing else in the crate, so both the CLI model
-//! and the skills renderer can use it.
+//! [`skills`] reads the skills' curated data and [`skills_check`] checks it
+//! against a spec and its CLI model, once per run ([`crate::model`]); the
+//! skills renderer only reads the result.
+
+pub mod skills;
+pub mod skills_check;
 
 use std::fmt;
 

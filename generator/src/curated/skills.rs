@@ -225,11 +225,11 @@ pub const CATALOGUE_FILE: &str = "spec/skills/catalogue.yaml";
 
 macro_rules! curated_files {
     ($dir:literal: $($name:literal),* $(,)?) => {
-        &[$((concat!("spec/skills/", $dir, "/", $name, ".yaml"), $name, include_str!(concat!("../../../../spec/skills/", $dir, "/", $name, ".yaml")))),*]
+        &[$((concat!("spec/skills/", $dir, "/", $name, ".yaml"), $name, include_str!(concat!("../../../spec/skills/", $dir, "/", $name, ".yaml")))),*]
     };
 }
 
-const CATALOGUE: &str = include_str!("../../../../spec/skills/catalogue.yaml");
+const CATALOGUE: &str = include_str!("../../../spec/skills/catalogue.yaml");
 
 /// `(file, skill, contents)` of every scenario file.
 const SCENARIO_FILES: &[(&str, &str, &str)] = curated_files!("scenarios":
@@ -246,7 +246,7 @@ const EVAL_FILES: &[(&str, &str, &str)] = curated_files!("evals":
 /// The eval file of the router skill `pachca`.
 pub const ROUTER_EVAL_FILE: &str = "spec/skills/evals/pachca.yaml";
 
-const ROUTER_EVALS: &str = include_str!("../../../../spec/skills/evals/pachca.yaml");
+const ROUTER_EVALS: &str = include_str!("../../../spec/skills/evals/pachca.yaml");
 
 fn parse<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, CuratedError> {
     yaml::from_str_keyed(text).map_err(|e| {
