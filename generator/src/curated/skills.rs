@@ -260,7 +260,7 @@ fn parse<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, Cu
 }
 
 /// Parses the bundled curated files (syntax and shape only; see
-/// [`super::validate`] for the checks against the spec).
+/// [`super::skills_check`] for the checks against the spec).
 pub fn load() -> Result<Curated, CuratedError> {
     let catalogue: Catalogue = parse(CATALOGUE_FILE, CATALOGUE)?;
     let mut scenarios = BTreeMap::new();
