@@ -22,7 +22,6 @@ use crate::curated::CuratedWarning;
 use crate::ir::Api;
 use crate::load::yaml;
 
-const BUNDLED: &str = include_str!("../../../spec/cli.yaml");
 
 /// Contents of `spec/cli.yaml`.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -63,7 +62,7 @@ impl CliData {
 
     /// The `spec/cli.yaml` compiled into the generator.
     pub fn bundled() -> Result<CliData, CliError> {
-        CliData::parse(BUNDLED)
+        CliData::parse(crate::curated::CLI_YAML)
     }
 
     /// The entries that apply to `api`, with a warning for each entry whose

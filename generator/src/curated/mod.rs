@@ -20,6 +20,11 @@ use std::fmt;
 /// The CLI naming exceptions, relative to the workspace root.
 pub const CLI_FILE: &str = "spec/cli.yaml";
 
+/// The text of [`CLI_FILE`], compiled in. Every curated input the generator
+/// reads is named in this module and [`skills`]: `spec/cli.yaml` here,
+/// `spec/skills/` there.
+pub const CLI_YAML: &str = include_str!("../../../spec/cli.yaml");
+
 /// An entry of a curated file that was skipped because the spec lacks what
 /// it names.
 ///
