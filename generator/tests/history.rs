@@ -50,12 +50,8 @@ fn operation_ids(text: &str) -> BTreeSet<String> {
 
 /// The operationIds `spec/cli.yaml` names.
 fn curated_ids() -> BTreeSet<String> {
-    let text = std::fs::read_to_string(root().join("spec/cli.yaml")).expect("spec/cli.yaml");
-    text.lines()
-        .filter(|l| l.starts_with("  ") && !l.trim_start().starts_with('#'))
-        .filter_map(|l| l.trim().split(':').next().map(str::to_owned))
-        .filter(|id| id.contains("Operations_"))
-        .collect()
+    let data = generator::cli_model::CliData::bundled().unwrap_or_else(|e| panic!("{e}"));
+    data.overrides.keys().chain(data.hidden_aliases.keys()).cloned().collect()
 }
 
 /// The pinned spec with one path's operations deleted and one operationId

@@ -77,18 +77,17 @@ impl CliError {
 
     /// An OAuth `insufficient_scope` answer.
     fn missing_scope(&self) -> bool {
-        matches!(self, CliError::Api(e) if e.body_as::<Value>().is_some_and(|b| b["error"] == "insufficient_scope"))
+        matches!(self, CliError::Api(pachca::Error::Api { body, .. }) if body["error"] == "insufficient_scope")
     }
 
     fn hint(&self) -> Option<String> {
         match self {
             CliError::Usage { hint, .. } => hint.clone(),
             CliError::NoToken(_) => Some("pass --token, set PACHCA_TOKEN, or run `pachca auth login --token ...`".to_owned()),
-            CliError::Api(e) if self.exit_code() == 3 => Some(match e.body_as::<Value>() {
-                Some(body) if body["error"] == "insufficient_scope" => {
-                    "the token lacks the scope this command needs (see `pachca introspect <group> <action>`)".to_owned()
-                }
-                _ => "check the token: `pachca auth status`".to_owned(),
+            CliError::Api(_) if self.exit_code() == 3 => Some(if self.missing_scope() {
+                "the token lacks the scope this command needs (see `pachca introspect <group> <action>`)".to_owned()
+            } else {
+                "check the token: `pachca auth status`".to_owned()
             }),
             _ => None,
         }
@@ -104,7 +103,11 @@ impl CliError {
             }
             // Pachca's `{"errors": [{key, message, code, value}]}`, read as
             // JSON so the CLI needs nothing but the generic SDK.
-            if let Some(items) = e.body_as::<Value>().and_then(|b| b.get("errors").and_then(Value::as_array).cloned()) {
+            let items = match e {
+                pachca::Error::Api { body, .. } => body.get("errors").and_then(Value::as_array),
+                _ => None,
+            };
+            if let Some(items) = items {
                 v["errors"] = items
                     .iter()
                     .map(|i| json!({ "field": i["key"], "message": i["message"], "code": i["code"], "value": i["value"] }))

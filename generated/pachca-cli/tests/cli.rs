@@ -46,6 +46,13 @@ fn pachca(home: &Home, args: &[&str], stdin: Option<&str>) -> Output {
     child.wait_with_output().expect("pachca output")
 }
 
+/// A chat as `GET /chats/{id}` returns it (`data`), timestamps as the API writes them.
+fn chat(id: i64) -> Value {
+    json!({"id": id, "name": "Ops", "created_at": "2020-06-08T09:32:57.000Z", "owner_id": 12, "member_ids": [12],
+        "group_tag_ids": [], "channel": false, "archived": false, "personal": false, "public": true,
+        "last_message_at": "2020-06-08T09:32:57.000Z", "meet_room_url": "https://meet.pachca.com/x"})
+}
+
 fn stderr_json(out: &Output) -> Value {
     let text = String::from_utf8_lossy(&out.stderr);
     serde_json::from_str(text.trim()).unwrap_or_else(|e| panic!("stderr is not one JSON object ({e}): {text}"))
@@ -283,14 +290,14 @@ async fn an_upstream_config_file_works() {
     Mock::given(method("GET"))
         .and(path("/chats/198"))
         .and(wiremock::matchers::header("authorization", "Bearer oauth-access-1"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": {"id": 198, "name": "Ops", "created_at": "2020-06-08T09:32:57.000Z", "owner_id": 12, "member_ids": [12], "group_tag_ids": [], "channel": false, "archived": false, "personal": false, "public": true, "last_message_at": "2020-06-08T09:32:57.000Z", "meet_room_url": "https://meet.pachca.com/x"}})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": chat(198)})))
         .expect(1)
         .mount(&server)
         .await;
     Mock::given(method("GET"))
         .and(path("/chats/198"))
         .and(wiremock::matchers::header("authorization", "Bearer explicit"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": {"id": 198, "name": "Ops", "created_at": "2020-06-08T09:32:57.000Z", "owner_id": 12, "member_ids": [12], "group_tag_ids": [], "channel": false, "archived": false, "personal": false, "public": true, "last_message_at": "2020-06-08T09:32:57.000Z", "meet_room_url": "https://meet.pachca.com/x"}})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": chat(198)})))
         .expect(1)
         .mount(&server)
         .await;
@@ -324,9 +331,8 @@ async fn an_upstream_config_file_works() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn output_is_what_the_server_sent() {
     let server = MockServer::start().await;
-    let chat = json!({"id": 2_637_266_155_i64, "name": "Ops", "created_at": "2020-06-08T09:32:57.000Z", "owner_id": 12,
-        "member_ids": [12], "group_tag_ids": [], "channel": false, "archived": false, "personal": false, "public": true,
-        "last_message_at": "2020-06-08T09:32:57.000Z", "meet_room_url": "https://meet.pachca.com/x", "added_later": {"x": 1}});
+    let mut chat = chat(2_637_266_155);
+    chat["added_later"] = json!({"x": 1});
     Mock::given(method("GET"))
         .and(path("/chats/2637266155"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": chat})))

@@ -146,49 +146,38 @@ impl AccessTokenInfoBuilder {
 
     /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
     pub fn build(self) -> Result<AccessTokenInfo, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.id.is_none() {
-            missing.push("id");
+        match (self.id, self.token, self.user_id, self.scopes, self.created_at) {
+            (Some(id), Some(token), Some(user_id), Some(scopes), Some(created_at)) => {
+                Ok(AccessTokenInfo {
+                    id,
+                    token,
+                    name: self.name,
+                    user_id,
+                    scopes,
+                    created_at,
+                    revoked_at: self.revoked_at,
+                    expires_in: self.expires_in,
+                    last_used_at: self.last_used_at,
+                })
+            }
+            (id, token, user_id, scopes, created_at) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "AccessTokenInfo",
+                        [
+                            id.is_none().then_some("id"),
+                            token.is_none().then_some("token"),
+                            user_id.is_none().then_some("user_id"),
+                            scopes.is_none().then_some("scopes"),
+                            created_at.is_none().then_some("created_at"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.token.is_none() {
-            missing.push("token");
-        }
-        if self.user_id.is_none() {
-            missing.push("user_id");
-        }
-        if self.scopes.is_none() {
-            missing.push("scopes");
-        }
-        if self.created_at.is_none() {
-            missing.push("created_at");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("AccessTokenInfo", missing),
-            );
-        }
-        let (Some(id), Some(token), Some(user_id), Some(scopes), Some(created_at)) = (
-            self.id,
-            self.token,
-            self.user_id,
-            self.scopes,
-            self.created_at,
-        ) else {
-            return Err(
-                crate::runtime::builder::BuildError::new("AccessTokenInfo", Vec::new()),
-            );
-        };
-        Ok(AccessTokenInfo {
-            id,
-            token,
-            name: self.name,
-            user_id,
-            scopes,
-            created_at,
-            revoked_at: self.revoked_at,
-            expires_in: self.expires_in,
-            last_used_at: self.last_used_at,
-        })
     }
 }
 
@@ -247,24 +236,25 @@ impl AddMembersRequestBuilder {
     pub fn build(
         self,
     ) -> Result<AddMembersRequest, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.member_ids.is_none() {
-            missing.push("member_ids");
+        match (self.member_ids,) {
+            (Some(member_ids),) => {
+                Ok(AddMembersRequest {
+                    member_ids,
+                    silent: self.silent,
+                })
+            }
+            (member_ids,) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "AddMembersRequest",
+                        [member_ids.is_none().then_some("member_ids")]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("AddMembersRequest", missing),
-            );
-        }
-        let (Some(member_ids),) = (self.member_ids,) else {
-            return Err(
-                crate::runtime::builder::BuildError::new("AddMembersRequest", Vec::new()),
-            );
-        };
-        Ok(AddMembersRequest {
-            member_ids,
-            silent: self.silent,
-        })
     }
 }
 
@@ -310,21 +300,20 @@ impl AddTagsRequestBuilder {
 
     /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
     pub fn build(self) -> Result<AddTagsRequest, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.group_tag_ids.is_none() {
-            missing.push("group_tag_ids");
+        match (self.group_tag_ids,) {
+            (Some(group_tag_ids),) => Ok(AddTagsRequest { group_tag_ids }),
+            (group_tag_ids,) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "AddTagsRequest",
+                        [group_tag_ids.is_none().then_some("group_tag_ids")]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("AddTagsRequest", missing),
-            );
-        }
-        let (Some(group_tag_ids),) = (self.group_tag_ids,) else {
-            return Err(
-                crate::runtime::builder::BuildError::new("AddTagsRequest", Vec::new()),
-            );
-        };
-        Ok(AddTagsRequest { group_tag_ids })
     }
 }
 
@@ -361,17 +350,20 @@ impl ApiErrorBuilder {
 
     /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
     pub fn build(self) -> Result<ApiError, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.errors.is_none() {
-            missing.push("errors");
+        match (self.errors,) {
+            (Some(errors),) => Ok(ApiError { errors }),
+            (errors,) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "ApiError",
+                        [errors.is_none().then_some("errors")]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if !missing.is_empty() {
-            return Err(crate::runtime::builder::BuildError::new("ApiError", missing));
-        }
-        let (Some(errors),) = (self.errors,) else {
-            return Err(crate::runtime::builder::BuildError::new("ApiError", Vec::new()));
-        };
-        Ok(ApiError { errors })
     }
 }
 
@@ -447,34 +439,32 @@ impl ApiErrorItemBuilder {
 
     /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
     pub fn build(self) -> Result<ApiErrorItem, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.key.is_none() {
-            missing.push("key");
+        match (self.key, self.message, self.code) {
+            (Some(key), Some(message), Some(code)) => {
+                Ok(ApiErrorItem {
+                    key,
+                    value: self.value,
+                    message,
+                    code,
+                    payload: self.payload,
+                })
+            }
+            (key, message, code) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "ApiErrorItem",
+                        [
+                            key.is_none().then_some("key"),
+                            message.is_none().then_some("message"),
+                            code.is_none().then_some("code"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.message.is_none() {
-            missing.push("message");
-        }
-        if self.code.is_none() {
-            missing.push("code");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("ApiErrorItem", missing),
-            );
-        }
-        let (Some(key), Some(message), Some(code)) = (self.key, self.message, self.code)
-        else {
-            return Err(
-                crate::runtime::builder::BuildError::new("ApiErrorItem", Vec::new()),
-            );
-        };
-        Ok(ApiErrorItem {
-            key,
-            value: self.value,
-            message,
-            code,
-            payload: self.payload,
-        })
     }
 }
 
@@ -520,24 +510,25 @@ impl AuditDetailsBotBuilder {
 
     /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
     pub fn build(self) -> Result<AuditDetailsBot, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.bot_id.is_none() {
-            missing.push("bot_id");
+        match (self.bot_id,) {
+            (Some(bot_id),) => {
+                Ok(AuditDetailsBot {
+                    bot_id,
+                    actor_id: self.actor_id,
+                })
+            }
+            (bot_id,) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "AuditDetailsBot",
+                        [bot_id.is_none().then_some("bot_id")]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("AuditDetailsBot", missing),
-            );
-        }
-        let (Some(bot_id),) = (self.bot_id,) else {
-            return Err(
-                crate::runtime::builder::BuildError::new("AuditDetailsBot", Vec::new()),
-            );
-        };
-        Ok(AuditDetailsBot {
-            bot_id,
-            actor_id: self.actor_id,
-        })
     }
 }
 
@@ -588,33 +579,28 @@ impl AuditDetailsBotOAuthClientBuilder {
     pub fn build(
         self,
     ) -> Result<AuditDetailsBotOAuthClient, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.client_id.is_none() {
-            missing.push("client_id");
+        match (self.client_id, self.changes) {
+            (Some(client_id), Some(changes)) => {
+                Ok(AuditDetailsBotOAuthClient {
+                    client_id,
+                    changes,
+                })
+            }
+            (client_id, changes) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "AuditDetailsBotOAuthClient",
+                        [
+                            client_id.is_none().then_some("client_id"),
+                            changes.is_none().then_some("changes"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.changes.is_none() {
-            missing.push("changes");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "AuditDetailsBotOAuthClient",
-                    missing,
-                ),
-            );
-        }
-        let (Some(client_id), Some(changes)) = (self.client_id, self.changes) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "AuditDetailsBotOAuthClient",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(AuditDetailsBotOAuthClient {
-            client_id,
-            changes,
-        })
     }
 }
 
@@ -662,36 +648,28 @@ impl AuditDetailsBotScopesBuilder {
     pub fn build(
         self,
     ) -> Result<AuditDetailsBotScopes, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.added_scopes.is_none() {
-            missing.push("added_scopes");
+        match (self.added_scopes, self.removed_scopes) {
+            (Some(added_scopes), Some(removed_scopes)) => {
+                Ok(AuditDetailsBotScopes {
+                    added_scopes,
+                    removed_scopes,
+                })
+            }
+            (added_scopes, removed_scopes) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "AuditDetailsBotScopes",
+                        [
+                            added_scopes.is_none().then_some("added_scopes"),
+                            removed_scopes.is_none().then_some("removed_scopes"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.removed_scopes.is_none() {
-            missing.push("removed_scopes");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "AuditDetailsBotScopes",
-                    missing,
-                ),
-            );
-        }
-        let (Some(added_scopes), Some(removed_scopes)) = (
-            self.added_scopes,
-            self.removed_scopes,
-        ) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "AuditDetailsBotScopes",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(AuditDetailsBotScopes {
-            added_scopes,
-            removed_scopes,
-        })
     }
 }
 
@@ -733,29 +711,24 @@ impl AuditDetailsBotWebhookSettingsBuilder {
     pub fn build(
         self,
     ) -> Result<AuditDetailsBotWebhookSettings, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.changes.is_none() {
-            missing.push("changes");
+        match (self.changes,) {
+            (Some(changes),) => {
+                Ok(AuditDetailsBotWebhookSettings {
+                    changes,
+                })
+            }
+            (changes,) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "AuditDetailsBotWebhookSettings",
+                        [changes.is_none().then_some("changes")]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "AuditDetailsBotWebhookSettings",
-                    missing,
-                ),
-            );
-        }
-        let (Some(changes),) = (self.changes,) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "AuditDetailsBotWebhookSettings",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(AuditDetailsBotWebhookSettings {
-            changes,
-        })
     }
 }
 
@@ -794,24 +767,20 @@ impl AuditDetailsChatIdBuilder {
     pub fn build(
         self,
     ) -> Result<AuditDetailsChatId, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.chat_id.is_none() {
-            missing.push("chat_id");
+        match (self.chat_id,) {
+            (Some(chat_id),) => Ok(AuditDetailsChatId { chat_id }),
+            (chat_id,) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "AuditDetailsChatId",
+                        [chat_id.is_none().then_some("chat_id")]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("AuditDetailsChatId", missing),
-            );
-        }
-        let (Some(chat_id),) = (self.chat_id,) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "AuditDetailsChatId",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(AuditDetailsChatId { chat_id })
     }
 }
 
@@ -850,29 +819,24 @@ impl AuditDetailsChatPermissionBuilder {
     pub fn build(
         self,
     ) -> Result<AuditDetailsChatPermission, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.public_access.is_none() {
-            missing.push("public_access");
+        match (self.public_access,) {
+            (Some(public_access),) => {
+                Ok(AuditDetailsChatPermission {
+                    public_access,
+                })
+            }
+            (public_access,) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "AuditDetailsChatPermission",
+                        [public_access.is_none().then_some("public_access")]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "AuditDetailsChatPermission",
-                    missing,
-                ),
-            );
-        }
-        let (Some(public_access),) = (self.public_access,) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "AuditDetailsChatPermission",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(AuditDetailsChatPermission {
-            public_access,
-        })
     }
 }
 
@@ -920,33 +884,28 @@ impl AuditDetailsChatRenamedBuilder {
     pub fn build(
         self,
     ) -> Result<AuditDetailsChatRenamed, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.old_name.is_none() {
-            missing.push("old_name");
+        match (self.old_name, self.new_name) {
+            (Some(old_name), Some(new_name)) => {
+                Ok(AuditDetailsChatRenamed {
+                    old_name,
+                    new_name,
+                })
+            }
+            (old_name, new_name) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "AuditDetailsChatRenamed",
+                        [
+                            old_name.is_none().then_some("old_name"),
+                            new_name.is_none().then_some("new_name"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.new_name.is_none() {
-            missing.push("new_name");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "AuditDetailsChatRenamed",
-                    missing,
-                ),
-            );
-        }
-        let (Some(old_name), Some(new_name)) = (self.old_name, self.new_name) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "AuditDetailsChatRenamed",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(AuditDetailsChatRenamed {
-            old_name,
-            new_name,
-        })
     }
 }
 
@@ -1037,58 +996,58 @@ impl AuditDetailsDlpBuilder {
 
     /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
     pub fn build(self) -> Result<AuditDetailsDlp, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.dlp_rule_id.is_none() {
-            missing.push("dlp_rule_id");
-        }
-        if self.dlp_rule_name.is_none() {
-            missing.push("dlp_rule_name");
-        }
-        if self.message_id.is_none() {
-            missing.push("message_id");
-        }
-        if self.chat_id.is_none() {
-            missing.push("chat_id");
-        }
-        if self.user_id.is_none() {
-            missing.push("user_id");
-        }
-        if self.conditions_matched.is_none() {
-            missing.push("conditions_matched");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("AuditDetailsDlp", missing),
-            );
-        }
-        let (
-            Some(dlp_rule_id),
-            Some(dlp_rule_name),
-            Some(message_id),
-            Some(chat_id),
-            Some(user_id),
-            Some(conditions_matched),
-        ) = (
+        match (
             self.dlp_rule_id,
             self.dlp_rule_name,
             self.message_id,
             self.chat_id,
             self.user_id,
             self.conditions_matched,
-        ) else {
-            return Err(
-                crate::runtime::builder::BuildError::new("AuditDetailsDlp", Vec::new()),
-            );
-        };
-        Ok(AuditDetailsDlp {
-            dlp_rule_id,
-            dlp_rule_name,
-            message_id,
-            chat_id,
-            user_id,
-            action_message: self.action_message,
-            conditions_matched,
-        })
+        ) {
+            (
+                Some(dlp_rule_id),
+                Some(dlp_rule_name),
+                Some(message_id),
+                Some(chat_id),
+                Some(user_id),
+                Some(conditions_matched),
+            ) => {
+                Ok(AuditDetailsDlp {
+                    dlp_rule_id,
+                    dlp_rule_name,
+                    message_id,
+                    chat_id,
+                    user_id,
+                    action_message: self.action_message,
+                    conditions_matched,
+                })
+            }
+            (
+                dlp_rule_id,
+                dlp_rule_name,
+                message_id,
+                chat_id,
+                user_id,
+                conditions_matched,
+            ) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "AuditDetailsDlp",
+                        [
+                            dlp_rule_id.is_none().then_some("dlp_rule_id"),
+                            dlp_rule_name.is_none().then_some("dlp_rule_name"),
+                            message_id.is_none().then_some("message_id"),
+                            chat_id.is_none().then_some("chat_id"),
+                            user_id.is_none().then_some("user_id"),
+                            conditions_matched.is_none().then_some("conditions_matched"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -1130,29 +1089,24 @@ impl AuditDetailsInitiatorBuilder {
     pub fn build(
         self,
     ) -> Result<AuditDetailsInitiator, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.initiator_id.is_none() {
-            missing.push("initiator_id");
+        match (self.initiator_id,) {
+            (Some(initiator_id),) => {
+                Ok(AuditDetailsInitiator {
+                    initiator_id,
+                })
+            }
+            (initiator_id,) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "AuditDetailsInitiator",
+                        [initiator_id.is_none().then_some("initiator_id")]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "AuditDetailsInitiator",
-                    missing,
-                ),
-            );
-        }
-        let (Some(initiator_id),) = (self.initiator_id,) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "AuditDetailsInitiator",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(AuditDetailsInitiator {
-            initiator_id,
-        })
     }
 }
 
@@ -1191,24 +1145,20 @@ impl AuditDetailsInviterBuilder {
     pub fn build(
         self,
     ) -> Result<AuditDetailsInviter, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.inviter_id.is_none() {
-            missing.push("inviter_id");
+        match (self.inviter_id,) {
+            (Some(inviter_id),) => Ok(AuditDetailsInviter { inviter_id }),
+            (inviter_id,) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "AuditDetailsInviter",
+                        [inviter_id.is_none().then_some("inviter_id")]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("AuditDetailsInviter", missing),
-            );
-        }
-        let (Some(inviter_id),) = (self.inviter_id,) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "AuditDetailsInviter",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(AuditDetailsInviter { inviter_id })
     }
 }
 
@@ -1263,35 +1213,30 @@ impl AuditDetailsKmsBuilder {
 
     /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
     pub fn build(self) -> Result<AuditDetailsKms, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.chat_id.is_none() {
-            missing.push("chat_id");
+        match (self.chat_id, self.message_id, self.reason) {
+            (Some(chat_id), Some(message_id), Some(reason)) => {
+                Ok(AuditDetailsKms {
+                    chat_id,
+                    message_id,
+                    reason,
+                })
+            }
+            (chat_id, message_id, reason) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "AuditDetailsKms",
+                        [
+                            chat_id.is_none().then_some("chat_id"),
+                            message_id.is_none().then_some("message_id"),
+                            reason.is_none().then_some("reason"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.message_id.is_none() {
-            missing.push("message_id");
-        }
-        if self.reason.is_none() {
-            missing.push("reason");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("AuditDetailsKms", missing),
-            );
-        }
-        let (Some(chat_id), Some(message_id), Some(reason)) = (
-            self.chat_id,
-            self.message_id,
-            self.reason,
-        ) else {
-            return Err(
-                crate::runtime::builder::BuildError::new("AuditDetailsKms", Vec::new()),
-            );
-        };
-        Ok(AuditDetailsKms {
-            chat_id,
-            message_id,
-            reason,
-        })
     }
 }
 
@@ -1342,33 +1287,28 @@ impl AuditDetailsOAuthAuthorizationGrantedBuilder {
         AuditDetailsOAuthAuthorizationGranted,
         crate::runtime::builder::BuildError,
     > {
-        let mut missing = Vec::new();
-        if self.client_id.is_none() {
-            missing.push("client_id");
+        match (self.client_id, self.scopes) {
+            (Some(client_id), Some(scopes)) => {
+                Ok(AuditDetailsOAuthAuthorizationGranted {
+                    client_id,
+                    scopes,
+                })
+            }
+            (client_id, scopes) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "AuditDetailsOAuthAuthorizationGranted",
+                        [
+                            client_id.is_none().then_some("client_id"),
+                            scopes.is_none().then_some("scopes"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.scopes.is_none() {
-            missing.push("scopes");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "AuditDetailsOAuthAuthorizationGranted",
-                    missing,
-                ),
-            );
-        }
-        let (Some(client_id), Some(scopes)) = (self.client_id, self.scopes) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "AuditDetailsOAuthAuthorizationGranted",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(AuditDetailsOAuthAuthorizationGranted {
-            client_id,
-            scopes,
-        })
     }
 }
 
@@ -1419,36 +1359,30 @@ impl AuditDetailsOAuthAuthorizationRevokedBuilder {
         AuditDetailsOAuthAuthorizationRevoked,
         crate::runtime::builder::BuildError,
     > {
-        let mut missing = Vec::new();
-        if self.client_id.is_none() {
-            missing.push("client_id");
+        match (self.client_id, self.revoked_tokens_count) {
+            (Some(client_id), Some(revoked_tokens_count)) => {
+                Ok(AuditDetailsOAuthAuthorizationRevoked {
+                    client_id,
+                    revoked_tokens_count,
+                })
+            }
+            (client_id, revoked_tokens_count) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "AuditDetailsOAuthAuthorizationRevoked",
+                        [
+                            client_id.is_none().then_some("client_id"),
+                            revoked_tokens_count
+                                .is_none()
+                                .then_some("revoked_tokens_count"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.revoked_tokens_count.is_none() {
-            missing.push("revoked_tokens_count");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "AuditDetailsOAuthAuthorizationRevoked",
-                    missing,
-                ),
-            );
-        }
-        let (Some(client_id), Some(revoked_tokens_count)) = (
-            self.client_id,
-            self.revoked_tokens_count,
-        ) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "AuditDetailsOAuthAuthorizationRevoked",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(AuditDetailsOAuthAuthorizationRevoked {
-            client_id,
-            revoked_tokens_count,
-        })
     }
 }
 
@@ -1505,41 +1439,32 @@ impl AuditDetailsRoleChangedBuilder {
     pub fn build(
         self,
     ) -> Result<AuditDetailsRoleChanged, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.new_company_role.is_none() {
-            missing.push("new_company_role");
+        match (self.new_company_role, self.previous_company_role, self.initiator_id) {
+            (Some(new_company_role), Some(previous_company_role), Some(initiator_id)) => {
+                Ok(AuditDetailsRoleChanged {
+                    new_company_role,
+                    previous_company_role,
+                    initiator_id,
+                })
+            }
+            (new_company_role, previous_company_role, initiator_id) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "AuditDetailsRoleChanged",
+                        [
+                            new_company_role.is_none().then_some("new_company_role"),
+                            previous_company_role
+                                .is_none()
+                                .then_some("previous_company_role"),
+                            initiator_id.is_none().then_some("initiator_id"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.previous_company_role.is_none() {
-            missing.push("previous_company_role");
-        }
-        if self.initiator_id.is_none() {
-            missing.push("initiator_id");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "AuditDetailsRoleChanged",
-                    missing,
-                ),
-            );
-        }
-        let (Some(new_company_role), Some(previous_company_role), Some(initiator_id)) = (
-            self.new_company_role,
-            self.previous_company_role,
-            self.initiator_id,
-        ) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "AuditDetailsRoleChanged",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(AuditDetailsRoleChanged {
-            new_company_role,
-            previous_company_role,
-            initiator_id,
-        })
     }
 }
 
@@ -1617,54 +1542,46 @@ impl AuditDetailsSearchBuilder {
     pub fn build(
         self,
     ) -> Result<AuditDetailsSearch, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.search_type.is_none() {
-            missing.push("search_type");
-        }
-        if self.query_present.is_none() {
-            missing.push("query_present");
-        }
-        if self.cursor_present.is_none() {
-            missing.push("cursor_present");
-        }
-        if self.limit.is_none() {
-            missing.push("limit");
-        }
-        if self.filters.is_none() {
-            missing.push("filters");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("AuditDetailsSearch", missing),
-            );
-        }
-        let (
-            Some(search_type),
-            Some(query_present),
-            Some(cursor_present),
-            Some(limit),
-            Some(filters),
-        ) = (
+        match (
             self.search_type,
             self.query_present,
             self.cursor_present,
             self.limit,
             self.filters,
-        ) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "AuditDetailsSearch",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(AuditDetailsSearch {
-            search_type,
-            query_present,
-            cursor_present,
-            limit,
-            filters,
-        })
+        ) {
+            (
+                Some(search_type),
+                Some(query_present),
+                Some(cursor_present),
+                Some(limit),
+                Some(filters),
+            ) => {
+                Ok(AuditDetailsSearch {
+                    search_type,
+                    query_present,
+                    cursor_present,
+                    limit,
+                    filters,
+                })
+            }
+            (search_type, query_present, cursor_present, limit, filters) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "AuditDetailsSearch",
+                        [
+                            search_type.is_none().then_some("search_type"),
+                            query_present.is_none().then_some("query_present"),
+                            cursor_present.is_none().then_some("cursor_present"),
+                            limit.is_none().then_some("limit"),
+                            filters.is_none().then_some("filters"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -1712,30 +1629,28 @@ impl AuditDetailsTagChatBuilder {
     pub fn build(
         self,
     ) -> Result<AuditDetailsTagChat, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.chat_id.is_none() {
-            missing.push("chat_id");
+        match (self.chat_id, self.tag_name) {
+            (Some(chat_id), Some(tag_name)) => {
+                Ok(AuditDetailsTagChat {
+                    chat_id,
+                    tag_name,
+                })
+            }
+            (chat_id, tag_name) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "AuditDetailsTagChat",
+                        [
+                            chat_id.is_none().then_some("chat_id"),
+                            tag_name.is_none().then_some("tag_name"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.tag_name.is_none() {
-            missing.push("tag_name");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("AuditDetailsTagChat", missing),
-            );
-        }
-        let (Some(chat_id), Some(tag_name)) = (self.chat_id, self.tag_name) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "AuditDetailsTagChat",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(AuditDetailsTagChat {
-            chat_id,
-            tag_name,
-        })
     }
 }
 
@@ -1774,24 +1689,20 @@ impl AuditDetailsTagNameBuilder {
     pub fn build(
         self,
     ) -> Result<AuditDetailsTagName, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.name.is_none() {
-            missing.push("name");
+        match (self.name,) {
+            (Some(name),) => Ok(AuditDetailsTagName { name }),
+            (name,) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "AuditDetailsTagName",
+                        [name.is_none().then_some("name")]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("AuditDetailsTagName", missing),
-            );
-        }
-        let (Some(name),) = (self.name,) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "AuditDetailsTagName",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(AuditDetailsTagName { name })
     }
 }
 
@@ -1830,27 +1741,20 @@ impl AuditDetailsTokenScopesBuilder {
     pub fn build(
         self,
     ) -> Result<AuditDetailsTokenScopes, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.scopes.is_none() {
-            missing.push("scopes");
+        match (self.scopes,) {
+            (Some(scopes),) => Ok(AuditDetailsTokenScopes { scopes }),
+            (scopes,) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "AuditDetailsTokenScopes",
+                        [scopes.is_none().then_some("scopes")]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "AuditDetailsTokenScopes",
-                    missing,
-                ),
-            );
-        }
-        let (Some(scopes),) = (self.scopes,) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "AuditDetailsTokenScopes",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(AuditDetailsTokenScopes { scopes })
     }
 }
 
@@ -1899,30 +1803,25 @@ impl AuditDetailsUserUpdatedBuilder {
     pub fn build(
         self,
     ) -> Result<AuditDetailsUserUpdated, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.changed_attrs.is_none() {
-            missing.push("changed_attrs");
+        match (self.changed_attrs,) {
+            (Some(changed_attrs),) => {
+                Ok(AuditDetailsUserUpdated {
+                    changed_attrs,
+                    context: self.context,
+                })
+            }
+            (changed_attrs,) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "AuditDetailsUserUpdated",
+                        [changed_attrs.is_none().then_some("changed_attrs")]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "AuditDetailsUserUpdated",
-                    missing,
-                ),
-            );
-        }
-        let (Some(changed_attrs),) = (self.changed_attrs,) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "AuditDetailsUserUpdated",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(AuditDetailsUserUpdated {
-            changed_attrs,
-            context: self.context,
-        })
     }
 }
 
@@ -1988,42 +1887,31 @@ impl AuditDetailsVideoCallFinishedBuilder {
     pub fn build(
         self,
     ) -> Result<AuditDetailsVideoCallFinished, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.chat_id.is_none() {
-            missing.push("chat_id");
+        match (self.chat_id, self.duration, self.max_members_count) {
+            (Some(chat_id), Some(duration), Some(max_members_count)) => {
+                Ok(AuditDetailsVideoCallFinished {
+                    chat_id,
+                    started_message_id: self.started_message_id,
+                    duration,
+                    max_members_count,
+                })
+            }
+            (chat_id, duration, max_members_count) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "AuditDetailsVideoCallFinished",
+                        [
+                            chat_id.is_none().then_some("chat_id"),
+                            duration.is_none().then_some("duration"),
+                            max_members_count.is_none().then_some("max_members_count"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.duration.is_none() {
-            missing.push("duration");
-        }
-        if self.max_members_count.is_none() {
-            missing.push("max_members_count");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "AuditDetailsVideoCallFinished",
-                    missing,
-                ),
-            );
-        }
-        let (Some(chat_id), Some(duration), Some(max_members_count)) = (
-            self.chat_id,
-            self.duration,
-            self.max_members_count,
-        ) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "AuditDetailsVideoCallFinished",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(AuditDetailsVideoCallFinished {
-            chat_id,
-            started_message_id: self.started_message_id,
-            duration,
-            max_members_count,
-        })
     }
 }
 
@@ -2107,53 +1995,41 @@ impl AuditDetailsVideoCallRecordingBuilder {
     pub fn build(
         self,
     ) -> Result<AuditDetailsVideoCallRecording, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.chat_id.is_none() {
-            missing.push("chat_id");
+        match (self.chat_id, self.recording_id, self.file_id, self.duration, self.size) {
+            (
+                Some(chat_id),
+                Some(recording_id),
+                Some(file_id),
+                Some(duration),
+                Some(size),
+            ) => {
+                Ok(AuditDetailsVideoCallRecording {
+                    chat_id,
+                    started_message_id: self.started_message_id,
+                    recording_id,
+                    file_id,
+                    duration,
+                    size,
+                })
+            }
+            (chat_id, recording_id, file_id, duration, size) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "AuditDetailsVideoCallRecording",
+                        [
+                            chat_id.is_none().then_some("chat_id"),
+                            recording_id.is_none().then_some("recording_id"),
+                            file_id.is_none().then_some("file_id"),
+                            duration.is_none().then_some("duration"),
+                            size.is_none().then_some("size"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.recording_id.is_none() {
-            missing.push("recording_id");
-        }
-        if self.file_id.is_none() {
-            missing.push("file_id");
-        }
-        if self.duration.is_none() {
-            missing.push("duration");
-        }
-        if self.size.is_none() {
-            missing.push("size");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "AuditDetailsVideoCallRecording",
-                    missing,
-                ),
-            );
-        }
-        let (
-            Some(chat_id),
-            Some(recording_id),
-            Some(file_id),
-            Some(duration),
-            Some(size),
-        ) = (self.chat_id, self.recording_id, self.file_id, self.duration, self.size)
-        else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "AuditDetailsVideoCallRecording",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(AuditDetailsVideoCallRecording {
-            chat_id,
-            started_message_id: self.started_message_id,
-            recording_id,
-            file_id,
-            duration,
-            size,
-        })
     }
 }
 
@@ -2201,30 +2077,25 @@ impl AuditDetailsVideoCallStartedBuilder {
     pub fn build(
         self,
     ) -> Result<AuditDetailsVideoCallStarted, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.chat_id.is_none() {
-            missing.push("chat_id");
+        match (self.chat_id,) {
+            (Some(chat_id),) => {
+                Ok(AuditDetailsVideoCallStarted {
+                    chat_id,
+                    started_message_id: self.started_message_id,
+                })
+            }
+            (chat_id,) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "AuditDetailsVideoCallStarted",
+                        [chat_id.is_none().then_some("chat_id")]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "AuditDetailsVideoCallStarted",
-                    missing,
-                ),
-            );
-        }
-        let (Some(chat_id),) = (self.chat_id,) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "AuditDetailsVideoCallStarted",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(AuditDetailsVideoCallStarted {
-            chat_id,
-            started_message_id: self.started_message_id,
-        })
     }
 }
 
@@ -2345,44 +2216,7 @@ impl AuditEventBuilder {
 
     /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
     pub fn build(self) -> Result<AuditEvent, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.id.is_none() {
-            missing.push("id");
-        }
-        if self.created_at.is_none() {
-            missing.push("created_at");
-        }
-        if self.event_key.is_none() {
-            missing.push("event_key");
-        }
-        if self.entity_id.is_none() {
-            missing.push("entity_id");
-        }
-        if self.entity_type.is_none() {
-            missing.push("entity_type");
-        }
-        if self.actor_id.is_none() {
-            missing.push("actor_id");
-        }
-        if self.actor_type.is_none() {
-            missing.push("actor_type");
-        }
-        if self.details.is_none() {
-            missing.push("details");
-        }
-        if !missing.is_empty() {
-            return Err(crate::runtime::builder::BuildError::new("AuditEvent", missing));
-        }
-        let (
-            Some(id),
-            Some(created_at),
-            Some(event_key),
-            Some(entity_id),
-            Some(entity_type),
-            Some(actor_id),
-            Some(actor_type),
-            Some(details),
-        ) = (
+        match (
             self.id,
             self.created_at,
             self.event_key,
@@ -2391,23 +2225,60 @@ impl AuditEventBuilder {
             self.actor_id,
             self.actor_type,
             self.details,
-        ) else {
-            return Err(
-                crate::runtime::builder::BuildError::new("AuditEvent", Vec::new()),
-            );
-        };
-        Ok(AuditEvent {
-            id,
-            created_at,
-            event_key,
-            entity_id,
-            entity_type,
-            actor_id,
-            actor_type,
-            details,
-            ip_address: self.ip_address,
-            user_agent: self.user_agent,
-        })
+        ) {
+            (
+                Some(id),
+                Some(created_at),
+                Some(event_key),
+                Some(entity_id),
+                Some(entity_type),
+                Some(actor_id),
+                Some(actor_type),
+                Some(details),
+            ) => {
+                Ok(AuditEvent {
+                    id,
+                    created_at,
+                    event_key,
+                    entity_id,
+                    entity_type,
+                    actor_id,
+                    actor_type,
+                    details,
+                    ip_address: self.ip_address,
+                    user_agent: self.user_agent,
+                })
+            }
+            (
+                id,
+                created_at,
+                event_key,
+                entity_id,
+                entity_type,
+                actor_id,
+                actor_type,
+                details,
+            ) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "AuditEvent",
+                        [
+                            id.is_none().then_some("id"),
+                            created_at.is_none().then_some("created_at"),
+                            event_key.is_none().then_some("event_key"),
+                            entity_id.is_none().then_some("entity_id"),
+                            entity_type.is_none().then_some("entity_type"),
+                            actor_id.is_none().then_some("actor_id"),
+                            actor_type.is_none().then_some("actor_type"),
+                            details.is_none().then_some("details"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -2845,19 +2716,20 @@ impl AvatarDataBuilder {
 
     /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
     pub fn build(self) -> Result<AvatarData, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.image_url.is_none() {
-            missing.push("image_url");
+        match (self.image_url,) {
+            (Some(image_url),) => Ok(AvatarData { image_url }),
+            (image_url,) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "AvatarData",
+                        [image_url.is_none().then_some("image_url")]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if !missing.is_empty() {
-            return Err(crate::runtime::builder::BuildError::new("AvatarData", missing));
-        }
-        let (Some(image_url),) = (self.image_url,) else {
-            return Err(
-                crate::runtime::builder::BuildError::new("AvatarData", Vec::new()),
-            );
-        };
-        Ok(AvatarData { image_url })
     }
 }
 
@@ -2915,21 +2787,20 @@ impl BotCreateRequestBuilder {
 
     /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
     pub fn build(self) -> Result<BotCreateRequest, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.webhook.is_none() {
-            missing.push("webhook");
+        match (self.webhook,) {
+            (Some(webhook),) => Ok(BotCreateRequest { webhook }),
+            (webhook,) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "BotCreateRequest",
+                        [webhook.is_none().then_some("webhook")]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("BotCreateRequest", missing),
-            );
-        }
-        let (Some(webhook),) = (self.webhook,) else {
-            return Err(
-                crate::runtime::builder::BuildError::new("BotCreateRequest", Vec::new()),
-            );
-        };
-        Ok(BotCreateRequest { webhook })
     }
 }
 
@@ -3160,44 +3031,39 @@ impl BotCreateRequestWebhookBuilder {
     pub fn build(
         self,
     ) -> Result<BotCreateRequestWebhook, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.name.is_none() {
-            missing.push("name");
+        match (self.name,) {
+            (Some(name),) => {
+                Ok(BotCreateRequestWebhook {
+                    name,
+                    nickname: self.nickname,
+                    outgoing_url: self.outgoing_url,
+                    events: self.events,
+                    trigger_on: self.trigger_on,
+                    commands: self.commands,
+                    scopes: self.scopes,
+                    template: self.template,
+                    template_engine: self.template_engine,
+                    challenge_key: self.challenge_key,
+                    link_preview_enabled: self.link_preview_enabled,
+                    ignore_self_messages: self.ignore_self_messages,
+                    events_history_enabled: self.events_history_enabled,
+                    who_can_add: self.who_can_add,
+                    can_edit: self.can_edit,
+                    single_chat: self.single_chat,
+                })
+            }
+            (name,) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "BotCreateRequestWebhook",
+                        [name.is_none().then_some("name")]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "BotCreateRequestWebhook",
-                    missing,
-                ),
-            );
-        }
-        let (Some(name),) = (self.name,) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "BotCreateRequestWebhook",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(BotCreateRequestWebhook {
-            name,
-            nickname: self.nickname,
-            outgoing_url: self.outgoing_url,
-            events: self.events,
-            trigger_on: self.trigger_on,
-            commands: self.commands,
-            scopes: self.scopes,
-            template: self.template,
-            template_engine: self.template_engine,
-            challenge_key: self.challenge_key,
-            link_preview_enabled: self.link_preview_enabled,
-            ignore_self_messages: self.ignore_self_messages,
-            events_history_enabled: self.events_history_enabled,
-            who_can_add: self.who_can_add,
-            can_edit: self.can_edit,
-            single_chat: self.single_chat,
-        })
     }
 }
 
@@ -3266,35 +3132,30 @@ impl BotCreateResponseBuilder {
     pub fn build(
         self,
     ) -> Result<BotCreateResponse, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.id.is_none() {
-            missing.push("id");
+        match (self.id, self.webhook, self.access_token) {
+            (Some(id), Some(webhook), Some(access_token)) => {
+                Ok(BotCreateResponse {
+                    id,
+                    webhook,
+                    access_token,
+                })
+            }
+            (id, webhook, access_token) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "BotCreateResponse",
+                        [
+                            id.is_none().then_some("id"),
+                            webhook.is_none().then_some("webhook"),
+                            access_token.is_none().then_some("access_token"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.webhook.is_none() {
-            missing.push("webhook");
-        }
-        if self.access_token.is_none() {
-            missing.push("access_token");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("BotCreateResponse", missing),
-            );
-        }
-        let (Some(id), Some(webhook), Some(access_token)) = (
-            self.id,
-            self.webhook,
-            self.access_token,
-        ) else {
-            return Err(
-                crate::runtime::builder::BuildError::new("BotCreateResponse", Vec::new()),
-            );
-        };
-        Ok(BotCreateResponse {
-            id,
-            webhook,
-            access_token,
-        })
     }
 }
 
@@ -3397,22 +3258,23 @@ impl BotResponseBuilder {
 
     /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
     pub fn build(self) -> Result<BotResponse, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.id.is_none() {
-            missing.push("id");
+        match (self.id, self.webhook) {
+            (Some(id), Some(webhook)) => Ok(BotResponse { id, webhook }),
+            (id, webhook) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "BotResponse",
+                        [
+                            id.is_none().then_some("id"),
+                            webhook.is_none().then_some("webhook"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.webhook.is_none() {
-            missing.push("webhook");
-        }
-        if !missing.is_empty() {
-            return Err(crate::runtime::builder::BuildError::new("BotResponse", missing));
-        }
-        let (Some(id), Some(webhook)) = (self.id, self.webhook) else {
-            return Err(
-                crate::runtime::builder::BuildError::new("BotResponse", Vec::new()),
-            );
-        };
-        Ok(BotResponse { id, webhook })
     }
 }
 
@@ -3489,21 +3351,20 @@ impl BotUpdateRequestBuilder {
 
     /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
     pub fn build(self) -> Result<BotUpdateRequest, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.webhook.is_none() {
-            missing.push("webhook");
+        match (self.webhook,) {
+            (Some(webhook),) => Ok(BotUpdateRequest { webhook }),
+            (webhook,) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "BotUpdateRequest",
+                        [webhook.is_none().then_some("webhook")]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("BotUpdateRequest", missing),
-            );
-        }
-        let (Some(webhook),) = (self.webhook,) else {
-            return Err(
-                crate::runtime::builder::BuildError::new("BotUpdateRequest", Vec::new()),
-            );
-        };
-        Ok(BotUpdateRequest { webhook })
     }
 }
 
@@ -3914,64 +3775,7 @@ impl BotWebhookBuilder {
 
     /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
     pub fn build(self) -> Result<BotWebhook, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.name.is_none() {
-            missing.push("name");
-        }
-        if self.nickname.is_none() {
-            missing.push("nickname");
-        }
-        if self.events.is_none() {
-            missing.push("events");
-        }
-        if self.trigger_on.is_none() {
-            missing.push("trigger_on");
-        }
-        if self.commands.is_none() {
-            missing.push("commands");
-        }
-        if self.scopes.is_none() {
-            missing.push("scopes");
-        }
-        if self.template_engine.is_none() {
-            missing.push("template_engine");
-        }
-        if self.link_preview_enabled.is_none() {
-            missing.push("link_preview_enabled");
-        }
-        if self.ignore_self_messages.is_none() {
-            missing.push("ignore_self_messages");
-        }
-        if self.events_history_enabled.is_none() {
-            missing.push("events_history_enabled");
-        }
-        if self.single_chat.is_none() {
-            missing.push("single_chat");
-        }
-        if self.can_edit.is_none() {
-            missing.push("can_edit");
-        }
-        if self.who_can_add.is_none() {
-            missing.push("who_can_add");
-        }
-        if !missing.is_empty() {
-            return Err(crate::runtime::builder::BuildError::new("BotWebhook", missing));
-        }
-        let (
-            Some(name),
-            Some(nickname),
-            Some(events),
-            Some(trigger_on),
-            Some(commands),
-            Some(scopes),
-            Some(template_engine),
-            Some(link_preview_enabled),
-            Some(ignore_self_messages),
-            Some(events_history_enabled),
-            Some(single_chat),
-            Some(can_edit),
-            Some(who_can_add),
-        ) = (
+        match (
             self.name,
             self.nickname,
             self.events,
@@ -3985,29 +3789,87 @@ impl BotWebhookBuilder {
             self.single_chat,
             self.can_edit,
             self.who_can_add,
-        ) else {
-            return Err(
-                crate::runtime::builder::BuildError::new("BotWebhook", Vec::new()),
-            );
-        };
-        Ok(BotWebhook {
-            name,
-            nickname,
-            outgoing_url: self.outgoing_url,
-            events,
-            trigger_on,
-            commands,
-            scopes,
-            template: self.template,
-            template_engine,
-            challenge_key: self.challenge_key,
-            link_preview_enabled,
-            ignore_self_messages,
-            events_history_enabled,
-            single_chat,
-            can_edit,
-            who_can_add,
-        })
+        ) {
+            (
+                Some(name),
+                Some(nickname),
+                Some(events),
+                Some(trigger_on),
+                Some(commands),
+                Some(scopes),
+                Some(template_engine),
+                Some(link_preview_enabled),
+                Some(ignore_self_messages),
+                Some(events_history_enabled),
+                Some(single_chat),
+                Some(can_edit),
+                Some(who_can_add),
+            ) => {
+                Ok(BotWebhook {
+                    name,
+                    nickname,
+                    outgoing_url: self.outgoing_url,
+                    events,
+                    trigger_on,
+                    commands,
+                    scopes,
+                    template: self.template,
+                    template_engine,
+                    challenge_key: self.challenge_key,
+                    link_preview_enabled,
+                    ignore_self_messages,
+                    events_history_enabled,
+                    single_chat,
+                    can_edit,
+                    who_can_add,
+                })
+            }
+            (
+                name,
+                nickname,
+                events,
+                trigger_on,
+                commands,
+                scopes,
+                template_engine,
+                link_preview_enabled,
+                ignore_self_messages,
+                events_history_enabled,
+                single_chat,
+                can_edit,
+                who_can_add,
+            ) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "BotWebhook",
+                        [
+                            name.is_none().then_some("name"),
+                            nickname.is_none().then_some("nickname"),
+                            events.is_none().then_some("events"),
+                            trigger_on.is_none().then_some("trigger_on"),
+                            commands.is_none().then_some("commands"),
+                            scopes.is_none().then_some("scopes"),
+                            template_engine.is_none().then_some("template_engine"),
+                            link_preview_enabled
+                                .is_none()
+                                .then_some("link_preview_enabled"),
+                            ignore_self_messages
+                                .is_none()
+                                .then_some("ignore_self_messages"),
+                            events_history_enabled
+                                .is_none()
+                                .then_some("events_history_enabled"),
+                            single_chat.is_none().then_some("single_chat"),
+                            can_edit.is_none().then_some("can_edit"),
+                            who_can_add.is_none().then_some("who_can_add"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -4056,29 +3918,24 @@ impl BotWebhookSelfUpdateRequestBuilder {
     pub fn build(
         self,
     ) -> Result<BotWebhookSelfUpdateRequest, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.webhook.is_none() {
-            missing.push("webhook");
+        match (self.webhook,) {
+            (Some(webhook),) => {
+                Ok(BotWebhookSelfUpdateRequest {
+                    webhook,
+                })
+            }
+            (webhook,) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "BotWebhookSelfUpdateRequest",
+                        [webhook.is_none().then_some("webhook")]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "BotWebhookSelfUpdateRequest",
-                    missing,
-                ),
-            );
-        }
-        let (Some(webhook),) = (self.webhook,) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "BotWebhookSelfUpdateRequest",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(BotWebhookSelfUpdateRequest {
-            webhook,
-        })
     }
 }
 
@@ -4129,29 +3986,24 @@ impl BotWebhookSelfUpdateRequestWebhookBuilder {
         BotWebhookSelfUpdateRequestWebhook,
         crate::runtime::builder::BuildError,
     > {
-        let mut missing = Vec::new();
-        if self.outgoing_url.is_none() {
-            missing.push("outgoing_url");
+        match (self.outgoing_url,) {
+            (Some(outgoing_url),) => {
+                Ok(BotWebhookSelfUpdateRequestWebhook {
+                    outgoing_url,
+                })
+            }
+            (outgoing_url,) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "BotWebhookSelfUpdateRequestWebhook",
+                        [outgoing_url.is_none().then_some("outgoing_url")]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "BotWebhookSelfUpdateRequestWebhook",
-                    missing,
-                ),
-            );
-        }
-        let (Some(outgoing_url),) = (self.outgoing_url,) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "BotWebhookSelfUpdateRequestWebhook",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(BotWebhookSelfUpdateRequestWebhook {
-            outgoing_url,
-        })
     }
 }
 
@@ -4244,21 +4096,26 @@ impl ButtonBuilder {
 
     /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
     pub fn build(self) -> Result<Button, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.text.is_none() {
-            missing.push("text");
+        match (self.text,) {
+            (Some(text),) => {
+                Ok(Button {
+                    text,
+                    url: self.url,
+                    data: self.data,
+                })
+            }
+            (text,) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "Button",
+                        [text.is_none().then_some("text")]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if !missing.is_empty() {
-            return Err(crate::runtime::builder::BuildError::new("Button", missing));
-        }
-        let (Some(text),) = (self.text,) else {
-            return Err(crate::runtime::builder::BuildError::new("Button", Vec::new()));
-        };
-        Ok(Button {
-            text,
-            url: self.url,
-            data: self.data,
-        })
     }
 }
 
@@ -4360,46 +4217,7 @@ impl ButtonWebhookPayloadBuilder {
     pub fn build(
         self,
     ) -> Result<ButtonWebhookPayload, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.r#type.is_none() {
-            missing.push("type");
-        }
-        if self.event.is_none() {
-            missing.push("event");
-        }
-        if self.message_id.is_none() {
-            missing.push("message_id");
-        }
-        if self.trigger_id.is_none() {
-            missing.push("trigger_id");
-        }
-        if self.data.is_none() {
-            missing.push("data");
-        }
-        if self.user_id.is_none() {
-            missing.push("user_id");
-        }
-        if self.chat_id.is_none() {
-            missing.push("chat_id");
-        }
-        if self.webhook_timestamp.is_none() {
-            missing.push("webhook_timestamp");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("ButtonWebhookPayload", missing),
-            );
-        }
-        let (
-            Some(r#type),
-            Some(event),
-            Some(message_id),
-            Some(trigger_id),
-            Some(data),
-            Some(user_id),
-            Some(chat_id),
-            Some(webhook_timestamp),
-        ) = (
+        match (
             self.r#type,
             self.event,
             self.message_id,
@@ -4408,24 +4226,58 @@ impl ButtonWebhookPayloadBuilder {
             self.user_id,
             self.chat_id,
             self.webhook_timestamp,
-        ) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "ButtonWebhookPayload",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(ButtonWebhookPayload {
-            r#type,
-            event,
-            message_id,
-            trigger_id,
-            data,
-            user_id,
-            chat_id,
-            webhook_timestamp,
-        })
+        ) {
+            (
+                Some(r#type),
+                Some(event),
+                Some(message_id),
+                Some(trigger_id),
+                Some(data),
+                Some(user_id),
+                Some(chat_id),
+                Some(webhook_timestamp),
+            ) => {
+                Ok(ButtonWebhookPayload {
+                    r#type,
+                    event,
+                    message_id,
+                    trigger_id,
+                    data,
+                    user_id,
+                    chat_id,
+                    webhook_timestamp,
+                })
+            }
+            (
+                r#type,
+                event,
+                message_id,
+                trigger_id,
+                data,
+                user_id,
+                chat_id,
+                webhook_timestamp,
+            ) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "ButtonWebhookPayload",
+                        [
+                            r#type.is_none().then_some("type"),
+                            event.is_none().then_some("event"),
+                            message_id.is_none().then_some("message_id"),
+                            trigger_id.is_none().then_some("trigger_id"),
+                            data.is_none().then_some("data"),
+                            user_id.is_none().then_some("user_id"),
+                            chat_id.is_none().then_some("chat_id"),
+                            webhook_timestamp.is_none().then_some("webhook_timestamp"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -4593,60 +4445,7 @@ impl ChatBuilder {
 
     /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
     pub fn build(self) -> Result<Chat, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.id.is_none() {
-            missing.push("id");
-        }
-        if self.name.is_none() {
-            missing.push("name");
-        }
-        if self.created_at.is_none() {
-            missing.push("created_at");
-        }
-        if self.owner_id.is_none() {
-            missing.push("owner_id");
-        }
-        if self.member_ids.is_none() {
-            missing.push("member_ids");
-        }
-        if self.group_tag_ids.is_none() {
-            missing.push("group_tag_ids");
-        }
-        if self.channel.is_none() {
-            missing.push("channel");
-        }
-        if self.archived.is_none() {
-            missing.push("archived");
-        }
-        if self.personal.is_none() {
-            missing.push("personal");
-        }
-        if self.public.is_none() {
-            missing.push("public");
-        }
-        if self.last_message_at.is_none() {
-            missing.push("last_message_at");
-        }
-        if self.meet_room_url.is_none() {
-            missing.push("meet_room_url");
-        }
-        if !missing.is_empty() {
-            return Err(crate::runtime::builder::BuildError::new("Chat", missing));
-        }
-        let (
-            Some(id),
-            Some(name),
-            Some(created_at),
-            Some(owner_id),
-            Some(member_ids),
-            Some(group_tag_ids),
-            Some(channel),
-            Some(archived),
-            Some(personal),
-            Some(public),
-            Some(last_message_at),
-            Some(meet_room_url),
-        ) = (
+        match (
             self.id,
             self.name,
             self.created_at,
@@ -4659,23 +4458,74 @@ impl ChatBuilder {
             self.public,
             self.last_message_at,
             self.meet_room_url,
-        ) else {
-            return Err(crate::runtime::builder::BuildError::new("Chat", Vec::new()));
-        };
-        Ok(Chat {
-            id,
-            name,
-            created_at,
-            owner_id,
-            member_ids,
-            group_tag_ids,
-            channel,
-            archived,
-            personal,
-            public,
-            last_message_at,
-            meet_room_url,
-        })
+        ) {
+            (
+                Some(id),
+                Some(name),
+                Some(created_at),
+                Some(owner_id),
+                Some(member_ids),
+                Some(group_tag_ids),
+                Some(channel),
+                Some(archived),
+                Some(personal),
+                Some(public),
+                Some(last_message_at),
+                Some(meet_room_url),
+            ) => {
+                Ok(Chat {
+                    id,
+                    name,
+                    created_at,
+                    owner_id,
+                    member_ids,
+                    group_tag_ids,
+                    channel,
+                    archived,
+                    personal,
+                    public,
+                    last_message_at,
+                    meet_room_url,
+                })
+            }
+            (
+                id,
+                name,
+                created_at,
+                owner_id,
+                member_ids,
+                group_tag_ids,
+                channel,
+                archived,
+                personal,
+                public,
+                last_message_at,
+                meet_room_url,
+            ) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "Chat",
+                        [
+                            id.is_none().then_some("id"),
+                            name.is_none().then_some("name"),
+                            created_at.is_none().then_some("created_at"),
+                            owner_id.is_none().then_some("owner_id"),
+                            member_ids.is_none().then_some("member_ids"),
+                            group_tag_ids.is_none().then_some("group_tag_ids"),
+                            channel.is_none().then_some("channel"),
+                            archived.is_none().then_some("archived"),
+                            personal.is_none().then_some("personal"),
+                            public.is_none().then_some("public"),
+                            last_message_at.is_none().then_some("last_message_at"),
+                            meet_room_url.is_none().then_some("meet_room_url"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -4735,21 +4585,20 @@ impl ChatCreateRequestBuilder {
     pub fn build(
         self,
     ) -> Result<ChatCreateRequest, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.chat.is_none() {
-            missing.push("chat");
+        match (self.chat,) {
+            (Some(chat),) => Ok(ChatCreateRequest { chat }),
+            (chat,) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "ChatCreateRequest",
+                        [chat.is_none().then_some("chat")]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("ChatCreateRequest", missing),
-            );
-        }
-        let (Some(chat),) = (self.chat,) else {
-            return Err(
-                crate::runtime::builder::BuildError::new("ChatCreateRequest", Vec::new()),
-            );
-        };
-        Ok(ChatCreateRequest { chat })
     }
 }
 
@@ -4847,33 +4696,28 @@ impl ChatCreateRequestChatBuilder {
     pub fn build(
         self,
     ) -> Result<ChatCreateRequestChat, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.name.is_none() {
-            missing.push("name");
+        match (self.name,) {
+            (Some(name),) => {
+                Ok(ChatCreateRequestChat {
+                    name,
+                    member_ids: self.member_ids,
+                    group_tag_ids: self.group_tag_ids,
+                    channel: self.channel,
+                    public: self.public,
+                })
+            }
+            (name,) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "ChatCreateRequestChat",
+                        [name.is_none().then_some("name")]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "ChatCreateRequestChat",
-                    missing,
-                ),
-            );
-        }
-        let (Some(name),) = (self.name,) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "ChatCreateRequestChat",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(ChatCreateRequestChat {
-            name,
-            member_ids: self.member_ids,
-            group_tag_ids: self.group_tag_ids,
-            channel: self.channel,
-            public: self.public,
-        })
     }
 }
 
@@ -5011,64 +4855,51 @@ impl ChatMemberWebhookPayloadBuilder {
     pub fn build(
         self,
     ) -> Result<ChatMemberWebhookPayload, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.r#type.is_none() {
-            missing.push("type");
-        }
-        if self.event.is_none() {
-            missing.push("event");
-        }
-        if self.chat_id.is_none() {
-            missing.push("chat_id");
-        }
-        if self.user_ids.is_none() {
-            missing.push("user_ids");
-        }
-        if self.created_at.is_none() {
-            missing.push("created_at");
-        }
-        if self.webhook_timestamp.is_none() {
-            missing.push("webhook_timestamp");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "ChatMemberWebhookPayload",
-                    missing,
-                ),
-            );
-        }
-        let (
-            Some(r#type),
-            Some(event),
-            Some(chat_id),
-            Some(user_ids),
-            Some(created_at),
-            Some(webhook_timestamp),
-        ) = (
+        match (
             self.r#type,
             self.event,
             self.chat_id,
             self.user_ids,
             self.created_at,
             self.webhook_timestamp,
-        ) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "ChatMemberWebhookPayload",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(ChatMemberWebhookPayload {
-            r#type,
-            event,
-            chat_id,
-            thread_id: self.thread_id,
-            user_ids,
-            created_at,
-            webhook_timestamp,
-        })
+        ) {
+            (
+                Some(r#type),
+                Some(event),
+                Some(chat_id),
+                Some(user_ids),
+                Some(created_at),
+                Some(webhook_timestamp),
+            ) => {
+                Ok(ChatMemberWebhookPayload {
+                    r#type,
+                    event,
+                    chat_id,
+                    thread_id: self.thread_id,
+                    user_ids,
+                    created_at,
+                    webhook_timestamp,
+                })
+            }
+            (r#type, event, chat_id, user_ids, created_at, webhook_timestamp) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "ChatMemberWebhookPayload",
+                        [
+                            r#type.is_none().then_some("type"),
+                            event.is_none().then_some("event"),
+                            chat_id.is_none().then_some("chat_id"),
+                            user_ids.is_none().then_some("user_ids"),
+                            created_at.is_none().then_some("created_at"),
+                            webhook_timestamp.is_none().then_some("webhook_timestamp"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -5154,21 +4985,20 @@ impl ChatUpdateRequestBuilder {
     pub fn build(
         self,
     ) -> Result<ChatUpdateRequest, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.chat.is_none() {
-            missing.push("chat");
+        match (self.chat,) {
+            (Some(chat),) => Ok(ChatUpdateRequest { chat }),
+            (chat,) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "ChatUpdateRequest",
+                        [chat.is_none().then_some("chat")]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("ChatUpdateRequest", missing),
-            );
-        }
-        let (Some(chat),) = (self.chat,) else {
-            return Err(
-                crate::runtime::builder::BuildError::new("ChatUpdateRequest", Vec::new()),
-            );
-        };
-        Ok(ChatUpdateRequest { chat })
     }
 }
 
@@ -5308,57 +5138,46 @@ impl CompanyMemberWebhookPayloadBuilder {
     pub fn build(
         self,
     ) -> Result<CompanyMemberWebhookPayload, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.r#type.is_none() {
-            missing.push("type");
-        }
-        if self.event.is_none() {
-            missing.push("event");
-        }
-        if self.user_ids.is_none() {
-            missing.push("user_ids");
-        }
-        if self.created_at.is_none() {
-            missing.push("created_at");
-        }
-        if self.webhook_timestamp.is_none() {
-            missing.push("webhook_timestamp");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "CompanyMemberWebhookPayload",
-                    missing,
-                ),
-            );
-        }
-        let (
-            Some(r#type),
-            Some(event),
-            Some(user_ids),
-            Some(created_at),
-            Some(webhook_timestamp),
-        ) = (
+        match (
             self.r#type,
             self.event,
             self.user_ids,
             self.created_at,
             self.webhook_timestamp,
-        ) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "CompanyMemberWebhookPayload",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(CompanyMemberWebhookPayload {
-            r#type,
-            event,
-            user_ids,
-            created_at,
-            webhook_timestamp,
-        })
+        ) {
+            (
+                Some(r#type),
+                Some(event),
+                Some(user_ids),
+                Some(created_at),
+                Some(webhook_timestamp),
+            ) => {
+                Ok(CompanyMemberWebhookPayload {
+                    r#type,
+                    event,
+                    user_ids,
+                    created_at,
+                    webhook_timestamp,
+                })
+            }
+            (r#type, event, user_ids, created_at, webhook_timestamp) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "CompanyMemberWebhookPayload",
+                        [
+                            r#type.is_none().then_some("type"),
+                            event.is_none().then_some("event"),
+                            user_ids.is_none().then_some("user_ids"),
+                            created_at.is_none().then_some("created_at"),
+                            webhook_timestamp.is_none().then_some("webhook_timestamp"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -5438,36 +5257,31 @@ impl CustomPropertyBuilder {
 
     /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
     pub fn build(self) -> Result<CustomProperty, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.id.is_none() {
-            missing.push("id");
+        match (self.id, self.name, self.data_type) {
+            (Some(id), Some(name), Some(data_type)) => {
+                Ok(CustomProperty {
+                    id,
+                    name,
+                    data_type,
+                    value: self.value,
+                })
+            }
+            (id, name, data_type) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "CustomProperty",
+                        [
+                            id.is_none().then_some("id"),
+                            name.is_none().then_some("name"),
+                            data_type.is_none().then_some("data_type"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.name.is_none() {
-            missing.push("name");
-        }
-        if self.data_type.is_none() {
-            missing.push("data_type");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("CustomProperty", missing),
-            );
-        }
-        let (Some(id), Some(name), Some(data_type)) = (
-            self.id,
-            self.name,
-            self.data_type,
-        ) else {
-            return Err(
-                crate::runtime::builder::BuildError::new("CustomProperty", Vec::new()),
-            );
-        };
-        Ok(CustomProperty {
-            id,
-            name,
-            data_type,
-            value: self.value,
-        })
     }
 }
 
@@ -5547,41 +5361,30 @@ impl CustomPropertyDefinitionBuilder {
     pub fn build(
         self,
     ) -> Result<CustomPropertyDefinition, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.id.is_none() {
-            missing.push("id");
+        match (self.id, self.name, self.data_type) {
+            (Some(id), Some(name), Some(data_type)) => {
+                Ok(CustomPropertyDefinition {
+                    id,
+                    name,
+                    data_type,
+                })
+            }
+            (id, name, data_type) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "CustomPropertyDefinition",
+                        [
+                            id.is_none().then_some("id"),
+                            name.is_none().then_some("name"),
+                            data_type.is_none().then_some("data_type"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.name.is_none() {
-            missing.push("name");
-        }
-        if self.data_type.is_none() {
-            missing.push("data_type");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "CustomPropertyDefinition",
-                    missing,
-                ),
-            );
-        }
-        let (Some(id), Some(name), Some(data_type)) = (
-            self.id,
-            self.name,
-            self.data_type,
-        ) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "CustomPropertyDefinition",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(CustomPropertyDefinition {
-            id,
-            name,
-            data_type,
-        })
     }
 }
 
@@ -5675,37 +5478,32 @@ impl ExportRequestBuilder {
 
     /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
     pub fn build(self) -> Result<ExportRequest, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.start_at.is_none() {
-            missing.push("start_at");
+        match (self.start_at, self.end_at, self.webhook_url) {
+            (Some(start_at), Some(end_at), Some(webhook_url)) => {
+                Ok(ExportRequest {
+                    start_at,
+                    end_at,
+                    webhook_url,
+                    chat_ids: self.chat_ids,
+                    skip_chats_file: self.skip_chats_file,
+                })
+            }
+            (start_at, end_at, webhook_url) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "ExportRequest",
+                        [
+                            start_at.is_none().then_some("start_at"),
+                            end_at.is_none().then_some("end_at"),
+                            webhook_url.is_none().then_some("webhook_url"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.end_at.is_none() {
-            missing.push("end_at");
-        }
-        if self.webhook_url.is_none() {
-            missing.push("webhook_url");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("ExportRequest", missing),
-            );
-        }
-        let (Some(start_at), Some(end_at), Some(webhook_url)) = (
-            self.start_at,
-            self.end_at,
-            self.webhook_url,
-        ) else {
-            return Err(
-                crate::runtime::builder::BuildError::new("ExportRequest", Vec::new()),
-            );
-        };
-        Ok(ExportRequest {
-            start_at,
-            end_at,
-            webhook_url,
-            chat_ids: self.chat_ids,
-            skip_chats_file: self.skip_chats_file,
-        })
     }
 }
 
@@ -5798,43 +5596,36 @@ impl FileBuilder {
 
     /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
     pub fn build(self) -> Result<File, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.id.is_none() {
-            missing.push("id");
+        match (self.id, self.key, self.name, self.file_type, self.url) {
+            (Some(id), Some(key), Some(name), Some(file_type), Some(url)) => {
+                Ok(File {
+                    id,
+                    key,
+                    name,
+                    file_type,
+                    url,
+                    width: self.width,
+                    height: self.height,
+                })
+            }
+            (id, key, name, file_type, url) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "File",
+                        [
+                            id.is_none().then_some("id"),
+                            key.is_none().then_some("key"),
+                            name.is_none().then_some("name"),
+                            file_type.is_none().then_some("file_type"),
+                            url.is_none().then_some("url"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.key.is_none() {
-            missing.push("key");
-        }
-        if self.name.is_none() {
-            missing.push("name");
-        }
-        if self.file_type.is_none() {
-            missing.push("file_type");
-        }
-        if self.url.is_none() {
-            missing.push("url");
-        }
-        if !missing.is_empty() {
-            return Err(crate::runtime::builder::BuildError::new("File", missing));
-        }
-        let (Some(id), Some(key), Some(name), Some(file_type), Some(url)) = (
-            self.id,
-            self.key,
-            self.name,
-            self.file_type,
-            self.url,
-        ) else {
-            return Err(crate::runtime::builder::BuildError::new("File", Vec::new()));
-        };
-        Ok(File {
-            id,
-            key,
-            name,
-            file_type,
-            url,
-            width: self.width,
-            height: self.height,
-        })
     }
 }
 
@@ -5998,50 +5789,7 @@ impl FileUploadRequestBuilder {
     pub fn build(
         self,
     ) -> Result<FileUploadRequest, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.content_disposition.is_none() {
-            missing.push("Content-Disposition");
-        }
-        if self.acl.is_none() {
-            missing.push("acl");
-        }
-        if self.policy.is_none() {
-            missing.push("policy");
-        }
-        if self.x_amz_credential.is_none() {
-            missing.push("x-amz-credential");
-        }
-        if self.x_amz_algorithm.is_none() {
-            missing.push("x-amz-algorithm");
-        }
-        if self.x_amz_date.is_none() {
-            missing.push("x-amz-date");
-        }
-        if self.x_amz_signature.is_none() {
-            missing.push("x-amz-signature");
-        }
-        if self.key.is_none() {
-            missing.push("key");
-        }
-        if self.file.is_none() {
-            missing.push("file");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("FileUploadRequest", missing),
-            );
-        }
-        let (
-            Some(content_disposition),
-            Some(acl),
-            Some(policy),
-            Some(x_amz_credential),
-            Some(x_amz_algorithm),
-            Some(x_amz_date),
-            Some(x_amz_signature),
-            Some(key),
-            Some(file),
-        ) = (
+        match (
             self.content_disposition,
             self.acl,
             self.policy,
@@ -6051,22 +5799,64 @@ impl FileUploadRequestBuilder {
             self.x_amz_signature,
             self.key,
             self.file,
-        ) else {
-            return Err(
-                crate::runtime::builder::BuildError::new("FileUploadRequest", Vec::new()),
-            );
-        };
-        Ok(FileUploadRequest {
-            content_disposition,
-            acl,
-            policy,
-            x_amz_credential,
-            x_amz_algorithm,
-            x_amz_date,
-            x_amz_signature,
-            key,
-            file,
-        })
+        ) {
+            (
+                Some(content_disposition),
+                Some(acl),
+                Some(policy),
+                Some(x_amz_credential),
+                Some(x_amz_algorithm),
+                Some(x_amz_date),
+                Some(x_amz_signature),
+                Some(key),
+                Some(file),
+            ) => {
+                Ok(FileUploadRequest {
+                    content_disposition,
+                    acl,
+                    policy,
+                    x_amz_credential,
+                    x_amz_algorithm,
+                    x_amz_date,
+                    x_amz_signature,
+                    key,
+                    file,
+                })
+            }
+            (
+                content_disposition,
+                acl,
+                policy,
+                x_amz_credential,
+                x_amz_algorithm,
+                x_amz_date,
+                x_amz_signature,
+                key,
+                file,
+            ) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "FileUploadRequest",
+                        [
+                            content_disposition
+                                .is_none()
+                                .then_some("Content-Disposition"),
+                            acl.is_none().then_some("acl"),
+                            policy.is_none().then_some("policy"),
+                            x_amz_credential.is_none().then_some("x-amz-credential"),
+                            x_amz_algorithm.is_none().then_some("x-amz-algorithm"),
+                            x_amz_date.is_none().then_some("x-amz-date"),
+                            x_amz_signature.is_none().then_some("x-amz-signature"),
+                            key.is_none().then_some("key"),
+                            file.is_none().then_some("file"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -6160,46 +5950,49 @@ impl ForwardingBuilder {
 
     /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
     pub fn build(self) -> Result<Forwarding, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.original_message_id.is_none() {
-            missing.push("original_message_id");
-        }
-        if self.original_chat_id.is_none() {
-            missing.push("original_chat_id");
-        }
-        if self.author_id.is_none() {
-            missing.push("author_id");
-        }
-        if self.original_created_at.is_none() {
-            missing.push("original_created_at");
-        }
-        if !missing.is_empty() {
-            return Err(crate::runtime::builder::BuildError::new("Forwarding", missing));
-        }
-        let (
-            Some(original_message_id),
-            Some(original_chat_id),
-            Some(author_id),
-            Some(original_created_at),
-        ) = (
+        match (
             self.original_message_id,
             self.original_chat_id,
             self.author_id,
             self.original_created_at,
-        ) else {
-            return Err(
-                crate::runtime::builder::BuildError::new("Forwarding", Vec::new()),
-            );
-        };
-        Ok(Forwarding {
-            original_message_id,
-            original_chat_id,
-            author_id,
-            original_created_at,
-            original_thread_id: self.original_thread_id,
-            original_thread_message_id: self.original_thread_message_id,
-            original_thread_parent_chat_id: self.original_thread_parent_chat_id,
-        })
+        ) {
+            (
+                Some(original_message_id),
+                Some(original_chat_id),
+                Some(author_id),
+                Some(original_created_at),
+            ) => {
+                Ok(Forwarding {
+                    original_message_id,
+                    original_chat_id,
+                    author_id,
+                    original_created_at,
+                    original_thread_id: self.original_thread_id,
+                    original_thread_message_id: self.original_thread_message_id,
+                    original_thread_parent_chat_id: self.original_thread_parent_chat_id,
+                })
+            }
+            (original_message_id, original_chat_id, author_id, original_created_at) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "Forwarding",
+                        [
+                            original_message_id
+                                .is_none()
+                                .then_some("original_message_id"),
+                            original_chat_id.is_none().then_some("original_chat_id"),
+                            author_id.is_none().then_some("author_id"),
+                            original_created_at
+                                .is_none()
+                                .then_some("original_created_at"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -6256,27 +6049,26 @@ impl GroupTagBuilder {
 
     /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
     pub fn build(self) -> Result<GroupTag, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.id.is_none() {
-            missing.push("id");
+        match (self.id, self.name, self.users_count) {
+            (Some(id), Some(name), Some(users_count)) => {
+                Ok(GroupTag { id, name, users_count })
+            }
+            (id, name, users_count) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "GroupTag",
+                        [
+                            id.is_none().then_some("id"),
+                            name.is_none().then_some("name"),
+                            users_count.is_none().then_some("users_count"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.name.is_none() {
-            missing.push("name");
-        }
-        if self.users_count.is_none() {
-            missing.push("users_count");
-        }
-        if !missing.is_empty() {
-            return Err(crate::runtime::builder::BuildError::new("GroupTag", missing));
-        }
-        let (Some(id), Some(name), Some(users_count)) = (
-            self.id,
-            self.name,
-            self.users_count,
-        ) else {
-            return Err(crate::runtime::builder::BuildError::new("GroupTag", Vec::new()));
-        };
-        Ok(GroupTag { id, name, users_count })
     }
 }
 
@@ -6322,21 +6114,20 @@ impl GroupTagRequestBuilder {
 
     /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
     pub fn build(self) -> Result<GroupTagRequest, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.group_tag.is_none() {
-            missing.push("group_tag");
+        match (self.group_tag,) {
+            (Some(group_tag),) => Ok(GroupTagRequest { group_tag }),
+            (group_tag,) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "GroupTagRequest",
+                        [group_tag.is_none().then_some("group_tag")]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("GroupTagRequest", missing),
-            );
-        }
-        let (Some(group_tag),) = (self.group_tag,) else {
-            return Err(
-                crate::runtime::builder::BuildError::new("GroupTagRequest", Vec::new()),
-            );
-        };
-        Ok(GroupTagRequest { group_tag })
     }
 }
 
@@ -6384,27 +6175,20 @@ impl GroupTagRequestGroupTagBuilder {
     pub fn build(
         self,
     ) -> Result<GroupTagRequestGroupTag, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.name.is_none() {
-            missing.push("name");
+        match (self.name,) {
+            (Some(name),) => Ok(GroupTagRequestGroupTag { name }),
+            (name,) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "GroupTagRequestGroupTag",
+                        [name.is_none().then_some("name")]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "GroupTagRequestGroupTag",
-                    missing,
-                ),
-            );
-        }
-        let (Some(name),) = (self.name,) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "GroupTagRequestGroupTag",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(GroupTagRequestGroupTag { name })
     }
 }
 
@@ -6496,27 +6280,30 @@ impl LinkPreviewBuilder {
 
     /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
     pub fn build(self) -> Result<LinkPreview, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.title.is_none() {
-            missing.push("title");
+        match (self.title, self.description) {
+            (Some(title), Some(description)) => {
+                Ok(LinkPreview {
+                    title,
+                    description,
+                    image_url: self.image_url,
+                    image: self.image,
+                })
+            }
+            (title, description) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "LinkPreview",
+                        [
+                            title.is_none().then_some("title"),
+                            description.is_none().then_some("description"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.description.is_none() {
-            missing.push("description");
-        }
-        if !missing.is_empty() {
-            return Err(crate::runtime::builder::BuildError::new("LinkPreview", missing));
-        }
-        let (Some(title), Some(description)) = (self.title, self.description) else {
-            return Err(
-                crate::runtime::builder::BuildError::new("LinkPreview", Vec::new()),
-            );
-        };
-        Ok(LinkPreview {
-            title,
-            description,
-            image_url: self.image_url,
-            image: self.image,
-        })
     }
 }
 
@@ -6583,28 +6370,29 @@ impl LinkPreviewImageBuilder {
 
     /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
     pub fn build(self) -> Result<LinkPreviewImage, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.key.is_none() {
-            missing.push("key");
+        match (self.key, self.name) {
+            (Some(key), Some(name)) => {
+                Ok(LinkPreviewImage {
+                    key,
+                    name,
+                    size: self.size,
+                })
+            }
+            (key, name) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "LinkPreviewImage",
+                        [
+                            key.is_none().then_some("key"),
+                            name.is_none().then_some("name"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.name.is_none() {
-            missing.push("name");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("LinkPreviewImage", missing),
-            );
-        }
-        let (Some(key), Some(name)) = (self.key, self.name) else {
-            return Err(
-                crate::runtime::builder::BuildError::new("LinkPreviewImage", Vec::new()),
-            );
-        };
-        Ok(LinkPreviewImage {
-            key,
-            name,
-            size: self.size,
-        })
     }
 }
 
@@ -6659,26 +6447,24 @@ impl LinkPreviewsRequestBuilder {
     pub fn build(
         self,
     ) -> Result<LinkPreviewsRequest, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.link_previews.is_none() {
-            missing.push("link_previews");
+        match (self.link_previews,) {
+            (Some(link_previews),) => {
+                Ok(LinkPreviewsRequest {
+                    link_previews,
+                })
+            }
+            (link_previews,) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "LinkPreviewsRequest",
+                        [link_previews.is_none().then_some("link_previews")]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("LinkPreviewsRequest", missing),
-            );
-        }
-        let (Some(link_previews),) = (self.link_previews,) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "LinkPreviewsRequest",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(LinkPreviewsRequest {
-            link_previews,
-        })
     }
 }
 
@@ -6783,49 +6569,7 @@ impl LinkSharedWebhookPayloadBuilder {
     pub fn build(
         self,
     ) -> Result<LinkSharedWebhookPayload, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.r#type.is_none() {
-            missing.push("type");
-        }
-        if self.event.is_none() {
-            missing.push("event");
-        }
-        if self.chat_id.is_none() {
-            missing.push("chat_id");
-        }
-        if self.message_id.is_none() {
-            missing.push("message_id");
-        }
-        if self.links.is_none() {
-            missing.push("links");
-        }
-        if self.user_id.is_none() {
-            missing.push("user_id");
-        }
-        if self.created_at.is_none() {
-            missing.push("created_at");
-        }
-        if self.webhook_timestamp.is_none() {
-            missing.push("webhook_timestamp");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "LinkSharedWebhookPayload",
-                    missing,
-                ),
-            );
-        }
-        let (
-            Some(r#type),
-            Some(event),
-            Some(chat_id),
-            Some(message_id),
-            Some(links),
-            Some(user_id),
-            Some(created_at),
-            Some(webhook_timestamp),
-        ) = (
+        match (
             self.r#type,
             self.event,
             self.chat_id,
@@ -6834,24 +6578,58 @@ impl LinkSharedWebhookPayloadBuilder {
             self.user_id,
             self.created_at,
             self.webhook_timestamp,
-        ) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "LinkSharedWebhookPayload",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(LinkSharedWebhookPayload {
-            r#type,
-            event,
-            chat_id,
-            message_id,
-            links,
-            user_id,
-            created_at,
-            webhook_timestamp,
-        })
+        ) {
+            (
+                Some(r#type),
+                Some(event),
+                Some(chat_id),
+                Some(message_id),
+                Some(links),
+                Some(user_id),
+                Some(created_at),
+                Some(webhook_timestamp),
+            ) => {
+                Ok(LinkSharedWebhookPayload {
+                    r#type,
+                    event,
+                    chat_id,
+                    message_id,
+                    links,
+                    user_id,
+                    created_at,
+                    webhook_timestamp,
+                })
+            }
+            (
+                r#type,
+                event,
+                chat_id,
+                message_id,
+                links,
+                user_id,
+                created_at,
+                webhook_timestamp,
+            ) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "LinkSharedWebhookPayload",
+                        [
+                            r#type.is_none().then_some("type"),
+                            event.is_none().then_some("event"),
+                            chat_id.is_none().then_some("chat_id"),
+                            message_id.is_none().then_some("message_id"),
+                            links.is_none().then_some("links"),
+                            user_id.is_none().then_some("user_id"),
+                            created_at.is_none().then_some("created_at"),
+                            webhook_timestamp.is_none().then_some("webhook_timestamp"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -7099,52 +6877,7 @@ impl MessageBuilder {
 
     /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
     pub fn build(self) -> Result<Message, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.id.is_none() {
-            missing.push("id");
-        }
-        if self.entity_type.is_none() {
-            missing.push("entity_type");
-        }
-        if self.entity_id.is_none() {
-            missing.push("entity_id");
-        }
-        if self.chat_id.is_none() {
-            missing.push("chat_id");
-        }
-        if self.root_chat_id.is_none() {
-            missing.push("root_chat_id");
-        }
-        if self.content.is_none() {
-            missing.push("content");
-        }
-        if self.user_id.is_none() {
-            missing.push("user_id");
-        }
-        if self.created_at.is_none() {
-            missing.push("created_at");
-        }
-        if self.url.is_none() {
-            missing.push("url");
-        }
-        if self.files.is_none() {
-            missing.push("files");
-        }
-        if !missing.is_empty() {
-            return Err(crate::runtime::builder::BuildError::new("Message", missing));
-        }
-        let (
-            Some(id),
-            Some(entity_type),
-            Some(entity_id),
-            Some(chat_id),
-            Some(root_chat_id),
-            Some(content),
-            Some(user_id),
-            Some(created_at),
-            Some(url),
-            Some(files),
-        ) = (
+        match (
             self.id,
             self.entity_type,
             self.entity_id,
@@ -7155,30 +6888,75 @@ impl MessageBuilder {
             self.created_at,
             self.url,
             self.files,
-        ) else {
-            return Err(crate::runtime::builder::BuildError::new("Message", Vec::new()));
-        };
-        Ok(Message {
-            id,
-            entity_type,
-            entity_id,
-            chat_id,
-            root_chat_id,
-            content,
-            user_id,
-            created_at,
-            url,
-            files,
-            voice_content: self.voice_content,
-            buttons: self.buttons,
-            thread: self.thread,
-            forwarding: self.forwarding,
-            parent_message_id: self.parent_message_id,
-            display_avatar_url: self.display_avatar_url,
-            display_name: self.display_name,
-            changed_at: self.changed_at,
-            deleted_at: self.deleted_at,
-        })
+        ) {
+            (
+                Some(id),
+                Some(entity_type),
+                Some(entity_id),
+                Some(chat_id),
+                Some(root_chat_id),
+                Some(content),
+                Some(user_id),
+                Some(created_at),
+                Some(url),
+                Some(files),
+            ) => {
+                Ok(Message {
+                    id,
+                    entity_type,
+                    entity_id,
+                    chat_id,
+                    root_chat_id,
+                    content,
+                    user_id,
+                    created_at,
+                    url,
+                    files,
+                    voice_content: self.voice_content,
+                    buttons: self.buttons,
+                    thread: self.thread,
+                    forwarding: self.forwarding,
+                    parent_message_id: self.parent_message_id,
+                    display_avatar_url: self.display_avatar_url,
+                    display_name: self.display_name,
+                    changed_at: self.changed_at,
+                    deleted_at: self.deleted_at,
+                })
+            }
+            (
+                id,
+                entity_type,
+                entity_id,
+                chat_id,
+                root_chat_id,
+                content,
+                user_id,
+                created_at,
+                url,
+                files,
+            ) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "Message",
+                        [
+                            id.is_none().then_some("id"),
+                            entity_type.is_none().then_some("entity_type"),
+                            entity_id.is_none().then_some("entity_id"),
+                            chat_id.is_none().then_some("chat_id"),
+                            root_chat_id.is_none().then_some("root_chat_id"),
+                            content.is_none().then_some("content"),
+                            user_id.is_none().then_some("user_id"),
+                            created_at.is_none().then_some("created_at"),
+                            url.is_none().then_some("url"),
+                            files.is_none().then_some("files"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -7239,27 +7017,25 @@ impl MessageCreateRequestBuilder {
     pub fn build(
         self,
     ) -> Result<MessageCreateRequest, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.message.is_none() {
-            missing.push("message");
+        match (self.message,) {
+            (Some(message),) => {
+                Ok(MessageCreateRequest {
+                    message,
+                    link_preview: self.link_preview,
+                })
+            }
+            (message,) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "MessageCreateRequest",
+                        [message.is_none().then_some("message")]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("MessageCreateRequest", missing),
-            );
-        }
-        let (Some(message),) = (self.message,) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "MessageCreateRequest",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(MessageCreateRequest {
-            message,
-            link_preview: self.link_preview,
-        })
     }
 }
 
@@ -7405,40 +7181,35 @@ impl MessageCreateRequestMessageBuilder {
     pub fn build(
         self,
     ) -> Result<MessageCreateRequestMessage, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.entity_id.is_none() {
-            missing.push("entity_id");
+        match (self.entity_id, self.content) {
+            (Some(entity_id), Some(content)) => {
+                Ok(MessageCreateRequestMessage {
+                    entity_type: self.entity_type,
+                    entity_id,
+                    content,
+                    files: self.files,
+                    buttons: self.buttons,
+                    parent_message_id: self.parent_message_id,
+                    display_avatar_url: self.display_avatar_url,
+                    display_name: self.display_name,
+                    skip_invite_mentions: self.skip_invite_mentions,
+                })
+            }
+            (entity_id, content) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "MessageCreateRequestMessage",
+                        [
+                            entity_id.is_none().then_some("entity_id"),
+                            content.is_none().then_some("content"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.content.is_none() {
-            missing.push("content");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "MessageCreateRequestMessage",
-                    missing,
-                ),
-            );
-        }
-        let (Some(entity_id), Some(content)) = (self.entity_id, self.content) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "MessageCreateRequestMessage",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(MessageCreateRequestMessage {
-            entity_type: self.entity_type,
-            entity_id,
-            content,
-            files: self.files,
-            buttons: self.buttons,
-            parent_message_id: self.parent_message_id,
-            display_avatar_url: self.display_avatar_url,
-            display_name: self.display_name,
-            skip_invite_mentions: self.skip_invite_mentions,
-        })
     }
 }
 
@@ -7572,50 +7343,36 @@ impl MessageCreateRequestMessageFilesItemBuilder {
         MessageCreateRequestMessageFilesItem,
         crate::runtime::builder::BuildError,
     > {
-        let mut missing = Vec::new();
-        if self.key.is_none() {
-            missing.push("key");
+        match (self.key, self.name, self.file_type, self.size) {
+            (Some(key), Some(name), Some(file_type), Some(size)) => {
+                Ok(MessageCreateRequestMessageFilesItem {
+                    key,
+                    name,
+                    file_type,
+                    size,
+                    width: self.width,
+                    height: self.height,
+                    duration_ms: self.duration_ms,
+                    waveform: self.waveform,
+                })
+            }
+            (key, name, file_type, size) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "MessageCreateRequestMessageFilesItem",
+                        [
+                            key.is_none().then_some("key"),
+                            name.is_none().then_some("name"),
+                            file_type.is_none().then_some("file_type"),
+                            size.is_none().then_some("size"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.name.is_none() {
-            missing.push("name");
-        }
-        if self.file_type.is_none() {
-            missing.push("file_type");
-        }
-        if self.size.is_none() {
-            missing.push("size");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "MessageCreateRequestMessageFilesItem",
-                    missing,
-                ),
-            );
-        }
-        let (Some(key), Some(name), Some(file_type), Some(size)) = (
-            self.key,
-            self.name,
-            self.file_type,
-            self.size,
-        ) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "MessageCreateRequestMessageFilesItem",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(MessageCreateRequestMessageFilesItem {
-            key,
-            name,
-            file_type,
-            size,
-            width: self.width,
-            height: self.height,
-            duration_ms: self.duration_ms,
-            waveform: self.waveform,
-        })
     }
 }
 
@@ -7705,24 +7462,23 @@ impl MessageThreadBuilder {
 
     /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
     pub fn build(self) -> Result<MessageThread, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.id.is_none() {
-            missing.push("id");
+        match (self.id, self.chat_id) {
+            (Some(id), Some(chat_id)) => Ok(MessageThread { id, chat_id }),
+            (id, chat_id) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "MessageThread",
+                        [
+                            id.is_none().then_some("id"),
+                            chat_id.is_none().then_some("chat_id"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.chat_id.is_none() {
-            missing.push("chat_id");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("MessageThread", missing),
-            );
-        }
-        let (Some(id), Some(chat_id)) = (self.id, self.chat_id) else {
-            return Err(
-                crate::runtime::builder::BuildError::new("MessageThread", Vec::new()),
-            );
-        };
-        Ok(MessageThread { id, chat_id })
     }
 }
 
@@ -7768,24 +7524,20 @@ impl MessageUpdateRequestBuilder {
     pub fn build(
         self,
     ) -> Result<MessageUpdateRequest, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.message.is_none() {
-            missing.push("message");
+        match (self.message,) {
+            (Some(message),) => Ok(MessageUpdateRequest { message }),
+            (message,) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "MessageUpdateRequest",
+                        [message.is_none().then_some("message")]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("MessageUpdateRequest", missing),
-            );
-        }
-        let (Some(message),) = (self.message,) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "MessageUpdateRequest",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(MessageUpdateRequest { message })
     }
 }
 
@@ -8020,39 +7772,34 @@ impl MessageUpdateRequestMessageFilesItemBuilder {
         MessageUpdateRequestMessageFilesItem,
         crate::runtime::builder::BuildError,
     > {
-        let mut missing = Vec::new();
-        if self.key.is_none() {
-            missing.push("key");
+        match (self.key, self.name) {
+            (Some(key), Some(name)) => {
+                Ok(MessageUpdateRequestMessageFilesItem {
+                    key,
+                    name,
+                    file_type: self.file_type,
+                    size: self.size,
+                    width: self.width,
+                    height: self.height,
+                    duration_ms: self.duration_ms,
+                    waveform: self.waveform,
+                })
+            }
+            (key, name) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "MessageUpdateRequestMessageFilesItem",
+                        [
+                            key.is_none().then_some("key"),
+                            name.is_none().then_some("name"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.name.is_none() {
-            missing.push("name");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "MessageUpdateRequestMessageFilesItem",
-                    missing,
-                ),
-            );
-        }
-        let (Some(key), Some(name)) = (self.key, self.name) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "MessageUpdateRequestMessageFilesItem",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(MessageUpdateRequestMessageFilesItem {
-            key,
-            name,
-            file_type: self.file_type,
-            size: self.size,
-            width: self.width,
-            height: self.height,
-            duration_ms: self.duration_ms,
-            waveform: self.waveform,
-        })
     }
 }
 
@@ -8217,61 +7964,7 @@ impl MessageWebhookPayloadBuilder {
     pub fn build(
         self,
     ) -> Result<MessageWebhookPayload, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.r#type.is_none() {
-            missing.push("type");
-        }
-        if self.id.is_none() {
-            missing.push("id");
-        }
-        if self.event.is_none() {
-            missing.push("event");
-        }
-        if self.entity_type.is_none() {
-            missing.push("entity_type");
-        }
-        if self.entity_id.is_none() {
-            missing.push("entity_id");
-        }
-        if self.content.is_none() {
-            missing.push("content");
-        }
-        if self.user_id.is_none() {
-            missing.push("user_id");
-        }
-        if self.created_at.is_none() {
-            missing.push("created_at");
-        }
-        if self.url.is_none() {
-            missing.push("url");
-        }
-        if self.chat_id.is_none() {
-            missing.push("chat_id");
-        }
-        if self.webhook_timestamp.is_none() {
-            missing.push("webhook_timestamp");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "MessageWebhookPayload",
-                    missing,
-                ),
-            );
-        }
-        let (
-            Some(r#type),
-            Some(id),
-            Some(event),
-            Some(entity_type),
-            Some(entity_id),
-            Some(content),
-            Some(user_id),
-            Some(created_at),
-            Some(url),
-            Some(chat_id),
-            Some(webhook_timestamp),
-        ) = (
+        match (
             self.r#type,
             self.id,
             self.event,
@@ -8283,30 +7976,73 @@ impl MessageWebhookPayloadBuilder {
             self.url,
             self.chat_id,
             self.webhook_timestamp,
-        ) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "MessageWebhookPayload",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(MessageWebhookPayload {
-            r#type,
-            id,
-            event,
-            entity_type,
-            entity_id,
-            content,
-            user_id,
-            created_at,
-            changed_at: self.changed_at,
-            url,
-            chat_id,
-            parent_message_id: self.parent_message_id,
-            thread: self.thread,
-            webhook_timestamp,
-        })
+        ) {
+            (
+                Some(r#type),
+                Some(id),
+                Some(event),
+                Some(entity_type),
+                Some(entity_id),
+                Some(content),
+                Some(user_id),
+                Some(created_at),
+                Some(url),
+                Some(chat_id),
+                Some(webhook_timestamp),
+            ) => {
+                Ok(MessageWebhookPayload {
+                    r#type,
+                    id,
+                    event,
+                    entity_type,
+                    entity_id,
+                    content,
+                    user_id,
+                    created_at,
+                    changed_at: self.changed_at,
+                    url,
+                    chat_id,
+                    parent_message_id: self.parent_message_id,
+                    thread: self.thread,
+                    webhook_timestamp,
+                })
+            }
+            (
+                r#type,
+                id,
+                event,
+                entity_type,
+                entity_id,
+                content,
+                user_id,
+                created_at,
+                url,
+                chat_id,
+                webhook_timestamp,
+            ) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "MessageWebhookPayload",
+                        [
+                            r#type.is_none().then_some("type"),
+                            id.is_none().then_some("id"),
+                            event.is_none().then_some("event"),
+                            entity_type.is_none().then_some("entity_type"),
+                            entity_id.is_none().then_some("entity_id"),
+                            content.is_none().then_some("content"),
+                            user_id.is_none().then_some("user_id"),
+                            created_at.is_none().then_some("created_at"),
+                            url.is_none().then_some("url"),
+                            chat_id.is_none().then_some("chat_id"),
+                            webhook_timestamp.is_none().then_some("webhook_timestamp"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -8364,26 +8100,28 @@ impl OAuthErrorBuilder {
 
     /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
     pub fn build(self) -> Result<OAuthError, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.error.is_none() {
-            missing.push("error");
+        match (self.error, self.error_description) {
+            (Some(error), Some(error_description)) => {
+                Ok(OAuthError {
+                    error,
+                    error_description,
+                })
+            }
+            (error, error_description) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "OAuthError",
+                        [
+                            error.is_none().then_some("error"),
+                            error_description.is_none().then_some("error_description"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.error_description.is_none() {
-            missing.push("error_description");
-        }
-        if !missing.is_empty() {
-            return Err(crate::runtime::builder::BuildError::new("OAuthError", missing));
-        }
-        let (Some(error), Some(error_description)) = (self.error, self.error_description)
-        else {
-            return Err(
-                crate::runtime::builder::BuildError::new("OAuthError", Vec::new()),
-            );
-        };
-        Ok(OAuthError {
-            error,
-            error_description,
-        })
     }
 }
 
@@ -8620,37 +8358,32 @@ impl OpenViewRequestBuilder {
 
     /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
     pub fn build(self) -> Result<OpenViewRequest, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.r#type.is_none() {
-            missing.push("type");
+        match (self.r#type, self.trigger_id, self.view) {
+            (Some(r#type), Some(trigger_id), Some(view)) => {
+                Ok(OpenViewRequest {
+                    r#type,
+                    trigger_id,
+                    private_metadata: self.private_metadata,
+                    callback_id: self.callback_id,
+                    view,
+                })
+            }
+            (r#type, trigger_id, view) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "OpenViewRequest",
+                        [
+                            r#type.is_none().then_some("type"),
+                            trigger_id.is_none().then_some("trigger_id"),
+                            view.is_none().then_some("view"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.trigger_id.is_none() {
-            missing.push("trigger_id");
-        }
-        if self.view.is_none() {
-            missing.push("view");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("OpenViewRequest", missing),
-            );
-        }
-        let (Some(r#type), Some(trigger_id), Some(view)) = (
-            self.r#type,
-            self.trigger_id,
-            self.view,
-        ) else {
-            return Err(
-                crate::runtime::builder::BuildError::new("OpenViewRequest", Vec::new()),
-            );
-        };
-        Ok(OpenViewRequest {
-            r#type,
-            trigger_id,
-            private_metadata: self.private_metadata,
-            callback_id: self.callback_id,
-            view,
-        })
     }
 }
 
@@ -8753,32 +8486,30 @@ impl OpenViewRequestViewBuilder {
     pub fn build(
         self,
     ) -> Result<OpenViewRequestView, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.title.is_none() {
-            missing.push("title");
+        match (self.title, self.blocks) {
+            (Some(title), Some(blocks)) => {
+                Ok(OpenViewRequestView {
+                    title,
+                    close_text: self.close_text,
+                    submit_text: self.submit_text,
+                    blocks,
+                })
+            }
+            (title, blocks) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "OpenViewRequestView",
+                        [
+                            title.is_none().then_some("title"),
+                            blocks.is_none().then_some("blocks"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.blocks.is_none() {
-            missing.push("blocks");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("OpenViewRequestView", missing),
-            );
-        }
-        let (Some(title), Some(blocks)) = (self.title, self.blocks) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "OpenViewRequestView",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(OpenViewRequestView {
-            title,
-            close_text: self.close_text,
-            submit_text: self.submit_text,
-            blocks,
-        })
     }
 }
 
@@ -8815,21 +8546,20 @@ impl PaginationMetaBuilder {
 
     /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
     pub fn build(self) -> Result<PaginationMeta, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.paginate.is_none() {
-            missing.push("paginate");
+        match (self.paginate,) {
+            (Some(paginate),) => Ok(PaginationMeta { paginate }),
+            (paginate,) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "PaginationMeta",
+                        [paginate.is_none().then_some("paginate")]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("PaginationMeta", missing),
-            );
-        }
-        let (Some(paginate),) = (self.paginate,) else {
-            return Err(
-                crate::runtime::builder::BuildError::new("PaginationMeta", Vec::new()),
-            );
-        };
-        Ok(PaginationMeta { paginate })
     }
 }
 
@@ -8898,32 +8628,27 @@ impl PaginationMetaPaginateBuilder {
     pub fn build(
         self,
     ) -> Result<PaginationMetaPaginate, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.next_page.is_none() {
-            missing.push("next_page");
+        match (self.next_page,) {
+            (Some(next_page),) => {
+                Ok(PaginationMetaPaginate {
+                    next_page,
+                    prev_page: self.prev_page,
+                    has_next: self.has_next,
+                    has_prev: self.has_prev,
+                })
+            }
+            (next_page,) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "PaginationMetaPaginate",
+                        [next_page.is_none().then_some("next_page")]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "PaginationMetaPaginate",
-                    missing,
-                ),
-            );
-        }
-        let (Some(next_page),) = (self.next_page,) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "PaginationMetaPaginate",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(PaginationMetaPaginate {
-            next_page,
-            prev_page: self.prev_page,
-            has_next: self.has_next,
-            has_prev: self.has_prev,
-        })
     }
 }
 
@@ -8990,36 +8715,32 @@ impl ReactionBuilder {
 
     /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
     pub fn build(self) -> Result<Reaction, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.user_id.is_none() {
-            missing.push("user_id");
+        match (self.user_id, self.created_at, self.code, self.name) {
+            (Some(user_id), Some(created_at), Some(code), Some(name)) => {
+                Ok(Reaction {
+                    user_id,
+                    created_at,
+                    code,
+                    name,
+                })
+            }
+            (user_id, created_at, code, name) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "Reaction",
+                        [
+                            user_id.is_none().then_some("user_id"),
+                            created_at.is_none().then_some("created_at"),
+                            code.is_none().then_some("code"),
+                            name.is_none().then_some("name"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.created_at.is_none() {
-            missing.push("created_at");
-        }
-        if self.code.is_none() {
-            missing.push("code");
-        }
-        if self.name.is_none() {
-            missing.push("name");
-        }
-        if !missing.is_empty() {
-            return Err(crate::runtime::builder::BuildError::new("Reaction", missing));
-        }
-        let (Some(user_id), Some(created_at), Some(code), Some(name)) = (
-            self.user_id,
-            self.created_at,
-            self.code,
-            self.name,
-        ) else {
-            return Err(crate::runtime::builder::BuildError::new("Reaction", Vec::new()));
-        };
-        Ok(Reaction {
-            user_id,
-            created_at,
-            code,
-            name,
-        })
     }
 }
 
@@ -9090,24 +8811,25 @@ impl ReactionRequestBuilder {
 
     /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
     pub fn build(self) -> Result<ReactionRequest, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.code.is_none() {
-            missing.push("code");
+        match (self.code,) {
+            (Some(code),) => {
+                Ok(ReactionRequest {
+                    code,
+                    name: self.name,
+                })
+            }
+            (code,) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "ReactionRequest",
+                        [code.is_none().then_some("code")]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("ReactionRequest", missing),
-            );
-        }
-        let (Some(code),) = (self.code,) else {
-            return Err(
-                crate::runtime::builder::BuildError::new("ReactionRequest", Vec::new()),
-            );
-        };
-        Ok(ReactionRequest {
-            code,
-            name: self.name,
-        })
     }
 }
 
@@ -9221,49 +8943,7 @@ impl ReactionWebhookPayloadBuilder {
     pub fn build(
         self,
     ) -> Result<ReactionWebhookPayload, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.r#type.is_none() {
-            missing.push("type");
-        }
-        if self.event.is_none() {
-            missing.push("event");
-        }
-        if self.message_id.is_none() {
-            missing.push("message_id");
-        }
-        if self.code.is_none() {
-            missing.push("code");
-        }
-        if self.name.is_none() {
-            missing.push("name");
-        }
-        if self.user_id.is_none() {
-            missing.push("user_id");
-        }
-        if self.created_at.is_none() {
-            missing.push("created_at");
-        }
-        if self.webhook_timestamp.is_none() {
-            missing.push("webhook_timestamp");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "ReactionWebhookPayload",
-                    missing,
-                ),
-            );
-        }
-        let (
-            Some(r#type),
-            Some(event),
-            Some(message_id),
-            Some(code),
-            Some(name),
-            Some(user_id),
-            Some(created_at),
-            Some(webhook_timestamp),
-        ) = (
+        match (
             self.r#type,
             self.event,
             self.message_id,
@@ -9272,25 +8952,59 @@ impl ReactionWebhookPayloadBuilder {
             self.user_id,
             self.created_at,
             self.webhook_timestamp,
-        ) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "ReactionWebhookPayload",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(ReactionWebhookPayload {
-            r#type,
-            event,
-            chat_id: self.chat_id,
-            message_id,
-            code,
-            name,
-            user_id,
-            created_at,
-            webhook_timestamp,
-        })
+        ) {
+            (
+                Some(r#type),
+                Some(event),
+                Some(message_id),
+                Some(code),
+                Some(name),
+                Some(user_id),
+                Some(created_at),
+                Some(webhook_timestamp),
+            ) => {
+                Ok(ReactionWebhookPayload {
+                    r#type,
+                    event,
+                    chat_id: self.chat_id,
+                    message_id,
+                    code,
+                    name,
+                    user_id,
+                    created_at,
+                    webhook_timestamp,
+                })
+            }
+            (
+                r#type,
+                event,
+                message_id,
+                code,
+                name,
+                user_id,
+                created_at,
+                webhook_timestamp,
+            ) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "ReactionWebhookPayload",
+                        [
+                            r#type.is_none().then_some("type"),
+                            event.is_none().then_some("event"),
+                            message_id.is_none().then_some("message_id"),
+                            code.is_none().then_some("code"),
+                            name.is_none().then_some("name"),
+                            user_id.is_none().then_some("user_id"),
+                            created_at.is_none().then_some("created_at"),
+                            webhook_timestamp.is_none().then_some("webhook_timestamp"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -9364,30 +9078,28 @@ impl SearchPaginationMetaBuilder {
     pub fn build(
         self,
     ) -> Result<SearchPaginationMeta, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.total.is_none() {
-            missing.push("total");
+        match (self.total, self.paginate) {
+            (Some(total), Some(paginate)) => {
+                Ok(SearchPaginationMeta {
+                    total,
+                    paginate,
+                })
+            }
+            (total, paginate) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "SearchPaginationMeta",
+                        [
+                            total.is_none().then_some("total"),
+                            paginate.is_none().then_some("paginate"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.paginate.is_none() {
-            missing.push("paginate");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("SearchPaginationMeta", missing),
-            );
-        }
-        let (Some(total), Some(paginate)) = (self.total, self.paginate) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "SearchPaginationMeta",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(SearchPaginationMeta {
-            total,
-            paginate,
-        })
     }
 }
 
@@ -9426,29 +9138,24 @@ impl SearchPaginationMetaPaginateBuilder {
     pub fn build(
         self,
     ) -> Result<SearchPaginationMetaPaginate, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.next_page.is_none() {
-            missing.push("next_page");
+        match (self.next_page,) {
+            (Some(next_page),) => {
+                Ok(SearchPaginationMetaPaginate {
+                    next_page,
+                })
+            }
+            (next_page,) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "SearchPaginationMetaPaginate",
+                        [next_page.is_none().then_some("next_page")]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "SearchPaginationMetaPaginate",
-                    missing,
-                ),
-            );
-        }
-        let (Some(next_page),) = (self.next_page,) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "SearchPaginationMetaPaginate",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(SearchPaginationMetaPaginate {
-            next_page,
-        })
     }
 }
 
@@ -9527,24 +9234,20 @@ impl StatusUpdateRequestBuilder {
     pub fn build(
         self,
     ) -> Result<StatusUpdateRequest, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.status.is_none() {
-            missing.push("status");
+        match (self.status,) {
+            (Some(status),) => Ok(StatusUpdateRequest { status }),
+            (status,) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "StatusUpdateRequest",
+                        [status.is_none().then_some("status")]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("StatusUpdateRequest", missing),
-            );
-        }
-        let (Some(status),) = (self.status,) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "StatusUpdateRequest",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(StatusUpdateRequest { status })
     }
 }
 
@@ -9642,36 +9345,31 @@ impl StatusUpdateRequestStatusBuilder {
     pub fn build(
         self,
     ) -> Result<StatusUpdateRequestStatus, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.emoji.is_none() {
-            missing.push("emoji");
+        match (self.emoji, self.title) {
+            (Some(emoji), Some(title)) => {
+                Ok(StatusUpdateRequestStatus {
+                    emoji,
+                    title,
+                    expires_at: self.expires_at,
+                    is_away: self.is_away,
+                    away_message: self.away_message,
+                })
+            }
+            (emoji, title) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "StatusUpdateRequestStatus",
+                        [
+                            emoji.is_none().then_some("emoji"),
+                            title.is_none().then_some("title"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.title.is_none() {
-            missing.push("title");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "StatusUpdateRequestStatus",
-                    missing,
-                ),
-            );
-        }
-        let (Some(emoji), Some(title)) = (self.emoji, self.title) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "StatusUpdateRequestStatus",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(StatusUpdateRequestStatus {
-            emoji,
-            title,
-            expires_at: self.expires_at,
-            is_away: self.is_away,
-            away_message: self.away_message,
-        })
     }
 }
 
@@ -9813,52 +9511,7 @@ impl TaskBuilder {
 
     /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
     pub fn build(self) -> Result<Task, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.id.is_none() {
-            missing.push("id");
-        }
-        if self.kind.is_none() {
-            missing.push("kind");
-        }
-        if self.content.is_none() {
-            missing.push("content");
-        }
-        if self.priority.is_none() {
-            missing.push("priority");
-        }
-        if self.user_id.is_none() {
-            missing.push("user_id");
-        }
-        if self.status.is_none() {
-            missing.push("status");
-        }
-        if self.created_at.is_none() {
-            missing.push("created_at");
-        }
-        if self.performer_ids.is_none() {
-            missing.push("performer_ids");
-        }
-        if self.all_day.is_none() {
-            missing.push("all_day");
-        }
-        if self.custom_properties.is_none() {
-            missing.push("custom_properties");
-        }
-        if !missing.is_empty() {
-            return Err(crate::runtime::builder::BuildError::new("Task", missing));
-        }
-        let (
-            Some(id),
-            Some(kind),
-            Some(content),
-            Some(priority),
-            Some(user_id),
-            Some(status),
-            Some(created_at),
-            Some(performer_ids),
-            Some(all_day),
-            Some(custom_properties),
-        ) = (
+        match (
             self.id,
             self.kind,
             self.content,
@@ -9869,23 +9522,68 @@ impl TaskBuilder {
             self.performer_ids,
             self.all_day,
             self.custom_properties,
-        ) else {
-            return Err(crate::runtime::builder::BuildError::new("Task", Vec::new()));
-        };
-        Ok(Task {
-            id,
-            kind,
-            content,
-            due_at: self.due_at,
-            priority,
-            user_id,
-            chat_id: self.chat_id,
-            status,
-            created_at,
-            performer_ids,
-            all_day,
-            custom_properties,
-        })
+        ) {
+            (
+                Some(id),
+                Some(kind),
+                Some(content),
+                Some(priority),
+                Some(user_id),
+                Some(status),
+                Some(created_at),
+                Some(performer_ids),
+                Some(all_day),
+                Some(custom_properties),
+            ) => {
+                Ok(Task {
+                    id,
+                    kind,
+                    content,
+                    due_at: self.due_at,
+                    priority,
+                    user_id,
+                    chat_id: self.chat_id,
+                    status,
+                    created_at,
+                    performer_ids,
+                    all_day,
+                    custom_properties,
+                })
+            }
+            (
+                id,
+                kind,
+                content,
+                priority,
+                user_id,
+                status,
+                created_at,
+                performer_ids,
+                all_day,
+                custom_properties,
+            ) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "Task",
+                        [
+                            id.is_none().then_some("id"),
+                            kind.is_none().then_some("kind"),
+                            content.is_none().then_some("content"),
+                            priority.is_none().then_some("priority"),
+                            user_id.is_none().then_some("user_id"),
+                            status.is_none().then_some("status"),
+                            created_at.is_none().then_some("created_at"),
+                            performer_ids.is_none().then_some("performer_ids"),
+                            all_day.is_none().then_some("all_day"),
+                            custom_properties.is_none().then_some("custom_properties"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -9931,21 +9629,20 @@ impl TaskCreateRequestBuilder {
     pub fn build(
         self,
     ) -> Result<TaskCreateRequest, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.task.is_none() {
-            missing.push("task");
+        match (self.task,) {
+            (Some(task),) => Ok(TaskCreateRequest { task }),
+            (task,) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "TaskCreateRequest",
+                        [task.is_none().then_some("task")]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("TaskCreateRequest", missing),
-            );
-        }
-        let (Some(task),) = (self.task,) else {
-            return Err(
-                crate::runtime::builder::BuildError::new("TaskCreateRequest", Vec::new()),
-            );
-        };
-        Ok(TaskCreateRequest { task })
     }
 }
 
@@ -10075,36 +9772,31 @@ impl TaskCreateRequestTaskBuilder {
     pub fn build(
         self,
     ) -> Result<TaskCreateRequestTask, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.kind.is_none() {
-            missing.push("kind");
+        match (self.kind,) {
+            (Some(kind),) => {
+                Ok(TaskCreateRequestTask {
+                    kind,
+                    content: self.content,
+                    due_at: self.due_at,
+                    priority: self.priority,
+                    performer_ids: self.performer_ids,
+                    chat_id: self.chat_id,
+                    all_day: self.all_day,
+                    custom_properties: self.custom_properties,
+                })
+            }
+            (kind,) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "TaskCreateRequestTask",
+                        [kind.is_none().then_some("kind")]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "TaskCreateRequestTask",
-                    missing,
-                ),
-            );
-        }
-        let (Some(kind),) = (self.kind,) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "TaskCreateRequestTask",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(TaskCreateRequestTask {
-            kind,
-            content: self.content,
-            due_at: self.due_at,
-            priority: self.priority,
-            performer_ids: self.performer_ids,
-            chat_id: self.chat_id,
-            all_day: self.all_day,
-            custom_properties: self.custom_properties,
-        })
     }
 }
 
@@ -10165,33 +9857,28 @@ impl TaskCreateRequestTaskCustomPropertiesItemBuilder {
         TaskCreateRequestTaskCustomPropertiesItem,
         crate::runtime::builder::BuildError,
     > {
-        let mut missing = Vec::new();
-        if self.id.is_none() {
-            missing.push("id");
+        match (self.id, self.value) {
+            (Some(id), Some(value)) => {
+                Ok(TaskCreateRequestTaskCustomPropertiesItem {
+                    id,
+                    value,
+                })
+            }
+            (id, value) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "TaskCreateRequestTaskCustomPropertiesItem",
+                        [
+                            id.is_none().then_some("id"),
+                            value.is_none().then_some("value"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.value.is_none() {
-            missing.push("value");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "TaskCreateRequestTaskCustomPropertiesItem",
-                    missing,
-                ),
-            );
-        }
-        let (Some(id), Some(value)) = (self.id, self.value) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "TaskCreateRequestTaskCustomPropertiesItem",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(TaskCreateRequestTaskCustomPropertiesItem {
-            id,
-            value,
-        })
     }
 }
 
@@ -10274,21 +9961,20 @@ impl TaskUpdateRequestBuilder {
     pub fn build(
         self,
     ) -> Result<TaskUpdateRequest, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.task.is_none() {
-            missing.push("task");
+        match (self.task,) {
+            (Some(task),) => Ok(TaskUpdateRequest { task }),
+            (task,) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "TaskUpdateRequest",
+                        [task.is_none().then_some("task")]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("TaskUpdateRequest", missing),
-            );
-        }
-        let (Some(task),) = (self.task,) else {
-            return Err(
-                crate::runtime::builder::BuildError::new("TaskUpdateRequest", Vec::new()),
-            );
-        };
-        Ok(TaskUpdateRequest { task })
     }
 }
 
@@ -10501,33 +10187,28 @@ impl TaskUpdateRequestTaskCustomPropertiesItemBuilder {
         TaskUpdateRequestTaskCustomPropertiesItem,
         crate::runtime::builder::BuildError,
     > {
-        let mut missing = Vec::new();
-        if self.id.is_none() {
-            missing.push("id");
+        match (self.id, self.value) {
+            (Some(id), Some(value)) => {
+                Ok(TaskUpdateRequestTaskCustomPropertiesItem {
+                    id,
+                    value,
+                })
+            }
+            (id, value) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "TaskUpdateRequestTaskCustomPropertiesItem",
+                        [
+                            id.is_none().then_some("id"),
+                            value.is_none().then_some("value"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.value.is_none() {
-            missing.push("value");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "TaskUpdateRequestTaskCustomPropertiesItem",
-                    missing,
-                ),
-            );
-        }
-        let (Some(id), Some(value)) = (self.id, self.value) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "TaskUpdateRequestTaskCustomPropertiesItem",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(TaskUpdateRequestTaskCustomPropertiesItem {
-            id,
-            value,
-        })
     }
 }
 
@@ -10603,33 +10284,32 @@ impl ThreadBuilder {
 
     /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
     pub fn build(self) -> Result<Thread, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.id.is_none() {
-            missing.push("id");
+        match (self.id, self.chat_id, self.updated_at) {
+            (Some(id), Some(chat_id), Some(updated_at)) => {
+                Ok(Thread {
+                    id,
+                    chat_id,
+                    message_id: self.message_id,
+                    message_chat_id: self.message_chat_id,
+                    updated_at,
+                })
+            }
+            (id, chat_id, updated_at) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "Thread",
+                        [
+                            id.is_none().then_some("id"),
+                            chat_id.is_none().then_some("chat_id"),
+                            updated_at.is_none().then_some("updated_at"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.chat_id.is_none() {
-            missing.push("chat_id");
-        }
-        if self.updated_at.is_none() {
-            missing.push("updated_at");
-        }
-        if !missing.is_empty() {
-            return Err(crate::runtime::builder::BuildError::new("Thread", missing));
-        }
-        let (Some(id), Some(chat_id), Some(updated_at)) = (
-            self.id,
-            self.chat_id,
-            self.updated_at,
-        ) else {
-            return Err(crate::runtime::builder::BuildError::new("Thread", Vec::new()));
-        };
-        Ok(Thread {
-            id,
-            chat_id,
-            message_id: self.message_id,
-            message_chat_id: self.message_chat_id,
-            updated_at,
-        })
     }
 }
 
@@ -10675,27 +10355,20 @@ impl UpdateMemberRoleRequestBuilder {
     pub fn build(
         self,
     ) -> Result<UpdateMemberRoleRequest, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.role.is_none() {
-            missing.push("role");
+        match (self.role,) {
+            (Some(role),) => Ok(UpdateMemberRoleRequest { role }),
+            (role,) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "UpdateMemberRoleRequest",
+                        [role.is_none().then_some("role")]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "UpdateMemberRoleRequest",
-                    missing,
-                ),
-            );
-        }
-        let (Some(role),) = (self.role,) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "UpdateMemberRoleRequest",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(UpdateMemberRoleRequest { role })
     }
 }
 
@@ -10742,29 +10415,24 @@ impl UpdateProfileAvatarRequestBuilder {
     pub fn build(
         self,
     ) -> Result<UpdateProfileAvatarRequest, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.image.is_none() {
-            missing.push("image");
+        match (self.image,) {
+            (Some(image),) => {
+                Ok(UpdateProfileAvatarRequest {
+                    image,
+                })
+            }
+            (image,) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "UpdateProfileAvatarRequest",
+                        [image.is_none().then_some("image")]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "UpdateProfileAvatarRequest",
-                    missing,
-                ),
-            );
-        }
-        let (Some(image),) = (self.image,) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "UpdateProfileAvatarRequest",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(UpdateProfileAvatarRequest {
-            image,
-        })
     }
 }
 
@@ -10811,27 +10479,20 @@ impl UpdateUserAvatarRequestBuilder {
     pub fn build(
         self,
     ) -> Result<UpdateUserAvatarRequest, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.image.is_none() {
-            missing.push("image");
+        match (self.image,) {
+            (Some(image),) => Ok(UpdateUserAvatarRequest { image }),
+            (image,) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "UpdateUserAvatarRequest",
+                        [image.is_none().then_some("image")]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "UpdateUserAvatarRequest",
-                    missing,
-                ),
-            );
-        }
-        let (Some(image),) = (self.image,) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "UpdateUserAvatarRequest",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(UpdateUserAvatarRequest { image })
     }
 }
 
@@ -10945,50 +10606,7 @@ impl UploadParamsBuilder {
 
     /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
     pub fn build(self) -> Result<UploadParams, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.content_disposition.is_none() {
-            missing.push("Content-Disposition");
-        }
-        if self.acl.is_none() {
-            missing.push("acl");
-        }
-        if self.policy.is_none() {
-            missing.push("policy");
-        }
-        if self.x_amz_credential.is_none() {
-            missing.push("x-amz-credential");
-        }
-        if self.x_amz_algorithm.is_none() {
-            missing.push("x-amz-algorithm");
-        }
-        if self.x_amz_date.is_none() {
-            missing.push("x-amz-date");
-        }
-        if self.x_amz_signature.is_none() {
-            missing.push("x-amz-signature");
-        }
-        if self.key.is_none() {
-            missing.push("key");
-        }
-        if self.direct_url.is_none() {
-            missing.push("direct_url");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("UploadParams", missing),
-            );
-        }
-        let (
-            Some(content_disposition),
-            Some(acl),
-            Some(policy),
-            Some(x_amz_credential),
-            Some(x_amz_algorithm),
-            Some(x_amz_date),
-            Some(x_amz_signature),
-            Some(key),
-            Some(direct_url),
-        ) = (
+        match (
             self.content_disposition,
             self.acl,
             self.policy,
@@ -10998,22 +10616,64 @@ impl UploadParamsBuilder {
             self.x_amz_signature,
             self.key,
             self.direct_url,
-        ) else {
-            return Err(
-                crate::runtime::builder::BuildError::new("UploadParams", Vec::new()),
-            );
-        };
-        Ok(UploadParams {
-            content_disposition,
-            acl,
-            policy,
-            x_amz_credential,
-            x_amz_algorithm,
-            x_amz_date,
-            x_amz_signature,
-            key,
-            direct_url,
-        })
+        ) {
+            (
+                Some(content_disposition),
+                Some(acl),
+                Some(policy),
+                Some(x_amz_credential),
+                Some(x_amz_algorithm),
+                Some(x_amz_date),
+                Some(x_amz_signature),
+                Some(key),
+                Some(direct_url),
+            ) => {
+                Ok(UploadParams {
+                    content_disposition,
+                    acl,
+                    policy,
+                    x_amz_credential,
+                    x_amz_algorithm,
+                    x_amz_date,
+                    x_amz_signature,
+                    key,
+                    direct_url,
+                })
+            }
+            (
+                content_disposition,
+                acl,
+                policy,
+                x_amz_credential,
+                x_amz_algorithm,
+                x_amz_date,
+                x_amz_signature,
+                key,
+                direct_url,
+            ) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "UploadParams",
+                        [
+                            content_disposition
+                                .is_none()
+                                .then_some("Content-Disposition"),
+                            acl.is_none().then_some("acl"),
+                            policy.is_none().then_some("policy"),
+                            x_amz_credential.is_none().then_some("x-amz-credential"),
+                            x_amz_algorithm.is_none().then_some("x-amz-algorithm"),
+                            x_amz_date.is_none().then_some("x-amz-date"),
+                            x_amz_signature.is_none().then_some("x-amz-signature"),
+                            key.is_none().then_some("key"),
+                            direct_url.is_none().then_some("direct_url"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -11250,52 +10910,7 @@ impl UserBuilder {
 
     /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
     pub fn build(self) -> Result<User, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.id.is_none() {
-            missing.push("id");
-        }
-        if self.nickname.is_none() {
-            missing.push("nickname");
-        }
-        if self.role.is_none() {
-            missing.push("role");
-        }
-        if self.suspended.is_none() {
-            missing.push("suspended");
-        }
-        if self.invite_status.is_none() {
-            missing.push("invite_status");
-        }
-        if self.list_tags.is_none() {
-            missing.push("list_tags");
-        }
-        if self.custom_properties.is_none() {
-            missing.push("custom_properties");
-        }
-        if self.bot.is_none() {
-            missing.push("bot");
-        }
-        if self.sso.is_none() {
-            missing.push("sso");
-        }
-        if self.created_at.is_none() {
-            missing.push("created_at");
-        }
-        if !missing.is_empty() {
-            return Err(crate::runtime::builder::BuildError::new("User", missing));
-        }
-        let (
-            Some(id),
-            Some(nickname),
-            Some(role),
-            Some(suspended),
-            Some(invite_status),
-            Some(list_tags),
-            Some(custom_properties),
-            Some(bot),
-            Some(sso),
-            Some(created_at),
-        ) = (
+        match (
             self.id,
             self.nickname,
             self.role,
@@ -11306,32 +10921,77 @@ impl UserBuilder {
             self.bot,
             self.sso,
             self.created_at,
-        ) else {
-            return Err(crate::runtime::builder::BuildError::new("User", Vec::new()));
-        };
-        Ok(User {
-            id,
-            first_name: self.first_name,
-            last_name: self.last_name,
-            nickname,
-            email: self.email,
-            phone_number: self.phone_number,
-            department: self.department,
-            title: self.title,
-            role,
-            suspended,
-            invite_status,
-            inviter_id: self.inviter_id,
-            list_tags,
-            custom_properties,
-            user_status: self.user_status,
-            bot,
-            sso,
-            created_at,
-            last_activity_at: self.last_activity_at,
-            time_zone: self.time_zone,
-            image_url: self.image_url,
-        })
+        ) {
+            (
+                Some(id),
+                Some(nickname),
+                Some(role),
+                Some(suspended),
+                Some(invite_status),
+                Some(list_tags),
+                Some(custom_properties),
+                Some(bot),
+                Some(sso),
+                Some(created_at),
+            ) => {
+                Ok(User {
+                    id,
+                    first_name: self.first_name,
+                    last_name: self.last_name,
+                    nickname,
+                    email: self.email,
+                    phone_number: self.phone_number,
+                    department: self.department,
+                    title: self.title,
+                    role,
+                    suspended,
+                    invite_status,
+                    inviter_id: self.inviter_id,
+                    list_tags,
+                    custom_properties,
+                    user_status: self.user_status,
+                    bot,
+                    sso,
+                    created_at,
+                    last_activity_at: self.last_activity_at,
+                    time_zone: self.time_zone,
+                    image_url: self.image_url,
+                })
+            }
+            (
+                id,
+                nickname,
+                role,
+                suspended,
+                invite_status,
+                list_tags,
+                custom_properties,
+                bot,
+                sso,
+                created_at,
+            ) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "User",
+                        [
+                            id.is_none().then_some("id"),
+                            nickname.is_none().then_some("nickname"),
+                            role.is_none().then_some("role"),
+                            suspended.is_none().then_some("suspended"),
+                            invite_status.is_none().then_some("invite_status"),
+                            list_tags.is_none().then_some("list_tags"),
+                            custom_properties.is_none().then_some("custom_properties"),
+                            bot.is_none().then_some("bot"),
+                            sso.is_none().then_some("sso"),
+                            created_at.is_none().then_some("created_at"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -11392,24 +11052,25 @@ impl UserCreateRequestBuilder {
     pub fn build(
         self,
     ) -> Result<UserCreateRequest, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.user.is_none() {
-            missing.push("user");
+        match (self.user,) {
+            (Some(user),) => {
+                Ok(UserCreateRequest {
+                    user,
+                    skip_email_notify: self.skip_email_notify,
+                })
+            }
+            (user,) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "UserCreateRequest",
+                        [user.is_none().then_some("user")]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("UserCreateRequest", missing),
-            );
-        }
-        let (Some(user),) = (self.user,) else {
-            return Err(
-                crate::runtime::builder::BuildError::new("UserCreateRequest", Vec::new()),
-            );
-        };
-        Ok(UserCreateRequest {
-            user,
-            skip_email_notify: self.skip_email_notify,
-        })
     }
 }
 
@@ -11595,40 +11256,35 @@ impl UserCreateRequestUserBuilder {
     pub fn build(
         self,
     ) -> Result<UserCreateRequestUser, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.email.is_none() {
-            missing.push("email");
+        match (self.email,) {
+            (Some(email),) => {
+                Ok(UserCreateRequestUser {
+                    first_name: self.first_name,
+                    last_name: self.last_name,
+                    email,
+                    phone_number: self.phone_number,
+                    nickname: self.nickname,
+                    department: self.department,
+                    title: self.title,
+                    role: self.role,
+                    suspended: self.suspended,
+                    list_tags: self.list_tags,
+                    chat_ids: self.chat_ids,
+                    custom_properties: self.custom_properties,
+                })
+            }
+            (email,) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "UserCreateRequestUser",
+                        [email.is_none().then_some("email")]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "UserCreateRequestUser",
-                    missing,
-                ),
-            );
-        }
-        let (Some(email),) = (self.email,) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "UserCreateRequestUser",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(UserCreateRequestUser {
-            first_name: self.first_name,
-            last_name: self.last_name,
-            email,
-            phone_number: self.phone_number,
-            nickname: self.nickname,
-            department: self.department,
-            title: self.title,
-            role: self.role,
-            suspended: self.suspended,
-            list_tags: self.list_tags,
-            chat_ids: self.chat_ids,
-            custom_properties: self.custom_properties,
-        })
     }
 }
 
@@ -11691,33 +11347,28 @@ impl UserCreateRequestUserCustomPropertiesItemBuilder {
         UserCreateRequestUserCustomPropertiesItem,
         crate::runtime::builder::BuildError,
     > {
-        let mut missing = Vec::new();
-        if self.id.is_none() {
-            missing.push("id");
+        match (self.id, self.value) {
+            (Some(id), Some(value)) => {
+                Ok(UserCreateRequestUserCustomPropertiesItem {
+                    id,
+                    value,
+                })
+            }
+            (id, value) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "UserCreateRequestUserCustomPropertiesItem",
+                        [
+                            id.is_none().then_some("id"),
+                            value.is_none().then_some("value"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.value.is_none() {
-            missing.push("value");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "UserCreateRequestUserCustomPropertiesItem",
-                    missing,
-                ),
-            );
-        }
-        let (Some(id), Some(value)) = (self.id, self.value) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "UserCreateRequestUserCustomPropertiesItem",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(UserCreateRequestUserCustomPropertiesItem {
-            id,
-            value,
-        })
     }
 }
 
@@ -11880,35 +11531,32 @@ impl UserStatusBuilder {
 
     /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
     pub fn build(self) -> Result<UserStatus, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.emoji.is_none() {
-            missing.push("emoji");
+        match (self.emoji, self.title, self.is_away) {
+            (Some(emoji), Some(title), Some(is_away)) => {
+                Ok(UserStatus {
+                    emoji,
+                    title,
+                    expires_at: self.expires_at,
+                    is_away,
+                    away_message: self.away_message,
+                })
+            }
+            (emoji, title, is_away) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "UserStatus",
+                        [
+                            emoji.is_none().then_some("emoji"),
+                            title.is_none().then_some("title"),
+                            is_away.is_none().then_some("is_away"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.title.is_none() {
-            missing.push("title");
-        }
-        if self.is_away.is_none() {
-            missing.push("is_away");
-        }
-        if !missing.is_empty() {
-            return Err(crate::runtime::builder::BuildError::new("UserStatus", missing));
-        }
-        let (Some(emoji), Some(title), Some(is_away)) = (
-            self.emoji,
-            self.title,
-            self.is_away,
-        ) else {
-            return Err(
-                crate::runtime::builder::BuildError::new("UserStatus", Vec::new()),
-            );
-        };
-        Ok(UserStatus {
-            emoji,
-            title,
-            expires_at: self.expires_at,
-            is_away,
-            away_message: self.away_message,
-        })
     }
 }
 
@@ -11949,27 +11597,20 @@ impl UserStatusAwayMessageBuilder {
     pub fn build(
         self,
     ) -> Result<UserStatusAwayMessage, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.text.is_none() {
-            missing.push("text");
+        match (self.text,) {
+            (Some(text),) => Ok(UserStatusAwayMessage { text }),
+            (text,) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "UserStatusAwayMessage",
+                        [text.is_none().then_some("text")]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "UserStatusAwayMessage",
-                    missing,
-                ),
-            );
-        }
-        let (Some(text),) = (self.text,) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "UserStatusAwayMessage",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(UserStatusAwayMessage { text })
     }
 }
 
@@ -12015,21 +11656,20 @@ impl UserUpdateRequestBuilder {
     pub fn build(
         self,
     ) -> Result<UserUpdateRequest, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.user.is_none() {
-            missing.push("user");
+        match (self.user,) {
+            (Some(user),) => Ok(UserUpdateRequest { user }),
+            (user,) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "UserUpdateRequest",
+                        [user.is_none().then_some("user")]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("UserUpdateRequest", missing),
-            );
-        }
-        let (Some(user),) = (self.user,) else {
-            return Err(
-                crate::runtime::builder::BuildError::new("UserUpdateRequest", Vec::new()),
-            );
-        };
-        Ok(UserUpdateRequest { user })
     }
 }
 
@@ -12280,33 +11920,28 @@ impl UserUpdateRequestUserCustomPropertiesItemBuilder {
         UserUpdateRequestUserCustomPropertiesItem,
         crate::runtime::builder::BuildError,
     > {
-        let mut missing = Vec::new();
-        if self.id.is_none() {
-            missing.push("id");
+        match (self.id, self.value) {
+            (Some(id), Some(value)) => {
+                Ok(UserUpdateRequestUserCustomPropertiesItem {
+                    id,
+                    value,
+                })
+            }
+            (id, value) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "UserUpdateRequestUserCustomPropertiesItem",
+                        [
+                            id.is_none().then_some("id"),
+                            value.is_none().then_some("value"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.value.is_none() {
-            missing.push("value");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "UserUpdateRequestUserCustomPropertiesItem",
-                    missing,
-                ),
-            );
-        }
-        let (Some(id), Some(value)) = (self.id, self.value) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "UserUpdateRequestUserCustomPropertiesItem",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(UserUpdateRequestUserCustomPropertiesItem {
-            id,
-            value,
-        })
     }
 }
 
@@ -12615,72 +12250,59 @@ impl VideoCallWebhookPayloadBuilder {
     pub fn build(
         self,
     ) -> Result<VideoCallWebhookPayload, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.r#type.is_none() {
-            missing.push("type");
-        }
-        if self.event.is_none() {
-            missing.push("event");
-        }
-        if self.video_room_id.is_none() {
-            missing.push("video_room_id");
-        }
-        if self.chat_id.is_none() {
-            missing.push("chat_id");
-        }
-        if self.owner_id.is_none() {
-            missing.push("owner_id");
-        }
-        if self.webhook_timestamp.is_none() {
-            missing.push("webhook_timestamp");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "VideoCallWebhookPayload",
-                    missing,
-                ),
-            );
-        }
-        let (
-            Some(r#type),
-            Some(event),
-            Some(video_room_id),
-            Some(chat_id),
-            Some(owner_id),
-            Some(webhook_timestamp),
-        ) = (
+        match (
             self.r#type,
             self.event,
             self.video_room_id,
             self.chat_id,
             self.owner_id,
             self.webhook_timestamp,
-        ) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "VideoCallWebhookPayload",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(VideoCallWebhookPayload {
-            r#type,
-            event,
-            video_room_id,
-            chat_id,
-            owner_id,
-            thread: self.thread,
-            started_at: self.started_at,
-            finished_at: self.finished_at,
-            duration: self.duration,
-            members: self.members,
-            recording_id: self.recording_id,
-            file_id: self.file_id,
-            url: self.url,
-            size: self.size,
-            webhook_timestamp,
-        })
+        ) {
+            (
+                Some(r#type),
+                Some(event),
+                Some(video_room_id),
+                Some(chat_id),
+                Some(owner_id),
+                Some(webhook_timestamp),
+            ) => {
+                Ok(VideoCallWebhookPayload {
+                    r#type,
+                    event,
+                    video_room_id,
+                    chat_id,
+                    owner_id,
+                    thread: self.thread,
+                    started_at: self.started_at,
+                    finished_at: self.finished_at,
+                    duration: self.duration,
+                    members: self.members,
+                    recording_id: self.recording_id,
+                    file_id: self.file_id,
+                    url: self.url,
+                    size: self.size,
+                    webhook_timestamp,
+                })
+            }
+            (r#type, event, video_room_id, chat_id, owner_id, webhook_timestamp) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "VideoCallWebhookPayload",
+                        [
+                            r#type.is_none().then_some("type"),
+                            event.is_none().then_some("event"),
+                            video_room_id.is_none().then_some("video_room_id"),
+                            chat_id.is_none().then_some("chat_id"),
+                            owner_id.is_none().then_some("owner_id"),
+                            webhook_timestamp.is_none().then_some("webhook_timestamp"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -12772,25 +12394,28 @@ impl ViewBlockBuilder {
 
     /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
     pub fn build(self) -> Result<ViewBlock, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.r#type.is_none() {
-            missing.push("type");
+        match (self.r#type,) {
+            (Some(r#type),) => {
+                Ok(ViewBlock {
+                    r#type,
+                    text: self.text,
+                    name: self.name,
+                    label: self.label,
+                    initial_date: self.initial_date,
+                })
+            }
+            (r#type,) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "ViewBlock",
+                        [r#type.is_none().then_some("type")]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if !missing.is_empty() {
-            return Err(crate::runtime::builder::BuildError::new("ViewBlock", missing));
-        }
-        let (Some(r#type),) = (self.r#type,) else {
-            return Err(
-                crate::runtime::builder::BuildError::new("ViewBlock", Vec::new()),
-            );
-        };
-        Ok(ViewBlock {
-            r#type,
-            text: self.text,
-            name: self.name,
-            label: self.label,
-            initial_date: self.initial_date,
-        })
     }
 }
 
@@ -12905,38 +12530,33 @@ impl ViewBlockCheckboxBuilder {
     pub fn build(
         self,
     ) -> Result<ViewBlockCheckbox, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.r#type.is_none() {
-            missing.push("type");
+        match (self.r#type, self.name, self.label) {
+            (Some(r#type), Some(name), Some(label)) => {
+                Ok(ViewBlockCheckbox {
+                    r#type,
+                    name,
+                    label,
+                    options: self.options,
+                    required: self.required,
+                    hint: self.hint,
+                })
+            }
+            (r#type, name, label) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "ViewBlockCheckbox",
+                        [
+                            r#type.is_none().then_some("type"),
+                            name.is_none().then_some("name"),
+                            label.is_none().then_some("label"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.name.is_none() {
-            missing.push("name");
-        }
-        if self.label.is_none() {
-            missing.push("label");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("ViewBlockCheckbox", missing),
-            );
-        }
-        let (Some(r#type), Some(name), Some(label)) = (
-            self.r#type,
-            self.name,
-            self.label,
-        ) else {
-            return Err(
-                crate::runtime::builder::BuildError::new("ViewBlockCheckbox", Vec::new()),
-            );
-        };
-        Ok(ViewBlockCheckbox {
-            r#type,
-            name,
-            label,
-            options: self.options,
-            required: self.required,
-            hint: self.hint,
-        })
     }
 }
 
@@ -13022,35 +12642,30 @@ impl ViewBlockCheckboxOptionBuilder {
     pub fn build(
         self,
     ) -> Result<ViewBlockCheckboxOption, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.text.is_none() {
-            missing.push("text");
+        match (self.text, self.value) {
+            (Some(text), Some(value)) => {
+                Ok(ViewBlockCheckboxOption {
+                    text,
+                    value,
+                    description: self.description,
+                    checked: self.checked,
+                })
+            }
+            (text, value) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "ViewBlockCheckboxOption",
+                        [
+                            text.is_none().then_some("text"),
+                            value.is_none().then_some("value"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.value.is_none() {
-            missing.push("value");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "ViewBlockCheckboxOption",
-                    missing,
-                ),
-            );
-        }
-        let (Some(text), Some(value)) = (self.text, self.value) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "ViewBlockCheckboxOption",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(ViewBlockCheckboxOption {
-            text,
-            value,
-            description: self.description,
-            checked: self.checked,
-        })
     }
 }
 
@@ -13173,38 +12788,33 @@ impl ViewBlockDateBuilder {
 
     /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
     pub fn build(self) -> Result<ViewBlockDate, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.r#type.is_none() {
-            missing.push("type");
+        match (self.r#type, self.name, self.label) {
+            (Some(r#type), Some(name), Some(label)) => {
+                Ok(ViewBlockDate {
+                    r#type,
+                    name,
+                    label,
+                    initial_date: self.initial_date,
+                    required: self.required,
+                    hint: self.hint,
+                })
+            }
+            (r#type, name, label) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "ViewBlockDate",
+                        [
+                            r#type.is_none().then_some("type"),
+                            name.is_none().then_some("name"),
+                            label.is_none().then_some("label"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.name.is_none() {
-            missing.push("name");
-        }
-        if self.label.is_none() {
-            missing.push("label");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("ViewBlockDate", missing),
-            );
-        }
-        let (Some(r#type), Some(name), Some(label)) = (
-            self.r#type,
-            self.name,
-            self.label,
-        ) else {
-            return Err(
-                crate::runtime::builder::BuildError::new("ViewBlockDate", Vec::new()),
-            );
-        };
-        Ok(ViewBlockDate {
-            r#type,
-            name,
-            label,
-            initial_date: self.initial_date,
-            required: self.required,
-            hint: self.hint,
-        })
     }
 }
 
@@ -13260,21 +12870,20 @@ impl ViewBlockDividerBuilder {
 
     /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
     pub fn build(self) -> Result<ViewBlockDivider, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.r#type.is_none() {
-            missing.push("type");
+        match (self.r#type,) {
+            (Some(r#type),) => Ok(ViewBlockDivider { r#type }),
+            (r#type,) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "ViewBlockDivider",
+                        [r#type.is_none().then_some("type")]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("ViewBlockDivider", missing),
-            );
-        }
-        let (Some(r#type),) = (self.r#type,) else {
-            return Err(
-                crate::runtime::builder::BuildError::new("ViewBlockDivider", Vec::new()),
-            );
-        };
-        Ok(ViewBlockDivider { r#type })
     }
 }
 
@@ -13412,42 +13021,34 @@ impl ViewBlockFileInputBuilder {
     pub fn build(
         self,
     ) -> Result<ViewBlockFileInput, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.r#type.is_none() {
-            missing.push("type");
+        match (self.r#type, self.name, self.label) {
+            (Some(r#type), Some(name), Some(label)) => {
+                Ok(ViewBlockFileInput {
+                    r#type,
+                    name,
+                    label,
+                    filetypes: self.filetypes,
+                    max_files: self.max_files,
+                    required: self.required,
+                    hint: self.hint,
+                })
+            }
+            (r#type, name, label) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "ViewBlockFileInput",
+                        [
+                            r#type.is_none().then_some("type"),
+                            name.is_none().then_some("name"),
+                            label.is_none().then_some("label"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.name.is_none() {
-            missing.push("name");
-        }
-        if self.label.is_none() {
-            missing.push("label");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("ViewBlockFileInput", missing),
-            );
-        }
-        let (Some(r#type), Some(name), Some(label)) = (
-            self.r#type,
-            self.name,
-            self.label,
-        ) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "ViewBlockFileInput",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(ViewBlockFileInput {
-            r#type,
-            name,
-            label,
-            filetypes: self.filetypes,
-            max_files: self.max_files,
-            required: self.required,
-            hint: self.hint,
-        })
     }
 }
 
@@ -13517,24 +13118,23 @@ impl ViewBlockHeaderBuilder {
 
     /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
     pub fn build(self) -> Result<ViewBlockHeader, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.r#type.is_none() {
-            missing.push("type");
+        match (self.r#type, self.text) {
+            (Some(r#type), Some(text)) => Ok(ViewBlockHeader { r#type, text }),
+            (r#type, text) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "ViewBlockHeader",
+                        [
+                            r#type.is_none().then_some("type"),
+                            text.is_none().then_some("text"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.text.is_none() {
-            missing.push("text");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("ViewBlockHeader", missing),
-            );
-        }
-        let (Some(r#type), Some(text)) = (self.r#type, self.text) else {
-            return Err(
-                crate::runtime::builder::BuildError::new("ViewBlockHeader", Vec::new()),
-            );
-        };
-        Ok(ViewBlockHeader { r#type, text })
     }
 }
 
@@ -13711,42 +13311,37 @@ impl ViewBlockInputBuilder {
 
     /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
     pub fn build(self) -> Result<ViewBlockInput, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.r#type.is_none() {
-            missing.push("type");
+        match (self.r#type, self.name, self.label) {
+            (Some(r#type), Some(name), Some(label)) => {
+                Ok(ViewBlockInput {
+                    r#type,
+                    name,
+                    label,
+                    placeholder: self.placeholder,
+                    multiline: self.multiline,
+                    initial_value: self.initial_value,
+                    min_length: self.min_length,
+                    max_length: self.max_length,
+                    required: self.required,
+                    hint: self.hint,
+                })
+            }
+            (r#type, name, label) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "ViewBlockInput",
+                        [
+                            r#type.is_none().then_some("type"),
+                            name.is_none().then_some("name"),
+                            label.is_none().then_some("label"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.name.is_none() {
-            missing.push("name");
-        }
-        if self.label.is_none() {
-            missing.push("label");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("ViewBlockInput", missing),
-            );
-        }
-        let (Some(r#type), Some(name), Some(label)) = (
-            self.r#type,
-            self.name,
-            self.label,
-        ) else {
-            return Err(
-                crate::runtime::builder::BuildError::new("ViewBlockInput", Vec::new()),
-            );
-        };
-        Ok(ViewBlockInput {
-            r#type,
-            name,
-            label,
-            placeholder: self.placeholder,
-            multiline: self.multiline,
-            initial_value: self.initial_value,
-            min_length: self.min_length,
-            max_length: self.max_length,
-            required: self.required,
-            hint: self.hint,
-        })
     }
 }
 
@@ -13821,24 +13416,23 @@ impl ViewBlockMarkdownBuilder {
     pub fn build(
         self,
     ) -> Result<ViewBlockMarkdown, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.r#type.is_none() {
-            missing.push("type");
+        match (self.r#type, self.text) {
+            (Some(r#type), Some(text)) => Ok(ViewBlockMarkdown { r#type, text }),
+            (r#type, text) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "ViewBlockMarkdown",
+                        [
+                            r#type.is_none().then_some("type"),
+                            text.is_none().then_some("text"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.text.is_none() {
-            missing.push("text");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("ViewBlockMarkdown", missing),
-            );
-        }
-        let (Some(r#type), Some(text)) = (self.r#type, self.text) else {
-            return Err(
-                crate::runtime::builder::BuildError::new("ViewBlockMarkdown", Vec::new()),
-            );
-        };
-        Ok(ViewBlockMarkdown { r#type, text })
     }
 }
 
@@ -13913,27 +13507,23 @@ impl ViewBlockPlainTextBuilder {
     pub fn build(
         self,
     ) -> Result<ViewBlockPlainText, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.r#type.is_none() {
-            missing.push("type");
+        match (self.r#type, self.text) {
+            (Some(r#type), Some(text)) => Ok(ViewBlockPlainText { r#type, text }),
+            (r#type, text) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "ViewBlockPlainText",
+                        [
+                            r#type.is_none().then_some("type"),
+                            text.is_none().then_some("text"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.text.is_none() {
-            missing.push("text");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("ViewBlockPlainText", missing),
-            );
-        }
-        let (Some(r#type), Some(text)) = (self.r#type, self.text) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "ViewBlockPlainText",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(ViewBlockPlainText { r#type, text })
     }
 }
 
@@ -14058,38 +13648,33 @@ impl ViewBlockRadioBuilder {
 
     /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
     pub fn build(self) -> Result<ViewBlockRadio, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.r#type.is_none() {
-            missing.push("type");
+        match (self.r#type, self.name, self.label) {
+            (Some(r#type), Some(name), Some(label)) => {
+                Ok(ViewBlockRadio {
+                    r#type,
+                    name,
+                    label,
+                    options: self.options,
+                    required: self.required,
+                    hint: self.hint,
+                })
+            }
+            (r#type, name, label) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "ViewBlockRadio",
+                        [
+                            r#type.is_none().then_some("type"),
+                            name.is_none().then_some("name"),
+                            label.is_none().then_some("label"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.name.is_none() {
-            missing.push("name");
-        }
-        if self.label.is_none() {
-            missing.push("label");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("ViewBlockRadio", missing),
-            );
-        }
-        let (Some(r#type), Some(name), Some(label)) = (
-            self.r#type,
-            self.name,
-            self.label,
-        ) else {
-            return Err(
-                crate::runtime::builder::BuildError::new("ViewBlockRadio", Vec::new()),
-            );
-        };
-        Ok(ViewBlockRadio {
-            r#type,
-            name,
-            label,
-            options: self.options,
-            required: self.required,
-            hint: self.hint,
-        })
     }
 }
 
@@ -14214,38 +13799,33 @@ impl ViewBlockSelectBuilder {
 
     /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
     pub fn build(self) -> Result<ViewBlockSelect, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.r#type.is_none() {
-            missing.push("type");
+        match (self.r#type, self.name, self.label) {
+            (Some(r#type), Some(name), Some(label)) => {
+                Ok(ViewBlockSelect {
+                    r#type,
+                    name,
+                    label,
+                    options: self.options,
+                    required: self.required,
+                    hint: self.hint,
+                })
+            }
+            (r#type, name, label) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "ViewBlockSelect",
+                        [
+                            r#type.is_none().then_some("type"),
+                            name.is_none().then_some("name"),
+                            label.is_none().then_some("label"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.name.is_none() {
-            missing.push("name");
-        }
-        if self.label.is_none() {
-            missing.push("label");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("ViewBlockSelect", missing),
-            );
-        }
-        let (Some(r#type), Some(name), Some(label)) = (
-            self.r#type,
-            self.name,
-            self.label,
-        ) else {
-            return Err(
-                crate::runtime::builder::BuildError::new("ViewBlockSelect", Vec::new()),
-            );
-        };
-        Ok(ViewBlockSelect {
-            r#type,
-            name,
-            label,
-            options: self.options,
-            required: self.required,
-            hint: self.hint,
-        })
     }
 }
 
@@ -14318,34 +13898,29 @@ impl ViewBlockSelectOptionBuilder {
     pub fn build(
         self,
     ) -> Result<ViewBlockSelectOption, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.text.is_none() {
-            missing.push("text");
+        match (self.text, self.value) {
+            (Some(text), Some(value)) => {
+                Ok(ViewBlockSelectOption {
+                    text,
+                    value,
+                    selected: self.selected,
+                })
+            }
+            (text, value) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "ViewBlockSelectOption",
+                        [
+                            text.is_none().then_some("text"),
+                            value.is_none().then_some("value"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.value.is_none() {
-            missing.push("value");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "ViewBlockSelectOption",
-                    missing,
-                ),
-            );
-        }
-        let (Some(text), Some(value)) = (self.text, self.value) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "ViewBlockSelectOption",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(ViewBlockSelectOption {
-            text,
-            value,
-            selected: self.selected,
-        })
     }
 }
 
@@ -14443,35 +14018,30 @@ impl ViewBlockSelectableOptionBuilder {
     pub fn build(
         self,
     ) -> Result<ViewBlockSelectableOption, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.text.is_none() {
-            missing.push("text");
+        match (self.text, self.value) {
+            (Some(text), Some(value)) => {
+                Ok(ViewBlockSelectableOption {
+                    text,
+                    value,
+                    description: self.description,
+                    selected: self.selected,
+                })
+            }
+            (text, value) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "ViewBlockSelectableOption",
+                        [
+                            text.is_none().then_some("text"),
+                            value.is_none().then_some("value"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.value.is_none() {
-            missing.push("value");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "ViewBlockSelectableOption",
-                    missing,
-                ),
-            );
-        }
-        let (Some(text), Some(value)) = (self.text, self.value) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "ViewBlockSelectableOption",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(ViewBlockSelectableOption {
-            text,
-            value,
-            description: self.description,
-            selected: self.selected,
-        })
     }
 }
 
@@ -14582,38 +14152,33 @@ impl ViewBlockTimeBuilder {
 
     /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
     pub fn build(self) -> Result<ViewBlockTime, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.r#type.is_none() {
-            missing.push("type");
+        match (self.r#type, self.name, self.label) {
+            (Some(r#type), Some(name), Some(label)) => {
+                Ok(ViewBlockTime {
+                    r#type,
+                    name,
+                    label,
+                    initial_time: self.initial_time,
+                    required: self.required,
+                    hint: self.hint,
+                })
+            }
+            (r#type, name, label) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "ViewBlockTime",
+                        [
+                            r#type.is_none().then_some("type"),
+                            name.is_none().then_some("name"),
+                            label.is_none().then_some("label"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.name.is_none() {
-            missing.push("name");
-        }
-        if self.label.is_none() {
-            missing.push("label");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("ViewBlockTime", missing),
-            );
-        }
-        let (Some(r#type), Some(name), Some(label)) = (
-            self.r#type,
-            self.name,
-            self.label,
-        ) else {
-            return Err(
-                crate::runtime::builder::BuildError::new("ViewBlockTime", Vec::new()),
-            );
-        };
-        Ok(ViewBlockTime {
-            r#type,
-            name,
-            label,
-            initial_time: self.initial_time,
-            required: self.required,
-            hint: self.hint,
-        })
     }
 }
 
@@ -15030,55 +14595,49 @@ impl ViewSubmitWebhookPayloadBuilder {
     pub fn build(
         self,
     ) -> Result<ViewSubmitWebhookPayload, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.r#type.is_none() {
-            missing.push("type");
+        match (
+            self.r#type,
+            self.event,
+            self.user_id,
+            self.data,
+            self.webhook_timestamp,
+        ) {
+            (
+                Some(r#type),
+                Some(event),
+                Some(user_id),
+                Some(data),
+                Some(webhook_timestamp),
+            ) => {
+                Ok(ViewSubmitWebhookPayload {
+                    r#type,
+                    event,
+                    callback_id: self.callback_id,
+                    private_metadata: self.private_metadata,
+                    chat_id: self.chat_id,
+                    user_id,
+                    data,
+                    webhook_timestamp,
+                })
+            }
+            (r#type, event, user_id, data, webhook_timestamp) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "ViewSubmitWebhookPayload",
+                        [
+                            r#type.is_none().then_some("type"),
+                            event.is_none().then_some("event"),
+                            user_id.is_none().then_some("user_id"),
+                            data.is_none().then_some("data"),
+                            webhook_timestamp.is_none().then_some("webhook_timestamp"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.event.is_none() {
-            missing.push("event");
-        }
-        if self.user_id.is_none() {
-            missing.push("user_id");
-        }
-        if self.data.is_none() {
-            missing.push("data");
-        }
-        if self.webhook_timestamp.is_none() {
-            missing.push("webhook_timestamp");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "ViewSubmitWebhookPayload",
-                    missing,
-                ),
-            );
-        }
-        let (
-            Some(r#type),
-            Some(event),
-            Some(user_id),
-            Some(data),
-            Some(webhook_timestamp),
-        ) = (self.r#type, self.event, self.user_id, self.data, self.webhook_timestamp)
-        else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "ViewSubmitWebhookPayload",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(ViewSubmitWebhookPayload {
-            r#type,
-            event,
-            callback_id: self.callback_id,
-            private_metadata: self.private_metadata,
-            chat_id: self.chat_id,
-            user_id,
-            data,
-            webhook_timestamp,
-        })
     }
 }
 
@@ -15157,28 +14716,29 @@ impl VoiceContentBuilder {
 
     /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
     pub fn build(self) -> Result<VoiceContent, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.duration_ms.is_none() {
-            missing.push("duration_ms");
+        match (self.duration_ms, self.waveform) {
+            (Some(duration_ms), Some(waveform)) => {
+                Ok(VoiceContent {
+                    duration_ms,
+                    waveform,
+                    transcript: self.transcript,
+                })
+            }
+            (duration_ms, waveform) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "VoiceContent",
+                        [
+                            duration_ms.is_none().then_some("duration_ms"),
+                            waveform.is_none().then_some("waveform"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.waveform.is_none() {
-            missing.push("waveform");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("VoiceContent", missing),
-            );
-        }
-        let (Some(duration_ms), Some(waveform)) = (self.duration_ms, self.waveform) else {
-            return Err(
-                crate::runtime::builder::BuildError::new("VoiceContent", Vec::new()),
-            );
-        };
-        Ok(VoiceContent {
-            duration_ms,
-            waveform,
-            transcript: self.transcript,
-        })
     }
 }
 
@@ -15245,40 +14805,32 @@ impl WebhookEventBuilder {
 
     /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
     pub fn build(self) -> Result<WebhookEvent, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.id.is_none() {
-            missing.push("id");
+        match (self.id, self.event_type, self.payload, self.created_at) {
+            (Some(id), Some(event_type), Some(payload), Some(created_at)) => {
+                Ok(WebhookEvent {
+                    id,
+                    event_type,
+                    payload,
+                    created_at,
+                })
+            }
+            (id, event_type, payload, created_at) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "WebhookEvent",
+                        [
+                            id.is_none().then_some("id"),
+                            event_type.is_none().then_some("event_type"),
+                            payload.is_none().then_some("payload"),
+                            created_at.is_none().then_some("created_at"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.event_type.is_none() {
-            missing.push("event_type");
-        }
-        if self.payload.is_none() {
-            missing.push("payload");
-        }
-        if self.created_at.is_none() {
-            missing.push("created_at");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("WebhookEvent", missing),
-            );
-        }
-        let (Some(id), Some(event_type), Some(payload), Some(created_at)) = (
-            self.id,
-            self.event_type,
-            self.payload,
-            self.created_at,
-        ) else {
-            return Err(
-                crate::runtime::builder::BuildError::new("WebhookEvent", Vec::new()),
-            );
-        };
-        Ok(WebhookEvent {
-            id,
-            event_type,
-            payload,
-            created_at,
-        })
     }
 }
 
@@ -15349,26 +14901,26 @@ impl WebhookLinkBuilder {
 
     /// The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.
     pub fn build(self) -> Result<WebhookLink, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.url.is_none() {
-            missing.push("url");
+        match (self.url, self.domain, self.skip) {
+            (Some(url), Some(domain), Some(skip)) => {
+                Ok(WebhookLink { url, domain, skip })
+            }
+            (url, domain, skip) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "WebhookLink",
+                        [
+                            url.is_none().then_some("url"),
+                            domain.is_none().then_some("domain"),
+                            skip.is_none().then_some("skip"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.domain.is_none() {
-            missing.push("domain");
-        }
-        if self.skip.is_none() {
-            missing.push("skip");
-        }
-        if !missing.is_empty() {
-            return Err(crate::runtime::builder::BuildError::new("WebhookLink", missing));
-        }
-        let (Some(url), Some(domain), Some(skip)) = (self.url, self.domain, self.skip)
-        else {
-            return Err(
-                crate::runtime::builder::BuildError::new("WebhookLink", Vec::new()),
-            );
-        };
-        Ok(WebhookLink { url, domain, skip })
     }
 }
 
@@ -15416,33 +14968,28 @@ impl WebhookMessageThreadBuilder {
     pub fn build(
         self,
     ) -> Result<WebhookMessageThread, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.message_id.is_none() {
-            missing.push("message_id");
+        match (self.message_id, self.message_chat_id) {
+            (Some(message_id), Some(message_chat_id)) => {
+                Ok(WebhookMessageThread {
+                    message_id,
+                    message_chat_id,
+                })
+            }
+            (message_id, message_chat_id) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "WebhookMessageThread",
+                        [
+                            message_id.is_none().then_some("message_id"),
+                            message_chat_id.is_none().then_some("message_chat_id"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.message_chat_id.is_none() {
-            missing.push("message_chat_id");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new("WebhookMessageThread", missing),
-            );
-        }
-        let (Some(message_id), Some(message_chat_id)) = (
-            self.message_id,
-            self.message_chat_id,
-        ) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "WebhookMessageThread",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(WebhookMessageThread {
-            message_id,
-            message_chat_id,
-        })
     }
 }
 
@@ -15730,41 +15277,30 @@ impl WebhookVideoCallMemberBuilder {
     pub fn build(
         self,
     ) -> Result<WebhookVideoCallMember, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.user_id.is_none() {
-            missing.push("user_id");
+        match (self.user_id, self.joined_at, self.left_at) {
+            (Some(user_id), Some(joined_at), Some(left_at)) => {
+                Ok(WebhookVideoCallMember {
+                    user_id,
+                    joined_at,
+                    left_at,
+                })
+            }
+            (user_id, joined_at, left_at) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "WebhookVideoCallMember",
+                        [
+                            user_id.is_none().then_some("user_id"),
+                            joined_at.is_none().then_some("joined_at"),
+                            left_at.is_none().then_some("left_at"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.joined_at.is_none() {
-            missing.push("joined_at");
-        }
-        if self.left_at.is_none() {
-            missing.push("left_at");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "WebhookVideoCallMember",
-                    missing,
-                ),
-            );
-        }
-        let (Some(user_id), Some(joined_at), Some(left_at)) = (
-            self.user_id,
-            self.joined_at,
-            self.left_at,
-        ) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "WebhookVideoCallMember",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(WebhookVideoCallMember {
-            user_id,
-            joined_at,
-            left_at,
-        })
     }
 }
 
@@ -15830,45 +15366,31 @@ impl WebhookVideoCallThreadBuilder {
     pub fn build(
         self,
     ) -> Result<WebhookVideoCallThread, crate::runtime::builder::BuildError> {
-        let mut missing = Vec::new();
-        if self.id.is_none() {
-            missing.push("id");
+        match (self.id, self.chat_id, self.message_id, self.message_chat_id) {
+            (Some(id), Some(chat_id), Some(message_id), Some(message_chat_id)) => {
+                Ok(WebhookVideoCallThread {
+                    id,
+                    chat_id,
+                    message_id,
+                    message_chat_id,
+                })
+            }
+            (id, chat_id, message_id, message_chat_id) => {
+                Err(
+                    crate::runtime::builder::BuildError::new(
+                        "WebhookVideoCallThread",
+                        [
+                            id.is_none().then_some("id"),
+                            chat_id.is_none().then_some("chat_id"),
+                            message_id.is_none().then_some("message_id"),
+                            message_chat_id.is_none().then_some("message_chat_id"),
+                        ]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
+                    ),
+                )
+            }
         }
-        if self.chat_id.is_none() {
-            missing.push("chat_id");
-        }
-        if self.message_id.is_none() {
-            missing.push("message_id");
-        }
-        if self.message_chat_id.is_none() {
-            missing.push("message_chat_id");
-        }
-        if !missing.is_empty() {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "WebhookVideoCallThread",
-                    missing,
-                ),
-            );
-        }
-        let (Some(id), Some(chat_id), Some(message_id), Some(message_chat_id)) = (
-            self.id,
-            self.chat_id,
-            self.message_id,
-            self.message_chat_id,
-        ) else {
-            return Err(
-                crate::runtime::builder::BuildError::new(
-                    "WebhookVideoCallThread",
-                    Vec::new(),
-                ),
-            );
-        };
-        Ok(WebhookVideoCallThread {
-            id,
-            chat_id,
-            message_id,
-            message_chat_id,
-        })
     }
 }

@@ -32,7 +32,6 @@ pub mod fixed;
 pub mod flags;
 pub mod naming;
 
-use std::fmt;
 
 use serde::Serialize;
 
@@ -81,6 +80,7 @@ pub struct Command {
 pub struct Positional {
     /// As in the path (`id`, `user_id`).
     pub name: String,
+    #[serde(serialize_with = "scalar_name")]
     pub ty: ScalarType,
     pub required: bool,
     pub source: ParamSource,
@@ -119,7 +119,10 @@ pub struct Flag {
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum FlagKind {
     /// One value of a scalar type.
-    Scalar { ty: ScalarType },
+    Scalar {
+        #[serde(serialize_with = "scalar_name")]
+        ty: ScalarType,
+    },
     /// One of fixed values.
     Enum { values: Vec<String> },
     /// A switch: `--x` sets true, `--no-x` false.
@@ -127,24 +130,22 @@ pub enum FlagKind {
     /// A JSON text (arrays and objects in bodies): `--member-ids='[1,2]'`.
     Json,
     /// Comma-separated values (query arrays): `--chat-ids=1,2`.
-    List { item: ScalarType, values: Option<Vec<String>> },
+    List {
+        #[serde(serialize_with = "scalar_name")]
+        item: ScalarType,
+        values: Option<Vec<String>>,
+    },
     /// A local file path, or `-` for stdin.
     File,
 }
 
-/// The scalar types a value can have.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ScalarType {
-    String,
-    Integer,
-    Number,
-    /// `YYYY-MM-DD`.
-    Date,
-    /// RFC 3339.
-    DateTime,
-    Time,
-    Uri,
+/// The scalar types a value can have: the CLI's own type (`cli_spec::Ty`,
+/// one definition for the generator and the CLI).
+pub use cli_spec::Ty as ScalarType;
+
+/// Serialises a [`ScalarType`] by its name (`date-time`).
+fn scalar_name<S: serde::Serializer>(ty: &ScalarType, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(ty.name())
 }
 
 /// Where a flag's value goes in the request.
@@ -317,16 +318,3 @@ fn check_unique(commands: &[Command]) -> Result<(), CliError> {
     Ok(())
 }
 
-impl fmt::Display for ScalarType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            ScalarType::String => "string",
-            ScalarType::Integer => "integer",
-            ScalarType::Number => "number",
-            ScalarType::Date => "date",
-            ScalarType::DateTime => "date-time",
-            ScalarType::Time => "time",
-            ScalarType::Uri => "uri",
-        })
-    }
-}

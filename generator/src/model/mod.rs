@@ -135,11 +135,6 @@ impl<'a> Model<'a> {
         format!("{}/{path}", self.sdk_crate)
     }
 
-    /// `path` inside the CLI crate's folder.
-    pub fn cli_path(&self, path: &str) -> String {
-        format!("{}/{path}", self.cli_crate())
-    }
-
     /// Whether this is the run of the pinned spec (both languages, as
     /// `cargo xtask generate` does): the hand-written tests, examples and
     /// benchmark of the Pachca additions are written against that spec, so

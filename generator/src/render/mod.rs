@@ -57,15 +57,10 @@ fn render_client(m: &Model<'_>, files: &mut Files) -> Result<(), RenderError> {
 }
 
 fn render_cli(m: &Model<'_>, files: &mut Files) -> Result<(), RenderError> {
-    let Some(cli) = &m.cli else { return Ok(()) };
-    let mut rendered = Files::new();
-    cli::render(m.api, &m.types, cli, &m.sdk_crate, &mut rendered)?;
-    // The CLI renderer writes under `pachca-cli/`; the model names the folder.
-    for (path, text) in rendered {
-        let rest = path.strip_prefix("pachca-cli/").unwrap_or(&path);
-        files.insert(m.cli_path(rest), text);
+    match &m.cli {
+        Some(cli) => cli::render(m.api, &m.types, cli, &m.sdk_crate, &m.cli_crate(), files),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 fn render_examples(m: &Model<'_>, files: &mut Files) -> Result<(), RenderError> {

@@ -173,16 +173,6 @@ impl<A: Api> Client<A> {
     /// Sends `req` to the absolute `url` (for example a pre-signed storage upload URL); `req.path`
     /// is ignored. The `Authorization` header is never sent, whatever `req.auth` says.
     #[doc(hidden)]
-    pub async fn execute_absolute(
-        &self,
-        url: &str,
-        req: Request,
-    ) -> Result<RawResponse, Error> {
-        self.execute_absolute_with(url, req, &RequestOptions::default()).await
-    }
-
-    /// [`Client::execute_absolute`] with per-request options.
-    #[doc(hidden)]
     pub async fn execute_absolute_with(
         &self,
         url: &str,
@@ -956,9 +946,9 @@ mod tests {
             })
             .await
             .unwrap();
-        // execute_absolute never authenticates, even when asked to.
+        // execute_absolute_with never authenticates, even when asked to.
         client
-            .execute_absolute(&format!("{}/upload", server.uri()), get("ignored"))
+            .execute_absolute_with(&format!("{}/upload", server.uri()), get("ignored"), &RequestOptions::default())
             .await
             .unwrap();
         // Default headers.
@@ -1003,7 +993,7 @@ mod tests {
             ..Request::new(Method::PUT, "")
         };
         let resp = client(&server, fast())
-            .execute_absolute(&format!("{}/bucket", server.uri()), req)
+            .execute_absolute_with(&format!("{}/bucket", server.uri()), req, &RequestOptions::default())
             .await
             .unwrap();
         assert_eq!(resp.status, 204);

@@ -272,7 +272,7 @@ fn check_scalar(command: &str, what: &str, ty: ScalarType, value: &str) -> Resul
     if ok {
         Ok(())
     } else {
-        err(format!("`{what}` of `{command}` takes a {ty}; got `{value}`"))
+        err(format!("`{what}` of `{command}` takes a {}; got `{value}`", ty.name()))
     }
 }
 

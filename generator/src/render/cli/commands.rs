@@ -16,7 +16,7 @@ use crate::render::RenderError;
 pub const MODULE: &str = "commands";
 
 /// Path of the command table inside `generated/`.
-pub const COMMANDS_FILE: &str = "pachca-cli/src/commands.rs";
+pub const COMMANDS_FILE: &str = "src/commands.rs";
 
 fn ty(t: ScalarType) -> TokenStream {
     match t {

@@ -12,7 +12,7 @@ use crate::render::RenderError;
 use crate::sample::Sampler;
 
 /// Path of the end-to-end test inside `generated/`.
-pub const E2E_FILE: &str = "pachca-cli/tests/every_command.rs";
+pub const E2E_FILE: &str = "tests/every_command.rs";
 
 /// A value as it is typed on the command line.
 fn cli_text(v: &Value) -> String {

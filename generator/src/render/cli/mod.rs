@@ -32,15 +32,15 @@ runtime_modules!("app", "config", "entry", "errors", "input", "output", "raw", "
 /// The runtime model (`cli_spec`), the CLI's module `spec`.
 const SPEC_MODULE: (&str, &str) = ("spec", include_str!("../../../../runtime/cli-spec/src/lib.rs"));
 
-/// Support files copied as they are: (path inside `generated/`, contents).
+/// Support files copied as they are: (path inside the CLI crate, contents).
 /// `runtime/cli/tests-bin/` holds the tests of the built binary, which need
 /// the generated crate (`CARGO_BIN_EXE_pachca`); cargo does not run them in
 /// the runtime crate.
 const VERBATIM: &[(&str, &str)] = &[
-    ("pachca-cli/tests/cli.rs", include_str!("../../../../runtime/cli/tests-bin/cli.rs")),
-    ("pachca-cli/tests/support/mod.rs", include_str!("../../../../runtime/cli/tests-bin/support/mod.rs")),
+    ("tests/cli.rs", include_str!("../../../../runtime/cli/tests-bin/cli.rs")),
+    ("tests/support/mod.rs", include_str!("../../../../runtime/cli/tests-bin/support/mod.rs")),
     // One Prism harness for the SDK's and the CLI's tests.
-    ("pachca-cli/tests/support/prism.rs", include_str!("../../../../runtime/sdk-pachca/tests/support/prism.rs")),
+    ("tests/support/prism.rs", include_str!("../../../../runtime/sdk-pachca/tests/support/prism.rs")),
 ];
 
 /// Every module of the CLI crate, sorted: the runtime's, `spec` and the
@@ -78,26 +78,33 @@ fn main_rs() -> String {
 fn cargo_toml(title: &str, api_version: &str, sdk_crate: &str) -> Result<String, RenderError> {
     let mut env = Environment::new();
     env.set_keep_trailing_newline(true);
-    let err = |e: minijinja::Error| RenderError { artifact: "pachca-cli/Cargo.toml".to_owned(), message: e.to_string() };
+    let err = |e: minijinja::Error| RenderError { artifact: "Cargo.toml".to_owned(), message: e.to_string() };
     env.add_template("Cargo.toml", CARGO_TOML).map_err(err)?;
     env.get_template("Cargo.toml")
         .and_then(|t| t.render(context! { title => title, api_version => api_version, sdk_crate => sdk_crate }))
         .map_err(err)
 }
 
-/// Renders the CLI crate of `cli` into `files`; it uses the SDK crate
-/// `sdk_crate` under the name `pachca`.
-pub fn render(api: &Api, types: &crate::model::TypeIndex<'_>, cli: &CliModel, sdk_crate: &str, files: &mut Files) -> Result<(), RenderError> {
+/// Renders the CLI crate of `cli` into the folder `dir` of `files`; it uses
+/// the SDK crate `sdk_crate` under the name `pachca`.
+pub fn render(
+    api: &Api,
+    types: &crate::model::TypeIndex<'_>,
+    cli: &CliModel,
+    sdk_crate: &str,
+    dir: &str,
+    files: &mut Files,
+) -> Result<(), RenderError> {
     let text = cargo_toml(&api.title, &api.version, sdk_crate)?;
-    files.insert("pachca-cli/Cargo.toml".to_owned(), text);
-    files.insert("pachca-cli/src/main.rs".to_owned(), main_rs());
-    files.insert(commands::COMMANDS_FILE.to_owned(), commands::render(api, types, cli)?);
-    files.insert(e2e::E2E_FILE.to_owned(), e2e::render(api, cli)?);
+    files.insert(format!("{dir}/Cargo.toml"), text);
+    files.insert(format!("{dir}/src/main.rs"), main_rs());
+    files.insert(format!("{dir}/{}", commands::COMMANDS_FILE), commands::render(api, types, cli)?);
+    files.insert(format!("{dir}/{}", e2e::E2E_FILE), e2e::render(api, cli)?);
     for (name, text) in RUNTIME_MODULES.iter().chain([&SPEC_MODULE]) {
-        files.insert(format!("pachca-cli/src/{name}.rs"), (*text).to_owned());
+        files.insert(format!("{dir}/src/{name}.rs"), (*text).to_owned());
     }
     for (path, text) in VERBATIM {
-        files.insert((*path).to_owned(), (*text).to_owned());
+        files.insert(format!("{dir}/{path}"), (*text).to_owned());
     }
     Ok(())
 }

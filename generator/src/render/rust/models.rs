@@ -214,55 +214,51 @@ fn builder(index: &TypeIndex, def: &TypeDef, fields: &[Field], secret: bool) -> 
     let type_name = &def.name;
     let mut slots = Vec::new();
     let mut setters = Vec::new();
-    let mut checks = Vec::new();
+    let mut inits = Vec::new();
+    // Required fields: (Rust name, wire name), taken out of their options together.
+    let mut required = Vec::new();
     for f in fields {
         let fname = ident(&f.rust_name);
         let plain = f.rust_name.trim_start_matches("r#");
         let inner = rust_type(&f.ty);
-        let wrap = |v: TokenStream| if f.boxed { quote!(Box::new(#v)) } else { v };
         let stored = field_type(f);
-        let wire = &f.name;
         let doc = format!(" Sets [`{}::{plain}`].", def.name);
         let deprecated = f.deprecated.then(|| quote!(#[allow(deprecated)]));
         match index.field_shape(def, f) {
-            FieldShape::Plain => {
+            shape @ (FieldShape::Plain | FieldShape::Option) => {
                 slots.push(quote!(#fname: Option<#stored>,));
-                let value = wrap(quote!(value.into()));
+                let value = if f.boxed { quote!(Box::new(value.into())) } else { quote!(value.into()) };
                 setters.push(quote! { #[doc = #doc] #deprecated pub fn #fname(mut self, value: impl Into<#inner>) -> Self { self.#fname = Some(#value); self } });
-                checks.push(quote!(if self.#fname.is_none() { missing.push(#wire); }));
-            }
-            FieldShape::Option => {
-                slots.push(quote!(#fname: Option<#stored>,));
-                let value = wrap(quote!(value.into()));
-                setters.push(quote! { #[doc = #doc] #deprecated pub fn #fname(mut self, value: impl Into<#inner>) -> Self { self.#fname = Some(#value); self } });
+                if shape == FieldShape::Plain {
+                    inits.push(quote!(#fname,));
+                    required.push((fname, f.name.as_str()));
+                } else {
+                    inits.push(quote!(#fname: self.#fname,));
+                }
             }
             FieldShape::Nullable => {
                 slots.push(quote!(#fname: Nullable<#stored>,));
                 setters.push(quote! { #[doc = #doc] #deprecated pub fn #fname(mut self, value: impl Into<Nullable<#stored>>) -> Self { self.#fname = value.into(); self } });
+                inits.push(quote!(#fname: self.#fname,));
             }
         }
     }
-    // Required fields: checked first (every missing one is named), then
-    // taken out of their options together.
-    let required: Vec<&Field> = fields.iter().filter(|f| index.field_shape(def, f) == FieldShape::Plain).collect();
-    let required_names: Vec<proc_macro2::Ident> = required.iter().map(|f| ident(&f.rust_name)).collect();
-    let take = (!required.is_empty()).then(|| {
+    // All required fields set: the value; otherwise an error naming each unset one.
+    let body = if required.is_empty() {
+        quote!(Ok(#name { #(#inits)* }))
+    } else {
+        let names: Vec<&proc_macro2::Ident> = required.iter().map(|(n, _)| n).collect();
+        let wires: Vec<&str> = required.iter().map(|(_, w)| *w).collect();
         quote! {
-            let (#(Some(#required_names)),*,) = (#(self.#required_names),*,) else {
-                return Err(crate::runtime::builder::BuildError::new(#type_name, Vec::new()));
-            };
-        }
-    });
-    let inits: Vec<TokenStream> = fields
-        .iter()
-        .map(|f| {
-            let fname = ident(&f.rust_name);
-            match index.field_shape(def, f) {
-                FieldShape::Plain => quote!(#fname,),
-                _ => quote!(#fname: self.#fname,),
+            match (#(self.#names),*,) {
+                (#(Some(#names)),*,) => Ok(#name { #(#inits)* }),
+                (#(#names),*,) => Err(crate::runtime::builder::BuildError::new(
+                    #type_name,
+                    [#(#names.is_none().then_some(#wires)),*].into_iter().flatten().collect(),
+                )),
             }
-        })
-        .collect();
+        }
+    };
     let builder_doc = format!(
         " Builds a [`{0}`] field by field: `{0}::builder()`, one setter per field, then [`{finish}`](Self::{finish}), which names the required fields left unset.",
         def.name
@@ -270,13 +266,6 @@ fn builder(index: &TypeIndex, def: &TypeDef, fields: &[Field], secret: bool) -> 
     let ctor_doc = format!(" A builder of `{}`: set the fields, then call `{finish}()`.", def.name);
     let finish_doc = " The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.";
     let derive_debug = (!secret).then(|| quote!(Debug,));
-    let missing_decl = if checks.is_empty() { quote!() } else { quote! {
-        let mut missing = Vec::new();
-        #(#checks)*
-        if !missing.is_empty() {
-            return Err(crate::runtime::builder::BuildError::new(#type_name, missing));
-        }
-    } };
     quote! {
         impl #name {
             #[doc = #ctor_doc]
@@ -297,9 +286,7 @@ fn builder(index: &TypeIndex, def: &TypeDef, fields: &[Field], secret: bool) -> 
 
             #[doc = #finish_doc]
             pub fn #finish(self) -> Result<#name, crate::runtime::builder::BuildError> {
-                #missing_decl
-                #take
-                Ok(#name { #(#inits)* })
+                #body
             }
         }
     }
