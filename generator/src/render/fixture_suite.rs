@@ -57,6 +57,9 @@ pub fn render(cases: &[Model<'_>], files: &mut Files) -> Result<(), RenderError>
         files.insert(format!("{SUITE_DIR}/src/{name}/mod.rs"), module);
         files.insert(format!("{SUITE_DIR}/src/{name}/api.rs"), render_api(case)?);
         files.insert(format!("{SUITE_DIR}/src/{name}/models.rs"), super::rust::models::render(case)?);
+        if super::rust::builders::any(case) {
+            files.insert(format!("{SUITE_DIR}/src/{name}/models/builders.rs"), super::rust::builders::render(case));
+        }
         files.insert(format!("{SUITE_DIR}/src/{name}/params.rs"), super::rust::client::render_params(case)?);
         files.insert(format!("{SUITE_DIR}/src/{name}/services.rs"), super::rust::client::render_services(case)?);
         let sampler = Sampler::for_responses(case.api);

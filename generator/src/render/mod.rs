@@ -44,6 +44,9 @@ pub const RENDERERS: &[(&str, Renderer)] = &[
 
 fn render_models(m: &Model<'_>, files: &mut Files) -> Result<(), RenderError> {
     files.insert(m.sdk_path(rust::models::MODELS_FILE), rust::models::render(m)?);
+    if rust::builders::any(m) {
+        files.insert(m.sdk_path(rust::builders::BUILDERS_FILE), rust::builders::render(m));
+    }
     Ok(())
 }
 

@@ -31,6 +31,8 @@ pub fn render(m: &crate::model::Model<'_>) -> Result<String, RenderError> {
     // Re-exported so `use <crate>::models::*` brings every field type into scope.
     let nullable_import = uses_nullable.then(|| quote!(pub use crate::runtime::nullable::Nullable;));
     let time_import = uses_time.then(|| quote!(pub use crate::runtime::time_of_day::TimeOfDay;));
+    // The builders are a child module, re-exported: `models::ChatBuilder`.
+    let builders = super::builders::any(m).then(|| quote!(mod builders; pub use builders::*;));
     let tokens = quote! {
         //! Every schema of the API as a Rust type.
         //!
@@ -45,6 +47,8 @@ pub fn render(m: &crate::model::Model<'_>) -> Result<String, RenderError> {
         #time_import
 
         #(#items)*
+
+        #builders
     };
     format_file(MODELS_FILE, GENERATED_HEADER, tokens)
 }
@@ -156,7 +160,6 @@ fn render_struct(index: &TypeIndex, def: &TypeDef, fields: &[Field], docs: Token
     let secret = fields.iter().any(|f| is_secret(&f.name));
     let derive_debug = (!secret).then(|| quote!(Debug,));
     let redacted_debug = secret.then(|| redacted_debug(def, fields));
-    let builder = builder(index, def, fields, secret);
     quote! {
         #docs
         #deprecated
@@ -165,7 +168,6 @@ fn render_struct(index: &TypeIndex, def: &TypeDef, fields: &[Field], docs: Token
         pub struct #name { #(#field_tokens)* }
         #constructor
         #redacted_debug
-        #builder
     }
 }
 
@@ -203,95 +205,6 @@ fn redacted_debug(def: &TypeDef, fields: &[Field]) -> TokenStream {
 /// `Type::builder()` and `TypeBuilder`: a setter per field and a `build()`
 /// that lists the required fields left unset. Generated for every struct,
 /// so users can make values of response types in their own tests.
-fn builder(index: &TypeIndex, def: &TypeDef, fields: &[Field], secret: bool) -> TokenStream {
-    let name = ident(&def.name);
-    let builder_name = if index.types.contains_key(format!("{}Builder", def.name).as_str()) {
-        format_ident!("{}ModelBuilder", def.name)
-    } else {
-        format_ident!("{}Builder", def.name)
-    };
-    let finish = if fields.iter().any(|f| f.rust_name == "build") { format_ident!("finish") } else { format_ident!("build") };
-    let type_name = &def.name;
-    let mut slots = Vec::new();
-    let mut setters = Vec::new();
-    let mut inits = Vec::new();
-    // Required fields: (Rust name, wire name), taken out of their options together.
-    let mut required = Vec::new();
-    for f in fields {
-        let fname = ident(&f.rust_name);
-        let plain = f.rust_name.trim_start_matches("r#");
-        let inner = rust_type(&f.ty);
-        let stored = field_type(f);
-        let doc = format!(" Sets [`{}::{plain}`].", def.name);
-        let deprecated = f.deprecated.then(|| quote!(#[allow(deprecated)]));
-        match index.field_shape(def, f) {
-            shape @ (FieldShape::Plain | FieldShape::Option) => {
-                slots.push(quote!(#fname: Option<#stored>,));
-                let value = if f.boxed { quote!(Box::new(value.into())) } else { quote!(value.into()) };
-                setters.push(quote! { #[doc = #doc] #deprecated pub fn #fname(mut self, value: impl Into<#inner>) -> Self { self.#fname = Some(#value); self } });
-                if shape == FieldShape::Plain {
-                    inits.push(quote!(#fname,));
-                    required.push((fname, f.name.as_str()));
-                } else {
-                    inits.push(quote!(#fname: self.#fname,));
-                }
-            }
-            FieldShape::Nullable => {
-                slots.push(quote!(#fname: Nullable<#stored>,));
-                setters.push(quote! { #[doc = #doc] #deprecated pub fn #fname(mut self, value: impl Into<Nullable<#stored>>) -> Self { self.#fname = value.into(); self } });
-                inits.push(quote!(#fname: self.#fname,));
-            }
-        }
-    }
-    // All required fields set: the value; otherwise an error naming each unset one.
-    let body = if required.is_empty() {
-        quote!(Ok(#name { #(#inits)* }))
-    } else {
-        let names: Vec<&proc_macro2::Ident> = required.iter().map(|(n, _)| n).collect();
-        let wires: Vec<&str> = required.iter().map(|(_, w)| *w).collect();
-        quote! {
-            match (#(self.#names),*,) {
-                (#(Some(#names)),*,) => Ok(#name { #(#inits)* }),
-                (#(#names),*,) => Err(crate::runtime::builder::BuildError::new(
-                    #type_name,
-                    [#(#names.is_none().then_some(#wires)),*].into_iter().flatten().collect(),
-                )),
-            }
-        }
-    };
-    let builder_doc = format!(
-        " Builds a [`{0}`] field by field: `{0}::builder()`, one setter per field, then [`{finish}`](Self::{finish}), which names the required fields left unset.",
-        def.name
-    );
-    let ctor_doc = format!(" A builder of `{}`: set the fields, then call `{finish}()`.", def.name);
-    let finish_doc = " The value, or a [`BuildError`](crate::runtime::builder::BuildError) naming every required field left unset.";
-    let derive_debug = (!secret).then(|| quote!(Debug,));
-    quote! {
-        impl #name {
-            #[doc = #ctor_doc]
-            pub fn builder() -> #builder_name {
-                #builder_name::default()
-            }
-        }
-
-        #[doc = #builder_doc]
-        #[derive(#derive_debug Clone, Default)]
-        #[must_use]
-        #[allow(deprecated)]
-        pub struct #builder_name { #(#slots)* }
-
-        #[allow(deprecated)]
-        impl #builder_name {
-            #(#setters)*
-
-            #[doc = #finish_doc]
-            pub fn #finish(self) -> Result<#name, crate::runtime::builder::BuildError> {
-                #body
-            }
-        }
-    }
-}
-
 /// A field's Rust type before `Option`/`Nullable`: boxed when the field
 /// makes its type recursive.
 fn field_type(f: &Field) -> TokenStream {
