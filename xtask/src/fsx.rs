@@ -31,7 +31,7 @@ impl Change {
 }
 
 /// Files under `dir` (relative paths with `/`) → contents.
-fn read_tree(dir: &Path) -> io::Result<BTreeMap<String, String>> {
+pub fn read_tree(dir: &Path) -> io::Result<BTreeMap<String, String>> {
     let mut out = BTreeMap::new();
     if !dir.exists() {
         return Ok(out);
@@ -59,9 +59,8 @@ fn read_tree(dir: &Path) -> io::Result<BTreeMap<String, String>> {
     Ok(out)
 }
 
-/// Differences between the tree at `dir` and `files`, sorted by path.
-pub fn diff_tree(dir: &Path, files: &BTreeMap<String, String>) -> io::Result<Vec<Change>> {
-    let on_disk = read_tree(dir)?;
+/// Differences between a tree read by [`read_tree`] and `files`, sorted by path.
+pub fn diff_tree(on_disk: &BTreeMap<String, String>, files: &BTreeMap<String, String>) -> Vec<Change> {
     let mut changes = Vec::new();
     for (path, new) in files {
         match on_disk.get(path) {
@@ -77,7 +76,7 @@ pub fn diff_tree(dir: &Path, files: &BTreeMap<String, String>) -> io::Result<Vec
         changes.push(Change { path: path.clone(), kind: ChangeKind::Removed });
     }
     changes.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(changes)
+    changes
 }
 
 /// The first differing region of two texts, at most `max` lines per side.

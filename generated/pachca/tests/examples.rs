@@ -9,6 +9,22 @@ use pachca::models::*;
 
 type Check = fn(&str) -> Result<(), String>;
 
+#[test]
+fn every_spec_example_decodes_and_round_trips() {
+    let failures: Vec<String> = EXAMPLES
+        .iter()
+        .filter_map(|(label, json, check)| {
+            check(json).err().map(|e| format!("{label}: {e}"))
+        })
+        .collect();
+    println!("{} examples checked, {} failed", EXAMPLES.len(), failures.len());
+    assert_eq!(EXAMPLES.len(), 712usize);
+    assert!(
+        failures.is_empty(), "examples that do not round-trip:\n{}", failures.join("\n")
+    );
+}
+
+/// Each example: where it is, its JSON, and the type it decodes into.
 const EXAMPLES: &[(&str, &str, Check)] = &[
     ("AccessTokenInfo.id", "4827", support::round_trip::<i64>),
     ("AccessTokenInfo.token", "\"cH5kR9mN...x7Qp\"", support::round_trip::<String>),
@@ -36,11 +52,7 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
     ("ApiErrorItem.value", "\"invalid_value\"", support::round_trip::<Option<String>>),
     ("ApiErrorItem.message", "\"Field cannot be empty\"", support::round_trip::<String>),
     ("ApiErrorItem.code", "\"blank\"", support::round_trip::<ValidationErrorCode>),
-    (
-        "AuditEvent.id",
-        "\"a1b2c3d4-5e6f-7g8h-9i10-j11k12l13m14\"",
-        support::round_trip::<String>,
-    ),
+    ("AuditEvent.id", "\"a1b2c3d4-5e6f-7g8h-9i10-j11k12l13m14\"", support::round_trip::<String>),
     (
         "AuditEvent.created_at",
         "\"2025-05-15T14:30:00.000Z\"",
@@ -51,11 +63,7 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
     ("AuditEvent.entity_type", "\"User\"", support::round_trip::<String>),
     ("AuditEvent.actor_id", "\"98765\"", support::round_trip::<String>),
     ("AuditEvent.actor_type", "\"User\"", support::round_trip::<String>),
-    (
-        "AuditEvent.ip_address",
-        "\"192.168.1.100\"",
-        support::round_trip::<Option<String>>,
-    ),
+    ("AuditEvent.ip_address", "\"192.168.1.100\"", support::round_trip::<Option<String>>),
     (
         "AuditEvent.user_agent",
         "\"Pachca/3.60.0 (co.staply.pachca; build:15; iOS 18.5.0) Alamofire/5.0.0\"",
@@ -78,21 +86,13 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
         "[\"message_new\"]",
         support::round_trip::<Vec<BotEventName>>,
     ),
-    (
-        "BotCreateRequestWebhook.trigger_on",
-        "\"commands\"",
-        support::round_trip::<BotTriggerOn>,
-    ),
+    ("BotCreateRequestWebhook.trigger_on", "\"commands\"", support::round_trip::<BotTriggerOn>),
     (
         "BotCreateRequestWebhook.commands",
         "[\"/task\",\"/help\"]",
         support::round_trip::<Vec<String>>,
     ),
-    (
-        "BotCreateRequestWebhook.scopes",
-        "[\"messages:create\"]",
-        support::round_trip::<Vec<String>>,
-    ),
+    ("BotCreateRequestWebhook.scopes", "[\"messages:create\"]", support::round_trip::<Vec<String>>),
     (
         "BotCreateRequestWebhook.template",
         "\"Order from {{ client }} for {{ amount }} ₽\"",
@@ -103,43 +103,15 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
         "\"liquid\"",
         support::round_trip::<BotTemplateEngine>,
     ),
-    (
-        "BotCreateRequestWebhook.challenge_key",
-        "\"challenge\"",
-        support::round_trip::<String>,
-    ),
-    (
-        "BotCreateRequestWebhook.link_preview_enabled",
-        "true",
-        support::round_trip::<bool>,
-    ),
-    (
-        "BotCreateRequestWebhook.ignore_self_messages",
-        "false",
-        support::round_trip::<bool>,
-    ),
-    (
-        "BotCreateRequestWebhook.events_history_enabled",
-        "false",
-        support::round_trip::<bool>,
-    ),
-    (
-        "BotCreateRequestWebhook.who_can_add",
-        "\"creator\"",
-        support::round_trip::<BotWhoCanAdd>,
-    ),
-    (
-        "BotCreateRequestWebhook.can_edit",
-        "[\"admin\"]",
-        support::round_trip::<Vec<BotCanEdit>>,
-    ),
+    ("BotCreateRequestWebhook.challenge_key", "\"challenge\"", support::round_trip::<String>),
+    ("BotCreateRequestWebhook.link_preview_enabled", "true", support::round_trip::<bool>),
+    ("BotCreateRequestWebhook.ignore_self_messages", "false", support::round_trip::<bool>),
+    ("BotCreateRequestWebhook.events_history_enabled", "false", support::round_trip::<bool>),
+    ("BotCreateRequestWebhook.who_can_add", "\"creator\"", support::round_trip::<BotWhoCanAdd>),
+    ("BotCreateRequestWebhook.can_edit", "[\"admin\"]", support::round_trip::<Vec<BotCanEdit>>),
     ("BotCreateRequestWebhook.single_chat", "false", support::round_trip::<bool>),
     ("BotCreateResponse.id", "1738816", support::round_trip::<i64>),
-    (
-        "BotCreateResponse.access_token",
-        "\"bm90X2FfcmVhbF90b2tlbg\"",
-        support::round_trip::<String>,
-    ),
+    ("BotCreateResponse.access_token", "\"bm90X2FfcmVhbF90b2tlbg\"", support::round_trip::<String>),
     ("BotResponse.id", "1738816", support::round_trip::<i64>),
     ("BotUpdateRequestWebhook.name", "\"Tasks bot\"", support::round_trip::<String>),
     ("BotUpdateRequestWebhook.nickname", "\"tasks_bot\"", support::round_trip::<String>),
@@ -153,21 +125,13 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
         "[\"message_new\"]",
         support::round_trip::<Vec<BotEventName>>,
     ),
-    (
-        "BotUpdateRequestWebhook.trigger_on",
-        "\"commands\"",
-        support::round_trip::<BotTriggerOn>,
-    ),
+    ("BotUpdateRequestWebhook.trigger_on", "\"commands\"", support::round_trip::<BotTriggerOn>),
     (
         "BotUpdateRequestWebhook.commands",
         "[\"/task\",\"/help\"]",
         support::round_trip::<Vec<String>>,
     ),
-    (
-        "BotUpdateRequestWebhook.scopes",
-        "[\"messages:create\"]",
-        support::round_trip::<Vec<String>>,
-    ),
+    ("BotUpdateRequestWebhook.scopes", "[\"messages:create\"]", support::round_trip::<Vec<String>>),
     (
         "BotUpdateRequestWebhook.template",
         "\"Order from {{ client }} for {{ amount }} ₽\"",
@@ -178,36 +142,12 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
         "\"liquid\"",
         support::round_trip::<BotTemplateEngine>,
     ),
-    (
-        "BotUpdateRequestWebhook.challenge_key",
-        "\"challenge\"",
-        support::round_trip::<String>,
-    ),
-    (
-        "BotUpdateRequestWebhook.link_preview_enabled",
-        "true",
-        support::round_trip::<bool>,
-    ),
-    (
-        "BotUpdateRequestWebhook.ignore_self_messages",
-        "false",
-        support::round_trip::<bool>,
-    ),
-    (
-        "BotUpdateRequestWebhook.events_history_enabled",
-        "false",
-        support::round_trip::<bool>,
-    ),
-    (
-        "BotUpdateRequestWebhook.who_can_add",
-        "\"creator\"",
-        support::round_trip::<BotWhoCanAdd>,
-    ),
-    (
-        "BotUpdateRequestWebhook.can_edit",
-        "[\"admin\"]",
-        support::round_trip::<Vec<BotCanEdit>>,
-    ),
+    ("BotUpdateRequestWebhook.challenge_key", "\"challenge\"", support::round_trip::<String>),
+    ("BotUpdateRequestWebhook.link_preview_enabled", "true", support::round_trip::<bool>),
+    ("BotUpdateRequestWebhook.ignore_self_messages", "false", support::round_trip::<bool>),
+    ("BotUpdateRequestWebhook.events_history_enabled", "false", support::round_trip::<bool>),
+    ("BotUpdateRequestWebhook.who_can_add", "\"creator\"", support::round_trip::<BotWhoCanAdd>),
+    ("BotUpdateRequestWebhook.can_edit", "[\"admin\"]", support::round_trip::<Vec<BotCanEdit>>),
     ("BotWebhook.name", "\"Tasks bot\"", support::round_trip::<String>),
     ("BotWebhook.nickname", "\"tasks_bot\"", support::round_trip::<String>),
     (
@@ -224,11 +164,7 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
         "\"Order from {{ client }} for {{ amount }} ₽\"",
         support::round_trip::<Option<String>>,
     ),
-    (
-        "BotWebhook.template_engine",
-        "\"liquid\"",
-        support::round_trip::<BotTemplateEngine>,
-    ),
+    ("BotWebhook.template_engine", "\"liquid\"", support::round_trip::<BotTemplateEngine>),
     ("BotWebhook.challenge_key", "\"challenge\"", support::round_trip::<Option<String>>),
     ("BotWebhook.link_preview_enabled", "true", support::round_trip::<bool>),
     ("BotWebhook.ignore_self_messages", "false", support::round_trip::<bool>),
@@ -244,16 +180,8 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
     ("Button.text", "\"Learn more\"", support::round_trip::<String>),
     ("Button.url", "\"https://example.com/details\"", support::round_trip::<String>),
     ("Button.data", "\"awesome\"", support::round_trip::<String>),
-    (
-        "ButtonWebhookPayload.type",
-        "\"button\"",
-        support::round_trip::<ButtonWebhookPayloadType>,
-    ),
-    (
-        "ButtonWebhookPayload.event",
-        "\"click\"",
-        support::round_trip::<ButtonWebhookPayloadEvent>,
-    ),
+    ("ButtonWebhookPayload.type", "\"button\"", support::round_trip::<ButtonWebhookPayloadType>),
+    ("ButtonWebhookPayload.event", "\"click\"", support::round_trip::<ButtonWebhookPayloadEvent>),
     ("ButtonWebhookPayload.message_id", "1245817", support::round_trip::<i64>),
     (
         "ButtonWebhookPayload.trigger_id",
@@ -264,16 +192,8 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
     ("ButtonWebhookPayload.user_id", "2345", support::round_trip::<i64>),
     ("ButtonWebhookPayload.chat_id", "9012", support::round_trip::<i64>),
     ("ButtonWebhookPayload.webhook_timestamp", "1747574400", support::round_trip::<i32>),
-    (
-        "ButtonWebhookPayloadEvent",
-        "\"click\"",
-        support::round_trip::<ButtonWebhookPayloadEvent>,
-    ),
-    (
-        "ButtonWebhookPayloadType",
-        "\"button\"",
-        support::round_trip::<ButtonWebhookPayloadType>,
-    ),
+    ("ButtonWebhookPayloadEvent", "\"click\"", support::round_trip::<ButtonWebhookPayloadEvent>),
+    ("ButtonWebhookPayloadType", "\"button\"", support::round_trip::<ButtonWebhookPayloadType>),
     ("Chat.id", "334", support::round_trip::<i64>),
     ("Chat.name", "\"🤿 aqua\"", support::round_trip::<String>),
     (
@@ -308,28 +228,16 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
         "\"chat_member\"",
         support::round_trip::<ChatMemberWebhookPayloadType>,
     ),
-    (
-        "ChatMemberWebhookPayload.event",
-        "\"add\"",
-        support::round_trip::<MemberEventType>,
-    ),
+    ("ChatMemberWebhookPayload.event", "\"add\"", support::round_trip::<MemberEventType>),
     ("ChatMemberWebhookPayload.chat_id", "9012", support::round_trip::<i64>),
     ("ChatMemberWebhookPayload.thread_id", "5678", support::round_trip::<Option<i64>>),
-    (
-        "ChatMemberWebhookPayload.user_ids",
-        "[2345,6789]",
-        support::round_trip::<Vec<i64>>,
-    ),
+    ("ChatMemberWebhookPayload.user_ids", "[2345,6789]", support::round_trip::<Vec<i64>>),
     (
         "ChatMemberWebhookPayload.created_at",
         "\"2025-05-15T14:30:00.000Z\"",
         support::round_trip::<chrono::DateTime<chrono::Utc>>,
     ),
-    (
-        "ChatMemberWebhookPayload.webhook_timestamp",
-        "1747574400",
-        support::round_trip::<i32>,
-    ),
+    ("ChatMemberWebhookPayload.webhook_timestamp", "1747574400", support::round_trip::<i32>),
     (
         "ChatMemberWebhookPayloadType",
         "\"chat_member\"",
@@ -342,26 +250,14 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
         "\"company_member\"",
         support::round_trip::<CompanyMemberWebhookPayloadType>,
     ),
-    (
-        "CompanyMemberWebhookPayload.event",
-        "\"invite\"",
-        support::round_trip::<UserEventType>,
-    ),
-    (
-        "CompanyMemberWebhookPayload.user_ids",
-        "[2345,6789]",
-        support::round_trip::<Vec<i64>>,
-    ),
+    ("CompanyMemberWebhookPayload.event", "\"invite\"", support::round_trip::<UserEventType>),
+    ("CompanyMemberWebhookPayload.user_ids", "[2345,6789]", support::round_trip::<Vec<i64>>),
     (
         "CompanyMemberWebhookPayload.created_at",
         "\"2025-05-15T14:30:00.000Z\"",
         support::round_trip::<chrono::DateTime<chrono::Utc>>,
     ),
-    (
-        "CompanyMemberWebhookPayload.webhook_timestamp",
-        "1747574400",
-        support::round_trip::<i32>,
-    ),
+    ("CompanyMemberWebhookPayload.webhook_timestamp", "1747574400", support::round_trip::<i32>),
     (
         "CompanyMemberWebhookPayloadType",
         "\"company_member\"",
@@ -369,16 +265,8 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
     ),
     ("CustomProperty.id", "1678", support::round_trip::<i64>),
     ("CustomProperty.name", "\"City\"", support::round_trip::<String>),
-    (
-        "CustomProperty.data_type",
-        "\"string\"",
-        support::round_trip::<CustomPropertyDataType>,
-    ),
-    (
-        "CustomProperty.value",
-        "\"Saint Petersburg\"",
-        support::round_trip::<Option<String>>,
-    ),
+    ("CustomProperty.data_type", "\"string\"", support::round_trip::<CustomPropertyDataType>),
+    ("CustomProperty.value", "\"Saint Petersburg\"", support::round_trip::<Option<String>>),
     ("CustomPropertyDefinition.id", "1678", support::round_trip::<i64>),
     ("CustomPropertyDefinition.name", "\"City\"", support::round_trip::<String>),
     (
@@ -386,11 +274,7 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
         "\"string\"",
         support::round_trip::<CustomPropertyDataType>,
     ),
-    (
-        "ExportRequest.start_at",
-        "\"2025-03-20\"",
-        support::round_trip::<chrono::NaiveDate>,
-    ),
+    ("ExportRequest.start_at", "\"2025-03-20\"", support::round_trip::<chrono::NaiveDate>),
     ("ExportRequest.end_at", "\"2025-03-20\"", support::round_trip::<chrono::NaiveDate>),
     (
         "ExportRequest.webhook_url",
@@ -462,11 +346,7 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
         "\"2024-09-18T19:53:14.000Z\"",
         support::round_trip::<chrono::DateTime<chrono::Utc>>,
     ),
-    (
-        "LinkSharedWebhookPayload.webhook_timestamp",
-        "1726685594",
-        support::round_trip::<i32>,
-    ),
+    ("LinkSharedWebhookPayload.webhook_timestamp", "1726685594", support::round_trip::<i32>),
     (
         "LinkSharedWebhookPayloadEvent",
         "\"link_shared\"",
@@ -520,36 +400,20 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
         "[[{\"text\":\"Learn more\",\"url\":\"https://example.com/details\"},{\"text\":\"Great!\",\"data\":\"awesome\"}]]",
         support::round_trip::<Vec<Vec<Button>>>,
     ),
-    (
-        "MessageCreateRequestMessage.parent_message_id",
-        "194270",
-        support::round_trip::<i64>,
-    ),
+    ("MessageCreateRequestMessage.parent_message_id", "194270", support::round_trip::<i64>),
     (
         "MessageCreateRequestMessage.display_avatar_url",
         "\"https://example.com/avatar.png\"",
         support::round_trip::<String>,
     ),
-    (
-        "MessageCreateRequestMessage.display_name",
-        "\"Support Bot\"",
-        support::round_trip::<String>,
-    ),
-    (
-        "MessageCreateRequestMessage.skip_invite_mentions",
-        "false",
-        support::round_trip::<bool>,
-    ),
+    ("MessageCreateRequestMessage.display_name", "\"Support Bot\"", support::round_trip::<String>),
+    ("MessageCreateRequestMessage.skip_invite_mentions", "false", support::round_trip::<bool>),
     (
         "MessageCreateRequestMessageFilesItem.key",
         "\"attaches/files/93746/e354fd79-4f3e-4b5a-9c8d-1a2b3c4d5e6f/logo.png\"",
         support::round_trip::<String>,
     ),
-    (
-        "MessageCreateRequestMessageFilesItem.name",
-        "\"logo.png\"",
-        support::round_trip::<String>,
-    ),
+    ("MessageCreateRequestMessageFilesItem.name", "\"logo.png\"", support::round_trip::<String>),
     (
         "MessageCreateRequestMessageFilesItem.file_type",
         "\"image\"",
@@ -558,11 +422,7 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
     ("MessageCreateRequestMessageFilesItem.size", "12345", support::round_trip::<i32>),
     ("MessageCreateRequestMessageFilesItem.width", "800", support::round_trip::<i32>),
     ("MessageCreateRequestMessageFilesItem.height", "600", support::round_trip::<i32>),
-    (
-        "MessageCreateRequestMessageFilesItem.duration_ms",
-        "5400",
-        support::round_trip::<i32>,
-    ),
+    ("MessageCreateRequestMessageFilesItem.duration_ms", "5400", support::round_trip::<i32>),
     (
         "MessageCreateRequestMessageFilesItem.waveform",
         "\"4,8,12,20,16,10,6,3\"",
@@ -585,21 +445,13 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
         "\"https://example.com/avatar.png\"",
         support::round_trip::<String>,
     ),
-    (
-        "MessageUpdateRequestMessage.display_name",
-        "\"Support Bot\"",
-        support::round_trip::<String>,
-    ),
+    ("MessageUpdateRequestMessage.display_name", "\"Support Bot\"", support::round_trip::<String>),
     (
         "MessageUpdateRequestMessageFilesItem.key",
         "\"attaches/files/93746/e354fd79-4f3e-4b5a-9c8d-1a2b3c4d5e6f/logo.png\"",
         support::round_trip::<String>,
     ),
-    (
-        "MessageUpdateRequestMessageFilesItem.name",
-        "\"logo.png\"",
-        support::round_trip::<String>,
-    ),
+    ("MessageUpdateRequestMessageFilesItem.name", "\"logo.png\"", support::round_trip::<String>),
     (
         "MessageUpdateRequestMessageFilesItem.file_type",
         "\"image\"",
@@ -608,21 +460,13 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
     ("MessageUpdateRequestMessageFilesItem.size", "12345", support::round_trip::<i32>),
     ("MessageUpdateRequestMessageFilesItem.width", "800", support::round_trip::<i32>),
     ("MessageUpdateRequestMessageFilesItem.height", "600", support::round_trip::<i32>),
-    (
-        "MessageUpdateRequestMessageFilesItem.duration_ms",
-        "5400",
-        support::round_trip::<i32>,
-    ),
+    ("MessageUpdateRequestMessageFilesItem.duration_ms", "5400", support::round_trip::<i32>),
     (
         "MessageUpdateRequestMessageFilesItem.waveform",
         "\"4,8,12,20,16,10,6,3\"",
         support::round_trip::<String>,
     ),
-    (
-        "MessageWebhookPayload.type",
-        "\"message\"",
-        support::round_trip::<MessageWebhookPayloadType>,
-    ),
+    ("MessageWebhookPayload.type", "\"message\"", support::round_trip::<MessageWebhookPayloadType>),
     ("MessageWebhookPayload.id", "1245817", support::round_trip::<i64>),
     ("MessageWebhookPayload.event", "\"new\"", support::round_trip::<WebhookEventType>),
     (
@@ -649,27 +493,11 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
         support::round_trip::<String>,
     ),
     ("MessageWebhookPayload.chat_id", "9012", support::round_trip::<i64>),
-    (
-        "MessageWebhookPayload.parent_message_id",
-        "3456",
-        support::round_trip::<Option<i64>>,
-    ),
-    (
-        "MessageWebhookPayload.webhook_timestamp",
-        "1747574400",
-        support::round_trip::<i32>,
-    ),
-    (
-        "MessageWebhookPayloadType",
-        "\"message\"",
-        support::round_trip::<MessageWebhookPayloadType>,
-    ),
+    ("MessageWebhookPayload.parent_message_id", "3456", support::round_trip::<Option<i64>>),
+    ("MessageWebhookPayload.webhook_timestamp", "1747574400", support::round_trip::<i32>),
+    ("MessageWebhookPayloadType", "\"message\"", support::round_trip::<MessageWebhookPayloadType>),
     ("OAuthError.error", "\"invalid_token\"", support::round_trip::<String>),
-    (
-        "OAuthError.error_description",
-        "\"Access token is missing\"",
-        support::round_trip::<String>,
-    ),
+    ("OAuthError.error_description", "\"Access token is missing\"", support::round_trip::<String>),
     ("OpenViewRequest.type", "\"modal\"", support::round_trip::<OpenViewRequestType>),
     (
         "OpenViewRequest.trigger_id",
@@ -681,23 +509,11 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
         "\"{\\\"timeoff_id\\\":4378}\"",
         support::round_trip::<String>,
     ),
-    (
-        "OpenViewRequest.callback_id",
-        "\"timeoff_request_form\"",
-        support::round_trip::<String>,
-    ),
+    ("OpenViewRequest.callback_id", "\"timeoff_request_form\"", support::round_trip::<String>),
     ("OpenViewRequestType", "\"modal\"", support::round_trip::<OpenViewRequestType>),
-    (
-        "OpenViewRequestView.title",
-        "\"Vacation notification\"",
-        support::round_trip::<String>,
-    ),
+    ("OpenViewRequestView.title", "\"Vacation notification\"", support::round_trip::<String>),
     ("OpenViewRequestView.close_text", "\"Close\"", support::round_trip::<String>),
-    (
-        "OpenViewRequestView.submit_text",
-        "\"Submit request\"",
-        support::round_trip::<String>,
-    ),
+    ("OpenViewRequestView.submit_text", "\"Submit request\"", support::round_trip::<String>),
     (
         "PaginationMetaPaginate.next_page",
         "\"eyJxZCO2MiwiZGlyIjomSNYjIn3\"",
@@ -725,11 +541,7 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
         "\"reaction\"",
         support::round_trip::<ReactionWebhookPayloadType>,
     ),
-    (
-        "ReactionWebhookPayload.event",
-        "\"new\"",
-        support::round_trip::<ReactionEventType>,
-    ),
+    ("ReactionWebhookPayload.event", "\"new\"", support::round_trip::<ReactionEventType>),
     ("ReactionWebhookPayload.chat_id", "9012", support::round_trip::<Option<i64>>),
     ("ReactionWebhookPayload.message_id", "1245817", support::round_trip::<i64>),
     ("ReactionWebhookPayload.code", "\"👍\"", support::round_trip::<String>),
@@ -740,11 +552,7 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
         "\"2025-05-15T14:30:00.000Z\"",
         support::round_trip::<chrono::DateTime<chrono::Utc>>,
     ),
-    (
-        "ReactionWebhookPayload.webhook_timestamp",
-        "1747574400",
-        support::round_trip::<i32>,
-    ),
+    ("ReactionWebhookPayload.webhook_timestamp", "1747574400", support::round_trip::<i32>),
     (
         "ReactionWebhookPayloadType",
         "\"reaction\"",
@@ -772,11 +580,7 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
     ("TagNamesFilter", "[\"Design\",\"iOS\"]", support::round_trip::<TagNamesFilter>),
     ("Task.id", "22283", support::round_trip::<i64>),
     ("Task.kind", "\"reminder\"", support::round_trip::<TaskKind>),
-    (
-        "Task.content",
-        "\"Pick up 21 orders from the warehouse\"",
-        support::round_trip::<String>,
-    ),
+    ("Task.content", "\"Pick up 21 orders from the warehouse\"", support::round_trip::<String>),
     (
         "Task.due_at",
         "\"2020-06-05T09:00:00.000Z\"",
@@ -850,11 +654,7 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
         support::round_trip::<chrono::DateTime<chrono::Utc>>,
     ),
     ("UpdateMemberRoleRequest.role", "\"admin\"", support::round_trip::<ChatMemberRole>),
-    (
-        "UploadParams.Content-Disposition",
-        "\"attachment\"",
-        support::round_trip::<String>,
-    ),
+    ("UploadParams.Content-Disposition", "\"attachment\"", support::round_trip::<String>),
     ("UploadParams.acl", "\"private\"", support::round_trip::<String>),
     (
         "UploadParams.policy",
@@ -866,11 +666,7 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
         "\"286471_server/20211122/kz-6x/s3/aws4_request\"",
         support::round_trip::<String>,
     ),
-    (
-        "UploadParams.x-amz-algorithm",
-        "\"AWS4-HMAC-SHA256\"",
-        support::round_trip::<String>,
-    ),
+    ("UploadParams.x-amz-algorithm", "\"AWS4-HMAC-SHA256\"", support::round_trip::<String>),
     ("UploadParams.x-amz-date", "\"20211122T065734Z\"", support::round_trip::<String>),
     (
         "UploadParams.x-amz-signature",
@@ -921,16 +717,8 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
     ("UserCreateRequest.skip_email_notify", "false", support::round_trip::<bool>),
     ("UserCreateRequestUser.first_name", "\"Oleg\"", support::round_trip::<String>),
     ("UserCreateRequestUser.last_name", "\"Petrov\"", support::round_trip::<String>),
-    (
-        "UserCreateRequestUser.email",
-        "\"olegp@example.com\"",
-        support::round_trip::<String>,
-    ),
-    (
-        "UserCreateRequestUser.phone_number",
-        "\"+79001234567\"",
-        support::round_trip::<String>,
-    ),
+    ("UserCreateRequestUser.email", "\"olegp@example.com\"", support::round_trip::<String>),
+    ("UserCreateRequestUser.phone_number", "\"+79001234567\"", support::round_trip::<String>),
     ("UserCreateRequestUser.nickname", "\"olegpetrov\"", support::round_trip::<String>),
     ("UserCreateRequestUser.department", "\"Product\"", support::round_trip::<String>),
     ("UserCreateRequestUser.title", "\"CIO\"", support::round_trip::<String>),
@@ -963,34 +751,14 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
     ),
     ("UserUpdateRequestUser.first_name", "\"Oleg\"", support::round_trip::<String>),
     ("UserUpdateRequestUser.last_name", "\"Petrov\"", support::round_trip::<String>),
-    (
-        "UserUpdateRequestUser.email",
-        "\"olegpetrov@example.com\"",
-        support::round_trip::<String>,
-    ),
-    (
-        "UserUpdateRequestUser.phone_number",
-        "\"+79001234567\"",
-        support::round_trip::<String>,
-    ),
+    ("UserUpdateRequestUser.email", "\"olegpetrov@example.com\"", support::round_trip::<String>),
+    ("UserUpdateRequestUser.phone_number", "\"+79001234567\"", support::round_trip::<String>),
     ("UserUpdateRequestUser.nickname", "\"olegpetrov\"", support::round_trip::<String>),
-    (
-        "UserUpdateRequestUser.department",
-        "\"Engineering\"",
-        support::round_trip::<String>,
-    ),
-    (
-        "UserUpdateRequestUser.title",
-        "\"Senior Developer\"",
-        support::round_trip::<String>,
-    ),
+    ("UserUpdateRequestUser.department", "\"Engineering\"", support::round_trip::<String>),
+    ("UserUpdateRequestUser.title", "\"Senior Developer\"", support::round_trip::<String>),
     ("UserUpdateRequestUser.role", "\"user\"", support::round_trip::<UserRoleInput>),
     ("UserUpdateRequestUser.suspended", "false", support::round_trip::<bool>),
-    (
-        "UserUpdateRequestUser.list_tags",
-        "[\"Product\"]",
-        support::round_trip::<Vec<String>>,
-    ),
+    ("UserUpdateRequestUser.list_tags", "[\"Product\"]", support::round_trip::<Vec<String>>),
     ("UserUpdateRequestUserCustomPropertiesItem.id", "1678", support::round_trip::<i64>),
     (
         "UserUpdateRequestUserCustomPropertiesItem.value",
@@ -1002,11 +770,7 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
         "\"video_call\"",
         support::round_trip::<VideoCallWebhookPayloadType>,
     ),
-    (
-        "VideoCallWebhookPayload.event",
-        "\"started\"",
-        support::round_trip::<VideoCallEventType>,
-    ),
+    ("VideoCallWebhookPayload.event", "\"started\"", support::round_trip::<VideoCallEventType>),
     ("VideoCallWebhookPayload.video_room_id", "9012", support::round_trip::<i64>),
     ("VideoCallWebhookPayload.chat_id", "23438", support::round_trip::<i64>),
     ("VideoCallWebhookPayload.owner_id", "2345", support::round_trip::<i64>),
@@ -1029,21 +793,13 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
         support::round_trip::<String>,
     ),
     ("VideoCallWebhookPayload.size", "10485760", support::round_trip::<i32>),
-    (
-        "VideoCallWebhookPayload.webhook_timestamp",
-        "1747574400",
-        support::round_trip::<i32>,
-    ),
+    ("VideoCallWebhookPayload.webhook_timestamp", "1747574400", support::round_trip::<i32>),
     (
         "VideoCallWebhookPayloadType",
         "\"video_call\"",
         support::round_trip::<VideoCallWebhookPayloadType>,
     ),
-    (
-        "ViewBlockCheckbox.type",
-        "\"checkbox\"",
-        support::round_trip::<ViewBlockCheckboxType>,
-    ),
+    ("ViewBlockCheckbox.type", "\"checkbox\"", support::round_trip::<ViewBlockCheckboxType>),
     ("ViewBlockCheckbox.name", "\"newsletters\"", support::round_trip::<String>),
     ("ViewBlockCheckbox.label", "\"Newsletters\"", support::round_trip::<String>),
     ("ViewBlockCheckbox.required", "false", support::round_trip::<bool>),
@@ -1060,37 +816,17 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
         support::round_trip::<String>,
     ),
     ("ViewBlockCheckboxOption.checked", "true", support::round_trip::<bool>),
-    (
-        "ViewBlockCheckboxType",
-        "\"checkbox\"",
-        support::round_trip::<ViewBlockCheckboxType>,
-    ),
+    ("ViewBlockCheckboxType", "\"checkbox\"", support::round_trip::<ViewBlockCheckboxType>),
     ("ViewBlockDate.type", "\"date\"", support::round_trip::<ViewBlockDateType>),
     ("ViewBlockDate.name", "\"date_start\"", support::round_trip::<String>),
     ("ViewBlockDate.label", "\"Vacation start date\"", support::round_trip::<String>),
-    (
-        "ViewBlockDate.initial_date",
-        "\"2025-07-01\"",
-        support::round_trip::<chrono::NaiveDate>,
-    ),
+    ("ViewBlockDate.initial_date", "\"2025-07-01\"", support::round_trip::<chrono::NaiveDate>),
     ("ViewBlockDate.required", "true", support::round_trip::<bool>),
-    (
-        "ViewBlockDate.hint",
-        "\"Select the vacation start date\"",
-        support::round_trip::<String>,
-    ),
+    ("ViewBlockDate.hint", "\"Select the vacation start date\"", support::round_trip::<String>),
     ("ViewBlockDateType", "\"date\"", support::round_trip::<ViewBlockDateType>),
-    (
-        "ViewBlockDivider.type",
-        "\"divider\"",
-        support::round_trip::<ViewBlockDividerType>,
-    ),
+    ("ViewBlockDivider.type", "\"divider\"", support::round_trip::<ViewBlockDividerType>),
     ("ViewBlockDividerType", "\"divider\"", support::round_trip::<ViewBlockDividerType>),
-    (
-        "ViewBlockFileInput.type",
-        "\"file_input\"",
-        support::round_trip::<ViewBlockFileInputType>,
-    ),
+    ("ViewBlockFileInput.type", "\"file_input\"", support::round_trip::<ViewBlockFileInputType>),
     ("ViewBlockFileInput.name", "\"request_doc\"", support::round_trip::<String>),
     ("ViewBlockFileInput.label", "\"Application\"", support::round_trip::<String>),
     (
@@ -1105,11 +841,7 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
         "\"Upload the completed application with an electronic signature (in pdf, jpg, or png format)\"",
         support::round_trip::<String>,
     ),
-    (
-        "ViewBlockFileInputType",
-        "\"file_input\"",
-        support::round_trip::<ViewBlockFileInputType>,
-    ),
+    ("ViewBlockFileInputType", "\"file_input\"", support::round_trip::<ViewBlockFileInputType>),
     ("ViewBlockHeader.type", "\"header\"", support::round_trip::<ViewBlockHeaderType>),
     ("ViewBlockHeader.text", "\"General information\"", support::round_trip::<String>),
     ("ViewBlockHeaderType", "\"header\"", support::round_trip::<ViewBlockHeaderType>),
@@ -1132,36 +864,20 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
         support::round_trip::<String>,
     ),
     ("ViewBlockInputType", "\"input\"", support::round_trip::<ViewBlockInputType>),
-    (
-        "ViewBlockMarkdown.type",
-        "\"markdown\"",
-        support::round_trip::<ViewBlockMarkdownType>,
-    ),
+    ("ViewBlockMarkdown.type", "\"markdown\"", support::round_trip::<ViewBlockMarkdownType>),
     (
         "ViewBlockMarkdown.text",
         "\"You can read about your available vacation days at [this link](https://www.website.com/timeoff)\"",
         support::round_trip::<String>,
     ),
-    (
-        "ViewBlockMarkdownType",
-        "\"markdown\"",
-        support::round_trip::<ViewBlockMarkdownType>,
-    ),
-    (
-        "ViewBlockPlainText.type",
-        "\"plain_text\"",
-        support::round_trip::<ViewBlockPlainTextType>,
-    ),
+    ("ViewBlockMarkdownType", "\"markdown\"", support::round_trip::<ViewBlockMarkdownType>),
+    ("ViewBlockPlainText.type", "\"plain_text\"", support::round_trip::<ViewBlockPlainTextType>),
     (
         "ViewBlockPlainText.text",
         "\"Fill out the form. After submitting, a text notification will be sent to the general chat, and your vacation will be saved in the database.\"",
         support::round_trip::<String>,
     ),
-    (
-        "ViewBlockPlainTextType",
-        "\"plain_text\"",
-        support::round_trip::<ViewBlockPlainTextType>,
-    ),
+    ("ViewBlockPlainTextType", "\"plain_text\"", support::round_trip::<ViewBlockPlainTextType>),
     ("ViewBlockRadio.type", "\"radio\"", support::round_trip::<ViewBlockRadioType>),
     ("ViewBlockRadio.name", "\"accessibility\"", support::round_trip::<String>),
     ("ViewBlockRadio.label", "\"Availability\"", support::round_trip::<String>),
@@ -1176,11 +892,7 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
     ("ViewBlockSelect.name", "\"team\"", support::round_trip::<String>),
     ("ViewBlockSelect.label", "\"Select a team\"", support::round_trip::<String>),
     ("ViewBlockSelect.required", "false", support::round_trip::<bool>),
-    (
-        "ViewBlockSelect.hint",
-        "\"Select one of the teams\"",
-        support::round_trip::<String>,
-    ),
+    ("ViewBlockSelect.hint", "\"Select one of the teams\"", support::round_trip::<String>),
     ("ViewBlockSelectOption.text", "\"None\"", support::round_trip::<String>),
     ("ViewBlockSelectOption.value", "\"nothing\"", support::round_trip::<String>),
     ("ViewBlockSelectOption.selected", "true", support::round_trip::<bool>),
@@ -1226,11 +938,7 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
     ),
     ("ViewSubmitWebhookPayload.chat_id", "9012", support::round_trip::<Option<i64>>),
     ("ViewSubmitWebhookPayload.user_id", "1235523", support::round_trip::<i64>),
-    (
-        "ViewSubmitWebhookPayload.webhook_timestamp",
-        "1755075544",
-        support::round_trip::<i32>,
-    ),
+    ("ViewSubmitWebhookPayload.webhook_timestamp", "1755075544", support::round_trip::<i32>),
     (
         "ViewSubmitWebhookPayloadEvent",
         "\"submit\"",
@@ -1275,31 +983,15 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
     ("WebhookVideoCallThread.chat_id", "67890", support::round_trip::<i64>),
     ("WebhookVideoCallThread.message_id", "268092", support::round_trip::<i64>),
     ("WebhookVideoCallThread.message_chat_id", "23438", support::round_trip::<i64>),
-    (
-        "ChatOperations_listChats parameter `sort`",
-        "\"id\"",
-        support::round_trip::<ChatSortField>,
-    ),
-    (
-        "ChatOperations_listChats parameter `order`",
-        "\"desc\"",
-        support::round_trip::<SortOrder>,
-    ),
+    ("ChatOperations_listChats parameter `sort`", "\"id\"", support::round_trip::<ChatSortField>),
+    ("ChatOperations_listChats parameter `order`", "\"desc\"", support::round_trip::<SortOrder>),
     (
         "ChatOperations_listChats parameter `availability`",
         "\"is_member\"",
         support::round_trip::<ChatAvailability>,
     ),
-    (
-        "ChatOperations_listChats parameter `archived`",
-        "true",
-        support::round_trip::<bool>,
-    ),
-    (
-        "ChatOperations_listChats parameter schema `archived`",
-        "true",
-        support::round_trip::<bool>,
-    ),
+    ("ChatOperations_listChats parameter `archived`", "true", support::round_trip::<bool>),
+    ("ChatOperations_listChats parameter schema `archived`", "true", support::round_trip::<bool>),
     (
         "ChatOperations_listChats parameter `last_message_at_after`",
         "\"2025-01-01T00:00:00.000Z\"",
@@ -1320,22 +1012,10 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
         "\"2025-02-01T00:00:00.000Z\"",
         support::round_trip::<chrono::DateTime<chrono::Utc>>,
     ),
-    (
-        "ChatOperations_listChats parameter `personal`",
-        "false",
-        support::round_trip::<bool>,
-    ),
-    (
-        "ChatOperations_listChats parameter schema `personal`",
-        "false",
-        support::round_trip::<bool>,
-    ),
+    ("ChatOperations_listChats parameter `personal`", "false", support::round_trip::<bool>),
+    ("ChatOperations_listChats parameter schema `personal`", "false", support::round_trip::<bool>),
     ("ChatOperations_listChats parameter `limit`", "1", support::round_trip::<i32>),
-    (
-        "ChatOperations_listChats parameter schema `limit`",
-        "1",
-        support::round_trip::<i32>,
-    ),
+    ("ChatOperations_listChats parameter schema `limit`", "1", support::round_trip::<i32>),
     (
         "ChatOperations_listChats parameter `cursor`",
         "\"eyJpZCI6MTAsImRpciI6ImFzYyJ9\"",
@@ -1346,52 +1026,24 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
         "\"eyJpZCI6MTAsImRpciI6ImFzYyJ9\"",
         support::round_trip::<String>,
     ),
-    (
-        "ExportOperations_downloadExport parameter `id`",
-        "22322",
-        support::round_trip::<i64>,
-    ),
-    (
-        "ExportOperations_downloadExport parameter schema `id`",
-        "22322",
-        support::round_trip::<i64>,
-    ),
+    ("ExportOperations_downloadExport parameter `id`", "22322", support::round_trip::<i64>),
+    ("ExportOperations_downloadExport parameter schema `id`", "22322", support::round_trip::<i64>),
     ("ChatOperations_getChat parameter `id`", "334", support::round_trip::<i64>),
     ("ChatOperations_getChat parameter schema `id`", "334", support::round_trip::<i64>),
     ("ChatOperations_updateChat parameter `id`", "334", support::round_trip::<i64>),
-    (
-        "ChatOperations_updateChat parameter schema `id`",
-        "334",
-        support::round_trip::<i64>,
-    ),
+    ("ChatOperations_updateChat parameter schema `id`", "334", support::round_trip::<i64>),
     ("ChatOperations_archiveChat parameter `id`", "334", support::round_trip::<i64>),
-    (
-        "ChatOperations_archiveChat parameter schema `id`",
-        "334",
-        support::round_trip::<i64>,
-    ),
+    ("ChatOperations_archiveChat parameter schema `id`", "334", support::round_trip::<i64>),
     ("ChatOperations_unarchiveChat parameter `id`", "334", support::round_trip::<i64>),
-    (
-        "ChatOperations_unarchiveChat parameter schema `id`",
-        "334",
-        support::round_trip::<i64>,
-    ),
-    (
-        "UserOperations_listUsers parameter `query`",
-        "\"Oleg\"",
-        support::round_trip::<String>,
-    ),
+    ("ChatOperations_unarchiveChat parameter schema `id`", "334", support::round_trip::<i64>),
+    ("UserOperations_listUsers parameter `query`", "\"Oleg\"", support::round_trip::<String>),
     (
         "UserOperations_listUsers parameter schema `query`",
         "\"Oleg\"",
         support::round_trip::<String>,
     ),
     ("UserOperations_listUsers parameter `limit`", "1", support::round_trip::<i32>),
-    (
-        "UserOperations_listUsers parameter schema `limit`",
-        "1",
-        support::round_trip::<i32>,
-    ),
+    ("UserOperations_listUsers parameter schema `limit`", "1", support::round_trip::<i32>),
     (
         "UserOperations_listUsers parameter `cursor`",
         "\"eyJpZCI6MTAsImRpciI6ImFzYyJ9\"",
@@ -1405,62 +1057,34 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
     ("UserOperations_getUser parameter `id`", "12", support::round_trip::<i64>),
     ("UserOperations_getUser parameter schema `id`", "12", support::round_trip::<i64>),
     ("UserOperations_updateUser parameter `id`", "12", support::round_trip::<i64>),
-    (
-        "UserOperations_updateUser parameter schema `id`",
-        "12",
-        support::round_trip::<i64>,
-    ),
+    ("UserOperations_updateUser parameter schema `id`", "12", support::round_trip::<i64>),
     ("UserOperations_deleteUser parameter `id`", "12", support::round_trip::<i64>),
-    (
-        "UserOperations_deleteUser parameter schema `id`",
-        "12",
-        support::round_trip::<i64>,
-    ),
-    (
-        "UserAvatarOperations_updateUserAvatar parameter `user_id`",
-        "12",
-        support::round_trip::<i64>,
-    ),
+    ("UserOperations_deleteUser parameter schema `id`", "12", support::round_trip::<i64>),
+    ("UserAvatarOperations_updateUserAvatar parameter `user_id`", "12", support::round_trip::<i64>),
     (
         "UserAvatarOperations_updateUserAvatar parameter schema `user_id`",
         "12",
         support::round_trip::<i64>,
     ),
-    (
-        "UserAvatarOperations_deleteUserAvatar parameter `user_id`",
-        "12",
-        support::round_trip::<i64>,
-    ),
+    ("UserAvatarOperations_deleteUserAvatar parameter `user_id`", "12", support::round_trip::<i64>),
     (
         "UserAvatarOperations_deleteUserAvatar parameter schema `user_id`",
         "12",
         support::round_trip::<i64>,
     ),
-    (
-        "UserStatusOperations_getUserStatus parameter `user_id`",
-        "12",
-        support::round_trip::<i64>,
-    ),
+    ("UserStatusOperations_getUserStatus parameter `user_id`", "12", support::round_trip::<i64>),
     (
         "UserStatusOperations_getUserStatus parameter schema `user_id`",
         "12",
         support::round_trip::<i64>,
     ),
-    (
-        "UserStatusOperations_updateUserStatus parameter `user_id`",
-        "12",
-        support::round_trip::<i64>,
-    ),
+    ("UserStatusOperations_updateUserStatus parameter `user_id`", "12", support::round_trip::<i64>),
     (
         "UserStatusOperations_updateUserStatus parameter schema `user_id`",
         "12",
         support::round_trip::<i64>,
     ),
-    (
-        "UserStatusOperations_deleteUserStatus parameter `user_id`",
-        "12",
-        support::round_trip::<i64>,
-    ),
+    ("UserStatusOperations_deleteUserStatus parameter `user_id`", "12", support::round_trip::<i64>),
     (
         "UserStatusOperations_deleteUserStatus parameter schema `user_id`",
         "12",
@@ -1472,11 +1096,7 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
         support::round_trip::<TagNamesFilter>,
     ),
     ("GroupTagOperations_listTags parameter `limit`", "1", support::round_trip::<i32>),
-    (
-        "GroupTagOperations_listTags parameter schema `limit`",
-        "1",
-        support::round_trip::<i32>,
-    ),
+    ("GroupTagOperations_listTags parameter schema `limit`", "1", support::round_trip::<i32>),
     (
         "GroupTagOperations_listTags parameter `cursor`",
         "\"eyJpZCI6MTAsImRpciI6ImFzYyJ9\"",
@@ -1488,43 +1108,15 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
         support::round_trip::<String>,
     ),
     ("GroupTagOperations_getTag parameter `id`", "9111", support::round_trip::<i64>),
-    (
-        "GroupTagOperations_getTag parameter schema `id`",
-        "9111",
-        support::round_trip::<i64>,
-    ),
+    ("GroupTagOperations_getTag parameter schema `id`", "9111", support::round_trip::<i64>),
     ("GroupTagOperations_updateTag parameter `id`", "9111", support::round_trip::<i64>),
-    (
-        "GroupTagOperations_updateTag parameter schema `id`",
-        "9111",
-        support::round_trip::<i64>,
-    ),
+    ("GroupTagOperations_updateTag parameter schema `id`", "9111", support::round_trip::<i64>),
     ("GroupTagOperations_deleteTag parameter `id`", "9111", support::round_trip::<i64>),
-    (
-        "GroupTagOperations_deleteTag parameter schema `id`",
-        "9111",
-        support::round_trip::<i64>,
-    ),
-    (
-        "GroupTagOperations_getTagUsers parameter `id`",
-        "9111",
-        support::round_trip::<i64>,
-    ),
-    (
-        "GroupTagOperations_getTagUsers parameter schema `id`",
-        "9111",
-        support::round_trip::<i64>,
-    ),
-    (
-        "GroupTagOperations_getTagUsers parameter `limit`",
-        "1",
-        support::round_trip::<i32>,
-    ),
-    (
-        "GroupTagOperations_getTagUsers parameter schema `limit`",
-        "1",
-        support::round_trip::<i32>,
-    ),
+    ("GroupTagOperations_deleteTag parameter schema `id`", "9111", support::round_trip::<i64>),
+    ("GroupTagOperations_getTagUsers parameter `id`", "9111", support::round_trip::<i64>),
+    ("GroupTagOperations_getTagUsers parameter schema `id`", "9111", support::round_trip::<i64>),
+    ("GroupTagOperations_getTagUsers parameter `limit`", "1", support::round_trip::<i32>),
+    ("GroupTagOperations_getTagUsers parameter schema `limit`", "1", support::round_trip::<i32>),
     (
         "GroupTagOperations_getTagUsers parameter `cursor`",
         "\"eyJpZCI6MTAsImRpciI6ImFzYyJ9\"",
@@ -1536,58 +1128,22 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
         support::round_trip::<String>,
     ),
     ("ChatMemberOperations_addTags parameter `id`", "334", support::round_trip::<i64>),
-    (
-        "ChatMemberOperations_addTags parameter schema `id`",
-        "334",
-        support::round_trip::<i64>,
-    ),
+    ("ChatMemberOperations_addTags parameter schema `id`", "334", support::round_trip::<i64>),
     ("ChatMemberOperations_removeTag parameter `id`", "334", support::round_trip::<i64>),
-    (
-        "ChatMemberOperations_removeTag parameter schema `id`",
-        "334",
-        support::round_trip::<i64>,
-    ),
-    (
-        "ChatMemberOperations_removeTag parameter `tag_id`",
-        "86",
-        support::round_trip::<i64>,
-    ),
-    (
-        "ChatMemberOperations_removeTag parameter schema `tag_id`",
-        "86",
-        support::round_trip::<i64>,
-    ),
+    ("ChatMemberOperations_removeTag parameter schema `id`", "334", support::round_trip::<i64>),
+    ("ChatMemberOperations_removeTag parameter `tag_id`", "86", support::round_trip::<i64>),
+    ("ChatMemberOperations_removeTag parameter schema `tag_id`", "86", support::round_trip::<i64>),
     ("ChatMemberOperations_leaveChat parameter `id`", "334", support::round_trip::<i64>),
-    (
-        "ChatMemberOperations_leaveChat parameter schema `id`",
-        "334",
-        support::round_trip::<i64>,
-    ),
-    (
-        "ChatMemberOperations_listMembers parameter `id`",
-        "334",
-        support::round_trip::<i64>,
-    ),
-    (
-        "ChatMemberOperations_listMembers parameter schema `id`",
-        "334",
-        support::round_trip::<i64>,
-    ),
+    ("ChatMemberOperations_leaveChat parameter schema `id`", "334", support::round_trip::<i64>),
+    ("ChatMemberOperations_listMembers parameter `id`", "334", support::round_trip::<i64>),
+    ("ChatMemberOperations_listMembers parameter schema `id`", "334", support::round_trip::<i64>),
     (
         "ChatMemberOperations_listMembers parameter `role`",
         "\"all\"",
         support::round_trip::<ChatMemberRoleFilter>,
     ),
-    (
-        "ChatMemberOperations_listMembers parameter `limit`",
-        "1",
-        support::round_trip::<i32>,
-    ),
-    (
-        "ChatMemberOperations_listMembers parameter schema `limit`",
-        "1",
-        support::round_trip::<i32>,
-    ),
+    ("ChatMemberOperations_listMembers parameter `limit`", "1", support::round_trip::<i32>),
+    ("ChatMemberOperations_listMembers parameter schema `limit`", "1", support::round_trip::<i32>),
     (
         "ChatMemberOperations_listMembers parameter `cursor`",
         "\"eyJpZCI6MTAsImRpciI6ImFzYyJ9\"",
@@ -1598,21 +1154,9 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
         "\"eyJpZCI6MTAsImRpciI6ImFzYyJ9\"",
         support::round_trip::<String>,
     ),
-    (
-        "ChatMemberOperations_addMembers parameter `id`",
-        "334",
-        support::round_trip::<i64>,
-    ),
-    (
-        "ChatMemberOperations_addMembers parameter schema `id`",
-        "334",
-        support::round_trip::<i64>,
-    ),
-    (
-        "ChatMemberOperations_updateMemberRole parameter `id`",
-        "334",
-        support::round_trip::<i64>,
-    ),
+    ("ChatMemberOperations_addMembers parameter `id`", "334", support::round_trip::<i64>),
+    ("ChatMemberOperations_addMembers parameter schema `id`", "334", support::round_trip::<i64>),
+    ("ChatMemberOperations_updateMemberRole parameter `id`", "334", support::round_trip::<i64>),
     (
         "ChatMemberOperations_updateMemberRole parameter schema `id`",
         "334",
@@ -1628,31 +1172,15 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
         "186",
         support::round_trip::<i64>,
     ),
-    (
-        "ChatMemberOperations_removeMember parameter `id`",
-        "334",
-        support::round_trip::<i64>,
-    ),
-    (
-        "ChatMemberOperations_removeMember parameter schema `id`",
-        "334",
-        support::round_trip::<i64>,
-    ),
-    (
-        "ChatMemberOperations_removeMember parameter `user_id`",
-        "186",
-        support::round_trip::<i64>,
-    ),
+    ("ChatMemberOperations_removeMember parameter `id`", "334", support::round_trip::<i64>),
+    ("ChatMemberOperations_removeMember parameter schema `id`", "334", support::round_trip::<i64>),
+    ("ChatMemberOperations_removeMember parameter `user_id`", "186", support::round_trip::<i64>),
     (
         "ChatMemberOperations_removeMember parameter schema `user_id`",
         "186",
         support::round_trip::<i64>,
     ),
-    (
-        "ThreadOperations_createThread parameter `id`",
-        "154332686",
-        support::round_trip::<i64>,
-    ),
+    ("ThreadOperations_createThread parameter `id`", "154332686", support::round_trip::<i64>),
     (
         "ThreadOperations_createThread parameter schema `id`",
         "154332686",
@@ -1679,11 +1207,7 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
         support::round_trip::<chrono::DateTime<chrono::Utc>>,
     ),
     ("ThreadOperations_listThreads parameter `limit`", "1", support::round_trip::<i32>),
-    (
-        "ThreadOperations_listThreads parameter schema `limit`",
-        "1",
-        support::round_trip::<i32>,
-    ),
+    ("ThreadOperations_listThreads parameter schema `limit`", "1", support::round_trip::<i32>),
     (
         "ThreadOperations_listThreads parameter `cursor`",
         "\"eyJpZCI6MTAsImRpciI6ImFzYyJ9\"",
@@ -1700,11 +1224,7 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
         support::round_trip::<Thread>,
     ),
     ("ThreadOperations_getThread parameter `id`", "265142", support::round_trip::<i64>),
-    (
-        "ThreadOperations_getThread parameter schema `id`",
-        "265142",
-        support::round_trip::<i64>,
-    ),
+    ("ThreadOperations_getThread parameter schema `id`", "265142", support::round_trip::<i64>),
     (
         "ChatMessageOperations_listChatMessages parameter `chat_id`",
         "198",
@@ -1725,11 +1245,7 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
         "\"desc\"",
         support::round_trip::<SortOrder>,
     ),
-    (
-        "ChatMessageOperations_listChatMessages parameter `limit`",
-        "1",
-        support::round_trip::<i32>,
-    ),
+    ("ChatMessageOperations_listChatMessages parameter `limit`", "1", support::round_trip::<i32>),
     (
         "ChatMessageOperations_listChatMessages parameter schema `limit`",
         "1",
@@ -1745,81 +1261,25 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
         "\"eyJpZCI6MTAsImRpciI6ImFzYyJ9\"",
         support::round_trip::<String>,
     ),
-    (
-        "MessageOperations_getMessage parameter `id`",
-        "194275",
-        support::round_trip::<i64>,
-    ),
-    (
-        "MessageOperations_getMessage parameter schema `id`",
-        "194275",
-        support::round_trip::<i64>,
-    ),
-    (
-        "MessageOperations_updateMessage parameter `id`",
-        "194275",
-        support::round_trip::<i64>,
-    ),
-    (
-        "MessageOperations_updateMessage parameter schema `id`",
-        "194275",
-        support::round_trip::<i64>,
-    ),
-    (
-        "MessageOperations_deleteMessage parameter `id`",
-        "194275",
-        support::round_trip::<i64>,
-    ),
-    (
-        "MessageOperations_deleteMessage parameter schema `id`",
-        "194275",
-        support::round_trip::<i64>,
-    ),
-    (
-        "LinkPreviewOperations_unfurl parameter `id`",
-        "194275",
-        support::round_trip::<i64>,
-    ),
-    (
-        "LinkPreviewOperations_unfurl parameter schema `id`",
-        "194275",
-        support::round_trip::<i64>,
-    ),
-    (
-        "MessageOperations_pinMessage parameter `id`",
-        "194275",
-        support::round_trip::<i64>,
-    ),
-    (
-        "MessageOperations_pinMessage parameter schema `id`",
-        "194275",
-        support::round_trip::<i64>,
-    ),
-    (
-        "MessageOperations_unpinMessage parameter `id`",
-        "194275",
-        support::round_trip::<i64>,
-    ),
-    (
-        "MessageOperations_unpinMessage parameter schema `id`",
-        "194275",
-        support::round_trip::<i64>,
-    ),
-    (
-        "ReadMemberOperations_listReadMembers parameter `id`",
-        "194275",
-        support::round_trip::<i64>,
-    ),
+    ("MessageOperations_getMessage parameter `id`", "194275", support::round_trip::<i64>),
+    ("MessageOperations_getMessage parameter schema `id`", "194275", support::round_trip::<i64>),
+    ("MessageOperations_updateMessage parameter `id`", "194275", support::round_trip::<i64>),
+    ("MessageOperations_updateMessage parameter schema `id`", "194275", support::round_trip::<i64>),
+    ("MessageOperations_deleteMessage parameter `id`", "194275", support::round_trip::<i64>),
+    ("MessageOperations_deleteMessage parameter schema `id`", "194275", support::round_trip::<i64>),
+    ("LinkPreviewOperations_unfurl parameter `id`", "194275", support::round_trip::<i64>),
+    ("LinkPreviewOperations_unfurl parameter schema `id`", "194275", support::round_trip::<i64>),
+    ("MessageOperations_pinMessage parameter `id`", "194275", support::round_trip::<i64>),
+    ("MessageOperations_pinMessage parameter schema `id`", "194275", support::round_trip::<i64>),
+    ("MessageOperations_unpinMessage parameter `id`", "194275", support::round_trip::<i64>),
+    ("MessageOperations_unpinMessage parameter schema `id`", "194275", support::round_trip::<i64>),
+    ("ReadMemberOperations_listReadMembers parameter `id`", "194275", support::round_trip::<i64>),
     (
         "ReadMemberOperations_listReadMembers parameter schema `id`",
         "194275",
         support::round_trip::<i64>,
     ),
-    (
-        "ReadMemberOperations_listReadMembers parameter `limit`",
-        "300",
-        support::round_trip::<i32>,
-    ),
+    ("ReadMemberOperations_listReadMembers parameter `limit`", "300", support::round_trip::<i32>),
     (
         "ReadMemberOperations_listReadMembers parameter schema `limit`",
         "300",
@@ -1835,26 +1295,14 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
         "\"eyJpZCI6MTAsImRpciI6ImFzYyJ9\"",
         support::round_trip::<String>,
     ),
-    (
-        "ReactionOperations_listReactions parameter `id`",
-        "194275",
-        support::round_trip::<i64>,
-    ),
+    ("ReactionOperations_listReactions parameter `id`", "194275", support::round_trip::<i64>),
     (
         "ReactionOperations_listReactions parameter schema `id`",
         "194275",
         support::round_trip::<i64>,
     ),
-    (
-        "ReactionOperations_listReactions parameter `limit`",
-        "1",
-        support::round_trip::<i32>,
-    ),
-    (
-        "ReactionOperations_listReactions parameter schema `limit`",
-        "1",
-        support::round_trip::<i32>,
-    ),
+    ("ReactionOperations_listReactions parameter `limit`", "1", support::round_trip::<i32>),
+    ("ReactionOperations_listReactions parameter schema `limit`", "1", support::round_trip::<i32>),
     (
         "ReactionOperations_listReactions parameter `cursor`",
         "\"eyJpZCI6MTAsImRpciI6ImFzYyJ9\"",
@@ -1865,31 +1313,15 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
         "\"eyJpZCI6MTAsImRpciI6ImFzYyJ9\"",
         support::round_trip::<String>,
     ),
-    (
-        "ReactionOperations_addReaction parameter `id`",
-        "7231942",
-        support::round_trip::<i64>,
-    ),
-    (
-        "ReactionOperations_addReaction parameter schema `id`",
-        "7231942",
-        support::round_trip::<i64>,
-    ),
-    (
-        "ReactionOperations_removeReaction parameter `id`",
-        "7231942",
-        support::round_trip::<i64>,
-    ),
+    ("ReactionOperations_addReaction parameter `id`", "7231942", support::round_trip::<i64>),
+    ("ReactionOperations_addReaction parameter schema `id`", "7231942", support::round_trip::<i64>),
+    ("ReactionOperations_removeReaction parameter `id`", "7231942", support::round_trip::<i64>),
     (
         "ReactionOperations_removeReaction parameter schema `id`",
         "7231942",
         support::round_trip::<i64>,
     ),
-    (
-        "ReactionOperations_removeReaction parameter `code`",
-        "\"👍\"",
-        support::round_trip::<String>,
-    ),
+    ("ReactionOperations_removeReaction parameter `code`", "\"👍\"", support::round_trip::<String>),
     (
         "ReactionOperations_removeReaction parameter schema `code`",
         "\"👍\"",
@@ -1916,11 +1348,7 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
         support::round_trip::<String>,
     ),
     ("SearchOperations_searchChats parameter `limit`", "10", support::round_trip::<i32>),
-    (
-        "SearchOperations_searchChats parameter schema `limit`",
-        "10",
-        support::round_trip::<i32>,
-    ),
+    ("SearchOperations_searchChats parameter schema `limit`", "10", support::round_trip::<i32>),
     (
         "SearchOperations_searchChats parameter `cursor`",
         "\"eyJpZCI6MTAsImRpciI6ImFzYyJ9\"",
@@ -1956,26 +1384,14 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
         "\"2025-02-01T00:00:00.000Z\"",
         support::round_trip::<chrono::DateTime<chrono::Utc>>,
     ),
-    (
-        "SearchOperations_searchChats parameter `active`",
-        "true",
-        support::round_trip::<bool>,
-    ),
-    (
-        "SearchOperations_searchChats parameter schema `active`",
-        "true",
-        support::round_trip::<bool>,
-    ),
+    ("SearchOperations_searchChats parameter `active`", "true", support::round_trip::<bool>),
+    ("SearchOperations_searchChats parameter schema `active`", "true", support::round_trip::<bool>),
     (
         "SearchOperations_searchChats parameter `chat_subtype`",
         "\"discussion\"",
         support::round_trip::<ChatSubtype>,
     ),
-    (
-        "SearchOperations_searchChats parameter `personal`",
-        "false",
-        support::round_trip::<bool>,
-    ),
+    ("SearchOperations_searchChats parameter `personal`", "false", support::round_trip::<bool>),
     (
         "SearchOperations_searchChats parameter schema `personal`",
         "false",
@@ -1991,16 +1407,8 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
         "\"t-shirts\"",
         support::round_trip::<String>,
     ),
-    (
-        "SearchOperations_searchMessages parameter `limit`",
-        "10",
-        support::round_trip::<i32>,
-    ),
-    (
-        "SearchOperations_searchMessages parameter schema `limit`",
-        "10",
-        support::round_trip::<i32>,
-    ),
+    ("SearchOperations_searchMessages parameter `limit`", "10", support::round_trip::<i32>),
+    ("SearchOperations_searchMessages parameter schema `limit`", "10", support::round_trip::<i32>),
     (
         "SearchOperations_searchMessages parameter `cursor`",
         "\"eyJpZCI6MTAsImRpciI6ImFzYyJ9\"",
@@ -2061,32 +1469,20 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
         "[12,185]",
         support::round_trip::<Vec<i64>>,
     ),
-    (
-        "SearchOperations_searchMessages parameter `active`",
-        "true",
-        support::round_trip::<bool>,
-    ),
+    ("SearchOperations_searchMessages parameter `active`", "true", support::round_trip::<bool>),
     (
         "SearchOperations_searchMessages parameter schema `active`",
         "true",
         support::round_trip::<bool>,
     ),
-    (
-        "SearchOperations_searchUsers parameter `query`",
-        "\"Oleg\"",
-        support::round_trip::<String>,
-    ),
+    ("SearchOperations_searchUsers parameter `query`", "\"Oleg\"", support::round_trip::<String>),
     (
         "SearchOperations_searchUsers parameter schema `query`",
         "\"Oleg\"",
         support::round_trip::<String>,
     ),
     ("SearchOperations_searchUsers parameter `limit`", "10", support::round_trip::<i32>),
-    (
-        "SearchOperations_searchUsers parameter schema `limit`",
-        "10",
-        support::round_trip::<i32>,
-    ),
+    ("SearchOperations_searchUsers parameter schema `limit`", "10", support::round_trip::<i32>),
     (
         "SearchOperations_searchUsers parameter `cursor`",
         "\"eyJpZCI6MTAsImRpciI6ImFzYyJ9\"",
@@ -2138,11 +1534,7 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
         support::round_trip::<Vec<UserRole>>,
     ),
     ("TaskOperations_listTasks parameter `limit`", "1", support::round_trip::<i32>),
-    (
-        "TaskOperations_listTasks parameter schema `limit`",
-        "1",
-        support::round_trip::<i32>,
-    ),
+    ("TaskOperations_listTasks parameter schema `limit`", "1", support::round_trip::<i32>),
     (
         "TaskOperations_listTasks parameter `cursor`",
         "\"eyJpZCI6MTAsImRpciI6ImFzYyJ9\"",
@@ -2154,23 +1546,11 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
         support::round_trip::<String>,
     ),
     ("TaskOperations_getTask parameter `id`", "22283", support::round_trip::<i64>),
-    (
-        "TaskOperations_getTask parameter schema `id`",
-        "22283",
-        support::round_trip::<i64>,
-    ),
+    ("TaskOperations_getTask parameter schema `id`", "22283", support::round_trip::<i64>),
     ("TaskOperations_updateTask parameter `id`", "22283", support::round_trip::<i64>),
-    (
-        "TaskOperations_updateTask parameter schema `id`",
-        "22283",
-        support::round_trip::<i64>,
-    ),
+    ("TaskOperations_updateTask parameter schema `id`", "22283", support::round_trip::<i64>),
     ("TaskOperations_deleteTask parameter `id`", "22283", support::round_trip::<i64>),
-    (
-        "TaskOperations_deleteTask parameter schema `id`",
-        "22283",
-        support::round_trip::<i64>,
-    ),
+    ("TaskOperations_deleteTask parameter schema `id`", "22283", support::round_trip::<i64>),
     (
         "BotOperations_selfRecreateBotToken response `data`",
         "{\"id\":1738816,\"webhook\":{\"name\":\"Tasks bot\",\"nickname\":\"tasks_bot\",\"outgoing_url\":\"https://www.website.com/tasks/new\",\"events\":[\"message_new\"],\"trigger_on\":\"commands\",\"commands\":[\"/task\"],\"scopes\":[\"messages:create\"],\"template\":\"Order from {{ client }} for {{ amount }} ₽\",\"template_engine\":\"liquid\",\"challenge_key\":\"challenge\",\"link_preview_enabled\":true,\"ignore_self_messages\":false,\"events_history_enabled\":false,\"single_chat\":false,\"can_edit\":[\"admin\"],\"who_can_add\":\"creator\"},\"access_token\":\"bm90X2FfcmVhbF90b2tlbg\"}",
@@ -2186,16 +1566,8 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
         "{\"id\":1738816,\"webhook\":{\"name\":\"Tasks bot\",\"nickname\":\"tasks_bot\",\"outgoing_url\":\"https://www.website.com/tasks/new\",\"events\":[\"message_new\"],\"trigger_on\":\"commands\",\"commands\":[\"/task\"],\"scopes\":[\"messages:create\"],\"template\":\"Order from {{ client }} for {{ amount }} ₽\",\"template_engine\":\"liquid\",\"challenge_key\":\"challenge\",\"link_preview_enabled\":true,\"ignore_self_messages\":false,\"events_history_enabled\":false,\"single_chat\":false,\"can_edit\":[\"admin\"],\"who_can_add\":\"creator\"}}",
         support::round_trip::<BotResponse>,
     ),
-    (
-        "BotOperations_listBots parameter `query`",
-        "\"task\"",
-        support::round_trip::<String>,
-    ),
-    (
-        "BotOperations_listBots parameter schema `query`",
-        "\"task\"",
-        support::round_trip::<String>,
-    ),
+    ("BotOperations_listBots parameter `query`", "\"task\"", support::round_trip::<String>),
+    ("BotOperations_listBots parameter schema `query`", "\"task\"", support::round_trip::<String>),
     ("BotOperations_listBots parameter `limit`", "1", support::round_trip::<i32>),
     ("BotOperations_listBots parameter schema `limit`", "1", support::round_trip::<i32>),
     (
@@ -2229,53 +1601,25 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
         support::round_trip::<BotCreateResponse>,
     ),
     ("BotOperations_getBot parameter `id`", "1738816", support::round_trip::<i64>),
-    (
-        "BotOperations_getBot parameter schema `id`",
-        "1738816",
-        support::round_trip::<i64>,
-    ),
+    ("BotOperations_getBot parameter schema `id`", "1738816", support::round_trip::<i64>),
     (
         "BotOperations_getBot response `data`",
         "{\"id\":1738816,\"webhook\":{\"name\":\"Tasks bot\",\"nickname\":\"tasks_bot\",\"outgoing_url\":\"https://www.website.com/tasks/new\",\"events\":[\"message_new\"],\"trigger_on\":\"commands\",\"commands\":[\"/task\"],\"scopes\":[\"messages:create\"],\"template\":\"Order from {{ client }} for {{ amount }} ₽\",\"template_engine\":\"liquid\",\"challenge_key\":\"challenge\",\"link_preview_enabled\":true,\"ignore_self_messages\":false,\"events_history_enabled\":false,\"single_chat\":false,\"can_edit\":[\"admin\"],\"who_can_add\":\"creator\"}}",
         support::round_trip::<BotResponse>,
     ),
     ("BotOperations_updateBot parameter `id`", "1738816", support::round_trip::<i64>),
-    (
-        "BotOperations_updateBot parameter schema `id`",
-        "1738816",
-        support::round_trip::<i64>,
-    ),
+    ("BotOperations_updateBot parameter schema `id`", "1738816", support::round_trip::<i64>),
     ("BotOperations_deleteBot parameter `id`", "1738816", support::round_trip::<i64>),
-    (
-        "BotOperations_deleteBot parameter schema `id`",
-        "1738816",
-        support::round_trip::<i64>,
-    ),
-    (
-        "BotOperations_recreateBotToken parameter `id`",
-        "1738816",
-        support::round_trip::<i64>,
-    ),
-    (
-        "BotOperations_recreateBotToken parameter schema `id`",
-        "1738816",
-        support::round_trip::<i64>,
-    ),
+    ("BotOperations_deleteBot parameter schema `id`", "1738816", support::round_trip::<i64>),
+    ("BotOperations_recreateBotToken parameter `id`", "1738816", support::round_trip::<i64>),
+    ("BotOperations_recreateBotToken parameter schema `id`", "1738816", support::round_trip::<i64>),
     (
         "BotOperations_recreateBotToken response `data`",
         "{\"id\":1738816,\"webhook\":{\"name\":\"Tasks bot\",\"nickname\":\"tasks_bot\",\"outgoing_url\":\"https://www.website.com/tasks/new\",\"events\":[\"message_new\"],\"trigger_on\":\"commands\",\"commands\":[\"/task\"],\"scopes\":[\"messages:create\"],\"template\":\"Order from {{ client }} for {{ amount }} ₽\",\"template_engine\":\"liquid\",\"challenge_key\":\"challenge\",\"link_preview_enabled\":true,\"ignore_self_messages\":false,\"events_history_enabled\":false,\"single_chat\":false,\"can_edit\":[\"admin\"],\"who_can_add\":\"creator\"},\"access_token\":\"bm90X2FfcmVhbF90b2tlbg\"}",
         support::round_trip::<BotCreateResponse>,
     ),
-    (
-        "BotOperations_getWebhookEvents parameter `limit`",
-        "1",
-        support::round_trip::<i32>,
-    ),
-    (
-        "BotOperations_getWebhookEvents parameter schema `limit`",
-        "1",
-        support::round_trip::<i32>,
-    ),
+    ("BotOperations_getWebhookEvents parameter `limit`", "1", support::round_trip::<i32>),
+    ("BotOperations_getWebhookEvents parameter schema `limit`", "1", support::round_trip::<i32>),
     (
         "BotOperations_getWebhookEvents parameter `cursor`",
         "\"eyJpZCI6MTAsImRpciI6ImFzYyJ9\"",
@@ -2361,16 +1705,8 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
         "\"User\"",
         support::round_trip::<String>,
     ),
-    (
-        "SecurityOperations_getAuditEvents parameter `limit`",
-        "1",
-        support::round_trip::<i32>,
-    ),
-    (
-        "SecurityOperations_getAuditEvents parameter schema `limit`",
-        "1",
-        support::round_trip::<i32>,
-    ),
+    ("SecurityOperations_getAuditEvents parameter `limit`", "1", support::round_trip::<i32>),
+    ("SecurityOperations_getAuditEvents parameter schema `limit`", "1", support::round_trip::<i32>),
     (
         "SecurityOperations_getAuditEvents parameter `cursor`",
         "\"eyJpZCI6MTAsImRpciI6ImFzYyJ9\"",
@@ -2387,18 +1723,3 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
         support::round_trip::<SearchEntityType>,
     ),
 ];
-
-#[test]
-fn every_spec_example_decodes_and_round_trips() {
-    let failures: Vec<String> = EXAMPLES
-        .iter()
-        .filter_map(|(label, json, check)| {
-            check(json).err().map(|e| format!("{label}: {e}"))
-        })
-        .collect();
-    println!("{} examples checked, {} failed", EXAMPLES.len(), failures.len());
-    assert_eq!(EXAMPLES.len(), 712usize);
-    assert!(
-        failures.is_empty(), "examples that do not round-trip:\n{}", failures.join("\n")
-    );
-}

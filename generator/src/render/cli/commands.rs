@@ -9,6 +9,7 @@ use quote::{format_ident, quote};
 use crate::cli_model::{CliModel, Command, Flag, FlagKind, FlagSource, ParamSource, ScalarType};
 use crate::ir::{Api, MediaType, Operation, ParamLocation, ResponseBody, TypeKind, TypeRef};
 use crate::render::rust::client::{params_struct, positional};
+use crate::render::rust::literal::{self, Lit};
 use crate::render::rust::{format_file, ident, rust_type, TypeIndex, GENERATED_HEADER};
 use crate::render::RenderError;
 
@@ -18,16 +19,20 @@ pub const MODULE: &str = "commands";
 /// Path of the command table inside `generated/`.
 pub const COMMANDS_FILE: &str = "src/commands.rs";
 
-fn ty(t: ScalarType) -> TokenStream {
-    match t {
-        ScalarType::String => quote!(Ty::String),
-        ScalarType::Integer => quote!(Ty::Integer),
-        ScalarType::Number => quote!(Ty::Number),
-        ScalarType::Date => quote!(Ty::Date),
-        ScalarType::DateTime => quote!(Ty::DateTime),
-        ScalarType::Time => quote!(Ty::Time),
-        ScalarType::Uri => quote!(Ty::Uri),
-    }
+fn ty(t: ScalarType) -> Lit {
+    Lit::raw(match t {
+        ScalarType::String => "Ty::String",
+        ScalarType::Integer => "Ty::Integer",
+        ScalarType::Number => "Ty::Number",
+        ScalarType::Date => "Ty::Date",
+        ScalarType::DateTime => "Ty::DateTime",
+        ScalarType::Time => "Ty::Time",
+        ScalarType::Uri => "Ty::Uri",
+    })
+}
+
+fn call(name: &str, args: Vec<Lit>) -> Lit {
+    Lit::Call(name.to_owned(), args)
 }
 
 /// The first sentence of a description, on one line: help text.
@@ -39,40 +44,26 @@ pub fn short_help(text: Option<&str>) -> String {
     }
 }
 
-fn option_str(v: Option<&str>) -> TokenStream {
-    match v {
-        Some(s) => quote!(Some(#s)),
-        None => quote!(None),
-    }
-}
-
-fn flag_tokens(f: &Flag) -> TokenStream {
-    let name = &f.name;
+fn flag_spec(f: &Flag) -> Lit {
     let kind = match &f.kind {
-        FlagKind::Scalar { ty: t } => {
-            let t = ty(*t);
-            quote!(Kind::Scalar(#t))
-        }
-        FlagKind::Enum { values } => quote!(Kind::Enum(&[#(#values),*])),
-        FlagKind::Bool => quote!(Kind::Bool),
-        FlagKind::Json => quote!(Kind::Json),
+        FlagKind::Scalar { ty: t } => call("Kind::Scalar", vec![ty(*t)]),
+        FlagKind::Enum { values } => call("Kind::Enum", vec![Lit::str_slice(values)]),
+        FlagKind::Bool => Lit::raw("Kind::Bool"),
+        FlagKind::Json => Lit::raw("Kind::Json"),
         FlagKind::List { item, values } => {
-            let t = ty(*item);
-            let values = values.clone().unwrap_or_default();
-            quote!(Kind::List(#t, &[#(#values),*]))
+            call("Kind::List", vec![ty(*item), Lit::str_slice(values.as_deref().unwrap_or_default())])
         }
-        FlagKind::File => quote!(Kind::File),
+        FlagKind::File => Lit::raw("Kind::File"),
     };
     let target = match &f.source {
-        FlagSource::Query { name } => quote!(Target::Query(#name)),
-        FlagSource::Body { path } => quote!(Target::Body(&[#(#path),*])),
-        FlagSource::Multipart { name } => quote!(Target::Multipart(#name)),
-        FlagSource::ExternalUrl => quote!(Target::Url),
-        FlagSource::AllPages => quote!(Target::All),
-        FlagSource::Force => quote!(Target::Force),
-        FlagSource::Save => quote!(Target::Save),
+        FlagSource::Query { name } => call("Target::Query", vec![Lit::str(name)]),
+        FlagSource::Body { path } => call("Target::Body", vec![Lit::str_slice(path)]),
+        FlagSource::Multipart { name } => call("Target::Multipart", vec![Lit::str(name)]),
+        FlagSource::ExternalUrl => Lit::raw("Target::Url"),
+        FlagSource::AllPages => Lit::raw("Target::All"),
+        FlagSource::Force => Lit::raw("Target::Force"),
+        FlagSource::Save => Lit::raw("Target::Save"),
     };
-    let required = f.required;
     let mut help = match &f.source {
         FlagSource::AllPages => "fetch every page (follows the cursor)".to_owned(),
         FlagSource::Force => "delete without asking".to_owned(),
@@ -93,55 +84,58 @@ fn flag_tokens(f: &Flag) -> TokenStream {
         help.push_str(&format!(" (max {max} characters)"));
     }
     let max_length = match f.max_length {
-        Some(m) => quote!(Some(#m)),
-        None => quote!(None),
+        Some(m) => call("Some", vec![Lit::raw(m.to_string())]),
+        None => Lit::raw("None"),
     };
-    quote! { FlagSpec { name: #name, kind: #kind, required: #required, target: #target, help: #help, max_length: #max_length } }
+    Lit::Struct(
+        "FlagSpec",
+        vec![
+            ("name", Lit::str(&f.name)),
+            ("kind", kind),
+            ("required", Lit::raw(f.required.to_string())),
+            ("target", target),
+            ("help", Lit::Str(help)),
+            ("max_length", max_length),
+        ],
+    )
 }
 
-fn command_tokens(op: &Operation, cmd: &Command) -> TokenStream {
-    let id = &cmd.operation_id;
-    let group = &cmd.group;
-    let action = &cmd.action;
-    let aliases = &cmd.hidden_aliases;
-    let about = short_help(cmd.summary.as_deref());
-    let method = cmd.method.as_str();
-    let path = &cmd.path;
-    let scope = option_str(cmd.scope.as_deref());
-    let plan = option_str(cmd.plan.as_deref());
-    let auth = cmd.auth;
-    let paginated = cmd.paginated;
-    let status = op.response.status;
+fn command_spec(op: &Operation, cmd: &Command) -> Lit {
     let positionals = cmd.positionals.iter().map(|p| {
-        let name = &p.name;
-        let t = ty(p.ty);
-        let required = p.required;
         let query = match &p.source {
-            ParamSource::Path(_) => quote!(None),
-            ParamSource::Query(q) => quote!(Some(#q)),
+            ParamSource::Path(_) => Lit::raw("None"),
+            ParamSource::Query(q) => Lit::opt_str(Some(q)),
         };
-        let help = short_help(p.description.as_deref());
-        quote! { PositionalSpec { name: #name, ty: #t, required: #required, query: #query, help: #help } }
+        Lit::Struct(
+            "PositionalSpec",
+            vec![
+                ("name", Lit::str(&p.name)),
+                ("ty", ty(p.ty)),
+                ("required", Lit::raw(p.required.to_string())),
+                ("query", query),
+                ("help", Lit::Str(short_help(p.description.as_deref()))),
+            ],
+        )
     });
-    let flags = cmd.flags.iter().map(flag_tokens);
-    quote! {
-        CommandSpec {
-            operation_id: #id,
-            group: #group,
-            action: #action,
-            aliases: &[#(#aliases),*],
-            about: #about,
-            method: #method,
-            path: #path,
-            scope: #scope,
-            plan: #plan,
-            auth: #auth,
-            paginated: #paginated,
-            status: #status,
-            positionals: &[#(#positionals),*],
-            flags: &[#(#flags),*],
-        },
-    }
+    Lit::Struct(
+        "CommandSpec",
+        vec![
+            ("operation_id", Lit::str(&cmd.operation_id)),
+            ("group", Lit::str(&cmd.group)),
+            ("action", Lit::str(&cmd.action)),
+            ("aliases", Lit::str_slice(&cmd.hidden_aliases)),
+            ("about", Lit::Str(short_help(cmd.summary.as_deref()))),
+            ("method", Lit::str(cmd.method.as_str())),
+            ("path", Lit::str(&cmd.path)),
+            ("scope", Lit::opt_str(cmd.scope.as_deref())),
+            ("plan", Lit::opt_str(cmd.plan.as_deref())),
+            ("auth", Lit::raw(cmd.auth.to_string())),
+            ("paginated", Lit::raw(cmd.paginated.to_string())),
+            ("status", Lit::raw(op.response.status.to_string())),
+            ("positionals", Lit::Slice(positionals.collect())),
+            ("flags", Lit::Slice(cmd.flags.iter().map(flag_spec).collect())),
+        ],
+    )
 }
 
 /// The typed call of one operation.
@@ -240,7 +234,7 @@ pub fn render(api: &Api, index: &TypeIndex<'_>, cli: &CliModel) -> Result<String
                 artifact: COMMANDS_FILE.to_owned(),
                 message: format!("no CLI command for {}", op.id),
             })?;
-            specs.push(command_tokens(op, cmd));
+            specs.push(command_spec(op, cmd));
             arms.push(call_arm(index, op, &service.module)?);
         }
     }
@@ -266,9 +260,6 @@ pub fn render(api: &Api, index: &TypeIndex<'_>, cli: &CliModel) -> Result<String
         /// The generated commands and their calls, for `entry::main`.
         pub static COMMANDS: Commands = Commands { table: &TABLE, call };
 
-        /// The generated commands, in spec order.
-        static TABLE: [CommandSpec; #count] = [#(#specs)*];
-
         /// Runs the operation behind a command.
         fn call<'a>(client: &'a Client, spec: &'static CommandSpec, input: &'a mut Input<'_>) -> CallFuture<'a> {
             Box::pin(call_operation(client, spec, input))
@@ -281,5 +272,7 @@ pub fn render(api: &Api, index: &TypeIndex<'_>, cli: &CliModel) -> Result<String
             }
         }
     };
-    format_file(COMMANDS_FILE, GENERATED_HEADER, tokens)
+    // The table is data, written as text in its final layout.
+    let table = literal::table(&format!("/// The generated commands, in spec order.\nstatic TABLE: [CommandSpec; {count}] = "), &specs);
+    Ok(format!("{}\n{table}", format_file(COMMANDS_FILE, GENERATED_HEADER, tokens)?))
 }

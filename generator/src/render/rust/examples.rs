@@ -4,7 +4,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{format_file, rust_type, TypeIndex, GENERATED_HEADER};
+use super::literal::{self, Lit};
+use super::{format_file, rust_type, tokens_text, TypeIndex, GENERATED_HEADER};
 use crate::ir::{Api, Json, ParamLocation, ResponseBody, TypeKind, TypeRef};
 use crate::render::RenderError;
 
@@ -84,12 +85,13 @@ pub fn render(m: &crate::model::Model<'_>) -> Result<String, RenderError> {
     let api = m.api;
     let examples = collect(api, &m.types);
     let count = examples.len();
-    let rows = examples.iter().map(|e| {
-        let label = &e.label;
-        let json = e.value.to_string();
-        let ty = &e.ty;
-        quote! { (#label, #json, support::round_trip::<#ty>), }
-    });
+    let rows: Vec<Lit> = examples
+        .iter()
+        .map(|e| {
+            let check = format!("support::round_trip::<{}>", tokens_text(&e.ty));
+            Lit::Call(String::new(), vec![Lit::str(&e.label), Lit::Str(e.value.to_string()), Lit::Raw(check)])
+        })
+        .collect();
     let tokens = quote! {
         //! Every `example` in the spec (schemas, fields, parameters) decodes
         //! into its generated type and survives a round trip.
@@ -102,8 +104,6 @@ pub fn render(m: &crate::model::Model<'_>) -> Result<String, RenderError> {
 
         type Check = fn(&str) -> Result<(), String>;
 
-        const EXAMPLES: &[(&str, &str, Check)] = &[ #(#rows)* ];
-
         #[test]
         fn every_spec_example_decodes_and_round_trips() {
             let failures: Vec<String> = EXAMPLES
@@ -115,5 +115,7 @@ pub fn render(m: &crate::model::Model<'_>) -> Result<String, RenderError> {
             assert!(failures.is_empty(), "examples that do not round-trip:\n{}", failures.join("\n"));
         }
     };
-    format_file(EXAMPLES_FILE, GENERATED_HEADER, tokens)
+    // The table is data, written as text in its final layout.
+    let table = literal::table("/// Each example: where it is, its JSON, and the type it decodes into.\nconst EXAMPLES: &[(&str, &str, Check)] = &", &rows);
+    Ok(format!("{}\n{table}", format_file(EXAMPLES_FILE, GENERATED_HEADER, tokens)?))
 }

@@ -6,6 +6,7 @@ pub mod client;
 pub mod contract;
 pub mod crate_files;
 pub mod examples;
+pub mod literal;
 pub mod models;
 
 use proc_macro2::{Ident, Span, TokenStream};
