@@ -129,7 +129,9 @@ pub use crate::model::LocalizedCli as Localized2;
 pub fn render_checked(apis: Localized<'_>, clis: Localized2<'_>, skills: &validate::Validated, files: &mut Files) -> Result<(), RenderError> {
     let env = templates::environment()?;
     let curated = &skills.curated;
-    let descriptions = descriptions(&env, curated)?;
+    // The UI strings, parsed once per language.
+    let strings = Strings { en: templates::strings(Lang::En)?, ru: templates::strings(Lang::Ru)? };
+    let descriptions = descriptions(&env, curated, &strings)?;
     for &(variant, lang) in SETS {
         let api = apis.get(lang);
         let cli = match lang {
@@ -145,21 +147,40 @@ pub fn render_checked(apis: Localized<'_>, clis: Localized2<'_>, skills: &valida
             lang,
             base_url: api.servers.first().map(|s| s.url.clone()).unwrap_or_default(),
         };
-        render_set(&env, &builder, &descriptions, files)?;
+        render_set(&env, &builder, strings.get(lang), &descriptions, files)?;
     }
     cli_check::render(clis.en, files)
 }
 
 /// The composed description of every skill and the router, by `(name, lang)`;
 /// each checked against [`MAX_DESCRIPTION`].
-fn descriptions(env: &Environment<'_>, curated: &curated::Curated) -> Result<BTreeMap<(String, Lang), String>, RenderError> {
+/// `strings.yaml` in each language.
+struct Strings {
+    en: BTreeMap<String, String>,
+    ru: BTreeMap<String, String>,
+}
+
+impl Strings {
+    fn get(&self, lang: Lang) -> &BTreeMap<String, String> {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Ru => &self.ru,
+        }
+    }
+}
+
+fn descriptions(
+    env: &Environment<'_>,
+    curated: &curated::Curated,
+    strings: &Strings,
+) -> Result<BTreeMap<(String, Lang), String>, RenderError> {
     let template = env.get_template("description.j2").map_err(template_error("description.j2"))?;
     let mut out = BTreeMap::new();
     for lang in [Lang::En, Lang::Ru] {
-        let t = templates::strings(lang)?;
+        let t = strings.get(lang);
         for (i, skill) in curated.catalogue.skills.iter().enumerate() {
             let text = template
-                .render(context! { t => &t, about => context::about(skill, lang) })
+                .render(context! { t => t, about => context::about(skill, lang) })
                 .map_err(template_error("description.j2"))?;
             let text = text.trim().to_owned();
             let len = text.chars().count();
@@ -196,12 +217,14 @@ struct IndexEntry {
 fn render_set(
     env: &Environment<'_>,
     b: &Builder<'_>,
+    t: &BTreeMap<String, String>,
     descriptions: &BTreeMap<(String, Lang), String>,
     files: &mut Files,
 ) -> Result<(), RenderError> {
     let dir = format!("{SKILLS_DIR}/{}", set_dir(b.variant, b.lang));
-    let t = templates::strings(b.lang)?;
-    let set = b.set();
+    // Converted to template values once, not once per page.
+    let set = minijinja::Value::from_serialize(b.set());
+    let t = minijinja::Value::from_serialize(t);
     let render = |name: &str, path: &str, ctx: minijinja::Value| -> Result<String, RenderError> {
         env.get_template(name).and_then(|tpl| tpl.render(ctx)).map_err(template_error(path))
     };
