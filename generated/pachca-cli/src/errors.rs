@@ -66,7 +66,7 @@ impl CliError {
                 3 => "PACHCA_AUTH_ERROR",
                 2 => "PACHCA_VALIDATION_ERROR",
                 4 => "PACHCA_NOT_FOUND_ERROR",
-                _ if matches!(e, pachca::Error::Timeout) => "PACHCA_TIMEOUT_ERROR",
+                _ if matches!(e, pachca::Error::Timeout { .. }) => "PACHCA_TIMEOUT_ERROR",
                 _ if matches!(e, pachca::Error::Transport(_)) => "PACHCA_NETWORK_ERROR",
                 _ => "PACHCA_API_ERROR",
             },

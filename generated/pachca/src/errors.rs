@@ -73,7 +73,8 @@ mod tests {
     use crate::models::ValidationErrorCode;
 
     fn api(status: u16, body: serde_json::Value) -> Error {
-        Error::Api { status, body, request_id: None }
+        let request = crate::runtime::error::RequestInfo::new(Some("ChatOperations_getChat"), "GET", "/chats/7");
+        Error::Api { status, body, request_id: None, request: Box::new(request) }
     }
 
     #[test]
@@ -91,7 +92,7 @@ mod tests {
         assert_eq!(err.oauth_error(), None);
         assert_eq!(
             err.to_string(),
-            "API error (HTTP 422): name: Field cannot be empty; member_ids: User not found"
+            "GET /chats/7 (ChatOperations_getChat): API error (HTTP 422): name: Field cannot be empty; member_ids: User not found"
         );
     }
 
@@ -121,8 +122,8 @@ mod tests {
         let err = api(403, body.clone());
         let oauth = err.oauth_error().expect("OAuthError");
         assert_eq!(oauth.error, "insufficient_scope");
-        assert_eq!(err.to_string(), "API error (HTTP 403): insufficient_scope: Missing scope chats:read");
+        assert_eq!(err.to_string(), "GET /chats/7 (ChatOperations_getChat): API error (HTTP 403): insufficient_scope: Missing scope chats:read");
         assert_eq!(api(500, body).oauth_error(), None);
-        assert_eq!(Error::Timeout.api_error(), None);
+        assert_eq!(Error::RepeatedCursor { cursor: "c".to_owned() }.api_error(), None);
     }
 }

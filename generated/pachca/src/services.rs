@@ -190,7 +190,11 @@ impl<'a> OAuth<'a> {
     ///
     /// - `401` ([`OAuthError`]): Access is unauthorized.
     pub async fn get_token_info(&self) -> Result<AccessTokenInfo, Error> {
-        let req = Request::new(Method::GET, "/oauth/token/info");
+        let req = Request::for_operation(
+            "OAuthOperations_getTokenInfo",
+            Method::GET,
+            "/oauth/token/info",
+        );
         let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_data(&resp)
     }
@@ -232,7 +236,11 @@ impl<'a> Chats<'a> {
         &self,
         params: ListChatsParams,
     ) -> Result<Page<Chat>, Error> {
-        let mut req = Request::new(Method::GET, "/chats");
+        let mut req = Request::for_operation(
+            "ChatOperations_listChats",
+            Method::GET,
+            "/chats",
+        );
         if let Some(value) = &params.sort {
             req.query.push(("sort", value.to_string()));
         }
@@ -341,7 +349,11 @@ impl<'a> Chats<'a> {
         &self,
         body: &ChatCreateRequestChat,
     ) -> Result<Chat, Error> {
-        let mut req = Request::new(Method::POST, "/chats");
+        let mut req = Request::for_operation(
+            "ChatOperations_createChat",
+            Method::POST,
+            "/chats",
+        );
         req.body = Body::json(
             &crate::runtime::response::Wrapped {
                 key: "chat",
@@ -367,7 +379,11 @@ impl<'a> Chats<'a> {
     /// - `403` ([`ApiError`] or [`OAuthError`]): Access is forbidden.
     /// - `422` ([`ApiError`]): Client error
     pub async fn request_export(&self, body: &ExportRequest) -> Result<(), Error> {
-        let mut req = Request::new(Method::POST, "/chats/exports");
+        let mut req = Request::for_operation(
+            "ExportOperations_requestExport",
+            Method::POST,
+            "/chats/exports",
+        );
         req.body = Body::json(body)?;
         let resp = self.client.execute_with(req, &self.options).await?;
         {
@@ -394,7 +410,8 @@ impl<'a> Chats<'a> {
     /// - `403` ([`OAuthError`] or [`ApiError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
     pub async fn download_export(&self, id: i64) -> Result<String, Error> {
-        let req = Request::new(
+        let req = Request::for_operation(
+            "ExportOperations_downloadExport",
             Method::GET,
             ["/chats/exports/", &percent_encode_path_segment(&id.to_string())].concat(),
         );
@@ -419,7 +436,8 @@ impl<'a> Chats<'a> {
     /// - `403` ([`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
     pub async fn get_chat(&self, id: i64) -> Result<Chat, Error> {
-        let req = Request::new(
+        let req = Request::for_operation(
+            "ChatOperations_getChat",
             Method::GET,
             ["/chats/", &percent_encode_path_segment(&id.to_string())].concat(),
         );
@@ -452,7 +470,8 @@ impl<'a> Chats<'a> {
         id: i64,
         body: &ChatUpdateRequestChat,
     ) -> Result<Chat, Error> {
-        let mut req = Request::new(
+        let mut req = Request::for_operation(
+            "ChatOperations_updateChat",
             Method::PUT,
             ["/chats/", &percent_encode_path_segment(&id.to_string())].concat(),
         );
@@ -482,7 +501,8 @@ impl<'a> Chats<'a> {
     /// - `403` ([`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
     pub async fn archive_chat(&self, id: i64) -> Result<(), Error> {
-        let req = Request::new(
+        let req = Request::for_operation(
+            "ChatOperations_archiveChat",
             Method::PUT,
             ["/chats/", &percent_encode_path_segment(&id.to_string()), "/archive"]
                 .concat(),
@@ -510,7 +530,8 @@ impl<'a> Chats<'a> {
     /// - `403` ([`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
     pub async fn unarchive_chat(&self, id: i64) -> Result<(), Error> {
-        let req = Request::new(
+        let req = Request::for_operation(
+            "ChatOperations_unarchiveChat",
             Method::PUT,
             ["/chats/", &percent_encode_path_segment(&id.to_string()), "/unarchive"]
                 .concat(),
@@ -551,7 +572,11 @@ impl<'a> Profile<'a> {
     /// - `401` ([`OAuthError`]): Access is unauthorized.
     /// - `403` ([`OAuthError`]): Access is forbidden.
     pub async fn get_profile(&self) -> Result<User, Error> {
-        let req = Request::new(Method::GET, "/profile");
+        let req = Request::for_operation(
+            "ProfileOperations_getProfile",
+            Method::GET,
+            "/profile",
+        );
         let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_data(&resp)
     }
@@ -577,7 +602,11 @@ impl<'a> Profile<'a> {
         body: &UpdateProfileAvatarRequest,
         file_name: &str,
     ) -> Result<AvatarData, Error> {
-        let mut req = Request::new(Method::PUT, "/profile/avatar");
+        let mut req = Request::for_operation(
+            "ProfileAvatarOperations_updateProfileAvatar",
+            Method::PUT,
+            "/profile/avatar",
+        );
         let parts = vec![
             Part::file("image", file_name.to_owned(), None, body.image.clone()),
         ];
@@ -600,7 +629,11 @@ impl<'a> Profile<'a> {
     /// - `402` ([`ApiError`]): Client error
     /// - `403` ([`ApiError`] or [`OAuthError`]): Access is forbidden.
     pub async fn delete_profile_avatar(&self) -> Result<(), Error> {
-        let req = Request::new(Method::DELETE, "/profile/avatar");
+        let req = Request::for_operation(
+            "ProfileAvatarOperations_deleteProfileAvatar",
+            Method::DELETE,
+            "/profile/avatar",
+        );
         let resp = self.client.execute_with(req, &self.options).await?;
         {
             let _ = resp;
@@ -623,7 +656,11 @@ impl<'a> Profile<'a> {
     /// - `401` ([`OAuthError`]): Access is unauthorized.
     /// - `403` ([`OAuthError`]): Access is forbidden.
     pub async fn get_status(&self) -> Result<Option<UserStatus>, Error> {
-        let req = Request::new(Method::GET, "/profile/status");
+        let req = Request::for_operation(
+            "ProfileOperations_getStatus",
+            Method::GET,
+            "/profile/status",
+        );
         let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_data_or_null(&resp)
     }
@@ -648,7 +685,11 @@ impl<'a> Profile<'a> {
         &self,
         body: &StatusUpdateRequestStatus,
     ) -> Result<UserStatus, Error> {
-        let mut req = Request::new(Method::PUT, "/profile/status");
+        let mut req = Request::for_operation(
+            "ProfileOperations_updateStatus",
+            Method::PUT,
+            "/profile/status",
+        );
         req.body = Body::json(
             &crate::runtime::response::Wrapped {
                 key: "status",
@@ -672,7 +713,11 @@ impl<'a> Profile<'a> {
     /// - `401` ([`OAuthError`]): Access is unauthorized.
     /// - `403` ([`OAuthError`]): Access is forbidden.
     pub async fn delete_status(&self) -> Result<(), Error> {
-        let req = Request::new(Method::DELETE, "/profile/status");
+        let req = Request::for_operation(
+            "ProfileOperations_deleteStatus",
+            Method::DELETE,
+            "/profile/status",
+        );
         let resp = self.client.execute_with(req, &self.options).await?;
         {
             let _ = resp;
@@ -717,7 +762,11 @@ impl<'a> Users<'a> {
         &self,
         params: ListUsersParams,
     ) -> Result<Page<User>, Error> {
-        let mut req = Request::new(Method::GET, "/users");
+        let mut req = Request::for_operation(
+            "UserOperations_listUsers",
+            Method::GET,
+            "/users",
+        );
         if let Some(value) = &params.query {
             req.query.push(("query", value.to_string()));
         }
@@ -795,7 +844,11 @@ impl<'a> Users<'a> {
     /// - `403` ([`OAuthError`]): Access is forbidden.
     /// - `422` ([`ApiError`]): Client error
     pub async fn create_user(&self, body: &UserCreateRequest) -> Result<User, Error> {
-        let mut req = Request::new(Method::POST, "/users");
+        let mut req = Request::for_operation(
+            "UserOperations_createUser",
+            Method::POST,
+            "/users",
+        );
         req.body = Body::json(body)?;
         let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_data(&resp)
@@ -818,7 +871,8 @@ impl<'a> Users<'a> {
     /// - `403` ([`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
     pub async fn get_user(&self, id: i64) -> Result<User, Error> {
-        let req = Request::new(
+        let req = Request::for_operation(
+            "UserOperations_getUser",
             Method::GET,
             ["/users/", &percent_encode_path_segment(&id.to_string())].concat(),
         );
@@ -851,7 +905,8 @@ impl<'a> Users<'a> {
         id: i64,
         body: &UserUpdateRequestUser,
     ) -> Result<User, Error> {
-        let mut req = Request::new(
+        let mut req = Request::for_operation(
+            "UserOperations_updateUser",
             Method::PUT,
             ["/users/", &percent_encode_path_segment(&id.to_string())].concat(),
         );
@@ -882,7 +937,8 @@ impl<'a> Users<'a> {
     /// - `403` ([`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
     pub async fn delete_user(&self, id: i64) -> Result<(), Error> {
-        let req = Request::new(
+        let req = Request::for_operation(
+            "UserOperations_deleteUser",
             Method::DELETE,
             ["/users/", &percent_encode_path_segment(&id.to_string())].concat(),
         );
@@ -916,7 +972,8 @@ impl<'a> Users<'a> {
         body: &UpdateUserAvatarRequest,
         file_name: &str,
     ) -> Result<AvatarData, Error> {
-        let mut req = Request::new(
+        let mut req = Request::for_operation(
+            "UserAvatarOperations_updateUserAvatar",
             Method::PUT,
             ["/users/", &percent_encode_path_segment(&user_id.to_string()), "/avatar"]
                 .concat(),
@@ -944,7 +1001,8 @@ impl<'a> Users<'a> {
     /// - `403` ([`ApiError`] or [`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
     pub async fn delete_user_avatar(&self, user_id: i64) -> Result<(), Error> {
-        let req = Request::new(
+        let req = Request::for_operation(
+            "UserAvatarOperations_deleteUserAvatar",
             Method::DELETE,
             ["/users/", &percent_encode_path_segment(&user_id.to_string()), "/avatar"]
                 .concat(),
@@ -975,7 +1033,8 @@ impl<'a> Users<'a> {
         &self,
         user_id: i64,
     ) -> Result<Option<UserStatus>, Error> {
-        let req = Request::new(
+        let req = Request::for_operation(
+            "UserStatusOperations_getUserStatus",
             Method::GET,
             ["/users/", &percent_encode_path_segment(&user_id.to_string()), "/status"]
                 .concat(),
@@ -1006,7 +1065,8 @@ impl<'a> Users<'a> {
         user_id: i64,
         body: &StatusUpdateRequestStatus,
     ) -> Result<UserStatus, Error> {
-        let mut req = Request::new(
+        let mut req = Request::for_operation(
+            "UserStatusOperations_updateUserStatus",
             Method::PUT,
             ["/users/", &percent_encode_path_segment(&user_id.to_string()), "/status"]
                 .concat(),
@@ -1035,7 +1095,8 @@ impl<'a> Users<'a> {
     /// - `403` ([`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
     pub async fn delete_user_status(&self, user_id: i64) -> Result<(), Error> {
-        let req = Request::new(
+        let req = Request::for_operation(
+            "UserStatusOperations_deleteUserStatus",
             Method::DELETE,
             ["/users/", &percent_encode_path_segment(&user_id.to_string()), "/status"]
                 .concat(),
@@ -1084,7 +1145,11 @@ impl<'a> GroupTags<'a> {
         &self,
         params: ListTagsParams,
     ) -> Result<Page<GroupTag>, Error> {
-        let mut req = Request::new(Method::GET, "/group_tags");
+        let mut req = Request::for_operation(
+            "GroupTagOperations_listTags",
+            Method::GET,
+            "/group_tags",
+        );
         if let Some(value) = &params.names {
             for item in value.iter() {
                 req.query.push(("names", item.to_string()));
@@ -1170,7 +1235,11 @@ impl<'a> GroupTags<'a> {
         &self,
         body: &GroupTagRequestGroupTag,
     ) -> Result<GroupTag, Error> {
-        let mut req = Request::new(Method::POST, "/group_tags");
+        let mut req = Request::for_operation(
+            "GroupTagOperations_createTag",
+            Method::POST,
+            "/group_tags",
+        );
         req.body = Body::json(
             &crate::runtime::response::Wrapped {
                 key: "group_tag",
@@ -1198,7 +1267,8 @@ impl<'a> GroupTags<'a> {
     /// - `403` ([`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
     pub async fn get_tag(&self, id: i64) -> Result<GroupTag, Error> {
-        let req = Request::new(
+        let req = Request::for_operation(
+            "GroupTagOperations_getTag",
             Method::GET,
             ["/group_tags/", &percent_encode_path_segment(&id.to_string())].concat(),
         );
@@ -1231,7 +1301,8 @@ impl<'a> GroupTags<'a> {
         id: i64,
         body: &GroupTagRequestGroupTag,
     ) -> Result<GroupTag, Error> {
-        let mut req = Request::new(
+        let mut req = Request::for_operation(
+            "GroupTagOperations_updateTag",
             Method::PUT,
             ["/group_tags/", &percent_encode_path_segment(&id.to_string())].concat(),
         );
@@ -1262,7 +1333,8 @@ impl<'a> GroupTags<'a> {
     /// - `403` ([`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
     pub async fn delete_tag(&self, id: i64) -> Result<(), Error> {
-        let req = Request::new(
+        let req = Request::for_operation(
+            "GroupTagOperations_deleteTag",
             Method::DELETE,
             ["/group_tags/", &percent_encode_path_segment(&id.to_string())].concat(),
         );
@@ -1296,7 +1368,8 @@ impl<'a> GroupTags<'a> {
         id: i64,
         params: GetTagUsersParams,
     ) -> Result<Page<User>, Error> {
-        let mut req = Request::new(
+        let mut req = Request::for_operation(
+            "GroupTagOperations_getTagUsers",
             Method::GET,
             ["/group_tags/", &percent_encode_path_segment(&id.to_string()), "/users"]
                 .concat(),
@@ -1396,7 +1469,8 @@ impl<'a> Members<'a> {
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
     /// - `422` ([`ApiError`]): Client error
     pub async fn add_tags(&self, id: i64, body: &AddTagsRequest) -> Result<(), Error> {
-        let mut req = Request::new(
+        let mut req = Request::for_operation(
+            "ChatMemberOperations_addTags",
             Method::POST,
             ["/chats/", &percent_encode_path_segment(&id.to_string()), "/group_tags"]
                 .concat(),
@@ -1425,7 +1499,8 @@ impl<'a> Members<'a> {
     /// - `403` ([`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
     pub async fn remove_tag(&self, id: i64, tag_id: i64) -> Result<(), Error> {
-        let req = Request::new(
+        let req = Request::for_operation(
+            "ChatMemberOperations_removeTag",
             Method::DELETE,
             [
                 "/chats/",
@@ -1458,7 +1533,8 @@ impl<'a> Members<'a> {
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
     /// - `422` ([`ApiError`]): Client error
     pub async fn leave_chat(&self, id: i64) -> Result<(), Error> {
-        let req = Request::new(
+        let req = Request::for_operation(
+            "ChatMemberOperations_leaveChat",
             Method::DELETE,
             ["/chats/", &percent_encode_path_segment(&id.to_string()), "/leave"].concat(),
         );
@@ -1493,7 +1569,8 @@ impl<'a> Members<'a> {
         id: i64,
         params: ListMembersParams,
     ) -> Result<Page<User>, Error> {
-        let mut req = Request::new(
+        let mut req = Request::for_operation(
+            "ChatMemberOperations_listMembers",
             Method::GET,
             ["/chats/", &percent_encode_path_segment(&id.to_string()), "/members"]
                 .concat(),
@@ -1582,7 +1659,8 @@ impl<'a> Members<'a> {
         id: i64,
         body: &AddMembersRequest,
     ) -> Result<(), Error> {
-        let mut req = Request::new(
+        let mut req = Request::for_operation(
+            "ChatMemberOperations_addMembers",
             Method::POST,
             ["/chats/", &percent_encode_path_segment(&id.to_string()), "/members"]
                 .concat(),
@@ -1620,7 +1698,8 @@ impl<'a> Members<'a> {
         user_id: i64,
         body: &UpdateMemberRoleRequest,
     ) -> Result<(), Error> {
-        let mut req = Request::new(
+        let mut req = Request::for_operation(
+            "ChatMemberOperations_updateMemberRole",
             Method::PUT,
             [
                 "/chats/",
@@ -1654,7 +1733,8 @@ impl<'a> Members<'a> {
     /// - `403` ([`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
     pub async fn remove_member(&self, id: i64, user_id: i64) -> Result<(), Error> {
-        let req = Request::new(
+        let req = Request::for_operation(
+            "ChatMemberOperations_removeMember",
             Method::DELETE,
             [
                 "/chats/",
@@ -1703,7 +1783,8 @@ impl<'a> Threads<'a> {
     /// - `403` ([`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
     pub async fn create_thread(&self, id: i64) -> Result<Thread, Error> {
-        let req = Request::new(
+        let req = Request::for_operation(
+            "ThreadOperations_createThread",
             Method::POST,
             ["/messages/", &percent_encode_path_segment(&id.to_string()), "/thread"]
                 .concat(),
@@ -1737,7 +1818,11 @@ impl<'a> Threads<'a> {
         &self,
         params: ListThreadsParams,
     ) -> Result<Page<Thread>, Error> {
-        let mut req = Request::new(Method::GET, "/threads");
+        let mut req = Request::for_operation(
+            "ThreadOperations_listThreads",
+            Method::GET,
+            "/threads",
+        );
         if let Some(value) = &params.last_message_at_after {
             req.query
                 .push((
@@ -1827,7 +1912,11 @@ impl<'a> Threads<'a> {
     /// - `402` ([`ApiError`]): Client error
     /// - `403` ([`OAuthError`]): Access is forbidden.
     pub async fn create_standalone_thread(&self) -> Result<Thread, Error> {
-        let req = Request::new(Method::POST, "/threads");
+        let req = Request::for_operation(
+            "ThreadOperations_createStandaloneThread",
+            Method::POST,
+            "/threads",
+        );
         let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_data(&resp)
     }
@@ -1849,7 +1938,8 @@ impl<'a> Threads<'a> {
     /// - `403` ([`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
     pub async fn get_thread(&self, id: i64) -> Result<Thread, Error> {
-        let req = Request::new(
+        let req = Request::for_operation(
+            "ThreadOperations_getThread",
             Method::GET,
             ["/threads/", &percent_encode_path_segment(&id.to_string())].concat(),
         );
@@ -1898,7 +1988,11 @@ impl<'a> Messages<'a> {
         chat_id: i64,
         params: ListChatMessagesParams,
     ) -> Result<Page<Message>, Error> {
-        let mut req = Request::new(Method::GET, "/messages");
+        let mut req = Request::for_operation(
+            "ChatMessageOperations_listChatMessages",
+            Method::GET,
+            "/messages",
+        );
         req.query.push(("chat_id", chat_id.to_string()));
         if let Some(value) = &params.sort {
             req.query.push(("sort", value.to_string()));
@@ -1990,7 +2084,11 @@ impl<'a> Messages<'a> {
         &self,
         body: &MessageCreateRequest,
     ) -> Result<Message, Error> {
-        let mut req = Request::new(Method::POST, "/messages");
+        let mut req = Request::for_operation(
+            "MessageOperations_createMessage",
+            Method::POST,
+            "/messages",
+        );
         req.body = Body::json(body)?;
         let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_data(&resp)
@@ -2013,7 +2111,8 @@ impl<'a> Messages<'a> {
     /// - `403` ([`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
     pub async fn get_message(&self, id: i64) -> Result<Message, Error> {
-        let req = Request::new(
+        let req = Request::for_operation(
+            "MessageOperations_getMessage",
             Method::GET,
             ["/messages/", &percent_encode_path_segment(&id.to_string())].concat(),
         );
@@ -2046,7 +2145,8 @@ impl<'a> Messages<'a> {
         id: i64,
         body: &MessageUpdateRequestMessage,
     ) -> Result<Message, Error> {
-        let mut req = Request::new(
+        let mut req = Request::for_operation(
+            "MessageOperations_updateMessage",
             Method::PUT,
             ["/messages/", &percent_encode_path_segment(&id.to_string())].concat(),
         );
@@ -2079,7 +2179,8 @@ impl<'a> Messages<'a> {
     /// - `403` ([`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
     pub async fn delete_message(&self, id: i64) -> Result<(), Error> {
-        let req = Request::new(
+        let req = Request::for_operation(
+            "MessageOperations_deleteMessage",
             Method::DELETE,
             ["/messages/", &percent_encode_path_segment(&id.to_string())].concat(),
         );
@@ -2110,7 +2211,8 @@ impl<'a> Messages<'a> {
         id: i64,
         body: &LinkPreviewsRequest,
     ) -> Result<(), Error> {
-        let mut req = Request::new(
+        let mut req = Request::for_operation(
+            "LinkPreviewOperations_unfurl",
             Method::POST,
             [
                 "/messages/",
@@ -2144,7 +2246,8 @@ impl<'a> Messages<'a> {
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
     /// - `422`: Client error
     pub async fn pin_message(&self, id: i64) -> Result<(), Error> {
-        let req = Request::new(
+        let req = Request::for_operation(
+            "MessageOperations_pinMessage",
             Method::POST,
             ["/messages/", &percent_encode_path_segment(&id.to_string()), "/pin"]
                 .concat(),
@@ -2172,7 +2275,8 @@ impl<'a> Messages<'a> {
     /// - `403` ([`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
     pub async fn unpin_message(&self, id: i64) -> Result<(), Error> {
-        let req = Request::new(
+        let req = Request::for_operation(
+            "MessageOperations_unpinMessage",
             Method::DELETE,
             ["/messages/", &percent_encode_path_segment(&id.to_string()), "/pin"]
                 .concat(),
@@ -2223,7 +2327,8 @@ impl<'a> ReadMembers<'a> {
         id: i64,
         params: ListReadMembersParams,
     ) -> Result<Page<i64>, Error> {
-        let mut req = Request::new(
+        let mut req = Request::for_operation(
+            "ReadMemberOperations_listReadMembers",
             Method::GET,
             [
                 "/messages/",
@@ -2331,7 +2436,8 @@ impl<'a> Reactions<'a> {
         id: i64,
         params: ListReactionsParams,
     ) -> Result<Page<Reaction>, Error> {
-        let mut req = Request::new(
+        let mut req = Request::for_operation(
+            "ReactionOperations_listReactions",
             Method::GET,
             ["/messages/", &percent_encode_path_segment(&id.to_string()), "/reactions"]
                 .concat(),
@@ -2425,7 +2531,8 @@ impl<'a> Reactions<'a> {
         id: i64,
         body: &ReactionRequest,
     ) -> Result<Reaction, Error> {
-        let mut req = Request::new(
+        let mut req = Request::for_operation(
+            "ReactionOperations_addReaction",
             Method::POST,
             ["/messages/", &percent_encode_path_segment(&id.to_string()), "/reactions"]
                 .concat(),
@@ -2460,7 +2567,8 @@ impl<'a> Reactions<'a> {
         code: &str,
         params: RemoveReactionParams,
     ) -> Result<(), Error> {
-        let mut req = Request::new(
+        let mut req = Request::for_operation(
+            "ReactionOperations_removeReaction",
             Method::DELETE,
             ["/messages/", &percent_encode_path_segment(&id.to_string()), "/reactions"]
                 .concat(),
@@ -2512,7 +2620,11 @@ impl<'a> Search<'a> {
         &self,
         params: SearchChatsParams,
     ) -> Result<Page<Chat>, Error> {
-        let mut req = Request::new(Method::GET, "/search/chats");
+        let mut req = Request::for_operation(
+            "SearchOperations_searchChats",
+            Method::GET,
+            "/search/chats",
+        );
         if let Some(value) = &params.query {
             req.query.push(("query", value.to_string()));
         }
@@ -2608,7 +2720,11 @@ impl<'a> Search<'a> {
         &self,
         params: SearchMessagesParams,
     ) -> Result<Page<Message>, Error> {
-        let mut req = Request::new(Method::GET, "/search/messages");
+        let mut req = Request::for_operation(
+            "SearchOperations_searchMessages",
+            Method::GET,
+            "/search/messages",
+        );
         if let Some(value) = &params.query {
             req.query.push(("query", value.to_string()));
         }
@@ -2711,7 +2827,11 @@ impl<'a> Search<'a> {
         &self,
         params: SearchUsersParams,
     ) -> Result<Page<User>, Error> {
-        let mut req = Request::new(Method::GET, "/search/users");
+        let mut req = Request::for_operation(
+            "SearchOperations_searchUsers",
+            Method::GET,
+            "/search/users",
+        );
         if let Some(value) = &params.query {
             req.query.push(("query", value.to_string()));
         }
@@ -2822,7 +2942,11 @@ impl<'a> Tasks<'a> {
         &self,
         params: ListTasksParams,
     ) -> Result<Page<Task>, Error> {
-        let mut req = Request::new(Method::GET, "/tasks");
+        let mut req = Request::for_operation(
+            "TaskOperations_listTasks",
+            Method::GET,
+            "/tasks",
+        );
         if let Some(value) = &params.limit {
             req.query.push(("limit", value.to_string()));
         }
@@ -2907,7 +3031,11 @@ impl<'a> Tasks<'a> {
         &self,
         body: &TaskCreateRequestTask,
     ) -> Result<Task, Error> {
-        let mut req = Request::new(Method::POST, "/tasks");
+        let mut req = Request::for_operation(
+            "TaskOperations_createTask",
+            Method::POST,
+            "/tasks",
+        );
         req.body = Body::json(
             &crate::runtime::response::Wrapped {
                 key: "task",
@@ -2935,7 +3063,8 @@ impl<'a> Tasks<'a> {
     /// - `403` ([`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
     pub async fn get_task(&self, id: i64) -> Result<Task, Error> {
-        let req = Request::new(
+        let req = Request::for_operation(
+            "TaskOperations_getTask",
             Method::GET,
             ["/tasks/", &percent_encode_path_segment(&id.to_string())].concat(),
         );
@@ -2968,7 +3097,8 @@ impl<'a> Tasks<'a> {
         id: i64,
         body: &TaskUpdateRequestTask,
     ) -> Result<Task, Error> {
-        let mut req = Request::new(
+        let mut req = Request::for_operation(
+            "TaskOperations_updateTask",
             Method::PUT,
             ["/tasks/", &percent_encode_path_segment(&id.to_string())].concat(),
         );
@@ -2999,7 +3129,8 @@ impl<'a> Tasks<'a> {
     /// - `403` ([`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
     pub async fn delete_task(&self, id: i64) -> Result<(), Error> {
-        let req = Request::new(
+        let req = Request::for_operation(
+            "TaskOperations_deleteTask",
             Method::DELETE,
             ["/tasks/", &percent_encode_path_segment(&id.to_string())].concat(),
         );
@@ -3045,7 +3176,11 @@ impl<'a> Views<'a> {
     /// - `410` ([`ApiError`]): Client error
     /// - `422` ([`ApiError`]): Client error
     pub async fn open_view(&self, body: &OpenViewRequest) -> Result<(), Error> {
-        let mut req = Request::new(Method::POST, "/views/open");
+        let mut req = Request::for_operation(
+            "FormOperations_openView",
+            Method::POST,
+            "/views/open",
+        );
         req.body = Body::json(body)?;
         let resp = self.client.execute_with(req, &self.options).await?;
         {
@@ -3087,7 +3222,11 @@ impl<'a> Bots<'a> {
     /// - `403` ([`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
     pub async fn self_recreate_bot_token(&self) -> Result<BotCreateResponse, Error> {
-        let req = Request::new(Method::POST, "/bot/recreate_token");
+        let req = Request::for_operation(
+            "BotOperations_selfRecreateBotToken",
+            Method::POST,
+            "/bot/recreate_token",
+        );
         let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_data(&resp)
     }
@@ -3113,7 +3252,11 @@ impl<'a> Bots<'a> {
         &self,
         body: &BotWebhookSelfUpdateRequestWebhook,
     ) -> Result<BotResponse, Error> {
-        let mut req = Request::new(Method::PUT, "/bot/webhook");
+        let mut req = Request::for_operation(
+            "BotOperations_selfUpdateBotWebhook",
+            Method::PUT,
+            "/bot/webhook",
+        );
         req.body = Body::json(
             &crate::runtime::response::Wrapped {
                 key: "webhook",
@@ -3143,7 +3286,11 @@ impl<'a> Bots<'a> {
         &self,
         params: ListBotsParams,
     ) -> Result<Page<BotResponse>, Error> {
-        let mut req = Request::new(Method::GET, "/bots");
+        let mut req = Request::for_operation(
+            "BotOperations_listBots",
+            Method::GET,
+            "/bots",
+        );
         if let Some(value) = &params.query {
             req.query.push(("query", value.to_string()));
         }
@@ -3221,7 +3368,11 @@ impl<'a> Bots<'a> {
         &self,
         body: &BotCreateRequestWebhook,
     ) -> Result<BotCreateResponse, Error> {
-        let mut req = Request::new(Method::POST, "/bots");
+        let mut req = Request::for_operation(
+            "BotOperations_createBot",
+            Method::POST,
+            "/bots",
+        );
         req.body = Body::json(
             &crate::runtime::response::Wrapped {
                 key: "webhook",
@@ -3247,7 +3398,8 @@ impl<'a> Bots<'a> {
     /// - `403` ([`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
     pub async fn get_bot(&self, id: i64) -> Result<BotResponse, Error> {
-        let req = Request::new(
+        let req = Request::for_operation(
+            "BotOperations_getBot",
             Method::GET,
             ["/bots/", &percent_encode_path_segment(&id.to_string())].concat(),
         );
@@ -3282,7 +3434,8 @@ impl<'a> Bots<'a> {
         id: i64,
         body: &BotUpdateRequestWebhook,
     ) -> Result<BotResponse, Error> {
-        let mut req = Request::new(
+        let mut req = Request::for_operation(
+            "BotOperations_updateBot",
             Method::PUT,
             ["/bots/", &percent_encode_path_segment(&id.to_string())].concat(),
         );
@@ -3315,7 +3468,8 @@ impl<'a> Bots<'a> {
     /// - `403` ([`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
     pub async fn delete_bot(&self, id: i64) -> Result<(), Error> {
-        let req = Request::new(
+        let req = Request::for_operation(
+            "BotOperations_deleteBot",
             Method::DELETE,
             ["/bots/", &percent_encode_path_segment(&id.to_string())].concat(),
         );
@@ -3343,7 +3497,8 @@ impl<'a> Bots<'a> {
     /// - `403` ([`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
     pub async fn recreate_bot_token(&self, id: i64) -> Result<BotCreateResponse, Error> {
-        let req = Request::new(
+        let req = Request::for_operation(
+            "BotOperations_recreateBotToken",
             Method::POST,
             ["/bots/", &percent_encode_path_segment(&id.to_string()), "/recreate_token"]
                 .concat(),
@@ -3377,7 +3532,11 @@ impl<'a> Bots<'a> {
         &self,
         params: GetWebhookEventsParams,
     ) -> Result<Page<WebhookEvent>, Error> {
-        let mut req = Request::new(Method::GET, "/webhooks/events");
+        let mut req = Request::for_operation(
+            "BotOperations_getWebhookEvents",
+            Method::GET,
+            "/webhooks/events",
+        );
         if let Some(value) = &params.limit {
             req.query.push(("limit", value.to_string()));
         }
@@ -3451,7 +3610,8 @@ impl<'a> Bots<'a> {
     /// - `403` ([`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
     pub async fn delete_webhook_event(&self, id: &str) -> Result<(), Error> {
-        let req = Request::new(
+        let req = Request::for_operation(
+            "BotOperations_deleteWebhookEvent",
             Method::DELETE,
             ["/webhooks/events/", &percent_encode_path_segment(id)].concat(),
         );
@@ -3499,7 +3659,11 @@ impl<'a> Security<'a> {
         &self,
         params: GetAuditEventsParams,
     ) -> Result<Page<AuditEvent>, Error> {
-        let mut req = Request::new(Method::GET, "/audit_events");
+        let mut req = Request::for_operation(
+            "SecurityOperations_getAuditEvents",
+            Method::GET,
+            "/audit_events",
+        );
         if let Some(value) = &params.start_time {
             req.query.push(("start_time", crate::runtime::response::date_time(value)));
         }
@@ -3619,7 +3783,11 @@ impl<'a> CustomProperties<'a> {
         &self,
         entity_type: SearchEntityType,
     ) -> Result<Vec<CustomPropertyDefinition>, Error> {
-        let mut req = Request::new(Method::GET, "/custom_properties");
+        let mut req = Request::for_operation(
+            "CommonOperations_listProperties",
+            Method::GET,
+            "/custom_properties",
+        );
         req.query.push(("entity_type", entity_type.to_string()));
         let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::response::decode_page(&resp).map(|page| page.items)
@@ -3656,7 +3824,11 @@ impl<'a> Files<'a> {
         body: &FileUploadRequest,
         file_name: &str,
     ) -> Result<(), Error> {
-        let mut req = Request::new(Method::POST, String::new());
+        let mut req = Request::for_operation(
+            "DirectUploadOperations_uploadFile",
+            Method::POST,
+            String::new(),
+        );
         req.auth = false;
         let parts = vec![
             Part::text("Content-Disposition", body.content_disposition.to_string()),
@@ -3692,7 +3864,11 @@ impl<'a> Files<'a> {
     /// - `402` ([`ApiError`]): Client error
     /// - `403` ([`OAuthError`]): Access is forbidden.
     pub async fn get_upload_params(&self) -> Result<UploadParams, Error> {
-        let req = Request::new(Method::POST, "/uploads");
+        let req = Request::for_operation(
+            "UploadOperations_getUploadParams",
+            Method::POST,
+            "/uploads",
+        );
         let resp = self.client.execute_with(req, &self.options).await?;
         crate::runtime::client::decode_json(&resp)
     }

@@ -94,6 +94,30 @@ async fn api_error_is_decoded_with_request_id() {
     let api_error = err.api_error().expect("an ApiError body");
     assert_eq!(api_error.errors[0].message, "not found");
     assert!(matches!(err, Error::Api { status: 404, .. }), "{err:?}");
+    // The error names the operation, method and path it came from.
+    let request = err.request().expect("the failed request");
+    assert_eq!(
+        (request.operation, request.method.as_str(), request.path.as_str()),
+        (Some("MessageOperations_getMessage"), "GET", "/messages/404404")
+    );
+    assert_eq!(
+        err.to_string(),
+        "GET /messages/404404 (MessageOperations_getMessage): API error (HTTP 404, request id req-42): id: not found"
+    );
+}
+
+#[tokio::test]
+async fn decode_errors_name_the_operation() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/chats/7"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": {"id": "not a number"}})))
+        .mount(&server)
+        .await;
+    let err = client(&server).chats().get_chat(7).await.expect_err("an undecodable chat");
+    assert!(matches!(err, Error::Decode { status: 200, .. }), "{err:?}");
+    assert_eq!(err.request().and_then(|r| r.operation), Some("ChatOperations_getChat"));
+    assert!(err.to_string().starts_with("GET /chats/7 (ChatOperations_getChat): failed to decode"), "{err}");
 }
 
 #[tokio::test]

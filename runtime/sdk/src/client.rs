@@ -14,7 +14,7 @@ use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYP
 use reqwest::{Method, Url};
 use tracing::Instrument;
 
-use super::error::{body_prefix, Error};
+use super::error::{body_prefix, Error, RequestInfo};
 use super::options::{RequestOptions, ResponseMeta};
 use super::retry::RetryPolicy;
 
@@ -193,6 +193,7 @@ impl<A: Api> Client<A> {
             }
         }
         let body = PreparedBody::from(req.body);
+        let info = RequestInfo::new(req.operation, req.method.as_str(), url.path());
         let policy = options.retry_policy.unwrap_or(self.inner.retry_policy);
         let started = std::time::Instant::now();
         // Within the deadline: a retry whose wait would end after it is not started.
@@ -207,7 +208,7 @@ impl<A: Api> Client<A> {
                 http.status_code = tracing::field::Empty,
             );
             let outcome = self
-                .attempt(&req.method, &url, &body, req.auth, options)
+                .attempt(&req.method, &url, &body, req.auth, options, &info)
                 .instrument(span.clone())
                 .await;
             if let Ok(resp) = &outcome {
@@ -231,13 +232,13 @@ impl<A: Api> Client<A> {
                 Ok(resp) => policy
                     .delay_for_status(retries, &req.method, resp.status, &resp.headers)
                     .filter(|d| in_time(*d))
-                    .ok_or_else(|| Error::from_response(resp.status, &resp.headers, &resp.body))?,
+                    .ok_or_else(|| Error::from_response(resp.status, &resp.headers, &resp.body, &info))?,
                 Err(AttemptError::Transport(e)) => policy
                     .delay_for_transport_error(retries, &req.method, &e)
                     .filter(|d| in_time(*d))
                     .ok_or_else(|| {
                         if e.is_timeout() {
-                            Error::Timeout
+                            Error::Timeout { request: Box::new(info.clone()) }
                         } else {
                             Error::Transport(e)
                         }
@@ -258,6 +259,7 @@ impl<A: Api> Client<A> {
         body: &PreparedBody,
         auth: bool,
         options: &RequestOptions,
+        info: &RequestInfo,
     ) -> Result<RawResponse, AttemptError> {
         let inner = &*self.inner;
         let mut rb = inner
@@ -296,6 +298,7 @@ impl<A: Api> Client<A> {
             headers,
             body,
             final_url,
+            request: info.clone(),
         })
     }
 }
@@ -509,6 +512,9 @@ pub struct Request {
     pub body: Body,
     /// Whether to send `Authorization: Bearer <token>`.
     pub auth: bool,
+    /// The spec's `operationId` when a generated method makes the request;
+    /// errors name it.
+    pub operation: Option<&'static str>,
 }
 
 impl Request {
@@ -520,7 +526,13 @@ impl Request {
             query: Vec::new(),
             body: Body::Empty,
             auth: true,
+            operation: None,
         }
+    }
+
+    /// The request of the operation `operation_id`.
+    pub fn for_operation(operation_id: &'static str, method: Method, path: impl Into<String>) -> Self {
+        Self { operation: Some(operation_id), ..Self::new(method, path) }
     }
 }
 
@@ -656,6 +668,8 @@ pub struct RawResponse {
     pub body: Bytes,
     /// The URL that answered, when the HTTP client followed a redirect to it.
     pub final_url: Option<String>,
+    /// The request this answers, for errors about it.
+    pub request: RequestInfo,
 }
 
 /// Decodes a JSON response body; failures carry the status and the start of the body.
@@ -665,6 +679,7 @@ pub fn decode_json<T: serde::de::DeserializeOwned>(resp: &RawResponse) -> Result
         status: resp.status,
         body_prefix: body_prefix(&resp.body),
         source,
+        request: Box::new(resp.request.clone()),
     })
 }
 
@@ -1075,13 +1090,14 @@ mod tests {
             .build()
             .unwrap();
         // POST times out once and is not retried; GET is retried once.
-        assert!(matches!(
-            client.execute(Request::new(Method::POST, "/x")).await,
-            Err(Error::Timeout)
-        ));
+        let post = Request::for_operation("Things_create", Method::POST, "/x");
+        let err = client.execute(post).await.unwrap_err();
+        assert!(matches!(&err, Error::Timeout { .. }), "{err:?}");
+        assert_eq!(err.request(), Some(&RequestInfo::new(Some("Things_create"), "POST", "/x")));
+        assert_eq!(err.to_string(), "POST /x (Things_create): the request timed out");
         assert!(matches!(
             client.execute(get("/x")).await,
-            Err(Error::Timeout)
+            Err(Error::Timeout { .. })
         ));
     }
 
@@ -1328,7 +1344,7 @@ mod tests {
             .retry_policy(RetryPolicy::none())
             .header("X-Trace", "t-1")
             .unwrap();
-        assert!(matches!(client.execute_with(get("/chats"), &short).await, Err(Error::Timeout)));
+        assert!(matches!(client.execute_with(get("/chats"), &short).await, Err(Error::Timeout { .. })));
         let capture = super::super::options::ResponseCapture::new();
         let opts = RequestOptions::new().header("X-Trace", "t-1").unwrap().capture(&capture);
         assert!(capture.last().is_none());

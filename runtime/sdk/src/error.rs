@@ -23,7 +23,7 @@ pub enum Error {
     /// "message"}]}`, OAuth's `{"error", "error_description"}`, `{"message"}`, and RFC 7807's
     /// `{"title", "detail"}`.
     #[error(
-        "API error (HTTP {status}{}): {}",
+        "{request}: API error (HTTP {status}{}): {}",
         RequestIdSuffix(request_id.as_deref()),
         BodySummary(body)
     )]
@@ -34,12 +34,14 @@ pub enum Error {
         body: serde_json::Value,
         /// Value of the `x-request-id` response header, if any; quote it when contacting support.
         request_id: Option<String>,
+        /// The request that failed.
+        request: Box<RequestInfo>,
     },
 
     /// The API kept answering HTTP 429 Too Many Requests after all retries allowed by the
     /// [`RetryPolicy`](super::retry::RetryPolicy) were spent.
     #[error(
-        "API rate limit exceeded (HTTP 429{}){}",
+        "{request}: API rate limit exceeded (HTTP 429{}){}",
         RequestIdSuffix(request_id.as_deref()),
         RetryAfterSuffix(*retry_after)
     )]
@@ -48,11 +50,16 @@ pub enum Error {
         retry_after: Option<Duration>,
         /// Value of the `x-request-id` response header, if any.
         request_id: Option<String>,
+        /// The request that failed.
+        request: Box<RequestInfo>,
     },
 
     /// The request did not complete within the configured timeout.
-    #[error("the request timed out")]
-    Timeout,
+    #[error("{request}: the request timed out")]
+    Timeout {
+        /// The request that timed out.
+        request: Box<RequestInfo>,
+    },
 
     /// The request failed before a complete response was received (DNS, connection, TLS, I/O).
     #[error("HTTP transport error: {0}")]
@@ -60,7 +67,7 @@ pub enum Error {
 
     /// A response body could not be decoded into the expected type.
     #[error(
-        "failed to decode the API response (HTTP {status}): {source}; body starts with {body_prefix:?}"
+        "{request}: failed to decode the API response (HTTP {status}): {source}; body starts with {body_prefix:?}"
     )]
     Decode {
         /// HTTP status code of the response.
@@ -70,11 +77,13 @@ pub enum Error {
         /// The underlying JSON error (it carries the line and column).
         #[source]
         source: serde_json::Error,
+        /// The request whose response failed to decode.
+        request: Box<RequestInfo>,
     },
 
     /// The API answered with an error status and a body that is not JSON.
     #[error(
-        "unexpected HTTP status {status}{}; body starts with {body_prefix:?}",
+        "{request}: unexpected HTTP status {status}{}; body starts with {body_prefix:?}",
         RequestIdSuffix(request_id.as_deref())
     )]
     UnexpectedStatus {
@@ -84,6 +93,8 @@ pub enum Error {
         body_prefix: String,
         /// Value of the `x-request-id` response header, if any.
         request_id: Option<String>,
+        /// The request that failed.
+        request: Box<RequestInfo>,
     },
 
     /// The API returned a pagination cursor that was already seen while streaming a listing.
@@ -132,6 +143,20 @@ impl Error {
         }
     }
 
+    /// The request this error belongs to (operation, method, path), when it
+    /// came from one; transport errors name their URL in their message.
+    #[must_use]
+    pub fn request(&self) -> Option<&RequestInfo> {
+        match self {
+            Self::Api { request, .. }
+            | Self::RateLimited { request, .. }
+            | Self::Timeout { request }
+            | Self::Decode { request, .. }
+            | Self::UnexpectedStatus { request, .. } => Some(request),
+            _ => None,
+        }
+    }
+
     /// Whether the API answered HTTP 404 Not Found.
     #[must_use]
     pub fn is_not_found(&self) -> bool {
@@ -152,12 +177,14 @@ impl Error {
     ///
     /// 429 becomes [`Error::RateLimited`], a JSON body [`Error::Api`], anything else
     /// [`Error::UnexpectedStatus`].
-    pub(crate) fn from_response(status: u16, headers: &HeaderMap, body: &[u8]) -> Self {
+    pub(crate) fn from_response(status: u16, headers: &HeaderMap, body: &[u8], request: &RequestInfo) -> Self {
         let request_id = request_id(headers);
+        let request = Box::new(request.clone());
         if status == 429 {
             return Self::RateLimited {
                 retry_after: super::retry::parse_retry_after(headers, std::time::SystemTime::now()),
                 request_id,
+                request,
             };
         }
         if let Ok(body) = serde_json::from_slice::<serde_json::Value>(body) {
@@ -165,12 +192,45 @@ impl Error {
                 status,
                 body,
                 request_id,
+                request,
             };
         }
         Self::UnexpectedStatus {
             status,
             body_prefix: body_prefix(body),
             request_id,
+            request,
+        }
+    }
+}
+
+/// The request an error belongs to: its operation, method and path. The
+/// query string is left out (it can hold search terms and other personal
+/// data that should not reach logs through an error message).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RequestInfo {
+    /// The spec's `operationId`, for requests made by a generated method.
+    pub operation: Option<&'static str>,
+    /// HTTP method (`GET`, `POST`, ...).
+    pub method: String,
+    /// Path of the URL that was requested, base path included (`/api/shared/v1/chats/7`).
+    pub path: String,
+}
+
+impl RequestInfo {
+    /// The request `method path`, made by the operation `operation`, if any.
+    pub fn new(operation: Option<&'static str>, method: impl Into<String>, path: impl Into<String>) -> Self {
+        Self { operation, method: method.into(), path: path.into() }
+    }
+}
+
+impl fmt::Display for RequestInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.method, self.path)?;
+        match self.operation {
+            Some(op) => write!(f, " ({op})"),
+            None => Ok(()),
         }
     }
 }
@@ -280,23 +340,29 @@ mod tests {
         h
     }
 
+    fn get_chat() -> RequestInfo {
+        RequestInfo::new(Some("ChatOperations_getChat"), "GET", "/api/shared/v1/chats/7")
+    }
+
     #[test]
     fn keeps_json_error_bodies() {
-        let err = Error::from_response(422, &headers(Some("r-1")), br#"{"title":"bad input"}"#);
+        let err = Error::from_response(422, &headers(Some("r-1")), br#"{"title":"bad input"}"#, &get_chat());
         assert!(matches!(&err, Error::Api { status: 422, .. }));
         assert_eq!(err.request_id(), Some("r-1"));
         let body: serde_json::Map<String, serde_json::Value> = err.body_as().unwrap();
         assert_eq!(body["title"], "bad input");
-        assert_eq!(err.to_string(), "API error (HTTP 422, request id r-1): bad input");
-        let err = Error::from_response(404, &headers(None), br#""missing""#);
+        assert_eq!(err.to_string(), "GET /api/shared/v1/chats/7 (ChatOperations_getChat): API error (HTTP 422, request id r-1): bad input");
+        assert_eq!(err.request(), Some(&get_chat()));
+        let raw = RequestInfo::new(None, "DELETE", "/x");
+        let err = Error::from_response(404, &headers(None), br#""missing""#, &raw);
         assert!(err.is_not_found());
-        assert_eq!(err.to_string(), "API error (HTTP 404): missing");
-        let err = Error::from_response(502, &headers(Some("r-2")), b"Bad Gateway");
+        assert_eq!(err.to_string(), "DELETE /x: API error (HTTP 404): missing");
+        let err = Error::from_response(502, &headers(Some("r-2")), b"Bad Gateway", &get_chat());
         assert!(matches!(&err, Error::UnexpectedStatus { status: 502, .. }));
         assert_eq!(err.body_as::<serde_json::Value>(), None);
         assert_eq!(
             err.to_string(),
-            "unexpected HTTP status 502, request id r-2; body starts with \"Bad Gateway\""
+            "GET /api/shared/v1/chats/7 (ChatOperations_getChat): unexpected HTTP status 502, request id r-2; body starts with \"Bad Gateway\""
         );
         assert_eq!((err.status(), err.request_id()), (Some(502), Some("r-2")));
     }
@@ -304,9 +370,9 @@ mod tests {
     #[test]
     fn summarises_common_error_shapes() {
         let summary = |body: &[u8]| {
-            Error::from_response(400, &headers(None), body)
+            Error::from_response(400, &headers(None), body, &RequestInfo::default())
                 .to_string()
-                .trim_start_matches("API error (HTTP 400): ")
+                .trim_start_matches(" : API error (HTTP 400): ")
                 .to_owned()
         };
         assert_eq!(
@@ -331,13 +397,13 @@ mod tests {
     fn rate_limit_reads_retry_after() {
         let mut h = headers(None);
         h.insert("retry-after", HeaderValue::from_static("30"));
-        let err = Error::from_response(429, &h, b"");
+        let err = Error::from_response(429, &h, b"", &get_chat());
         assert!(
-            matches!(err, Error::RateLimited { retry_after: Some(d), request_id: None } if d.as_secs() == 30)
+            matches!(&err, Error::RateLimited { retry_after: Some(d), request_id: None, .. } if d.as_secs() == 30)
         );
         assert_eq!(
             err.to_string(),
-            "API rate limit exceeded (HTTP 429); retry after 30s"
+            "GET /api/shared/v1/chats/7 (ChatOperations_getChat): API rate limit exceeded (HTTP 429); retry after 30s"
         );
     }
 
@@ -357,9 +423,8 @@ mod tests {
             (None, None, false)
         );
         assert!(err.to_string().contains("\"abc\""));
-        assert_eq!(
-            Error::Timeout.to_string(),
-            "the request timed out"
-        );
+        let err = Error::Timeout { request: Box::new(get_chat()) };
+        assert_eq!(err.to_string(), "GET /api/shared/v1/chats/7 (ChatOperations_getChat): the request timed out");
+        assert_eq!(err.request().and_then(|r| r.operation), Some("ChatOperations_getChat"));
     }
 }

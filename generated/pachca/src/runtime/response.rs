@@ -74,6 +74,7 @@ pub fn redirect_location(resp: &RawResponse) -> Result<String, Error> {
             status: resp.status,
             body_prefix: format!("no Location header; body: {}", body_prefix(&resp.body)),
             request_id: None,
+            request: Box::new(resp.request.clone()),
         })
 }
 
@@ -111,7 +112,13 @@ mod tests {
     use reqwest::header::HeaderMap;
 
     fn resp(body: &str) -> RawResponse {
-        RawResponse { status: 200, headers: HeaderMap::new(), body: bytes::Bytes::from(body.to_owned()), final_url: None }
+        RawResponse {
+            status: 200,
+            headers: HeaderMap::new(),
+            body: bytes::Bytes::from(body.to_owned()),
+            final_url: None,
+            request: super::super::error::RequestInfo::default(),
+        }
     }
 
     #[test]

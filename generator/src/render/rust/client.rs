@@ -260,11 +260,12 @@ fn render_method(index: &TypeIndex, service: &proc_macro2::Ident, op: &Operation
     };
     let setup = [&auth, &body_stmt].iter().any(|t| !t.is_empty()) || !query.is_empty();
     let binding = if setup { quote!(let mut req) } else { quote!(let req) };
+    let operation_id = &op.id;
     let mut method_tokens = quote! {
         #docs
         #deprecated
         pub async fn #name(&self, #(#args),*) -> Result<#ret, Error> {
-            #binding = Request::new(Method::#method, #path);
+            #binding = Request::for_operation(#operation_id, Method::#method, #path);
             #auth
             #(#query)*
             #body_stmt
