@@ -17,7 +17,7 @@ use crate::errors::CliError;
 
 use crate::input::Input;
 
-use crate::run::{collect, items, page, value, Outcome};
+use crate::run::{collect_pages, items, page, value, Outcome};
 
 use crate::spec::{CommandSpec, FlagSpec, Kind, PositionalSpec, Target, Ty};
 
@@ -45,8 +45,14 @@ async fn call_operation(
         "ChatOperations_listChats" => {
             let params: ListChatsParams = input.params()?;
             if input.all() {
-                let stream = client.chats().list_chats_stream(params);
-                Ok(Outcome::Items(collect(stream, input.progress()).await?))
+                let service = client.chats().with_options(input.options());
+                let first = params.cursor.clone();
+                let fetch = |cursor| {
+                    let mut params = params.clone();
+                    params.cursor = cursor;
+                    service.list_chats(params)
+                };
+                Ok(Outcome::Items(collect_pages(first, fetch, input.progress()).await?))
             } else {
                 page(
                     client
@@ -158,8 +164,14 @@ async fn call_operation(
         "UserOperations_listUsers" => {
             let params: ListUsersParams = input.params()?;
             if input.all() {
-                let stream = client.users().list_users_stream(params);
-                Ok(Outcome::Items(collect(stream, input.progress()).await?))
+                let service = client.users().with_options(input.options());
+                let first = params.cursor.clone();
+                let fetch = |cursor| {
+                    let mut params = params.clone();
+                    params.cursor = cursor;
+                    service.list_users(params)
+                };
+                Ok(Outcome::Items(collect_pages(first, fetch, input.progress()).await?))
             } else {
                 page(
                     client
@@ -257,8 +269,14 @@ async fn call_operation(
         "GroupTagOperations_listTags" => {
             let params: ListTagsParams = input.params()?;
             if input.all() {
-                let stream = client.group_tags().list_tags_stream(params);
-                Ok(Outcome::Items(collect(stream, input.progress()).await?))
+                let service = client.group_tags().with_options(input.options());
+                let first = params.cursor.clone();
+                let fetch = |cursor| {
+                    let mut params = params.clone();
+                    params.cursor = cursor;
+                    service.list_tags(params)
+                };
+                Ok(Outcome::Items(collect_pages(first, fetch, input.progress()).await?))
             } else {
                 page(
                     client
@@ -311,8 +329,14 @@ async fn call_operation(
             let arg0: i64 = input.path("id")?;
             let params: GetTagUsersParams = input.params()?;
             if input.all() {
-                let stream = client.group_tags().get_tag_users_stream(arg0, params);
-                Ok(Outcome::Items(collect(stream, input.progress()).await?))
+                let service = client.group_tags().with_options(input.options());
+                let first = params.cursor.clone();
+                let fetch = |cursor| {
+                    let mut params = params.clone();
+                    params.cursor = cursor;
+                    service.get_tag_users(arg0, params)
+                };
+                Ok(Outcome::Items(collect_pages(first, fetch, input.progress()).await?))
             } else {
                 page(
                     client
@@ -358,8 +382,14 @@ async fn call_operation(
             let arg0: i64 = input.path("id")?;
             let params: ListMembersParams = input.params()?;
             if input.all() {
-                let stream = client.members().list_members_stream(arg0, params);
-                Ok(Outcome::Items(collect(stream, input.progress()).await?))
+                let service = client.members().with_options(input.options());
+                let first = params.cursor.clone();
+                let fetch = |cursor| {
+                    let mut params = params.clone();
+                    params.cursor = cursor;
+                    service.list_members(arg0, params)
+                };
+                Ok(Outcome::Items(collect_pages(first, fetch, input.progress()).await?))
             } else {
                 page(
                     client
@@ -420,8 +450,14 @@ async fn call_operation(
         "ThreadOperations_listThreads" => {
             let params: ListThreadsParams = input.params()?;
             if input.all() {
-                let stream = client.threads().list_threads_stream(params);
-                Ok(Outcome::Items(collect(stream, input.progress()).await?))
+                let service = client.threads().with_options(input.options());
+                let first = params.cursor.clone();
+                let fetch = |cursor| {
+                    let mut params = params.clone();
+                    params.cursor = cursor;
+                    service.list_threads(params)
+                };
+                Ok(Outcome::Items(collect_pages(first, fetch, input.progress()).await?))
             } else {
                 page(
                     client
@@ -451,8 +487,14 @@ async fn call_operation(
             let arg0: i64 = input.query_arg("chat_id")?;
             let params: ListChatMessagesParams = input.params()?;
             if input.all() {
-                let stream = client.messages().list_chat_messages_stream(arg0, params);
-                Ok(Outcome::Items(collect(stream, input.progress()).await?))
+                let service = client.messages().with_options(input.options());
+                let first = params.cursor.clone();
+                let fetch = |cursor| {
+                    let mut params = params.clone();
+                    params.cursor = cursor;
+                    service.list_chat_messages(arg0, params)
+                };
+                Ok(Outcome::Items(collect_pages(first, fetch, input.progress()).await?))
             } else {
                 page(
                     client
@@ -535,10 +577,14 @@ async fn call_operation(
             let arg0: i64 = input.path("id")?;
             let params: ListReadMembersParams = input.params()?;
             if input.all() {
-                let stream = client
-                    .read_members()
-                    .list_read_members_stream(arg0, params);
-                Ok(Outcome::Items(collect(stream, input.progress()).await?))
+                let service = client.read_members().with_options(input.options());
+                let first = params.cursor.clone();
+                let fetch = |cursor| {
+                    let mut params = params.clone();
+                    params.cursor = cursor;
+                    service.list_read_members(arg0, params)
+                };
+                Ok(Outcome::Items(collect_pages(first, fetch, input.progress()).await?))
             } else {
                 page(
                     client
@@ -553,8 +599,14 @@ async fn call_operation(
             let arg0: i64 = input.path("id")?;
             let params: ListReactionsParams = input.params()?;
             if input.all() {
-                let stream = client.reactions().list_reactions_stream(arg0, params);
-                Ok(Outcome::Items(collect(stream, input.progress()).await?))
+                let service = client.reactions().with_options(input.options());
+                let first = params.cursor.clone();
+                let fetch = |cursor| {
+                    let mut params = params.clone();
+                    params.cursor = cursor;
+                    service.list_reactions(arg0, params)
+                };
+                Ok(Outcome::Items(collect_pages(first, fetch, input.progress()).await?))
             } else {
                 page(
                     client
@@ -592,8 +644,14 @@ async fn call_operation(
         "SearchOperations_searchChats" => {
             let params: SearchChatsParams = input.params()?;
             if input.all() {
-                let stream = client.search().search_chats_stream(params);
-                Ok(Outcome::Items(collect(stream, input.progress()).await?))
+                let service = client.search().with_options(input.options());
+                let first = params.cursor.clone();
+                let fetch = |cursor| {
+                    let mut params = params.clone();
+                    params.cursor = cursor;
+                    service.search_chats(params)
+                };
+                Ok(Outcome::Items(collect_pages(first, fetch, input.progress()).await?))
             } else {
                 page(
                     client
@@ -607,8 +665,14 @@ async fn call_operation(
         "SearchOperations_searchMessages" => {
             let params: SearchMessagesParams = input.params()?;
             if input.all() {
-                let stream = client.search().search_messages_stream(params);
-                Ok(Outcome::Items(collect(stream, input.progress()).await?))
+                let service = client.search().with_options(input.options());
+                let first = params.cursor.clone();
+                let fetch = |cursor| {
+                    let mut params = params.clone();
+                    params.cursor = cursor;
+                    service.search_messages(params)
+                };
+                Ok(Outcome::Items(collect_pages(first, fetch, input.progress()).await?))
             } else {
                 page(
                     client
@@ -622,8 +686,14 @@ async fn call_operation(
         "SearchOperations_searchUsers" => {
             let params: SearchUsersParams = input.params()?;
             if input.all() {
-                let stream = client.search().search_users_stream(params);
-                Ok(Outcome::Items(collect(stream, input.progress()).await?))
+                let service = client.search().with_options(input.options());
+                let first = params.cursor.clone();
+                let fetch = |cursor| {
+                    let mut params = params.clone();
+                    params.cursor = cursor;
+                    service.search_users(params)
+                };
+                Ok(Outcome::Items(collect_pages(first, fetch, input.progress()).await?))
             } else {
                 page(
                     client
@@ -637,8 +707,14 @@ async fn call_operation(
         "TaskOperations_listTasks" => {
             let params: ListTasksParams = input.params()?;
             if input.all() {
-                let stream = client.tasks().list_tasks_stream(params);
-                Ok(Outcome::Items(collect(stream, input.progress()).await?))
+                let service = client.tasks().with_options(input.options());
+                let first = params.cursor.clone();
+                let fetch = |cursor| {
+                    let mut params = params.clone();
+                    params.cursor = cursor;
+                    service.list_tasks(params)
+                };
+                Ok(Outcome::Items(collect_pages(first, fetch, input.progress()).await?))
             } else {
                 page(
                     client
@@ -706,8 +782,14 @@ async fn call_operation(
         "BotOperations_listBots" => {
             let params: ListBotsParams = input.params()?;
             if input.all() {
-                let stream = client.bots().list_bots_stream(params);
-                Ok(Outcome::Items(collect(stream, input.progress()).await?))
+                let service = client.bots().with_options(input.options());
+                let first = params.cursor.clone();
+                let fetch = |cursor| {
+                    let mut params = params.clone();
+                    params.cursor = cursor;
+                    service.list_bots(params)
+                };
+                Ok(Outcome::Items(collect_pages(first, fetch, input.progress()).await?))
             } else {
                 page(
                     client.bots().with_options(input.options()).list_bots(params).await?,
@@ -753,8 +835,14 @@ async fn call_operation(
         "BotOperations_getWebhookEvents" => {
             let params: GetWebhookEventsParams = input.params()?;
             if input.all() {
-                let stream = client.bots().get_webhook_events_stream(params);
-                Ok(Outcome::Items(collect(stream, input.progress()).await?))
+                let service = client.bots().with_options(input.options());
+                let first = params.cursor.clone();
+                let fetch = |cursor| {
+                    let mut params = params.clone();
+                    params.cursor = cursor;
+                    service.get_webhook_events(params)
+                };
+                Ok(Outcome::Items(collect_pages(first, fetch, input.progress()).await?))
             } else {
                 page(
                     client
@@ -779,8 +867,14 @@ async fn call_operation(
         "SecurityOperations_getAuditEvents" => {
             let params: GetAuditEventsParams = input.params()?;
             if input.all() {
-                let stream = client.security().get_audit_events_stream(params);
-                Ok(Outcome::Items(collect(stream, input.progress()).await?))
+                let service = client.security().with_options(input.options());
+                let first = params.cursor.clone();
+                let fetch = |cursor| {
+                    let mut params = params.clone();
+                    params.cursor = cursor;
+                    service.get_audit_events(params)
+                };
+                Ok(Outcome::Items(collect_pages(first, fetch, input.progress()).await?))
             } else {
                 page(
                     client

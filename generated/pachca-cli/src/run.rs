@@ -7,7 +7,6 @@ use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 use clap::ArgMatches;
-use futures::{Stream, StreamExt};
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -51,29 +50,63 @@ pub fn page<T: Serialize>(p: pachca::Page<T>) -> Result<Outcome, CliError> {
     Ok(Outcome::Page(items, p.next_cursor))
 }
 
-/// Every item of a stream, with a progress count on stderr when asked.
-pub async fn collect<T: Serialize, S: Stream<Item = Result<T, pachca::Error>>>(stream: S, progress: bool) -> Result<Vec<Value>, CliError> {
-    let mut stream = std::pin::pin!(stream);
-    let mut items = Vec::new();
-    while let Some(item) = stream.next().await {
-        let item = match item {
-            Ok(item) => item,
-            // Upstream keeps what it collected: a warning, the items, exit 0.
-            Err(pachca::Error::RepeatedCursor { cursor }) => {
-                eprintln!("warning: the server returned the cursor {cursor:?} twice; stopping with the {} items fetched so far", items.len());
-                break;
-            }
-            Err(e) => return Err(e.into()),
-        };
-        items.push(to_json(&item)?);
-        if progress && items.len() % 50 == 0 {
-            eprint!("\rfetched {}", items.len());
-        }
-    }
-    if progress && items.len() >= 50 {
-        eprintln!("\rfetched {}", items.len());
+/// The most pages `--all` fetches, as upstream: a warning names the cursor
+/// to continue from.
+pub const MAX_PAGES: usize = 500;
+
+/// Every item of a paginated listing (`--all`): `fetch(cursor)` loads one
+/// page, starting at `first`. Stops after the last page, a repeated cursor or
+/// [`MAX_PAGES`] pages; the last two keep what was fetched, with a warning on
+/// stderr, as upstream does. With `progress`, a count on stderr.
+pub async fn collect_pages<T, F, Fut>(first: Option<String>, fetch: F, progress: bool) -> Result<Vec<Value>, CliError>
+where
+    T: Serialize,
+    F: FnMut(Option<String>) -> Fut,
+    Fut: Future<Output = Result<pachca::Page<T>, pachca::Error>>,
+{
+    let (items, warning) = gather(first, fetch, progress).await?;
+    if let Some(warning) = warning {
+        eprintln!("warning: {warning}");
     }
     Ok(items)
+}
+
+/// The items of [`collect_pages`] and why it stopped early, if it did.
+async fn gather<T, F, Fut>(first: Option<String>, mut fetch: F, progress: bool) -> Result<(Vec<Value>, Option<String>), CliError>
+where
+    T: Serialize,
+    F: FnMut(Option<String>) -> Fut,
+    Fut: Future<Output = Result<pachca::Page<T>, pachca::Error>>,
+{
+    let mut items = Vec::new();
+    let mut seen: std::collections::HashSet<String> = first.iter().cloned().collect();
+    let mut cursor = first;
+    let mut pages = 0;
+    let warning = loop {
+        let page = fetch(cursor.take()).await?;
+        pages += 1;
+        for item in &page.items {
+            items.push(to_json(item)?);
+        }
+        if progress {
+            eprint!("\rfetched {} items ({pages} pages)", items.len());
+        }
+        let next = match page.next_cursor.filter(|c| !c.is_empty()) {
+            Some(next) if !page.items.is_empty() => next,
+            _ => break None,
+        };
+        if !seen.insert(next.clone()) {
+            break Some(format!("the server returned the cursor {next:?} twice; stopping with the {} items fetched so far", items.len()));
+        }
+        if pages == MAX_PAGES {
+            break Some(format!("stopped after {MAX_PAGES} pages ({} items); continue with --cursor {next}", items.len()));
+        }
+        cursor = Some(next);
+    };
+    if progress {
+        eprintln!();
+    }
+    Ok((items, warning))
 }
 
 /// The future of one call: borrows the client and the input.
@@ -346,6 +379,65 @@ pub fn upstream_retry_policy() -> pachca::RetryPolicy {
         .clamp_retry_after(true)
         .transient_methods(UPSTREAM_TRANSIENT_METHODS)
         .retry_connect_errors(false)
+}
+
+#[cfg(test)]
+mod page_tests {
+    use super::{gather, MAX_PAGES};
+    use std::cell::RefCell;
+
+    fn page(items: &[u32], next: Option<&str>) -> pachca::Page<u32> {
+        pachca::Page { items: items.to_vec(), next_cursor: next.map(str::to_owned) }
+    }
+
+    #[tokio::test]
+    async fn follows_cursors_to_the_last_page() {
+        let asked = RefCell::new(Vec::new());
+        let fetch = |cursor: Option<String>| {
+            asked.borrow_mut().push(cursor.clone());
+            let answer = match cursor.as_deref() {
+                None => page(&[1, 2], Some("b")),
+                Some("b") => page(&[3], Some("c")),
+                _ => page(&[4], None),
+            };
+            async move { Ok(answer) }
+        };
+        let (items, warning) = gather(None, fetch, false).await.expect("items");
+        assert_eq!(items, vec![1, 2, 3, 4]);
+        assert_eq!(warning, None);
+        assert_eq!(*asked.borrow(), vec![None, Some("b".to_owned()), Some("c".to_owned())]);
+    }
+
+    #[tokio::test]
+    async fn a_repeated_cursor_keeps_what_was_fetched() {
+        let fetch = |cursor: Option<String>| async move {
+            Ok(if cursor.is_none() { page(&[1], Some("x")) } else { page(&[2], Some("x")) })
+        };
+        let (items, warning) = gather(None, fetch, false).await.expect("items");
+        assert_eq!(items, vec![1, 2]);
+        assert_eq!(warning.as_deref(), Some("the server returned the cursor \"x\" twice; stopping with the 2 items fetched so far"));
+    }
+
+    #[tokio::test]
+    async fn stops_at_the_page_cap_naming_the_next_cursor() {
+        let calls = RefCell::new(0_usize);
+        let fetch = |cursor: Option<String>| {
+            *calls.borrow_mut() += 1;
+            let n: usize = cursor.as_deref().map_or(0, |c| c.parse().unwrap_or(0));
+            async move { Ok(page(&[u32::try_from(n).unwrap_or(0)], Some(&(n + 1).to_string()))) }
+        };
+        let (items, warning) = gather(None, fetch, false).await.expect("items");
+        assert_eq!((items.len(), *calls.borrow()), (MAX_PAGES, MAX_PAGES));
+        assert_eq!(warning.as_deref(), Some("stopped after 500 pages (500 items); continue with --cursor 500"));
+    }
+
+    #[tokio::test]
+    async fn an_error_is_returned() {
+        let fetch = |_cursor: Option<String>| async move {
+            Err::<pachca::Page<u32>, _>(pachca::Error::Config("boom".to_owned()))
+        };
+        assert!(gather(None, fetch, false).await.is_err());
+    }
 }
 
 #[cfg(test)]

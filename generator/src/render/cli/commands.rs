@@ -147,7 +147,6 @@ fn call_arm(index: &TypeIndex, op: &Operation, service: &str) -> Result<TokenStr
     // Arguments of the page method and, for paginated operations, of the
     // stream method (which takes strings owned); only one of them runs.
     let mut args = Vec::new();
-    let mut stream_args = Vec::new();
     if op.external_url.is_some() {
         setup.push(quote!(let url = input.url()?;));
         args.push(quote!(&url));
@@ -162,13 +161,13 @@ fn call_arm(index: &TypeIndex, op: &Operation, service: &str) -> Result<TokenStr
             TypeRef::String | TypeRef::Uri => quote!(&#var),
             _ => quote!(#var),
         });
-        stream_args.push(quote!(#var));
     }
+    // A page of a paginated operation: these, then its params.
+    let page_args = args.clone();
     let params = params_struct(op).map(|name| format_ident!("{}", name));
     if let Some(params) = &params {
         setup.push(quote!(let params: #params = input.params()?;));
         args.push(quote!(params));
-        stream_args.push(quote!(params));
     }
     if let Some(body) = &op.body {
         match (body.media, &body.wrapper) {
@@ -203,11 +202,16 @@ fn call_arm(index: &TypeIndex, op: &Operation, service: &str) -> Result<TokenStr
         ResponseBody::Empty => quote!({ #call; Ok(Outcome::Done) }),
         ResponseBody::Redirect { .. } => quote!(Ok(Outcome::Redirect(#call))),
         ResponseBody::List { .. } if op.pagination.is_some() => {
-            let stream = format_ident!("{}_stream", op.method_name.trim_start_matches("r#"));
             quote! {
                 if input.all() {
-                    let stream = client.#service().#stream(#(#stream_args),*);
-                    Ok(Outcome::Items(collect(stream, input.progress()).await?))
+                    let service = client.#service().with_options(input.options());
+                    let first = params.cursor.clone();
+                    let fetch = |cursor| {
+                        let mut params = params.clone();
+                        params.cursor = cursor;
+                        service.#method(#(#page_args,)* params)
+                    };
+                    Ok(Outcome::Items(collect_pages(first, fetch, input.progress()).await?))
                 } else {
                     page(#call)
                 }
@@ -254,7 +258,7 @@ pub fn render(api: &Api, index: &TypeIndex<'_>, cli: &CliModel) -> Result<String
         use crate::run::{CallFuture, Commands};
         use crate::errors::CliError;
         use crate::input::Input;
-        use crate::run::{collect, items, page, value, Outcome};
+        use crate::run::{collect_pages, items, page, value, Outcome};
         use crate::spec::{CommandSpec, FlagSpec, Kind, PositionalSpec, Target, Ty};
 
         /// The generated commands and their calls, for `entry::main`.
