@@ -33,7 +33,8 @@ where
     T: Into<OsString> + Clone,
 {
     let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
-    let matches = match app::build(commands.table).try_get_matches_from(&args) {
+    let color = color_choice(&args, |name| std::env::var_os(name));
+    let matches = match app::build(commands.table).color(color).try_get_matches_from(&args) {
         Ok(m) => m,
         // `--help` and `--version` print as clap renders them.
         Err(e) if !e.use_stderr() => {
@@ -307,5 +308,44 @@ mod tests {
         for args in [&["x"][..], &["--", "-o", "json"], &["-x", "json"], &["--columns", "-o"], &["-o"]] {
             assert_eq!(output_of(args), None, "{args:?}");
         }
+    }
+}
+
+/// Colour of clap's help and errors (the only coloured output), as
+/// upstream decides it: `--no-color` or `NO_COLOR` (any value) turn it off,
+/// `FORCE_COLOR` turns it on even when piped, otherwise only on a terminal.
+fn color_choice(args: &[OsString], env: impl Fn(&str) -> Option<OsString>) -> clap::ColorChoice {
+    let no_color_flag = args.iter().skip(1).take_while(|a| *a != "--").any(|a| a == "--no-color");
+    if no_color_flag || env("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        clap::ColorChoice::Never
+    } else if env("FORCE_COLOR").is_some_and(|v| !v.is_empty() && v != "0") {
+        clap::ColorChoice::Always
+    } else {
+        clap::ColorChoice::Auto
+    }
+}
+
+#[cfg(test)]
+mod color_tests {
+    use super::color_choice;
+    use clap::ColorChoice;
+    use std::ffi::OsString;
+
+    fn choice(args: &[&str], env: &[(&str, &str)]) -> ColorChoice {
+        let args: Vec<OsString> = args.iter().map(OsString::from).collect();
+        color_choice(&args, |name| env.iter().find(|(k, _)| *k == name).map(|(_, v)| OsString::from(v)))
+    }
+
+    #[test]
+    fn flag_and_environment_decide_the_colour() {
+        assert_eq!(choice(&["pachca", "users", "list"], &[]), ColorChoice::Auto);
+        assert_eq!(choice(&["pachca", "--no-color", "users", "list"], &[]), ColorChoice::Never);
+        assert_eq!(choice(&["pachca", "users", "list", "--no-color"], &[("FORCE_COLOR", "1")]), ColorChoice::Never);
+        assert_eq!(choice(&["pachca", "users"], &[("NO_COLOR", "1")]), ColorChoice::Never);
+        assert_eq!(choice(&["pachca", "users"], &[("NO_COLOR", "")]), ColorChoice::Auto);
+        assert_eq!(choice(&["pachca", "users"], &[("FORCE_COLOR", "1")]), ColorChoice::Always);
+        assert_eq!(choice(&["pachca", "users"], &[("FORCE_COLOR", "0")]), ColorChoice::Auto);
+        // After `--`, `--no-color` is a value, not the flag.
+        assert_eq!(choice(&["pachca", "messages", "create", "--", "--no-color"], &[]), ColorChoice::Auto);
     }
 }

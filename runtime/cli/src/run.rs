@@ -215,8 +215,16 @@ impl Globals {
     }
 }
 
+/// The width table cells are cut to: `$COLUMNS` when set, else the width of
+/// the terminal on stdout, else 120 (upstream's default, for pipes).
 fn terminal_width() -> Option<usize> {
-    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).or(Some(120))
+    let columns = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok());
+    let terminal = || terminal_size::terminal_size_of(std::io::stdout()).map(|(w, _)| usize::from(w.0));
+    Some(width_from(columns, terminal))
+}
+
+fn width_from(columns: Option<usize>, terminal: impl FnOnce() -> Option<usize>) -> usize {
+    columns.filter(|c| *c > 0).or_else(terminal).unwrap_or(120)
 }
 
 /// The URL a command sends to, path parameters filled in (without the query).
@@ -379,6 +387,19 @@ pub fn upstream_retry_policy() -> pachca::RetryPolicy {
         .clamp_retry_after(true)
         .transient_methods(UPSTREAM_TRANSIENT_METHODS)
         .retry_connect_errors(false)
+}
+
+#[cfg(test)]
+mod width_tests {
+    use super::width_from;
+
+    #[test]
+    fn columns_then_the_terminal_then_120() {
+        assert_eq!(width_from(Some(80), || Some(200)), 80);
+        assert_eq!(width_from(None, || Some(200)), 200);
+        assert_eq!(width_from(Some(0), || Some(200)), 200);
+        assert_eq!(width_from(None, || None), 120);
+    }
 }
 
 #[cfg(test)]

@@ -484,3 +484,24 @@ fn config_defaults_are_read_and_set() {
     let saved = std::fs::read_to_string(home.0.join("pachca/config.toml")).expect("read");
     assert!(saved.contains("refresh_token = \"r\""), "{saved}");
 }
+
+/// `FORCE_COLOR` colours clap's help even through a pipe; `--no-color` and
+/// `NO_COLOR` win over it, as upstream.
+#[test]
+fn colour_follows_force_color_no_color_and_the_flag() {
+    let home = Home::new("colour");
+    let help = |args: &[&str], env: &[(&str, &str)]| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_pachca"));
+        command.args(args).env("XDG_CONFIG_HOME", &home.0).env_remove("NO_COLOR").env_remove("FORCE_COLOR");
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        let out = command.output().expect("run pachca");
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8_lossy(&out.stdout).contains('\u{1b}')
+    };
+    assert!(!help(&["--help"], &[]), "piped help has no colour");
+    assert!(help(&["--help"], &[("FORCE_COLOR", "1")]), "FORCE_COLOR colours it");
+    assert!(!help(&["--no-color", "--help"], &[("FORCE_COLOR", "1")]), "--no-color wins");
+    assert!(!help(&["--help"], &[("FORCE_COLOR", "1"), ("NO_COLOR", "1")]), "NO_COLOR wins");
+}
