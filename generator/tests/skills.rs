@@ -408,3 +408,20 @@ fn long_descriptions_are_errors() {
     assert!(e.contains("spec/skills/catalogue.yaml: skills[2].description: the composed ru description"), "{e}");
     assert!(e.contains("the limit is 1024"), "{e}");
 }
+
+/// curl examples send arrays the way the API (a Rails app) reads them, one
+/// `key[]=v` per item, as the SDK and the CLI do; never `key=a,b`.
+#[test]
+fn curl_arrays_use_rails_brackets() {
+    let files = &fixture().files;
+    let search = &files["skills/curl-en/pachca-search/SKILL.md"];
+    assert!(search.contains("--data-urlencode \"company_roles[]=admin\" \\\n"), "{search}");
+    assert!(search.contains("--data-urlencode \"company_roles[]=user\""), "{search}");
+    let by_person = &files["skills/curl-en/pachca-search/references/find-messages-by-person.md"];
+    assert!(by_person.contains("--data-urlencode \"user_ids[]=<user_id>\""), "{by_person}");
+    for (path, text) in files.iter().filter(|(p, _)| p.starts_with("skills/curl-")) {
+        for name in ["company_roles", "user_ids", "chat_ids"] {
+            assert!(!text.contains(&format!("\"{name}=")), "{path}: {name} without []");
+        }
+    }
+}

@@ -17,16 +17,17 @@ impl Invocation<'_> {
         path
     }
 
-    /// Query parameters as `(wire name, value)`; lists are split when the
-    /// spec says `explode`.
+    /// Query parameters as `(wire name, value)`, encoded as the SDK sends
+    /// them: a list is one `name[]=v` per item when the profile says
+    /// brackets (Pachca, a Rails app), one `name=v` per item when the spec
+    /// says `explode`, and one comma-joined value otherwise.
     pub fn query(&self, api: &Api) -> Vec<(String, String)> {
-        let explode = |name: &str| {
+        let param = |name: &str| {
             api.services
                 .iter()
                 .flat_map(|s| s.operations.iter())
                 .find(|o| o.id == self.command.operation_id)
                 .and_then(|o| o.params.iter().find(|p| p.name == name))
-                .is_some_and(|p| p.explode)
         };
         let mut out = Vec::new();
         for (p, v) in &self.positionals {
@@ -38,8 +39,13 @@ impl Invocation<'_> {
             let FlagSource::Query { name } = &flag.source else { continue };
             match value {
                 Value::Switch(b) => out.push((name.clone(), b.to_string())),
-                Value::Text(t) if matches!(flag.kind, FlagKind::List { .. }) && explode(name) => {
-                    out.extend(t.split(',').map(|v| (name.clone(), v.trim().to_owned())));
+                Value::Text(t) if matches!(flag.kind, FlagKind::List { .. }) => {
+                    let items = t.split(',').map(|v| v.trim().to_owned());
+                    match param(name) {
+                        Some(p) if p.brackets => out.extend(items.map(|v| (format!("{name}[]"), v))),
+                        Some(p) if p.explode => out.extend(items.map(|v| (name.clone(), v))),
+                        _ => out.push((name.clone(), t.clone())),
+                    }
                 }
                 Value::Text(t) => out.push((name.clone(), t.clone())),
             }
