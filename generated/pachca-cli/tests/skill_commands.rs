@@ -277,7 +277,35 @@ const GENERATED: &[&[&str]] = &[
         "create",
         "--entity-type=thread",
         "--entity-id=1",
+        "--content=Thanks, I have logged your request",
+    ],
+    &[
+        "messages",
+        "create",
+        "--entity-type=thread",
+        "--entity-id=1",
         "--content=Исправлено в свежей сборке",
+    ],
+    &[
+        "messages",
+        "create",
+        "--entity-type=thread",
+        "--entity-id=1",
+        "--content=Спасибо, заявку записал",
+    ],
+    &[
+        "messages",
+        "create",
+        "--entity-type=thread",
+        "--entity-id=1",
+        "--content=🟢 api-2: error rate back to normal",
+    ],
+    &[
+        "messages",
+        "create",
+        "--entity-type=thread",
+        "--entity-id=1",
+        "--content=🟢 api-2: ошибки вернулись к норме",
     ],
     &[
         "messages",
@@ -820,7 +848,7 @@ fn every_skill_command_line_runs() {
     let _ = std::fs::remove_dir_all(&home);
     let total = GENERATED.len() + HAND_WRITTEN.len();
     println!("{}/{} skill command lines run", total - failures.len(), total);
-    assert_eq!(total, 240usize);
+    assert_eq!(total, 244usize);
     assert!(
         failures.is_empty(), "skill command lines the CLI rejects:\n{}", failures
         .join("\n")
