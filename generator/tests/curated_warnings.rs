@@ -72,8 +72,14 @@ fn the_pinned_spec_gives_no_warnings() {
         let derived = cli_model::derive_bundled(&api).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(texts(&derived.warnings), Vec::<String>::new(), "{lang}");
         let checked = check(&api);
-        assert_eq!(checked.warnings().count(), 0, "{lang}: {:?}", checked.warnings().collect::<Vec<_>>());
-        assert_eq!(checked.skills.curated, curated::load().unwrap_or_else(|e| panic!("{e}")), "{lang}: nothing is left out");
+        // Facts quote the English spec (generation checks them against it
+        // alone); every other entry must fit both languages.
+        let english_quote = |w: &&CuratedWarning| lang == Lang::Ru && w.key.contains(".facts[");
+        let warnings: Vec<_> = checked.warnings().filter(|w| !english_quote(w)).collect();
+        assert_eq!(warnings.len(), 0, "{lang}: {warnings:?}");
+        if lang == Lang::En {
+            assert_eq!(checked.skills.curated, curated::load().unwrap_or_else(|e| panic!("{e}")), "{lang}: nothing is left out");
+        }
     }
     let (en, ru) = (lower(&pinned(Lang::En)), lower(&pinned(Lang::Ru)));
     let warnings = skills::render_warned(Localized { en: &en, ru: &ru }, &mut Files::new()).unwrap_or_else(|e| panic!("{e}"));
@@ -211,6 +217,11 @@ fn older_specs_generate_with_warnings_for_what_they_lack() {
             }
             if let Some(tag) = between(&w.message, "spec tag `") {
                 assert!(tags.contains(tag) && !pinned_tags.contains(tag), "{}: {w}", file.display());
+                continue;
+            }
+            // Prose limits that an older spec did not state yet.
+            if w.key.contains(".facts[") {
+                assert!(w.message.starts_with("the spec no longer says ") && w.message.ends_with("; fact skipped"), "{}: {w}", file.display());
                 continue;
             }
             let id = between(&w.message, "no operation has operationId `")

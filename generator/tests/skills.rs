@@ -425,3 +425,56 @@ fn curl_arrays_use_rails_brackets() {
         }
     }
 }
+
+/// The spec text at a JSON pointer (`#/paths/~1chats/get/description`) of
+/// the pinned spec file in `lang`, read as plain YAML.
+fn spec_text_at(lang: Lang, pointer: &str) -> Option<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root");
+    let (spec, _) = pin::resolve(root, lang, SpecSource::Pinned).unwrap_or_else(|e| panic!("{e}"));
+    let text = std::fs::read_to_string(&spec).unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
+    let doc: serde_json::Value = generator::load::yaml::from_str(&text).unwrap_or_else(|e| panic!("{e:?}"));
+    doc.pointer(pointer.strip_prefix('#')?)?.as_str().map(str::to_owned)
+}
+
+/// Every fact points at spec text that says it (English) and exists in the
+/// Russian spec too; each is rendered with its pointer in all four sets.
+#[test]
+fn facts_point_at_the_spec_text_that_states_them() {
+    let data = curated::load().unwrap_or_else(|e| panic!("{e}"));
+    let files = &fixture().files;
+    let mut count = 0;
+    for skill in &data.catalogue.skills {
+        for fact in &skill.facts {
+            count += 1;
+            let en = spec_text_at(Lang::En, &fact.source).unwrap_or_else(|| panic!("{}: no spec text at {}", skill.name, fact.source));
+            assert!(en.contains(&fact.quote), "{}: the text at {} does not say {:?}:\n{en}", skill.name, fact.source, fact.quote);
+            assert!(spec_text_at(Lang::Ru, &fact.source).is_some(), "{}: {} is missing from the Russian spec", skill.name, fact.source);
+            for set in ["cli-en", "cli-ru", "curl-en", "curl-ru"] {
+                let md = &files[&format!("skills/{set}/{}/SKILL.md", skill.name)];
+                let lang = if set.ends_with("en") { Lang::En } else { Lang::Ru };
+                let line = format!("- {} <!-- spec: {} -->\n", fact.text.get(lang), fact.source);
+                assert!(md.contains(&line), "{set}/{}: missing {line}", skill.name);
+            }
+        }
+    }
+    assert!(count >= 6, "{count} facts");
+}
+
+/// A fact whose words the spec no longer has is a warning naming the file
+/// and key, and it is not rendered.
+#[test]
+fn a_stale_fact_is_a_warning_and_left_out() {
+    let f = fixture();
+    let mut data = curated::load().unwrap_or_else(|e| panic!("{e}"));
+    let i = data.catalogue.skills.iter().position(|s| s.name == "pachca-tasks").expect("pachca-tasks");
+    data.catalogue.skills[i].facts[0].quote = "Priority: 1 to 5".to_owned();
+    let text = data.catalogue.skills[i].facts[0].text.en.clone();
+    let mut files = Files::new();
+    let warnings = skills::render_curated(&data, Localized { en: &f.en, ru: &f.ru }, &mut files).unwrap_or_else(|e| panic!("{e}"));
+    let warnings: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        [format!("spec/skills/catalogue.yaml: skills[{i}].facts[0]: the spec no longer says \"Priority: 1 to 5\" (it did at #/components/schemas/TaskCreateRequest/properties/task/properties/priority/description); fact skipped")]
+    );
+    assert!(!files["skills/cli-en/pachca-tasks/SKILL.md"].contains(&text));
+}

@@ -132,6 +132,25 @@ pub struct SkillEntry {
     /// Pitfalls that the spec does not state.
     #[serde(default)]
     pub gotchas: Vec<Text>,
+    /// Limits the spec states only in prose, each with where it says so.
+    #[serde(default)]
+    pub facts: Vec<Fact>,
+}
+
+/// A limit or rule the spec states only in prose (not in a schema keyword),
+/// listed in the skill's Limitations with a pointer to that prose, so a spec
+/// update that rewrites it shows in review.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fact {
+    /// The fact as the skill states it.
+    pub text: Text,
+    /// JSON pointer to the spec text it comes from
+    /// (`#/components/schemas/Task/properties/priority/description`).
+    pub source: String,
+    /// Words of the English spec text that state it; when the spec no longer
+    /// says them, the fact is stale: a warning, and it is left out.
+    pub quote: String,
 }
 
 /// A request this skill does not serve, and the skill that does.

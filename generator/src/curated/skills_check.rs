@@ -5,7 +5,9 @@
 //! * a tag belongs to at most one skill, a path prefix to one skill;
 //! * not-for entries (the nearest alternatives) name other existing skills;
 //! * every catalogue skill has a scenario file; scenario ids are unique;
-//! * prose (step texts, notes, gotchas) names fields, not `--flags`: it is
+//! * a fact's quote is still in the spec's prose (else a warning, and the
+//!   fact is left out);
+//! * prose (step texts, notes, gotchas, facts) names fields, not `--flags`: it is
 //!   shared by the `cli` and `curl` variants;
 //! * a step's arguments parse against the derived command (positional
 //!   count, required flags, valid values), and a `DELETE` step passes
@@ -63,6 +65,7 @@ pub fn validate(curated: &Curated, api: &Api, cli: &CliModel) -> Result<Validate
     let names: BTreeSet<&str> = skills.iter().map(|s| s.name.as_str()).collect();
     let spec_tags: Vec<&str> = api.services.iter().map(|s| s.tag.as_str()).collect();
     let ops: Vec<&Operation> = api.services.iter().flat_map(|s| s.operations.iter()).collect();
+    let spec_prose = prose(api);
     let mut tag_owner: BTreeMap<&str, &str> = BTreeMap::new();
     for (i, skill) in skills.iter().enumerate() {
         if !skill.name.starts_with("pachca-") || skills[..i].iter().any(|s| s.name == skill.name) {
@@ -91,6 +94,16 @@ pub fn validate(curated: &Curated, api: &Api, cli: &CliModel) -> Result<Validate
         }
         for (j, g) in skill.gotchas.iter().enumerate() {
             shared_prose(CATALOGUE_FILE, &format!("skills[{i}].gotchas[{j}]"), g)?;
+        }
+        for (j, fact) in skill.facts.iter().enumerate() {
+            shared_prose(CATALOGUE_FILE, &format!("skills[{i}].facts[{j}].text"), &fact.text)?;
+            if !spec_prose.iter().any(|text| text.contains(fact.quote.as_str())) {
+                warnings.push(warn(
+                    format!("skills[{i}].facts[{j}]"),
+                    format!("the spec no longer says \"{}\" (it did at {}); fact skipped", fact.quote, fact.source),
+                ));
+                usable.catalogue.skills[i].facts.retain(|f| f != fact);
+            }
         }
         if skill.use_when.is_empty() {
             return Err(at(format!("skills[{i}].use_when"), "list at least one request this skill serves".to_owned()));
@@ -248,6 +261,23 @@ fn check_scenarios(curated: &Curated, cli: &CliModel, usable: &mut Curated, warn
 }
 
 /// Prose is shared by the `cli` and `curl` variants, so it must not name CLI flags.
+/// Every description and summary of the spec, as lowered.
+fn prose(api: &Api) -> Vec<&str> {
+    let mut out = Vec::new();
+    for def in &api.types {
+        out.extend(def.description.as_deref());
+        if let crate::ir::TypeKind::Struct { fields } = &def.kind {
+            out.extend(fields.iter().filter_map(|f| f.description.as_deref()));
+        }
+    }
+    for op in api.operations() {
+        out.extend(op.summary.as_deref());
+        out.extend(op.description.as_deref());
+        out.extend(op.params.iter().filter_map(|p| p.description.as_deref()));
+    }
+    out
+}
+
 fn shared_prose(file: &str, key: &str, text: &Text) -> Result<(), CuratedError> {
     for (lang, t) in [(Lang::En, &text.en), (Lang::Ru, &text.ru)] {
         if let Some(at) = t.find("--").filter(|&i| t[i + 2..].starts_with(|c: char| c.is_ascii_lowercase())) {

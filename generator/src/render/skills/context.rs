@@ -56,6 +56,8 @@ pub struct SkillCtx {
     pub rate_limit: String,
     pub errors: Vec<ErrorCtx>,
     pub gotchas: Vec<String>,
+    /// Prose limits of the spec: the text and its JSON pointer.
+    pub facts: Vec<(String, String)>,
     /// Inline scenarios.
     pub scenarios: Vec<ScenarioCtx>,
     /// Reference-placed scenarios.
@@ -266,6 +268,7 @@ impl Builder<'_> {
             rate_limit: entry.rate_limit.as_ref().unwrap_or(&shared.rate_limit).get(lang).to_owned(),
             errors,
             gotchas: entry.gotchas.iter().map(|g| g.get(lang).to_owned()).collect(),
+            facts: entry.facts.iter().map(|f| (f.text.get(lang).to_owned(), f.source.clone())).collect(),
             scenarios: inline,
             references,
             webhook_reference: entry.webhook_reference,
