@@ -478,3 +478,25 @@ fn a_stale_fact_is_a_warning_and_left_out() {
     );
     assert!(!files["skills/cli-en/pachca-tasks/SKILL.md"].contains(&text));
 }
+
+/// Each set ships a `skill.json` manifest: the router's name and
+/// description, the spec's version, and the workspace's license.
+#[test]
+fn every_set_has_a_manifest() {
+    let f = fixture();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root");
+    let workspace = std::fs::read_to_string(root.join("Cargo.toml")).expect("Cargo.toml");
+    let license = workspace.lines().find_map(|l| l.strip_prefix("license = ")).map(|l| l.trim_matches('"')).expect("a workspace license");
+    for set in ["cli-en", "cli-ru", "curl-en", "curl-ru"] {
+        let text = &f.files[&format!("skills/{set}/skill.json")];
+        let manifest: serde_json::Value = serde_json::from_str(text).expect("JSON");
+        let index: serde_json::Value = serde_json::from_str(&f.files[&format!("skills/{set}/index.json")]).expect("JSON");
+        let router = index["skills"].as_array().and_then(|s| s.iter().find(|e| e["name"] == "pachca")).expect("the router in index.json");
+        assert_eq!(manifest["description"], router["description"], "{set}: the manifest's description is the router's");
+        assert_eq!(manifest["name"], "pachca", "{set}");
+        assert_eq!(manifest["version"], f.en.version.as_str(), "{set}");
+        assert_eq!(manifest["license"], license, "{set}");
+        assert_eq!(manifest["platforms"], serde_json::json!(["claude-code", "cursor", "codex", "gemini-cli"]), "{set}");
+        assert!(manifest.get("repository").is_none(), "{set}: the repository is the publisher's to set");
+    }
+}

@@ -271,7 +271,31 @@ fn render_set(
     });
     let text = serde_json::to_string_pretty(&index).map_err(|e| RenderError { artifact: format!("{dir}/index.json"), message: e.to_string() })?;
     files.insert(format!("{dir}/index.json"), text + "\n");
+    let manifest = manifest(&router_name, &b.api.version, &describe(&router_name));
+    let text = serde_json::to_string_pretty(&manifest).map_err(|e| RenderError { artifact: format!("{dir}/skill.json"), message: e.to_string() })?;
+    files.insert(format!("{dir}/{MANIFEST_FILE}"), text + "\n");
     Ok(())
+}
+
+/// The manifest of a set of skills, beside `index.json`.
+pub const MANIFEST_FILE: &str = "skill.json";
+
+/// The agent tools the skills are laid out for, as upstream lists them.
+pub const PLATFORMS: [&str; 4] = ["claude-code", "cursor", "codex", "gemini-cli"];
+
+/// `skill.json` in the fields upstream ships: the router's name and
+/// description, the spec's version, the category and platforms, and the
+/// crates' license. `author`, `homepage` and `repository` are the
+/// publisher's to add (see the README's placeholders).
+fn manifest(name: &str, version: &str, description: &str) -> serde_json::Value {
+    serde_json::json!({
+        "name": name,
+        "version": version,
+        "description": description,
+        "category": "communication",
+        "platforms": PLATFORMS,
+        "license": "MIT OR Apache-2.0",
+    })
 }
 
 fn index_entry(name: &str, description: String, skill_md: &str) -> IndexEntry {
