@@ -366,7 +366,10 @@ async fn call_operation(
                 client
                     .members()
                     .with_options(input.options())
-                    .remove_tag(arg0, arg1)
+                    .remove_tag(RemoveTagPath {
+                        id: arg0,
+                        tag_id: arg1,
+                    })
                     .await?;
                 Ok(Outcome::Done)
             }
@@ -420,7 +423,13 @@ async fn call_operation(
                 client
                     .members()
                     .with_options(input.options())
-                    .update_member_role(arg0, arg1, &body)
+                    .update_member_role(
+                        UpdateMemberRolePath {
+                            id: arg0,
+                            user_id: arg1,
+                        },
+                        &body,
+                    )
                     .await?;
                 Ok(Outcome::Done)
             }
@@ -432,7 +441,10 @@ async fn call_operation(
                 client
                     .members()
                     .with_options(input.options())
-                    .remove_member(arg0, arg1)
+                    .remove_member(RemoveMemberPath {
+                        id: arg0,
+                        user_id: arg1,
+                    })
                     .await?;
                 Ok(Outcome::Done)
             }

@@ -1498,15 +1498,15 @@ impl<'a> Members<'a> {
     /// - `401` ([`OAuthError`]): Access is unauthorized.
     /// - `403` ([`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
-    pub async fn remove_tag(&self, id: i64, tag_id: i64) -> Result<(), Error> {
+    pub async fn remove_tag(&self, path: RemoveTagPath) -> Result<(), Error> {
         let req = Request::for_operation(
             "ChatMemberOperations_removeTag",
             Method::DELETE,
             [
                 "/chats/",
-                &percent_encode_path_segment(&id.to_string()),
+                &percent_encode_path_segment(&path.id.to_string()),
                 "/group_tags/",
-                &percent_encode_path_segment(&tag_id.to_string()),
+                &percent_encode_path_segment(&path.tag_id.to_string()),
             ]
                 .concat(),
         );
@@ -1694,8 +1694,7 @@ impl<'a> Members<'a> {
     /// - `422` ([`ApiError`]): Client error
     pub async fn update_member_role(
         &self,
-        id: i64,
-        user_id: i64,
+        path: UpdateMemberRolePath,
         body: &UpdateMemberRoleRequest,
     ) -> Result<(), Error> {
         let mut req = Request::for_operation(
@@ -1703,9 +1702,9 @@ impl<'a> Members<'a> {
             Method::PUT,
             [
                 "/chats/",
-                &percent_encode_path_segment(&id.to_string()),
+                &percent_encode_path_segment(&path.id.to_string()),
                 "/members/",
-                &percent_encode_path_segment(&user_id.to_string()),
+                &percent_encode_path_segment(&path.user_id.to_string()),
             ]
                 .concat(),
         );
@@ -1732,15 +1731,15 @@ impl<'a> Members<'a> {
     /// - `401` ([`OAuthError`]): Access is unauthorized.
     /// - `403` ([`OAuthError`]): Access is forbidden.
     /// - `404` ([`ApiError`]): The server cannot find the requested resource.
-    pub async fn remove_member(&self, id: i64, user_id: i64) -> Result<(), Error> {
+    pub async fn remove_member(&self, path: RemoveMemberPath) -> Result<(), Error> {
         let req = Request::for_operation(
             "ChatMemberOperations_removeMember",
             Method::DELETE,
             [
                 "/chats/",
-                &percent_encode_path_segment(&id.to_string()),
+                &percent_encode_path_segment(&path.id.to_string()),
                 "/members/",
-                &percent_encode_path_segment(&user_id.to_string()),
+                &percent_encode_path_segment(&path.user_id.to_string()),
             ]
                 .concat(),
         );

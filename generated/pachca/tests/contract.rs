@@ -8,6 +8,9 @@ mod support;
 
 use pachca::models::*;
 
+#[allow(unused_imports)]
+use pachca::params::*;
+
 use support::prism::Prism;
 
 fn sample<T: serde::de::DeserializeOwned>(json: &str) -> T {
@@ -353,7 +356,10 @@ async fn every_operation_succeeds_against_prism() {
     {
         let outcome = client
             .members()
-            .remove_tag(sample::<i64>("334"), sample::<i64>("86"))
+            .remove_tag(RemoveTagPath {
+                id: sample::<i64>("334"),
+                tag_id: sample::<i64>("86"),
+            })
             .await;
         results
             .push((
@@ -397,7 +403,13 @@ async fn every_operation_succeeds_against_prism() {
         let body: UpdateMemberRoleRequest = sample("{\"role\":\"admin\"}");
         let outcome = client
             .members()
-            .update_member_role(sample::<i64>("334"), sample::<i64>("186"), &body)
+            .update_member_role(
+                UpdateMemberRolePath {
+                    id: sample::<i64>("334"),
+                    user_id: sample::<i64>("186"),
+                },
+                &body,
+            )
             .await;
         results
             .push((
@@ -409,7 +421,10 @@ async fn every_operation_succeeds_against_prism() {
     {
         let outcome = client
             .members()
-            .remove_member(sample::<i64>("334"), sample::<i64>("186"))
+            .remove_member(RemoveMemberPath {
+                id: sample::<i64>("334"),
+                user_id: sample::<i64>("186"),
+            })
             .await;
         results
             .push((

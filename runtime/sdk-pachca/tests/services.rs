@@ -334,3 +334,17 @@ async fn a_stream_can_be_spawned() {
     let items: Vec<i64> = tokio::spawn(stream.map(|r| r.expect("item")).collect::<Vec<_>>()).await.expect("task");
     assert_eq!(items, [1, 2, 3, 4, 5, 6]);
 }
+
+/// Two ids of different things go by name, and 64-bit ids reach the path.
+#[tokio::test]
+async fn two_ids_are_named_on_the_call_and_placed_in_the_path() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .and(path("/chats/2637266155/members/186"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let path = pachca::params::RemoveMemberPath { id: 2_637_266_155, user_id: 186 };
+    client(&server).members().remove_member(path).await.expect("removed");
+}

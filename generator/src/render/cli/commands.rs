@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 
 use crate::cli_model::{CliModel, Command, Flag, FlagKind, FlagSource, ParamSource, ScalarType};
 use crate::ir::{Api, MediaType, Operation, ParamLocation, ResponseBody, TypeKind, TypeRef};
-use crate::render::rust::client::{params_struct, positional};
+use crate::render::rust::client::{params_struct, positional, positional_args};
 use crate::render::rust::literal::{self, Lit};
 use crate::render::rust::{format_file, ident, rust_type, TypeIndex, GENERATED_HEADER};
 use crate::render::RenderError;
@@ -151,17 +151,19 @@ fn call_arm(index: &TypeIndex, op: &Operation, service: &str) -> Result<TokenStr
         setup.push(quote!(let url = input.url()?;));
         args.push(quote!(&url));
     }
+    let mut values = Vec::new();
     for (i, p) in positional(op).into_iter().enumerate() {
         let var = format_ident!("arg{}", i);
         let name = &p.name;
         let t = rust_type(index.resolve(&p.ty));
         let getter = if p.location == ParamLocation::Path { quote!(input.path) } else { quote!(input.query_arg) };
         setup.push(quote!(let #var: #t = #getter(#name)?;));
-        args.push(match index.resolve(&p.ty) {
+        values.push(match index.resolve(&p.ty) {
             TypeRef::String | TypeRef::Uri => quote!(&#var),
             _ => quote!(#var),
         });
     }
+    args.extend(positional_args(op, values));
     // A page of a paginated operation: these, then its params.
     let page_args = args.clone();
     let params = params_struct(op).map(|name| format_ident!("{}", name));

@@ -31,6 +31,18 @@ pub fn params_struct(op: &Operation) -> Option<String> {
     optional_query(op).next().map(|_| format!("{}Params", op.type_stem))
 }
 
+/// Operations with two or more integer path parameters (`DELETE
+/// /chats/{id}/members/{user_id}`) take them as one struct with named
+/// fields, `<Op>Path { id, user_id }`, so two ids cannot be swapped.
+pub fn path_struct(op: &Operation) -> Option<String> {
+    let ids = path_params(op).filter(|p| matches!(p.ty, TypeRef::Integer { .. })).count();
+    (ids >= 2).then(|| format!("{}Path", op.type_stem))
+}
+
+fn path_params(op: &Operation) -> impl Iterator<Item = &Param> {
+    op.params.iter().filter(|p| p.location == ParamLocation::Path)
+}
+
 fn optional_query(op: &Operation) -> impl Iterator<Item = &Param> {
     op.params.iter().filter(|p| p.location == ParamLocation::Query && !p.required)
 }
@@ -47,6 +59,28 @@ pub fn positional(op: &Operation) -> Vec<&Param> {
         .collect();
     out.extend(op.params.iter().filter(|p| p.location == ParamLocation::Query && p.required));
     out
+}
+
+/// The leading arguments of a call of `op`, from one value per
+/// [`positional`] parameter (in that order): the values themselves, or the
+/// path parameters gathered into the [`path_struct`] by name. The CLI and
+/// the contract test call every method through this.
+pub fn positional_args(op: &Operation, values: Vec<TokenStream>) -> Vec<TokenStream> {
+    let Some(name) = path_struct(op) else { return values };
+    let ty = format_ident!("{}", name);
+    let mut fields = Vec::new();
+    let mut rest = Vec::new();
+    for (p, value) in positional(op).into_iter().zip(values) {
+        if p.location == ParamLocation::Path {
+            let field = ident(&p.rust_name);
+            fields.push(quote!(#field: #value));
+        } else {
+            rest.push(value);
+        }
+    }
+    let mut args = vec![quote!(#ty { #(#fields),* })];
+    args.extend(rest);
+    args
 }
 
 /// The argument type of a positional parameter; `owned` for stream methods.
@@ -180,7 +214,8 @@ fn render_method(index: &TypeIndex, service: &proc_macro2::Ident, op: &Operation
                     artifact: SERVICES_FILE.to_owned(),
                     message: format!("{}: path parameter {p} missing from the IR", op.id),
                 })?;
-                let arg = ident(&param.rust_name);
+                let field = ident(&param.rust_name);
+                let arg = if path_struct(op).is_some() { quote!(path.#field) } else { quote!(#field) };
                 let segment = match index.resolve(&param.ty) {
                     TypeRef::String | TypeRef::Uri => quote!(#arg),
                     _ => {
@@ -197,7 +232,14 @@ fn render_method(index: &TypeIndex, service: &proc_macro2::Ident, op: &Operation
         }
     }
     let mut query = Vec::new();
+    let path_ty = path_struct(op).map(|name| format_ident!("{}", name));
+    if let Some(path_ty) = &path_ty {
+        args.push(quote!(path: #path_ty));
+    }
     for p in positional(op) {
+        if path_ty.is_some() && p.location == ParamLocation::Path {
+            continue;
+        }
         let arg = ident(&p.rust_name);
         let ty = arg_type(&p.ty, false);
         args.push(quote!(#arg: #ty));
@@ -522,6 +564,9 @@ pub fn render_params(m: &crate::model::Model<'_>) -> Result<String, RenderError>
     let api = m.api;
     let mut items = Vec::new();
     for op in api.operations() {
+        if let Some(name) = path_struct(op) {
+            items.push(path_struct_item(api, op, &name));
+        }
         let Some(name) = params_struct(op) else { continue };
         let ty = format_ident!("{}", name);
         let mut fields = Vec::new();
@@ -581,7 +626,8 @@ pub fn render_params(m: &crate::model::Model<'_>) -> Result<String, RenderError>
         });
     }
     let tokens = quote! {
-        //! Optional query parameters, one struct per operation that has any.
+        //! Optional query parameters, one struct per operation that has any, and
+        //! the path parameters of operations that take two ids or more.
         #![allow(clippy::doc_lazy_continuation)]
 
         #[allow(unused_imports)]
@@ -590,6 +636,29 @@ pub fn render_params(m: &crate::model::Model<'_>) -> Result<String, RenderError>
         #(#items)*
     };
     format_file(PARAMS_FILE, GENERATED_HEADER, tokens)
+}
+
+/// The struct of [`path_struct`]: every path parameter, public, in path order.
+fn path_struct_item(api: &Api, op: &Operation, name: &str) -> TokenStream {
+    let ty = format_ident!("{}", name);
+    let fields = positional(op).into_iter().filter(|p| p.location == ParamLocation::Path).map(|p| {
+        let field = ident(&p.rust_name);
+        let field_ty = rust_type(&p.ty);
+        let docs = doc_attrs(&format!("{}\n\nPath parameter `{}`.", p.description.as_deref().unwrap_or_default(), p.name));
+        quote! { #docs pub #field: #field_ty, }
+    });
+    let doc = raw_doc_attrs(&format!(
+        "The path parameters of [`{0}::{1}`](super::services::{0}::{1}), by name, so that ids of different things cannot be swapped: `{2} {{ ... }}`.",
+        type_of_service(api, op),
+        op.method_name.trim_start_matches("r#"),
+        name
+    ));
+    let copy = path_params(op).all(|p| matches!(p.ty, TypeRef::Integer { .. })).then(|| quote!(Copy,));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, #copy PartialEq, Eq, Hash)]
+        pub struct #ty { #(#fields)* }
+    }
 }
 
 fn type_of_service<'a>(api: &'a Api, op: &Operation) -> &'a str {

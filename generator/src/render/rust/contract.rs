@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::client::{params_struct, positional};
+use super::client::{params_struct, positional, positional_args};
 use super::{format_file, ident, rust_type, TypeIndex, GENERATED_HEADER};
 use crate::ir::{MediaType, Operation, Param, TypeKind, TypeRef};
 use crate::render::RenderError;
@@ -37,9 +37,8 @@ fn call(index: &TypeIndex, sampler: &Sampler, service: &str, op: &Operation) -> 
         let path = op.path.as_str();
         args.push(quote!(&format!("{}{}", upload_base, #path)));
     }
-    for p in positional(op) {
-        args.push(param_value(index, sampler, p));
-    }
+    let values = positional(op).into_iter().map(|p| param_value(index, sampler, p)).collect();
+    args.extend(positional_args(op, values));
     if params_struct(op).is_some() {
         args.push(quote!(Default::default()));
     }
@@ -98,6 +97,8 @@ pub fn render(m: &crate::model::Model<'_>) -> Result<String, RenderError> {
         mod support;
 
         use pachca::models::*;
+        #[allow(unused_imports)]
+        use pachca::params::*;
         use support::prism::Prism;
 
         fn sample<T: serde::de::DeserializeOwned>(json: &str) -> T {
