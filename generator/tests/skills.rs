@@ -500,3 +500,84 @@ fn every_set_has_a_manifest() {
         assert!(manifest.get("repository").is_none(), "{set}: the repository is the publisher's to set");
     }
 }
+
+/// HMAC-SHA256 (RFC 2104) as hex: the signature the API sends, computed
+/// here independently of the snippets under test.
+fn hmac_sha256_hex(key: &[u8], message: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut block = [0u8; 64];
+    if key.len() > 64 {
+        block[..32].copy_from_slice(&Sha256::digest(key));
+    } else {
+        block[..key.len()].copy_from_slice(key);
+    }
+    let pad = |byte: u8| block.iter().map(|b| b ^ byte).collect::<Vec<u8>>();
+    let inner = Sha256::new().chain_update(pad(0x36)).chain_update(message).finalize();
+    let outer = Sha256::new().chain_update(pad(0x5c)).chain_update(inner).finalize();
+    outer.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The fenced code block of `lang` that follows the line starting with `after`.
+fn code_block<'a>(text: &'a str, after: &str, lang: &str) -> &'a str {
+    let start = text.find(after).unwrap_or_else(|| panic!("no {after:?} in:\n{text}"));
+    let fence = format!("```{lang}\n");
+    let body = &text[start..];
+    let open = body.find(&fence).unwrap_or_else(|| panic!("no {lang} block after {after:?}")) + fence.len();
+    let close = body[open..].find("```").expect("a closing fence");
+    &body[open..open + close]
+}
+
+/// The curl variant's signature checks run, with the real `openssl` and
+/// `python3`, on a signed sample request: they accept it, and reject a
+/// changed body, a wrong signature and a stale timestamp.
+#[test]
+fn curl_webhook_signature_checks_run() {
+    let files = &fixture().files;
+    let reference = &files["skills/curl-en/pachca-bots/references/webhook-events.md"];
+    let shell = code_block(reference, "In a shell, with `openssl`", "bash");
+    let python = code_block(reference, "In Python (standard library only)", "python");
+    let dir = std::env::temp_dir().join(format!("pachca-webhook-check-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let secret = "s3cr3t-signing-key";
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs();
+    let body = format!(r#"{{"type":"message","id":2637266155,"event":"new","content":"Привет","webhook_timestamp":{now}}}"#);
+    let signature = hmac_sha256_hex(secret.as_bytes(), body.as_bytes());
+    let run_shell = |body: &str, signature: &str| {
+        std::fs::write(dir.join("body.json"), body).expect("body.json");
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(shell)
+            .current_dir(&dir)
+            .env("PACHCA_SIGNING_SECRET", secret)
+            .env("SIGNATURE", signature)
+            .output()
+            .unwrap_or_else(|e| panic!("this test needs `sh` and `openssl` on PATH: {e}"));
+        assert!(!String::from_utf8_lossy(&out.stderr).contains("not found"), "this test needs `openssl` on PATH: {out:?}");
+        out.status.success()
+    };
+    assert!(run_shell(&body, &signature), "the shell check rejects a good signature");
+    assert!(run_shell(&body, &signature.to_uppercase()), "hex case does not matter");
+    assert!(!run_shell(&body.replace("Привет", "Пока"), &signature), "a changed body passes");
+    assert!(!run_shell(&body, &"0".repeat(64)), "a wrong signature passes");
+
+    let run_python = |body: &str, signature: &str| {
+        std::fs::write(dir.join("body.json"), body).expect("body.json");
+        let script = format!("{python}\nimport sys\nverify(open('body.json', 'rb').read(), sys.argv[1])\n");
+        let out = std::process::Command::new("python3")
+            .arg("-c")
+            .arg(script)
+            .arg(signature)
+            .current_dir(&dir)
+            .env("PACHCA_SIGNING_SECRET", secret)
+            .output()
+            .unwrap_or_else(|e| panic!("this test needs `python3` on PATH: {e}"));
+        (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    assert_eq!(run_python(&body, &signature), (true, String::new()));
+    let (ok, err) = run_python(&body.replace("Привет", "Пока"), &signature);
+    assert!(!ok && err.contains("bad signature"), "{err}");
+    let stale = body.replace(&format!(":{now}}}"), &format!(":{}}}", now - 3600));
+    let (ok, err) = run_python(&stale, &hmac_sha256_hex(secret.as_bytes(), stale.as_bytes()));
+    assert!(!ok && err.contains("more than a minute away"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
