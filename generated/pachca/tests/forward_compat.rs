@@ -57,3 +57,60 @@ fn extra_unknown_fields_are_ignored() {
     let block: ViewBlockUnion = serde_json::from_value(json).expect("decodes");
     assert!(matches!(block, ViewBlockUnion::Divider(_)), "{block:?}");
 }
+
+/// A user unlike the spec's example: explicit nulls, missing nullable
+/// fields, an id beyond 32 bits, values the spec does not list yet, and
+/// fields it does not know. Each decoded value is checked.
+#[test]
+fn a_user_body_unlike_the_example_decodes_field_by_field() {
+    use pachca::models::{InviteStatus, User, UserRole};
+    let json = serde_json::json!({
+        "id": 9_007_199_254_740_993_i64,
+        "first_name": null,
+        "last_name": "Петрова",
+        "nickname": "anna",
+        "email": null,
+        "phone_number": null,
+        "department": null,
+        "title": null,
+        "role": "auditor",
+        "suspended": false,
+        "invite_status": "expired",
+        "inviter_id": 4_294_967_296_i64,
+        "list_tags": [],
+        "custom_properties": [],
+        "bot": false,
+        "sso": true,
+        "created_at": "2020-06-08T09:32:57.000Z",
+        "last_activity_at": null,
+        "time_zone": "Europe/Moscow",
+        "added_in_2030": {"nested": [1, 2]}
+    });
+    let user: User = serde_json::from_value(json).expect("decodes");
+    assert_eq!(user.id, 9_007_199_254_740_993);
+    assert_eq!(user.inviter_id, Some(4_294_967_296));
+    assert_eq!((user.first_name.as_deref(), user.last_name.as_deref()), (None, Some("Петрова")));
+    assert_eq!(user.role, UserRole::Unknown("auditor".to_owned()));
+    assert_eq!(user.invite_status, InviteStatus::Unknown("expired".to_owned()));
+    assert_eq!(user.user_status, None, "a missing nullable field is None");
+    assert_eq!(user.image_url, None, "a missing nullable field is None");
+    assert_eq!(user.last_activity_at, None, "an explicit null is None");
+    assert_eq!(user.created_at.timestamp_millis(), 1_591_608_777_000);
+    assert!(user.sso && !user.bot);
+}
+
+/// A required field that is missing or of the wrong type is an error that
+/// names the field, never a silently default value.
+#[test]
+fn a_missing_required_field_is_an_error_naming_it() {
+    use pachca::models::Chat;
+    let err = serde_json::from_value::<Chat>(serde_json::json!({"id": 1, "name": "x"})).expect_err("incomplete");
+    assert!(err.to_string().contains("missing field `created_at`"), "{err}");
+    let err = serde_json::from_value::<Chat>(serde_json::json!({
+        "id": "one", "name": "x", "created_at": "2020-06-08T09:32:57.000Z", "owner_id": 1, "member_ids": [],
+        "group_tag_ids": [], "channel": false, "archived": false, "personal": false, "public": false,
+        "last_message_at": "2020-06-08T09:32:57.000Z", "meet_room_url": ""
+    }))
+    .expect_err("a string id");
+    assert!(err.to_string().contains("invalid type: string \"one\", expected i64"), "{err}");
+}
