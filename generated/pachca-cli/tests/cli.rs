@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 use serde_json::{json, Value};
-use wiremock::matchers::{method, path, query_param, query_param_is_missing};
+use wiremock::matchers::{header, method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// A scratch config home, removed on drop.
@@ -128,12 +128,36 @@ fn delete_needs_force_when_not_interactive() {
     assert!(stderr_json(&out)["error"].as_str().unwrap_or_default().contains("--force"));
 }
 
-#[test]
-fn login_writes_a_private_config_and_status_masks_the_token() {
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_checks_the_token_writes_a_private_config_and_status_masks_it() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/oauth/token/info"))
+        .and(header("authorization", "Bearer abcdefgh12345678"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": {
+            "id": 4827, "token": "abcd...5678", "name": null, "user_id": 12,
+            "scopes": ["messages:read", "chats:read"], "created_at": "2025-01-15T10:30:00.000Z",
+            "revoked_at": null, "expires_in": null, "last_used_at": null
+        }})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/oauth/token/info"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"error": "invalid_token", "error_description": "The access token is invalid"})))
+        .mount(&server)
+        .await;
     let home = Home::new("login");
-    let out = pachca(&home, &["auth", "login", "--token", "abcdefgh12345678", "--name", "work"], None);
+    let uri = server.uri();
+    // A token the API refuses: exit 3, nothing written.
+    let refused = pachca(&home, &["auth", "login", "--token", "wrong", "--base-url", &uri], None);
+    assert_eq!(refused.status.code(), Some(3), "{}", String::from_utf8_lossy(&refused.stderr));
+    assert!(!home.0.join("pachca/config.toml").exists(), "a refused token is not saved");
+    let out = pachca(&home, &["auth", "login", "--token", "abcdefgh12345678", "--name", "work", "--base-url", &uri], None);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let file = home.0.join("pachca/config.toml");
+    let saved = std::fs::read_to_string(&file).expect("config written");
+    assert!(saved.contains(r#"scopes = ["messages:read", "chats:read"]"#), "{saved}");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

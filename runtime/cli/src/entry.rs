@@ -139,7 +139,7 @@ async fn dispatch(commands: &'static Commands, m: &ArgMatches, globals: &Globals
         return Err(CliError::usage("no command given; see `pachca --help`"));
     };
     match group {
-        "auth" => auth(sub, globals, &mut config),
+        "auth" => auth(sub, globals, &mut config).await,
         "config" => config_defaults(sub, globals, &mut config),
         "api" => raw::api(commands.table, sub, globals, &config).await,
         "commands" => {
@@ -172,7 +172,10 @@ async fn dispatch(commands: &'static Commands, m: &ArgMatches, globals: &Globals
     }
 }
 
-fn auth(m: &ArgMatches, globals: &Globals, config: &mut Config) -> Result<(), CliError> {
+/// Where `auth login` checks a token before saving it, as upstream does.
+const TOKEN_INFO_PATH: &str = "/oauth/token/info";
+
+async fn auth(m: &ArgMatches, globals: &Globals, config: &mut Config) -> Result<(), CliError> {
     let path = Config::path()?;
     match m.subcommand() {
         Some(("login", sub)) => {
@@ -193,9 +196,20 @@ fn auth(m: &ArgMatches, globals: &Globals, config: &mut Config) -> Result<(), Cl
                 .cloned()
                 .or_else(|| globals.profile.clone())
                 .unwrap_or_else(|| "default".to_owned());
+            // A token the API refuses is not saved (exit 3, as any 401).
+            let (_, info) = globals.client(&token)?.send_json(pachca::reqwest::Method::GET, TOKEN_INFO_PATH, &[], None).await?;
+            let scopes: Vec<String> = info["data"]["scopes"]
+                .as_array()
+                .map(|s| s.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+                .unwrap_or_default();
             config.login(&name, token, None, None);
+            if let Some(profile) = config.profiles.get_mut(&name) {
+                // Kept under upstream's key, so its CLI reads them too.
+                let list = scopes.iter().cloned().map(toml::Value::String).collect();
+                profile.extra.insert("scopes".to_owned(), toml::Value::Array(list));
+            }
             config.save(&path)?;
-            globals.print(&serde_json::json!({ "profile": name, "active": true, "config": path }));
+            globals.print(&serde_json::json!({ "profile": name, "active": true, "config": path, "scopes": scopes }));
             Ok(())
         }
         Some(("status", _)) => {
