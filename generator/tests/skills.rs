@@ -427,12 +427,18 @@ fn curl_arrays_use_rails_brackets() {
 }
 
 /// The spec text at a JSON pointer (`#/paths/~1chats/get/description`) of
-/// the pinned spec file in `lang`, read as plain YAML.
+/// the pinned spec file in `lang`, read as plain YAML (each file once).
 fn spec_text_at(lang: Lang, pointer: &str) -> Option<String> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root");
-    let (spec, _) = pin::resolve(root, lang, SpecSource::Pinned).unwrap_or_else(|e| panic!("{e}"));
-    let text = std::fs::read_to_string(&spec).unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
-    let doc: serde_json::Value = generator::load::yaml::from_str(&text).unwrap_or_else(|e| panic!("{e:?}"));
+    static DOCS: OnceLock<[serde_json::Value; 2]> = OnceLock::new();
+    let docs = DOCS.get_or_init(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root");
+        [Lang::En, Lang::Ru].map(|lang| {
+            let (spec, _) = pin::resolve(root, lang, SpecSource::Pinned).unwrap_or_else(|e| panic!("{e}"));
+            let text = std::fs::read_to_string(&spec).unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
+            generator::load::yaml::from_str(&text).unwrap_or_else(|e| panic!("{e:?}"))
+        })
+    });
+    let doc = &docs[usize::from(lang == Lang::Ru)];
     doc.pointer(pointer.strip_prefix('#')?)?.as_str().map(str::to_owned)
 }
 

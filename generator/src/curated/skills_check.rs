@@ -260,7 +260,6 @@ fn check_scenarios(curated: &Curated, cli: &CliModel, usable: &mut Curated, warn
     Ok(())
 }
 
-/// Prose is shared by the `cli` and `curl` variants, so it must not name CLI flags.
 /// Every description and summary of the spec, as lowered.
 fn prose(api: &Api) -> Vec<&str> {
     let mut out = Vec::new();
@@ -278,6 +277,7 @@ fn prose(api: &Api) -> Vec<&str> {
     out
 }
 
+/// Prose is shared by the `cli` and `curl` variants, so it must not name CLI flags.
 fn shared_prose(file: &str, key: &str, text: &Text) -> Result<(), CuratedError> {
     for (lang, t) in [(Lang::En, &text.en), (Lang::Ru, &text.ru)] {
         if let Some(at) = t.find("--").filter(|&i| t[i + 2..].starts_with(|c: char| c.is_ascii_lowercase())) {

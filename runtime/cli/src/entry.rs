@@ -297,6 +297,20 @@ fn config_defaults(m: &ArgMatches, globals: &Globals, config: &mut Config) -> Re
     Ok(())
 }
 
+/// Colour of clap's help and errors (the only coloured output), as
+/// upstream decides it: `--no-color` or `NO_COLOR` (any value) turn it off,
+/// `FORCE_COLOR` turns it on even when piped, otherwise only on a terminal.
+fn color_choice(args: &[OsString], env: impl Fn(&str) -> Option<OsString>) -> clap::ColorChoice {
+    let no_color_flag = args.iter().skip(1).take_while(|a| *a != "--").any(|a| a == "--no-color");
+    if no_color_flag || env("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        clap::ColorChoice::Never
+    } else if env("FORCE_COLOR").is_some_and(|v| !v.is_empty() && v != "0") {
+        clap::ColorChoice::Always
+    } else {
+        clap::ColorChoice::Auto
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -322,20 +336,6 @@ mod tests {
         for args in [&["x"][..], &["--", "-o", "json"], &["-x", "json"], &["--columns", "-o"], &["-o"]] {
             assert_eq!(output_of(args), None, "{args:?}");
         }
-    }
-}
-
-/// Colour of clap's help and errors (the only coloured output), as
-/// upstream decides it: `--no-color` or `NO_COLOR` (any value) turn it off,
-/// `FORCE_COLOR` turns it on even when piped, otherwise only on a terminal.
-fn color_choice(args: &[OsString], env: impl Fn(&str) -> Option<OsString>) -> clap::ColorChoice {
-    let no_color_flag = args.iter().skip(1).take_while(|a| *a != "--").any(|a| a == "--no-color");
-    if no_color_flag || env("NO_COLOR").is_some_and(|v| !v.is_empty()) {
-        clap::ColorChoice::Never
-    } else if env("FORCE_COLOR").is_some_and(|v| !v.is_empty() && v != "0") {
-        clap::ColorChoice::Always
-    } else {
-        clap::ColorChoice::Auto
     }
 }
 

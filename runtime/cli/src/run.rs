@@ -7,6 +7,7 @@ use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 use clap::ArgMatches;
+use futures::StreamExt;
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -71,19 +72,26 @@ where
     Ok(items)
 }
 
-/// The items of [`collect_pages`] and why it stopped early, if it did.
-async fn gather<T, F, Fut>(first: Option<String>, mut fetch: F, progress: bool) -> Result<(Vec<Value>, Option<String>), CliError>
+/// The items of [`collect_pages`] and why it stopped early, if it did. The
+/// walk is the SDK's ([`pachca::pagination::pages`]); the CLI adds the cap.
+async fn gather<T, F, Fut>(first: Option<String>, fetch: F, progress: bool) -> Result<(Vec<Value>, Option<String>), CliError>
 where
     T: Serialize,
     F: FnMut(Option<String>) -> Fut,
     Fut: Future<Output = Result<pachca::Page<T>, pachca::Error>>,
 {
+    let mut walk = std::pin::pin!(pachca::pagination::pages(first, fetch));
     let mut items = Vec::new();
-    let mut seen: std::collections::HashSet<String> = first.iter().cloned().collect();
-    let mut cursor = first;
     let mut pages = 0;
     let warning = loop {
-        let page = fetch(cursor.take()).await?;
+        let page = match walk.next().await {
+            None => break None,
+            Some(Ok(page)) => page,
+            Some(Err(pachca::Error::RepeatedCursor { cursor })) => {
+                break Some(format!("the server returned the cursor {cursor:?} twice; stopping with the {} items fetched so far", items.len()));
+            }
+            Some(Err(e)) => return Err(e.into()),
+        };
         pages += 1;
         for item in &page.items {
             items.push(to_json(item)?);
@@ -91,17 +99,13 @@ where
         if progress {
             eprint!("\rfetched {} items ({pages} pages)", items.len());
         }
-        let next = match page.next_cursor.filter(|c| !c.is_empty()) {
-            Some(next) if !page.items.is_empty() => next,
-            _ => break None,
-        };
-        if !seen.insert(next.clone()) {
-            break Some(format!("the server returned the cursor {next:?} twice; stopping with the {} items fetched so far", items.len()));
+        match page.next_cursor.filter(|c| !c.is_empty()) {
+            // The walk is lazy: stopping here fetches nothing more.
+            Some(next) if pages == MAX_PAGES => {
+                break Some(format!("stopped after {MAX_PAGES} pages ({} items); continue with --cursor {next}", items.len()));
+            }
+            _ => {}
         }
-        if pages == MAX_PAGES {
-            break Some(format!("stopped after {MAX_PAGES} pages ({} items); continue with --cursor {next}", items.len()));
-        }
-        cursor = Some(next);
     };
     if progress {
         eprintln!();

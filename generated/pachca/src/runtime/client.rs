@@ -208,7 +208,7 @@ impl<A: Api> Client<A> {
                 http.status_code = tracing::field::Empty,
             );
             let outcome = self
-                .attempt(&req.method, &url, &body, req.auth, options, &info)
+                .attempt(&req.method, &url, &body, req.auth, options)
                 .instrument(span.clone())
                 .await;
             if let Ok(resp) = &outcome {
@@ -227,7 +227,7 @@ impl<A: Api> Client<A> {
                             body: resp.body.clone(),
                         });
                     }
-                    return Ok(resp);
+                    return Ok(RawResponse { request: info, ..resp });
                 }
                 Ok(resp) => policy
                     .delay_for_status(retries, &req.method, resp.status, &resp.headers)
@@ -259,7 +259,6 @@ impl<A: Api> Client<A> {
         body: &PreparedBody,
         auth: bool,
         options: &RequestOptions,
-        info: &RequestInfo,
     ) -> Result<RawResponse, AttemptError> {
         let inner = &*self.inner;
         let mut rb = inner
@@ -298,7 +297,8 @@ impl<A: Api> Client<A> {
             headers,
             body,
             final_url,
-            request: info.clone(),
+            // Filled in by `send` once this attempt is the answer.
+            request: RequestInfo::default(),
         })
     }
 }

@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 use std::future::Future;
 
-use futures::Stream;
+use futures::{Stream, TryStreamExt};
 
 use super::error::Error;
 
@@ -20,7 +20,7 @@ pub struct Page<T> {
     pub next_cursor: Option<String>,
 }
 
-/// Where the stream goes once the buffered items run out.
+/// Where the walk goes after a page.
 enum Next {
     /// Fetch the page at this cursor.
     Fetch(Option<String>),
@@ -30,20 +30,60 @@ enum Next {
     Done,
 }
 
-struct State<T, F> {
+struct State<F> {
     fetch: F,
-    items: std::vec::IntoIter<T>,
     next: Next,
     seen: HashSet<String>,
 }
 
-/// Streams every item of a cursor-paginated listing, starting at `first_cursor`.
+/// Streams every page of a cursor-paginated listing, starting at `first_cursor`.
 ///
-/// `fetch(cursor)` loads one page. It is called lazily: a page is requested only when the items
-/// of the previous one have been consumed, so at most one page is held in memory. The stream ends
-/// after a page without a (non-empty) next cursor, after an empty page, or after the first error.
-/// A next cursor that was already seen yields [`Error::RepeatedCursor`] once the current page's
-/// items are consumed, and ends the stream.
+/// `fetch(cursor)` loads one page. It is called lazily: the next page is requested only when
+/// the stream is polled again. The stream ends after a page without a (non-empty) next cursor,
+/// at an empty page (which it does not yield), or after the first error. A next cursor that was
+/// already seen yields [`Error::RepeatedCursor`] after the page that returned it, and ends the
+/// stream.
+#[doc(hidden)]
+pub fn pages<T, F, Fut>(first_cursor: Option<String>, fetch: F) -> impl Stream<Item = Result<Page<T>, Error>>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: Future<Output = Result<Page<T>, Error>>,
+{
+    let state = State {
+        fetch,
+        seen: first_cursor.iter().cloned().collect(),
+        next: Next::Fetch(first_cursor),
+    };
+    futures::stream::unfold(state, |mut state| async move {
+        let cursor = match std::mem::replace(&mut state.next, Next::Done) {
+            Next::Fetch(cursor) => cursor,
+            Next::Repeated(cursor) => return Some((Err(Error::RepeatedCursor { cursor }), state)),
+            Next::Done => return None,
+        };
+        let page = match (state.fetch)(cursor).await {
+            Ok(page) => page,
+            Err(e) => return Some((Err(e), state)),
+        };
+        if page.items.is_empty() {
+            return None;
+        }
+        state.next = match page.next_cursor.as_ref().filter(|c| !c.is_empty()) {
+            None => Next::Done,
+            Some(c) if state.seen.contains(c) => Next::Repeated(c.clone()),
+            Some(c) => {
+                state.seen.insert(c.clone());
+                Next::Fetch(Some(c.clone()))
+            }
+        };
+        Some((Ok(page), state))
+    })
+}
+
+/// Streams every item of a cursor-paginated listing: the items of [`pages`], one by one.
+///
+/// At most one page is held in memory: the next one is fetched only when the items of the
+/// previous one have been consumed. A repeated cursor yields [`Error::RepeatedCursor`] once the
+/// current page's items are consumed, and ends the stream.
 #[doc(hidden)]
 pub fn paginate<T, F, Fut>(
     first_cursor: Option<String>,
@@ -53,42 +93,9 @@ where
     F: FnMut(Option<String>) -> Fut,
     Fut: Future<Output = Result<Page<T>, Error>>,
 {
-    let state = State {
-        fetch,
-        items: Vec::new().into_iter(),
-        seen: first_cursor.iter().cloned().collect(),
-        next: Next::Fetch(first_cursor),
-    };
-    futures::stream::unfold(state, |mut state| async move {
-        loop {
-            if let Some(item) = state.items.next() {
-                return Some((Ok(item), state));
-            }
-            let cursor = match std::mem::replace(&mut state.next, Next::Done) {
-                Next::Fetch(cursor) => cursor,
-                Next::Repeated(cursor) => {
-                    return Some((Err(Error::RepeatedCursor { cursor }), state))
-                }
-                Next::Done => return None,
-            };
-            let page = match (state.fetch)(cursor).await {
-                Ok(page) => page,
-                Err(e) => return Some((Err(e), state)),
-            };
-            if page.items.is_empty() {
-                return None;
-            }
-            state.next = match page.next_cursor.filter(|c| !c.is_empty()) {
-                None => Next::Done,
-                Some(c) if state.seen.contains(&c) => Next::Repeated(c),
-                Some(c) => {
-                    state.seen.insert(c.clone());
-                    Next::Fetch(Some(c))
-                }
-            };
-            state.items = page.items.into_iter();
-        }
-    })
+    pages(first_cursor, fetch)
+        .map_ok(|page| futures::stream::iter(page.items.into_iter().map(Ok)))
+        .try_flatten()
 }
 
 #[cfg(test)]

@@ -203,6 +203,8 @@ fn render_method(index: &TypeIndex, service: &proc_macro2::Ident, op: &Operation
     if op.external_url.is_some() {
         args.push(quote!(url: &str));
     }
+    // Path parameters are arguments, or fields of one `<Op>Path` argument.
+    let path_ty = path_struct(op).map(|name| format_ident!("{}", name));
     // Path: a literal, or `format!` with each parameter percent-encoded.
     let mut template = String::new();
     let mut path_args = Vec::new();
@@ -215,7 +217,7 @@ fn render_method(index: &TypeIndex, service: &proc_macro2::Ident, op: &Operation
                     message: format!("{}: path parameter {p} missing from the IR", op.id),
                 })?;
                 let field = ident(&param.rust_name);
-                let arg = if path_struct(op).is_some() { quote!(path.#field) } else { quote!(#field) };
+                let arg = if path_ty.is_some() { quote!(path.#field) } else { quote!(#field) };
                 let segment = match index.resolve(&param.ty) {
                     TypeRef::String | TypeRef::Uri => quote!(#arg),
                     _ => {
@@ -232,7 +234,6 @@ fn render_method(index: &TypeIndex, service: &proc_macro2::Ident, op: &Operation
         }
     }
     let mut query = Vec::new();
-    let path_ty = path_struct(op).map(|name| format_ident!("{}", name));
     if let Some(path_ty) = &path_ty {
         args.push(quote!(path: #path_ty));
     }

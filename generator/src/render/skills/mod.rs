@@ -152,8 +152,6 @@ pub fn render_checked(apis: Localized<'_>, clis: Localized2<'_>, skills: &valida
     cli_check::render(clis.en, files)
 }
 
-/// The composed description of every skill and the router, by `(name, lang)`;
-/// each checked against [`MAX_DESCRIPTION`].
 /// `strings.yaml` in each language.
 struct Strings {
     en: BTreeMap<String, String>,
@@ -169,6 +167,8 @@ impl Strings {
     }
 }
 
+/// The composed description of every skill and the router, by `(name, lang)`;
+/// each checked against [`MAX_DESCRIPTION`].
 fn descriptions(
     env: &Environment<'_>,
     curated: &curated::Curated,
