@@ -71,8 +71,9 @@
 //! - **Optional and nullable.** A required field is `T`; a required but
 //!   nullable field is `Option<T>` (always sent, `null` when `None`); an
 //!   optional field is `Option<T>` (omitted when `None`). An optional *and*
-//!   nullable field of a request type is [`Nullable<T>`], which can say
-//!   "absent", "`null`" (clear the value) or a value.
+//!   nullable field is [`Nullable<T>`], which can say "absent", "`null`" or a
+//!   value: in a request, `null` clears the value while absent leaves it; in
+//!   a response, absent means the server did not send the field.
 //! - **Enums** have one variant per known value plus `Unknown(String)`, so a
 //!   value added to the API later still decodes, and re-encodes unchanged.
 //!   Each has `as_str`, `Display`, an infallible `FromStr` and a `KNOWN` list.
@@ -86,7 +87,10 @@
 //! - **Maps** (`additionalProperties`) are `BTreeMap<String, T>`, so they
 //!   serialise in a stable order.
 //! - **Formats**: `int32` → `i32`, `int64` → `i64`, `date-time` →
-//!   `chrono::DateTime<Utc>`, `date` → `chrono::NaiveDate`, `time` (written
+//!   `chrono::DateTime<FixedOffset>` (a value keeps the offset it was made
+//!   with, and is sent with milliseconds as the API writes them,
+//!   `2020-06-08T09:32:57.000Z`; a `DateTime<Utc>` converts with `.into()`),
+//!   `date` → `chrono::NaiveDate`, `time` (written
 //!   `HH:mm` by the API) → [`TimeOfDay`]; `uri` stays `String` (a URL type would
 //!   normalise the text, so a round trip could change it); `binary` is
 //!   `Vec<u8>` and only appears in multipart bodies.

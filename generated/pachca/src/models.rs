@@ -12,6 +12,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::runtime::enums::string_enum;
 
+pub use crate::runtime::nullable::Nullable;
+
 pub use crate::runtime::time_of_day::TimeOfDay;
 
 /// Access token
@@ -29,13 +31,16 @@ pub struct AccessTokenInfo {
     /// List of token scopes
     pub scopes: Vec<OAuthScope>,
     /// Token creation date
-    pub created_at: chrono::DateTime<chrono::Utc>,
+    #[serde(serialize_with = "crate::runtime::date_time::serialize")]
+    pub created_at: chrono::DateTime<chrono::FixedOffset>,
     /// Token revocation date. Always `null`: the method returns 401 for a revoked token.
-    pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(serialize_with = "crate::runtime::date_time::serialize")]
+    pub revoked_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Token lifetime in seconds. Always `null` — tokens are issued without expiry.
     pub expires_in: Option<i32>,
     /// Token last used date. `null` until the token has been used at least once. Updated at most once per hour, so it may lag behind.
-    pub last_used_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(serialize_with = "crate::runtime::date_time::serialize")]
+    pub last_used_at: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
 /// Credentials print as `"***"`; read the field itself for the value.
@@ -367,7 +372,8 @@ pub struct AuditEvent {
     /// Unique event ID
     pub id: String,
     /// Event creation date and time (ISO-8601, UTC+0) in YYYY-MM-DDThh:mm:ss.sssZ format
-    pub created_at: chrono::DateTime<chrono::Utc>,
+    #[serde(serialize_with = "crate::runtime::date_time::serialize")]
+    pub created_at: chrono::DateTime<chrono::FixedOffset>,
     /// Event type key
     pub event_key: AuditEventKey,
     /// Affected entity ID
@@ -1329,7 +1335,8 @@ pub struct Chat {
     /// At most 255 characters.
     pub name: String,
     /// Chat creation date and time (ISO-8601, UTC+0) in YYYY-MM-DDThh:mm:ss.sssZ format
-    pub created_at: chrono::DateTime<chrono::Utc>,
+    #[serde(serialize_with = "crate::runtime::date_time::serialize")]
+    pub created_at: chrono::DateTime<chrono::FixedOffset>,
     /// ID of the user who created the chat
     pub owner_id: i64,
     /// Array of member user IDs
@@ -1345,7 +1352,8 @@ pub struct Chat {
     /// Whether the chat is publicly accessible
     pub public: bool,
     /// Date and time of the last message in the chat (ISO-8601, UTC+0) in YYYY-MM-DDThh:mm:ss.sssZ format
-    pub last_message_at: chrono::DateTime<chrono::Utc>,
+    #[serde(serialize_with = "crate::runtime::date_time::serialize")]
+    pub last_message_at: chrono::DateTime<chrono::FixedOffset>,
     /// Video chat link
     pub meet_room_url: String,
 }
@@ -1470,12 +1478,13 @@ pub struct ChatMemberWebhookPayload {
     /// ID of the chat where membership changed
     pub chat_id: i64,
     /// Thread ID. `null` if the members were added to a regular chat or channel rather than a thread.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub thread_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub thread_id: Nullable<i64>,
     /// Array of user IDs affected by the event
     pub user_ids: Vec<i64>,
     /// Event date and time (ISO-8601, UTC+0) in YYYY-MM-DDThh:mm:ss.sssZ format
-    pub created_at: chrono::DateTime<chrono::Utc>,
+    #[serde(serialize_with = "crate::runtime::date_time::serialize")]
+    pub created_at: chrono::DateTime<chrono::FixedOffset>,
     /// Webhook send date and time (UTC+0) in UNIX format
     pub webhook_timestamp: i32,
 }
@@ -1567,7 +1576,8 @@ pub struct CompanyMemberWebhookPayload {
     /// Array of user IDs affected by the event
     pub user_ids: Vec<i64>,
     /// Event date and time (ISO-8601, UTC+0) in YYYY-MM-DDThh:mm:ss.sssZ format
-    pub created_at: chrono::DateTime<chrono::Utc>,
+    #[serde(serialize_with = "crate::runtime::date_time::serialize")]
+    pub created_at: chrono::DateTime<chrono::FixedOffset>,
     /// Webhook send date and time (UTC+0) in UNIX format
     pub webhook_timestamp: i32,
 }
@@ -1689,11 +1699,11 @@ pub struct File {
     /// Direct file download URL
     pub url: String,
     /// Image width in pixels. `null` for files that are not images, and if the size was not supplied at upload time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub width: Option<i32>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub width: Nullable<i32>,
     /// Image height in pixels. `null` for files that are not images, and if the size was not supplied at upload time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub height: Option<i32>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub height: Nullable<i32>,
 }
 
 /// File type
@@ -1784,7 +1794,8 @@ pub struct Forwarding {
     /// ID of the user who created the original message
     pub author_id: i64,
     /// Original message creation date and time (ISO-8601, UTC+0) in YYYY-MM-DDThh:mm:ss.sssZ format
-    pub original_created_at: chrono::DateTime<chrono::Utc>,
+    #[serde(serialize_with = "crate::runtime::date_time::serialize")]
+    pub original_created_at: chrono::DateTime<chrono::FixedOffset>,
     /// ID of the thread containing the original message
     pub original_thread_id: Option<i64>,
     /// ID of the message that the thread containing the original message was created for. `null` if the original message was not in a thread, or the thread was created without being linked to a message.
@@ -1945,7 +1956,8 @@ pub struct LinkSharedWebhookPayload {
     /// Message sender ID
     pub user_id: i64,
     /// Message creation date and time (ISO-8601, UTC+0) in YYYY-MM-DDThh:mm:ss.sssZ format
-    pub created_at: chrono::DateTime<chrono::Utc>,
+    #[serde(serialize_with = "crate::runtime::date_time::serialize")]
+    pub created_at: chrono::DateTime<chrono::FixedOffset>,
     /// Webhook send date and time (UTC+0) in UNIX format
     pub webhook_timestamp: i32,
 }
@@ -2007,7 +2019,8 @@ pub struct Message {
     /// ID of the user who created the message
     pub user_id: i64,
     /// Message creation date and time (ISO-8601, UTC+0) in YYYY-MM-DDThh:mm:ss.sssZ format
-    pub created_at: chrono::DateTime<chrono::Utc>,
+    #[serde(serialize_with = "crate::runtime::date_time::serialize")]
+    pub created_at: chrono::DateTime<chrono::FixedOffset>,
     /// Direct link to the message
     pub url: String,
     /// Attached files
@@ -2023,15 +2036,17 @@ pub struct Message {
     /// ID of the message being replied to. `null` if the message is not a reply to another message.
     pub parent_message_id: Option<i64>,
     /// Message sender avatar URL. The field is present only on messages from bots; it is absent from the response for messages from employees. `null` if the bot did not override the value when sending.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_avatar_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub display_avatar_url: Nullable<String>,
     /// Message sender full name. The field is present only on messages from bots; it is absent from the response for messages from employees. `null` if the bot did not override the value when sending.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub display_name: Nullable<String>,
     /// Message last change date and time (ISO-8601, UTC+0) in YYYY-MM-DDThh:mm:ss.sssZ format. For a message that was never edited it equals the creation date. `null` for messages sent before this field was introduced.
-    pub changed_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(serialize_with = "crate::runtime::date_time::serialize")]
+    pub changed_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Message deletion date and time (ISO-8601, UTC+0) in YYYY-MM-DDThh:mm:ss.sssZ format. `null` for messages that are not deleted. Deleted messages are not returned in the message list.
-    pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(serialize_with = "crate::runtime::date_time::serialize")]
+    pub deleted_at: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
 /// Message creation request
@@ -2336,20 +2351,22 @@ pub struct MessageWebhookPayload {
     /// Message sender ID
     pub user_id: i64,
     /// Message creation date and time (ISO-8601, UTC+0) in YYYY-MM-DDThh:mm:ss.sssZ format
-    pub created_at: chrono::DateTime<chrono::Utc>,
+    #[serde(serialize_with = "crate::runtime::date_time::serialize")]
+    pub created_at: chrono::DateTime<chrono::FixedOffset>,
     /// Message last change date and time (ISO-8601, UTC+0) in YYYY-MM-DDThh:mm:ss.sssZ format. For a message that was never edited it equals the creation date. `null` for messages sent before this field was introduced.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub changed_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(serialize_with = "crate::runtime::date_time::serialize")]
+    pub changed_at: Nullable<chrono::DateTime<chrono::FixedOffset>>,
     /// Direct link to the message
     pub url: String,
     /// ID of the chat containing the message
     pub chat_id: i64,
     /// ID of the message being replied to. `null` if the message is not a reply to another message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parent_message_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub parent_message_id: Nullable<i64>,
     /// The thread the message was sent in. `null` if the message was not sent in a thread. Unlike the `thread` field on the REST API message object, this describes the thread the message is inside of.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub thread: Option<WebhookMessageThread>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub thread: Nullable<WebhookMessageThread>,
     /// Webhook send date and time (UTC+0) in UNIX format
     pub webhook_timestamp: i32,
 }
@@ -2639,7 +2656,8 @@ pub struct Reaction {
     /// ID of the user who added the reaction
     pub user_id: i64,
     /// Reaction creation date and time (ISO-8601, UTC+0) in YYYY-MM-DDThh:mm:ss.sssZ format
-    pub created_at: chrono::DateTime<chrono::Utc>,
+    #[serde(serialize_with = "crate::runtime::date_time::serialize")]
+    pub created_at: chrono::DateTime<chrono::FixedOffset>,
     /// Reaction emoji character
     pub code: String,
     /// Reaction emoji name
@@ -2700,7 +2718,8 @@ pub struct ReactionWebhookPayload {
     /// ID of the user who added or removed the reaction
     pub user_id: i64,
     /// Reaction creation date and time (ISO-8601, UTC+0) in YYYY-MM-DDThh:mm:ss.sssZ format. The field is also present for the reaction-removed event.
-    pub created_at: chrono::DateTime<chrono::Utc>,
+    #[serde(serialize_with = "crate::runtime::date_time::serialize")]
+    pub created_at: chrono::DateTime<chrono::FixedOffset>,
     /// Webhook send date and time (UTC+0) in UNIX format
     pub webhook_timestamp: i32,
 }
@@ -2809,7 +2828,8 @@ pub struct StatusUpdateRequestStatus {
     pub title: String,
     /// Status expiration date and time (ISO-8601, UTC+0) in YYYY-MM-DDThh:mm:ss.sssZ format
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(serialize_with = "crate::runtime::date_time::serialize")]
+    pub expires_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Whether to enable "Away" mode
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_away: Option<bool>,
@@ -2847,7 +2867,8 @@ pub struct Task {
     /// Description
     pub content: String,
     /// Task due date (ISO-8601, UTC+0) in YYYY-MM-DDThh:mm:ss.sssZ format. `null` if no due date is set.
-    pub due_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(serialize_with = "crate::runtime::date_time::serialize")]
+    pub due_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Priority
     pub priority: i32,
     /// ID of the user who created the task
@@ -2857,7 +2878,8 @@ pub struct Task {
     /// Task status
     pub status: TaskStatus,
     /// Task creation date and time (ISO-8601, UTC+0) in YYYY-MM-DDThh:mm:ss.sssZ format
-    pub created_at: chrono::DateTime<chrono::Utc>,
+    #[serde(serialize_with = "crate::runtime::date_time::serialize")]
+    pub created_at: chrono::DateTime<chrono::FixedOffset>,
     /// Array of user IDs assigned to the task as performers
     pub performer_ids: Vec<i64>,
     /// Whether this is an all-day task (without specific time)
@@ -2892,7 +2914,8 @@ pub struct TaskCreateRequestTask {
     pub content: Option<String>,
     /// Task due date (ISO-8601) in YYYY-MM-DDThh:mm:ss.sssTZD format. If the time is set to 23:59:59.000, the task will be created as an all-day task (without specific time).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub due_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(serialize_with = "crate::runtime::date_time::serialize")]
+    pub due_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Priority: 1, 2 (important), or 3 (very important)
     ///
     /// Default `1`.
@@ -3014,7 +3037,8 @@ pub struct TaskUpdateRequestTask {
     pub content: Option<String>,
     /// Task due date (ISO-8601) in YYYY-MM-DDThh:mm:ss.sssTZD format. If the time is set to 23:59:59.000, the task will be created as an all-day task (without specific time).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub due_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(serialize_with = "crate::runtime::date_time::serialize")]
+    pub due_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Priority: 1, 2 (important), or 3 (very important)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
@@ -3029,7 +3053,8 @@ pub struct TaskUpdateRequestTask {
     pub all_day: Option<bool>,
     /// Task completion date and time (ISO-8601, UTC+0) in YYYY-MM-DDThh:mm:ss.sssZ format
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub done_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(serialize_with = "crate::runtime::date_time::serialize")]
+    pub done_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Custom properties to set
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_properties: Option<Vec<TaskUpdateRequestTaskCustomPropertiesItem>>,
@@ -3085,7 +3110,8 @@ pub struct Thread {
     /// Message chat ID. `null` for a standalone thread created without a message.
     pub message_chat_id: Option<i64>,
     /// Thread update date and time (ISO-8601, UTC+0) in YYYY-MM-DDThh:mm:ss.sssZ format
-    pub updated_at: chrono::DateTime<chrono::Utc>,
+    #[serde(serialize_with = "crate::runtime::date_time::serialize")]
+    pub updated_at: chrono::DateTime<chrono::FixedOffset>,
 }
 
 /// Member role update request
@@ -3215,9 +3241,11 @@ pub struct User {
     /// Whether the user uses SSO
     pub sso: bool,
     /// Creation date (ISO-8601, UTC+0) in YYYY-MM-DDThh:mm:ss.sssZ format
-    pub created_at: chrono::DateTime<chrono::Utc>,
+    #[serde(serialize_with = "crate::runtime::date_time::serialize")]
+    pub created_at: chrono::DateTime<chrono::FixedOffset>,
     /// User last activity date (ISO-8601, UTC+0) in YYYY-MM-DDThh:mm:ss.sssZ format. `null` if the employee has never signed in to Pachca — in that case `invite_status` returns `sent`.
-    pub last_activity_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(serialize_with = "crate::runtime::date_time::serialize")]
+    pub last_activity_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// User time zone. `null` if the employee has not set a personal time zone — the company time zone applies then.
     ///
     /// At most 32 characters.
@@ -3442,7 +3470,8 @@ pub struct UserStatus {
     /// At most 50 characters.
     pub title: String,
     /// Status expiration date and time (ISO-8601, UTC+0) in YYYY-MM-DDThh:mm:ss.sssZ format. `null` if no expiration is set — such a status is not cleared automatically.
-    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(serialize_with = "crate::runtime::date_time::serialize")]
+    pub expires_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Whether to enable "Away" mode
     pub is_away: bool,
     /// "Away" mode message. Displayed in the user profile, as well as when sending a direct message or mentioning them in a chat. `null` if the auto-reply text is not set.
@@ -3712,14 +3741,16 @@ pub struct VideoCallWebhookPayload {
     /// ID of the user who started the video call
     pub owner_id: i64,
     /// Thread parameters object if the video call takes place in a thread. `null` if the call is not in a thread.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub thread: Option<WebhookVideoCallThread>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub thread: Nullable<WebhookVideoCallThread>,
     /// Call start date and time (ISO-8601, UTC+0) in YYYY-MM-DDThh:mm:ss.sssZ format. Present for the started and finished events.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub started_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(serialize_with = "crate::runtime::date_time::serialize")]
+    pub started_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Call end date and time (ISO-8601, UTC+0) in YYYY-MM-DDThh:mm:ss.sssZ format. Present for the finished event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub finished_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(serialize_with = "crate::runtime::date_time::serialize")]
+    pub finished_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Duration in seconds. For the finished event it is the call duration, for recording_ready it is the recording duration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<i32>,
@@ -3730,8 +3761,8 @@ pub struct VideoCallWebhookPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recording_id: Option<i64>,
     /// Recording file ID. Present for the recording_ready event. `null` if the file is not attached yet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub file_id: Nullable<i64>,
     /// Direct link to the recording file. Present for the recording_ready event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
@@ -3771,7 +3802,8 @@ pub struct ViewBlock {
     pub label: Option<String>,
     /// Initial date
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub initial_date: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(serialize_with = "crate::runtime::date_time::serialize")]
+    pub initial_date: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
 /// Checkbox block — checkboxes
@@ -4825,7 +4857,8 @@ pub struct WebhookEvent {
     /// Webhook object
     pub payload: WebhookPayloadUnion,
     /// Event creation date and time (ISO-8601, UTC+0) in YYYY-MM-DDThh:mm:ss.sssZ format
-    pub created_at: chrono::DateTime<chrono::Utc>,
+    #[serde(serialize_with = "crate::runtime::date_time::serialize")]
+    pub created_at: chrono::DateTime<chrono::FixedOffset>,
 }
 
 /// Webhook event type
@@ -5104,9 +5137,11 @@ pub struct WebhookVideoCallMember {
     /// Participant ID
     pub user_id: i64,
     /// First join date and time (ISO-8601, UTC+0) in YYYY-MM-DDThh:mm:ss.sssZ format
-    pub joined_at: chrono::DateTime<chrono::Utc>,
+    #[serde(serialize_with = "crate::runtime::date_time::serialize")]
+    pub joined_at: chrono::DateTime<chrono::FixedOffset>,
     /// Leave date and time (ISO-8601, UTC+0) in YYYY-MM-DDThh:mm:ss.sssZ format. If the participant stayed until the call ended, it matches the call end time.
-    pub left_at: chrono::DateTime<chrono::Utc>,
+    #[serde(serialize_with = "crate::runtime::date_time::serialize")]
+    pub left_at: chrono::DateTime<chrono::FixedOffset>,
 }
 
 /// Parameters of the thread the video call takes place in

@@ -31,11 +31,11 @@ pub struct ListChatsParams {
     /// Filter by last message creation time. Returns chats where the last message was created no earlier than the specified time (in YYYY-MM-DDThh:mm:ss.sssZ format).
     ///
     /// Query parameter `last_message_at_after`.
-    pub last_message_at_after: Option<chrono::DateTime<chrono::Utc>>,
+    pub last_message_at_after: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Filter by last message creation time. Returns chats where the last message was created no later than the specified time (in YYYY-MM-DDThh:mm:ss.sssZ format).
     ///
     /// Query parameter `last_message_at_before`.
-    pub last_message_at_before: Option<chrono::DateTime<chrono::Utc>>,
+    pub last_message_at_before: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Filter by direct and group chats. If not specified, all chats are returned.
     ///
     /// Query parameter `personal`.
@@ -78,7 +78,7 @@ impl ListChatsParams {
     /// Sets [`last_message_at_after`](Self::last_message_at_after).
     pub fn last_message_at_after(
         mut self,
-        value: impl Into<chrono::DateTime<chrono::Utc>>,
+        value: impl Into<chrono::DateTime<chrono::FixedOffset>>,
     ) -> Self {
         self.last_message_at_after = Some(value.into());
         self
@@ -87,7 +87,7 @@ impl ListChatsParams {
     /// Sets [`last_message_at_before`](Self::last_message_at_before).
     pub fn last_message_at_before(
         mut self,
-        value: impl Into<chrono::DateTime<chrono::Utc>>,
+        value: impl Into<chrono::DateTime<chrono::FixedOffset>>,
     ) -> Self {
         self.last_message_at_before = Some(value.into());
         self
@@ -315,11 +315,11 @@ pub struct ListThreadsParams {
     /// Filter by the time of the last message in the thread. Returns only threads whose last message time is no earlier than the specified time (in YYYY-MM-DDThh:mm:ss.sssZ format).
     ///
     /// Query parameter `last_message_at_after`.
-    pub last_message_at_after: Option<chrono::DateTime<chrono::Utc>>,
+    pub last_message_at_after: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Filter by the time of the last message in the thread. Returns only threads whose last message time is no later than the specified time (in YYYY-MM-DDThh:mm:ss.sssZ format).
     ///
     /// Query parameter `last_message_at_before`.
-    pub last_message_at_before: Option<chrono::DateTime<chrono::Utc>>,
+    pub last_message_at_before: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Number of records to return per request
     ///
     /// Server default `50`; from 1 to 50; query parameter `limit`.
@@ -334,7 +334,7 @@ impl ListThreadsParams {
     /// Sets [`last_message_at_after`](Self::last_message_at_after).
     pub fn last_message_at_after(
         mut self,
-        value: impl Into<chrono::DateTime<chrono::Utc>>,
+        value: impl Into<chrono::DateTime<chrono::FixedOffset>>,
     ) -> Self {
         self.last_message_at_after = Some(value.into());
         self
@@ -343,7 +343,7 @@ impl ListThreadsParams {
     /// Sets [`last_message_at_before`](Self::last_message_at_before).
     pub fn last_message_at_before(
         mut self,
-        value: impl Into<chrono::DateTime<chrono::Utc>>,
+        value: impl Into<chrono::DateTime<chrono::FixedOffset>>,
     ) -> Self {
         self.last_message_at_before = Some(value.into());
         self
@@ -522,11 +522,11 @@ pub struct SearchChatsParams {
     /// Filter by creation date (from)
     ///
     /// Query parameter `created_from`.
-    pub created_from: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_from: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Filter by creation date (to)
     ///
     /// Query parameter `created_to`.
-    pub created_to: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_to: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Filter by chat activity
     ///
     /// Query parameter `active`.
@@ -569,7 +569,7 @@ impl SearchChatsParams {
     /// Sets [`created_from`](Self::created_from).
     pub fn created_from(
         mut self,
-        value: impl Into<chrono::DateTime<chrono::Utc>>,
+        value: impl Into<chrono::DateTime<chrono::FixedOffset>>,
     ) -> Self {
         self.created_from = Some(value.into());
         self
@@ -578,7 +578,7 @@ impl SearchChatsParams {
     /// Sets [`created_to`](Self::created_to).
     pub fn created_to(
         mut self,
-        value: impl Into<chrono::DateTime<chrono::Utc>>,
+        value: impl Into<chrono::DateTime<chrono::FixedOffset>>,
     ) -> Self {
         self.created_to = Some(value.into());
         self
@@ -633,11 +633,11 @@ pub struct SearchMessagesParams {
     /// Filter by creation date (from)
     ///
     /// Query parameter `created_from`.
-    pub created_from: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_from: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Filter by creation date (to)
     ///
     /// Query parameter `created_to`.
-    pub created_to: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_to: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Filter by chat IDs
     ///
     /// Sent as `chat_ids[]=v` per item; query parameter `chat_ids`.
@@ -686,7 +686,7 @@ impl SearchMessagesParams {
     /// Sets [`created_from`](Self::created_from).
     pub fn created_from(
         mut self,
-        value: impl Into<chrono::DateTime<chrono::Utc>>,
+        value: impl Into<chrono::DateTime<chrono::FixedOffset>>,
     ) -> Self {
         self.created_from = Some(value.into());
         self
@@ -695,7 +695,7 @@ impl SearchMessagesParams {
     /// Sets [`created_to`](Self::created_to).
     pub fn created_to(
         mut self,
-        value: impl Into<chrono::DateTime<chrono::Utc>>,
+        value: impl Into<chrono::DateTime<chrono::FixedOffset>>,
     ) -> Self {
         self.created_to = Some(value.into());
         self
@@ -750,11 +750,11 @@ pub struct SearchUsersParams {
     /// Filter by creation date (from)
     ///
     /// Query parameter `created_from`.
-    pub created_from: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_from: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Filter by creation date (to)
     ///
     /// Query parameter `created_to`.
-    pub created_to: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_to: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Filter by employee roles
     ///
     /// Sent as `company_roles[]=v` per item; query parameter `company_roles`.
@@ -795,7 +795,7 @@ impl SearchUsersParams {
     /// Sets [`created_from`](Self::created_from).
     pub fn created_from(
         mut self,
-        value: impl Into<chrono::DateTime<chrono::Utc>>,
+        value: impl Into<chrono::DateTime<chrono::FixedOffset>>,
     ) -> Self {
         self.created_from = Some(value.into());
         self
@@ -804,7 +804,7 @@ impl SearchUsersParams {
     /// Sets [`created_to`](Self::created_to).
     pub fn created_to(
         mut self,
-        value: impl Into<chrono::DateTime<chrono::Utc>>,
+        value: impl Into<chrono::DateTime<chrono::FixedOffset>>,
     ) -> Self {
         self.created_to = Some(value.into());
         self
@@ -930,11 +930,11 @@ pub struct GetAuditEventsParams {
     /// Start timestamp (inclusive)
     ///
     /// Query parameter `start_time`.
-    pub start_time: Option<chrono::DateTime<chrono::Utc>>,
+    pub start_time: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// End timestamp (inclusive)
     ///
     /// Query parameter `end_time`.
-    pub end_time: Option<chrono::DateTime<chrono::Utc>>,
+    pub end_time: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Filter by specific event type
     ///
     /// Query parameter `event_key`.
@@ -969,14 +969,17 @@ impl GetAuditEventsParams {
     /// Sets [`start_time`](Self::start_time).
     pub fn start_time(
         mut self,
-        value: impl Into<chrono::DateTime<chrono::Utc>>,
+        value: impl Into<chrono::DateTime<chrono::FixedOffset>>,
     ) -> Self {
         self.start_time = Some(value.into());
         self
     }
 
     /// Sets [`end_time`](Self::end_time).
-    pub fn end_time(mut self, value: impl Into<chrono::DateTime<chrono::Utc>>) -> Self {
+    pub fn end_time(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::FixedOffset>>,
+    ) -> Self {
         self.end_time = Some(value.into());
         self
     }

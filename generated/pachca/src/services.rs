@@ -257,14 +257,14 @@ impl<'a> Chats<'a> {
             req.query
                 .push((
                     "last_message_at_after",
-                    crate::runtime::response::date_time(value),
+                    crate::runtime::date_time::to_text(value),
                 ));
         }
         if let Some(value) = &params.last_message_at_before {
             req.query
                 .push((
                     "last_message_at_before",
-                    crate::runtime::response::date_time(value),
+                    crate::runtime::date_time::to_text(value),
                 ));
         }
         if let Some(value) = &params.personal {
@@ -1826,14 +1826,14 @@ impl<'a> Threads<'a> {
             req.query
                 .push((
                     "last_message_at_after",
-                    crate::runtime::response::date_time(value),
+                    crate::runtime::date_time::to_text(value),
                 ));
         }
         if let Some(value) = &params.last_message_at_before {
             req.query
                 .push((
                     "last_message_at_before",
-                    crate::runtime::response::date_time(value),
+                    crate::runtime::date_time::to_text(value),
                 ));
         }
         if let Some(value) = &params.limit {
@@ -2637,10 +2637,10 @@ impl<'a> Search<'a> {
             req.query.push(("order", value.to_string()));
         }
         if let Some(value) = &params.created_from {
-            req.query.push(("created_from", crate::runtime::response::date_time(value)));
+            req.query.push(("created_from", crate::runtime::date_time::to_text(value)));
         }
         if let Some(value) = &params.created_to {
-            req.query.push(("created_to", crate::runtime::response::date_time(value)));
+            req.query.push(("created_to", crate::runtime::date_time::to_text(value)));
         }
         if let Some(value) = &params.active {
             req.query.push(("active", value.to_string()));
@@ -2740,10 +2740,10 @@ impl<'a> Search<'a> {
             req.query.push(("sort", value.to_string()));
         }
         if let Some(value) = &params.created_from {
-            req.query.push(("created_from", crate::runtime::response::date_time(value)));
+            req.query.push(("created_from", crate::runtime::date_time::to_text(value)));
         }
         if let Some(value) = &params.created_to {
-            req.query.push(("created_to", crate::runtime::response::date_time(value)));
+            req.query.push(("created_to", crate::runtime::date_time::to_text(value)));
         }
         if let Some(value) = &params.chat_ids {
             for item in value.iter() {
@@ -2847,10 +2847,10 @@ impl<'a> Search<'a> {
             req.query.push(("order", value.to_string()));
         }
         if let Some(value) = &params.created_from {
-            req.query.push(("created_from", crate::runtime::response::date_time(value)));
+            req.query.push(("created_from", crate::runtime::date_time::to_text(value)));
         }
         if let Some(value) = &params.created_to {
-            req.query.push(("created_to", crate::runtime::response::date_time(value)));
+            req.query.push(("created_to", crate::runtime::date_time::to_text(value)));
         }
         if let Some(value) = &params.company_roles {
             for item in value.iter() {
@@ -3664,10 +3664,10 @@ impl<'a> Security<'a> {
             "/audit_events",
         );
         if let Some(value) = &params.start_time {
-            req.query.push(("start_time", crate::runtime::response::date_time(value)));
+            req.query.push(("start_time", crate::runtime::date_time::to_text(value)));
         }
         if let Some(value) = &params.end_time {
-            req.query.push(("end_time", crate::runtime::response::date_time(value)));
+            req.query.push(("end_time", crate::runtime::date_time::to_text(value)));
         }
         if let Some(value) = &params.event_key {
             req.query.push(("event_key", value.to_string()));

@@ -38,12 +38,12 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
     (
         "AccessTokenInfo.created_at",
         "\"2025-01-15T10:30:00.000Z\"",
-        support::round_trip::<chrono::DateTime<chrono::Utc>>,
+        support::round_trip::<chrono::DateTime<chrono::FixedOffset>>,
     ),
     (
         "AccessTokenInfo.last_used_at",
         "\"2025-02-24T14:20:00.000Z\"",
-        support::round_trip::<Option<chrono::DateTime<chrono::Utc>>>,
+        support::round_trip::<Option<chrono::DateTime<chrono::FixedOffset>>>,
     ),
     ("AddMembersRequest.member_ids", "[186,187]", support::round_trip::<Vec<i64>>),
     ("AddMembersRequest.silent", "true", support::round_trip::<bool>),
@@ -56,7 +56,7 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
     (
         "AuditEvent.created_at",
         "\"2025-05-15T14:30:00.000Z\"",
-        support::round_trip::<chrono::DateTime<chrono::Utc>>,
+        support::round_trip::<chrono::DateTime<chrono::FixedOffset>>,
     ),
     ("AuditEvent.event_key", "\"user_login\"", support::round_trip::<AuditEventKey>),
     ("AuditEvent.entity_id", "\"98765\"", support::round_trip::<String>),
@@ -199,7 +199,7 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
     (
         "Chat.created_at",
         "\"2021-08-28T15:56:53.000Z\"",
-        support::round_trip::<chrono::DateTime<chrono::Utc>>,
+        support::round_trip::<chrono::DateTime<chrono::FixedOffset>>,
     ),
     ("Chat.owner_id", "185", support::round_trip::<i64>),
     ("Chat.member_ids", "[185,186,187]", support::round_trip::<Vec<i64>>),
@@ -211,7 +211,7 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
     (
         "Chat.last_message_at",
         "\"2021-08-28T15:56:53.000Z\"",
-        support::round_trip::<chrono::DateTime<chrono::Utc>>,
+        support::round_trip::<chrono::DateTime<chrono::FixedOffset>>,
     ),
     (
         "Chat.meet_room_url",
@@ -235,7 +235,7 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
     (
         "ChatMemberWebhookPayload.created_at",
         "\"2025-05-15T14:30:00.000Z\"",
-        support::round_trip::<chrono::DateTime<chrono::Utc>>,
+        support::round_trip::<chrono::DateTime<chrono::FixedOffset>>,
     ),
     ("ChatMemberWebhookPayload.webhook_timestamp", "1747574400", support::round_trip::<i32>),
     (
@@ -255,7 +255,7 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
     (
         "CompanyMemberWebhookPayload.created_at",
         "\"2025-05-15T14:30:00.000Z\"",
-        support::round_trip::<chrono::DateTime<chrono::Utc>>,
+        support::round_trip::<chrono::DateTime<chrono::FixedOffset>>,
     ),
     ("CompanyMemberWebhookPayload.webhook_timestamp", "1747574400", support::round_trip::<i32>),
     (
@@ -304,7 +304,7 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
     (
         "Forwarding.original_created_at",
         "\"2025-01-15T10:30:00.000Z\"",
-        support::round_trip::<chrono::DateTime<chrono::Utc>>,
+        support::round_trip::<chrono::DateTime<chrono::FixedOffset>>,
     ),
     ("GroupTag.id", "9111", support::round_trip::<i64>),
     ("GroupTag.name", "\"Design\"", support::round_trip::<String>),
@@ -344,7 +344,7 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
     (
         "LinkSharedWebhookPayload.created_at",
         "\"2024-09-18T19:53:14.000Z\"",
-        support::round_trip::<chrono::DateTime<chrono::Utc>>,
+        support::round_trip::<chrono::DateTime<chrono::FixedOffset>>,
     ),
     ("LinkSharedWebhookPayload.webhook_timestamp", "1726685594", support::round_trip::<i32>),
     (
@@ -371,7 +371,7 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
     (
         "Message.created_at",
         "\"2021-08-28T15:57:23.000Z\"",
-        support::round_trip::<chrono::DateTime<chrono::Utc>>,
+        support::round_trip::<chrono::DateTime<chrono::FixedOffset>>,
     ),
     (
         "Message.url",
@@ -381,7 +381,7 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
     (
         "Message.changed_at",
         "\"2021-08-28T16:10:00.000Z\"",
-        support::round_trip::<Option<chrono::DateTime<chrono::Utc>>>,
+        support::round_trip::<Option<chrono::DateTime<chrono::FixedOffset>>>,
     ),
     ("MessageCreateRequest.link_preview", "false", support::round_trip::<bool>),
     (
@@ -480,12 +480,12 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
     (
         "MessageWebhookPayload.created_at",
         "\"2025-05-15T14:30:00.000Z\"",
-        support::round_trip::<chrono::DateTime<chrono::Utc>>,
+        support::round_trip::<chrono::DateTime<chrono::FixedOffset>>,
     ),
     (
         "MessageWebhookPayload.changed_at",
         "\"2025-05-15T14:35:00.000Z\"",
-        support::round_trip::<Option<chrono::DateTime<chrono::Utc>>>,
+        support::round_trip::<Option<chrono::DateTime<chrono::FixedOffset>>>,
     ),
     (
         "MessageWebhookPayload.url",
@@ -530,7 +530,7 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
     (
         "Reaction.created_at",
         "\"2024-01-20T10:30:00.000Z\"",
-        support::round_trip::<chrono::DateTime<chrono::Utc>>,
+        support::round_trip::<chrono::DateTime<chrono::FixedOffset>>,
     ),
     ("Reaction.code", "\"👍\"", support::round_trip::<String>),
     ("Reaction.name", "\":+1::skin-tone-1:\"", support::round_trip::<String>),
@@ -550,7 +550,7 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
     (
         "ReactionWebhookPayload.created_at",
         "\"2025-05-15T14:30:00.000Z\"",
-        support::round_trip::<chrono::DateTime<chrono::Utc>>,
+        support::round_trip::<chrono::DateTime<chrono::FixedOffset>>,
     ),
     ("ReactionWebhookPayload.webhook_timestamp", "1747574400", support::round_trip::<i32>),
     (
@@ -569,7 +569,7 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
     (
         "StatusUpdateRequestStatus.expires_at",
         "\"2024-04-08T10:00:00.000Z\"",
-        support::round_trip::<chrono::DateTime<chrono::Utc>>,
+        support::round_trip::<chrono::DateTime<chrono::FixedOffset>>,
     ),
     ("StatusUpdateRequestStatus.is_away", "true", support::round_trip::<bool>),
     (
@@ -584,7 +584,7 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
     (
         "Task.due_at",
         "\"2020-06-05T09:00:00.000Z\"",
-        support::round_trip::<Option<chrono::DateTime<chrono::Utc>>>,
+        support::round_trip::<Option<chrono::DateTime<chrono::FixedOffset>>>,
     ),
     ("Task.priority", "2", support::round_trip::<i32>),
     ("Task.user_id", "12", support::round_trip::<i64>),
@@ -593,7 +593,7 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
     (
         "Task.created_at",
         "\"2020-06-04T10:37:57.000Z\"",
-        support::round_trip::<chrono::DateTime<chrono::Utc>>,
+        support::round_trip::<chrono::DateTime<chrono::FixedOffset>>,
     ),
     ("Task.performer_ids", "[12]", support::round_trip::<Vec<i64>>),
     ("Task.all_day", "false", support::round_trip::<bool>),
@@ -606,7 +606,7 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
     (
         "TaskCreateRequestTask.due_at",
         "\"2020-06-05T12:00:00.000+03:00\"",
-        support::round_trip::<chrono::DateTime<chrono::Utc>>,
+        support::round_trip::<chrono::DateTime<chrono::FixedOffset>>,
     ),
     ("TaskCreateRequestTask.priority", "2", support::round_trip::<i32>),
     ("TaskCreateRequestTask.performer_ids", "[12,13]", support::round_trip::<Vec<i64>>),
@@ -627,7 +627,7 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
     (
         "TaskUpdateRequestTask.due_at",
         "\"2020-06-05T12:00:00.000+03:00\"",
-        support::round_trip::<chrono::DateTime<chrono::Utc>>,
+        support::round_trip::<chrono::DateTime<chrono::FixedOffset>>,
     ),
     ("TaskUpdateRequestTask.priority", "2", support::round_trip::<i32>),
     ("TaskUpdateRequestTask.performer_ids", "[12]", support::round_trip::<Vec<i64>>),
@@ -636,7 +636,7 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
     (
         "TaskUpdateRequestTask.done_at",
         "\"2020-06-05T12:00:00.000Z\"",
-        support::round_trip::<chrono::DateTime<chrono::Utc>>,
+        support::round_trip::<chrono::DateTime<chrono::FixedOffset>>,
     ),
     ("TaskUpdateRequestTaskCustomPropertiesItem.id", "78", support::round_trip::<i64>),
     (
@@ -651,7 +651,7 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
     (
         "Thread.updated_at",
         "\"2023-02-01T19:20:47.204Z\"",
-        support::round_trip::<chrono::DateTime<chrono::Utc>>,
+        support::round_trip::<chrono::DateTime<chrono::FixedOffset>>,
     ),
     ("UpdateMemberRoleRequest.role", "\"admin\"", support::round_trip::<ChatMemberRole>),
     ("UploadParams.Content-Disposition", "\"attachment\"", support::round_trip::<String>),
@@ -701,12 +701,12 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
     (
         "User.created_at",
         "\"2020-06-08T09:32:57.000Z\"",
-        support::round_trip::<chrono::DateTime<chrono::Utc>>,
+        support::round_trip::<chrono::DateTime<chrono::FixedOffset>>,
     ),
     (
         "User.last_activity_at",
         "\"2025-01-20T13:40:07.000Z\"",
-        support::round_trip::<Option<chrono::DateTime<chrono::Utc>>>,
+        support::round_trip::<Option<chrono::DateTime<chrono::FixedOffset>>>,
     ),
     ("User.time_zone", "\"Europe/Moscow\"", support::round_trip::<Option<String>>),
     (
@@ -741,7 +741,7 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
     (
         "UserStatus.expires_at",
         "\"2024-04-08T10:00:00.000Z\"",
-        support::round_trip::<Option<chrono::DateTime<chrono::Utc>>>,
+        support::round_trip::<Option<chrono::DateTime<chrono::FixedOffset>>>,
     ),
     ("UserStatus.is_away", "false", support::round_trip::<bool>),
     (
@@ -777,12 +777,12 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
     (
         "VideoCallWebhookPayload.started_at",
         "\"2025-05-15T14:30:00.000Z\"",
-        support::round_trip::<chrono::DateTime<chrono::Utc>>,
+        support::round_trip::<chrono::DateTime<chrono::FixedOffset>>,
     ),
     (
         "VideoCallWebhookPayload.finished_at",
         "\"2025-05-15T14:45:00.000Z\"",
-        support::round_trip::<chrono::DateTime<chrono::Utc>>,
+        support::round_trip::<chrono::DateTime<chrono::FixedOffset>>,
     ),
     ("VideoCallWebhookPayload.duration", "900", support::round_trip::<i32>),
     ("VideoCallWebhookPayload.recording_id", "4567", support::round_trip::<i64>),
@@ -961,7 +961,7 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
     (
         "WebhookEvent.created_at",
         "\"2025-05-15T14:30:00.000Z\"",
-        support::round_trip::<chrono::DateTime<chrono::Utc>>,
+        support::round_trip::<chrono::DateTime<chrono::FixedOffset>>,
     ),
     ("WebhookLink.url", "\"https://example.com/page1\"", support::round_trip::<String>),
     ("WebhookLink.domain", "\"example.com\"", support::round_trip::<String>),
@@ -972,12 +972,12 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
     (
         "WebhookVideoCallMember.joined_at",
         "\"2025-05-15T14:30:00.000Z\"",
-        support::round_trip::<chrono::DateTime<chrono::Utc>>,
+        support::round_trip::<chrono::DateTime<chrono::FixedOffset>>,
     ),
     (
         "WebhookVideoCallMember.left_at",
         "\"2025-05-15T14:45:00.000Z\"",
-        support::round_trip::<chrono::DateTime<chrono::Utc>>,
+        support::round_trip::<chrono::DateTime<chrono::FixedOffset>>,
     ),
     ("WebhookVideoCallThread.id", "12345", support::round_trip::<i64>),
     ("WebhookVideoCallThread.chat_id", "67890", support::round_trip::<i64>),
@@ -995,22 +995,22 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
     (
         "ChatOperations_listChats parameter `last_message_at_after`",
         "\"2025-01-01T00:00:00.000Z\"",
-        support::round_trip::<chrono::DateTime<chrono::Utc>>,
+        support::round_trip::<chrono::DateTime<chrono::FixedOffset>>,
     ),
     (
         "ChatOperations_listChats parameter schema `last_message_at_after`",
         "\"2025-01-01T00:00:00.000Z\"",
-        support::round_trip::<chrono::DateTime<chrono::Utc>>,
+        support::round_trip::<chrono::DateTime<chrono::FixedOffset>>,
     ),
     (
         "ChatOperations_listChats parameter `last_message_at_before`",
         "\"2025-02-01T00:00:00.000Z\"",
-        support::round_trip::<chrono::DateTime<chrono::Utc>>,
+        support::round_trip::<chrono::DateTime<chrono::FixedOffset>>,
     ),
     (
         "ChatOperations_listChats parameter schema `last_message_at_before`",
         "\"2025-02-01T00:00:00.000Z\"",
-        support::round_trip::<chrono::DateTime<chrono::Utc>>,
+        support::round_trip::<chrono::DateTime<chrono::FixedOffset>>,
     ),
     ("ChatOperations_listChats parameter `personal`", "false", support::round_trip::<bool>),
     ("ChatOperations_listChats parameter schema `personal`", "false", support::round_trip::<bool>),
@@ -1189,22 +1189,22 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
     (
         "ThreadOperations_listThreads parameter `last_message_at_after`",
         "\"2025-01-01T00:00:00.000Z\"",
-        support::round_trip::<chrono::DateTime<chrono::Utc>>,
+        support::round_trip::<chrono::DateTime<chrono::FixedOffset>>,
     ),
     (
         "ThreadOperations_listThreads parameter schema `last_message_at_after`",
         "\"2025-01-01T00:00:00.000Z\"",
-        support::round_trip::<chrono::DateTime<chrono::Utc>>,
+        support::round_trip::<chrono::DateTime<chrono::FixedOffset>>,
     ),
     (
         "ThreadOperations_listThreads parameter `last_message_at_before`",
         "\"2025-02-01T00:00:00.000Z\"",
-        support::round_trip::<chrono::DateTime<chrono::Utc>>,
+        support::round_trip::<chrono::DateTime<chrono::FixedOffset>>,
     ),
     (
         "ThreadOperations_listThreads parameter schema `last_message_at_before`",
         "\"2025-02-01T00:00:00.000Z\"",
-        support::round_trip::<chrono::DateTime<chrono::Utc>>,
+        support::round_trip::<chrono::DateTime<chrono::FixedOffset>>,
     ),
     ("ThreadOperations_listThreads parameter `limit`", "1", support::round_trip::<i32>),
     ("ThreadOperations_listThreads parameter schema `limit`", "1", support::round_trip::<i32>),
@@ -1367,22 +1367,22 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
     (
         "SearchOperations_searchChats parameter `created_from`",
         "\"2025-01-01T00:00:00.000Z\"",
-        support::round_trip::<chrono::DateTime<chrono::Utc>>,
+        support::round_trip::<chrono::DateTime<chrono::FixedOffset>>,
     ),
     (
         "SearchOperations_searchChats parameter schema `created_from`",
         "\"2025-01-01T00:00:00.000Z\"",
-        support::round_trip::<chrono::DateTime<chrono::Utc>>,
+        support::round_trip::<chrono::DateTime<chrono::FixedOffset>>,
     ),
     (
         "SearchOperations_searchChats parameter `created_to`",
         "\"2025-02-01T00:00:00.000Z\"",
-        support::round_trip::<chrono::DateTime<chrono::Utc>>,
+        support::round_trip::<chrono::DateTime<chrono::FixedOffset>>,
     ),
     (
         "SearchOperations_searchChats parameter schema `created_to`",
         "\"2025-02-01T00:00:00.000Z\"",
-        support::round_trip::<chrono::DateTime<chrono::Utc>>,
+        support::round_trip::<chrono::DateTime<chrono::FixedOffset>>,
     ),
     ("SearchOperations_searchChats parameter `active`", "true", support::round_trip::<bool>),
     ("SearchOperations_searchChats parameter schema `active`", "true", support::round_trip::<bool>),
@@ -1432,22 +1432,22 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
     (
         "SearchOperations_searchMessages parameter `created_from`",
         "\"2025-01-01T00:00:00.000Z\"",
-        support::round_trip::<chrono::DateTime<chrono::Utc>>,
+        support::round_trip::<chrono::DateTime<chrono::FixedOffset>>,
     ),
     (
         "SearchOperations_searchMessages parameter schema `created_from`",
         "\"2025-01-01T00:00:00.000Z\"",
-        support::round_trip::<chrono::DateTime<chrono::Utc>>,
+        support::round_trip::<chrono::DateTime<chrono::FixedOffset>>,
     ),
     (
         "SearchOperations_searchMessages parameter `created_to`",
         "\"2025-02-01T00:00:00.000Z\"",
-        support::round_trip::<chrono::DateTime<chrono::Utc>>,
+        support::round_trip::<chrono::DateTime<chrono::FixedOffset>>,
     ),
     (
         "SearchOperations_searchMessages parameter schema `created_to`",
         "\"2025-02-01T00:00:00.000Z\"",
-        support::round_trip::<chrono::DateTime<chrono::Utc>>,
+        support::round_trip::<chrono::DateTime<chrono::FixedOffset>>,
     ),
     (
         "SearchOperations_searchMessages parameter `chat_ids`",
@@ -1506,22 +1506,22 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
     (
         "SearchOperations_searchUsers parameter `created_from`",
         "\"2025-01-01T00:00:00.000Z\"",
-        support::round_trip::<chrono::DateTime<chrono::Utc>>,
+        support::round_trip::<chrono::DateTime<chrono::FixedOffset>>,
     ),
     (
         "SearchOperations_searchUsers parameter schema `created_from`",
         "\"2025-01-01T00:00:00.000Z\"",
-        support::round_trip::<chrono::DateTime<chrono::Utc>>,
+        support::round_trip::<chrono::DateTime<chrono::FixedOffset>>,
     ),
     (
         "SearchOperations_searchUsers parameter `created_to`",
         "\"2025-02-01T00:00:00.000Z\"",
-        support::round_trip::<chrono::DateTime<chrono::Utc>>,
+        support::round_trip::<chrono::DateTime<chrono::FixedOffset>>,
     ),
     (
         "SearchOperations_searchUsers parameter schema `created_to`",
         "\"2025-02-01T00:00:00.000Z\"",
-        support::round_trip::<chrono::DateTime<chrono::Utc>>,
+        support::round_trip::<chrono::DateTime<chrono::FixedOffset>>,
     ),
     (
         "SearchOperations_searchUsers parameter `company_roles`",
@@ -1643,22 +1643,22 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
     (
         "SecurityOperations_getAuditEvents parameter `start_time`",
         "\"2025-05-01T09:11:00.000Z\"",
-        support::round_trip::<chrono::DateTime<chrono::Utc>>,
+        support::round_trip::<chrono::DateTime<chrono::FixedOffset>>,
     ),
     (
         "SecurityOperations_getAuditEvents parameter schema `start_time`",
         "\"2025-05-01T09:11:00.000Z\"",
-        support::round_trip::<chrono::DateTime<chrono::Utc>>,
+        support::round_trip::<chrono::DateTime<chrono::FixedOffset>>,
     ),
     (
         "SecurityOperations_getAuditEvents parameter `end_time`",
         "\"2025-05-02T09:11:00.000Z\"",
-        support::round_trip::<chrono::DateTime<chrono::Utc>>,
+        support::round_trip::<chrono::DateTime<chrono::FixedOffset>>,
     ),
     (
         "SecurityOperations_getAuditEvents parameter schema `end_time`",
         "\"2025-05-02T09:11:00.000Z\"",
-        support::round_trip::<chrono::DateTime<chrono::Utc>>,
+        support::round_trip::<chrono::DateTime<chrono::FixedOffset>>,
     ),
     (
         "SecurityOperations_getAuditEvents parameter `event_key`",

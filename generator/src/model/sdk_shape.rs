@@ -96,8 +96,9 @@ impl<'a> TypeIndex<'a> {
             (true, false) => FieldShape::Plain,
             (true, true) => FieldShape::Option,
             (false, false) => FieldShape::Option,
-            (false, true) if request => FieldShape::Nullable,
-            (false, true) => FieldShape::Option,
+            // Absent and `null` differ in both directions: a request can clear a
+            // value, and a response can say "not sent" apart from "no value".
+            (false, true) => FieldShape::Nullable,
         }
     }
 }
@@ -109,7 +110,7 @@ pub enum FieldShape {
     Plain,
     /// `Option<T>`: optional, or required but nullable.
     Option,
-    /// `Nullable<T>`: optional and nullable in a request type.
+    /// `Nullable<T>`: optional and nullable.
     Nullable,
 }
 

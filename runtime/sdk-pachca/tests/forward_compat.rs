@@ -114,3 +114,45 @@ fn a_missing_required_field_is_an_error_naming_it() {
     .expect_err("a string id");
     assert!(err.to_string().contains("invalid type: string \"one\", expected i64"), "{err}");
 }
+
+/// An optional nullable field tells "not sent" from "sent as null", and a
+/// date-time keeps the offset it came with and re-encodes as the API writes it.
+#[test]
+fn absent_and_null_differ_and_date_times_keep_their_offset() {
+    use pachca::models::Message;
+    use pachca::Nullable;
+    let mut json = serde_json::json!({
+        "id": 4_294_967_297_i64,
+        "entity_type": "thread",
+        "entity_id": 2_637_266_155_i64,
+        "chat_id": 2_637_266_155_i64,
+        "root_chat_id": 198,
+        "content": "Привет",
+        "user_id": 12,
+        "created_at": "2026-01-02T03:04:05.678+03:00",
+        "url": "https://app.pachca.com/chats/198?message=4294967297",
+        "files": [],
+        "voice_content": null,
+        "buttons": null,
+        "thread": null,
+        "forwarding": null,
+        "parent_message_id": null,
+        "display_name": null,
+        "changed_at": null,
+        "deleted_at": null
+    });
+    let message: Message = serde_json::from_value(json.clone()).expect("decodes");
+    assert_eq!(message.display_name, Nullable::Null, "sent as null");
+    assert_eq!(message.display_avatar_url, Nullable::Absent, "not sent");
+    assert_eq!(message.created_at.offset().local_minus_utc(), 3 * 3600);
+    assert_eq!(message.created_at.timestamp_millis(), 1_767_312_245_678);
+
+    let encoded = serde_json::to_value(&message).expect("encodes");
+    assert_eq!(encoded["created_at"], "2026-01-02T03:04:05.678+03:00");
+    assert_eq!(encoded["display_name"], serde_json::Value::Null);
+    assert!(encoded.get("display_avatar_url").is_none(), "an absent field stays absent");
+
+    json["display_avatar_url"] = "https://example.com/a.png".into();
+    let message: Message = serde_json::from_value(json).expect("decodes");
+    assert_eq!(message.display_avatar_url.as_option().map(String::as_str), Some("https://example.com/a.png"));
+}

@@ -19,6 +19,7 @@ compile_error!("choose a TLS backend: enable the `rustls` (default) or `native-t
 
 pub mod builder;
 pub mod client;
+pub mod date_time;
 pub mod enums;
 pub mod error;
 pub mod nullable;

@@ -100,12 +100,6 @@ pub fn join<T: ToString>(values: &[T]) -> String {
     values.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")
 }
 
-/// A date-time as query text: RFC 3339 with milliseconds, `Z` for UTC.
-#[doc(hidden)]
-pub fn date_time(value: &chrono::DateTime<chrono::Utc>) -> String {
-    value.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,7 +139,5 @@ mod tests {
         let body = serde_json::to_string(&Wrapped { key: "message", value: &5 }).ok();
         assert_eq!(body.as_deref(), Some(r#"{"message":5}"#));
         assert_eq!(join(&[1, 2, 3]), "1,2,3");
-        let t = chrono::DateTime::parse_from_rfc3339("2025-01-02T03:04:05Z").map(|t| t.to_utc()).ok();
-        assert_eq!(t.map(|t| date_time(&t)).as_deref(), Some("2025-01-02T03:04:05.000Z"));
     }
 }

@@ -20,13 +20,13 @@ model_builder! {
         /// Sets [`AccessTokenInfo::scopes`].
         scopes: required Vec<OAuthScope> = "scopes",
         /// Sets [`AccessTokenInfo::created_at`].
-        created_at: required chrono::DateTime<chrono::Utc> = "created_at",
+        created_at: required chrono::DateTime<chrono::FixedOffset> = "created_at",
         /// Sets [`AccessTokenInfo::revoked_at`].
-        revoked_at: optional chrono::DateTime<chrono::Utc> = "revoked_at",
+        revoked_at: optional chrono::DateTime<chrono::FixedOffset> = "revoked_at",
         /// Sets [`AccessTokenInfo::expires_in`].
         expires_in: optional i32 = "expires_in",
         /// Sets [`AccessTokenInfo::last_used_at`].
-        last_used_at: optional chrono::DateTime<chrono::Utc> = "last_used_at",
+        last_used_at: optional chrono::DateTime<chrono::FixedOffset> = "last_used_at",
     }
 }
 
@@ -370,7 +370,7 @@ model_builder! {
         /// Sets [`AuditEvent::id`].
         id: required String = "id",
         /// Sets [`AuditEvent::created_at`].
-        created_at: required chrono::DateTime<chrono::Utc> = "created_at",
+        created_at: required chrono::DateTime<chrono::FixedOffset> = "created_at",
         /// Sets [`AuditEvent::event_key`].
         event_key: required AuditEventKey = "event_key",
         /// Sets [`AuditEvent::entity_id`].
@@ -631,7 +631,7 @@ model_builder! {
         /// Sets [`Chat::name`].
         name: required String = "name",
         /// Sets [`Chat::created_at`].
-        created_at: required chrono::DateTime<chrono::Utc> = "created_at",
+        created_at: required chrono::DateTime<chrono::FixedOffset> = "created_at",
         /// Sets [`Chat::owner_id`].
         owner_id: required i64 = "owner_id",
         /// Sets [`Chat::member_ids`].
@@ -647,7 +647,7 @@ model_builder! {
         /// Sets [`Chat::public`].
         public: required bool = "public",
         /// Sets [`Chat::last_message_at`].
-        last_message_at: required chrono::DateTime<chrono::Utc> = "last_message_at",
+        last_message_at: required chrono::DateTime<chrono::FixedOffset> = "last_message_at",
         /// Sets [`Chat::meet_room_url`].
         meet_room_url: required String = "meet_room_url",
     }
@@ -693,11 +693,11 @@ model_builder! {
         /// Sets [`ChatMemberWebhookPayload::chat_id`].
         chat_id: required i64 = "chat_id",
         /// Sets [`ChatMemberWebhookPayload::thread_id`].
-        thread_id: optional i64 = "thread_id",
+        thread_id: nullable i64 = "thread_id",
         /// Sets [`ChatMemberWebhookPayload::user_ids`].
         user_ids: required Vec<i64> = "user_ids",
         /// Sets [`ChatMemberWebhookPayload::created_at`].
-        created_at: required chrono::DateTime<chrono::Utc> = "created_at",
+        created_at: required chrono::DateTime<chrono::FixedOffset> = "created_at",
         /// Sets [`ChatMemberWebhookPayload::webhook_timestamp`].
         webhook_timestamp: required i32 = "webhook_timestamp",
     }
@@ -737,7 +737,7 @@ model_builder! {
         /// Sets [`CompanyMemberWebhookPayload::user_ids`].
         user_ids: required Vec<i64> = "user_ids",
         /// Sets [`CompanyMemberWebhookPayload::created_at`].
-        created_at: required chrono::DateTime<chrono::Utc> = "created_at",
+        created_at: required chrono::DateTime<chrono::FixedOffset> = "created_at",
         /// Sets [`CompanyMemberWebhookPayload::webhook_timestamp`].
         webhook_timestamp: required i32 = "webhook_timestamp",
     }
@@ -807,9 +807,9 @@ model_builder! {
         /// Sets [`File::url`].
         url: required String = "url",
         /// Sets [`File::width`].
-        width: optional i32 = "width",
+        width: nullable i32 = "width",
         /// Sets [`File::height`].
-        height: optional i32 = "height",
+        height: nullable i32 = "height",
     }
 }
 
@@ -851,7 +851,7 @@ model_builder! {
         /// Sets [`Forwarding::author_id`].
         author_id: required i64 = "author_id",
         /// Sets [`Forwarding::original_created_at`].
-        original_created_at: required chrono::DateTime<chrono::Utc> = "original_created_at",
+        original_created_at: required chrono::DateTime<chrono::FixedOffset> = "original_created_at",
         /// Sets [`Forwarding::original_thread_id`].
         original_thread_id: optional i64 = "original_thread_id",
         /// Sets [`Forwarding::original_thread_message_id`].
@@ -953,7 +953,7 @@ model_builder! {
         /// Sets [`LinkSharedWebhookPayload::user_id`].
         user_id: required i64 = "user_id",
         /// Sets [`LinkSharedWebhookPayload::created_at`].
-        created_at: required chrono::DateTime<chrono::Utc> = "created_at",
+        created_at: required chrono::DateTime<chrono::FixedOffset> = "created_at",
         /// Sets [`LinkSharedWebhookPayload::webhook_timestamp`].
         webhook_timestamp: required i32 = "webhook_timestamp",
     }
@@ -979,7 +979,7 @@ model_builder! {
         /// Sets [`Message::user_id`].
         user_id: required i64 = "user_id",
         /// Sets [`Message::created_at`].
-        created_at: required chrono::DateTime<chrono::Utc> = "created_at",
+        created_at: required chrono::DateTime<chrono::FixedOffset> = "created_at",
         /// Sets [`Message::url`].
         url: required String = "url",
         /// Sets [`Message::files`].
@@ -995,13 +995,13 @@ model_builder! {
         /// Sets [`Message::parent_message_id`].
         parent_message_id: optional i64 = "parent_message_id",
         /// Sets [`Message::display_avatar_url`].
-        display_avatar_url: optional String = "display_avatar_url",
+        display_avatar_url: nullable String = "display_avatar_url",
         /// Sets [`Message::display_name`].
-        display_name: optional String = "display_name",
+        display_name: nullable String = "display_name",
         /// Sets [`Message::changed_at`].
-        changed_at: optional chrono::DateTime<chrono::Utc> = "changed_at",
+        changed_at: optional chrono::DateTime<chrono::FixedOffset> = "changed_at",
         /// Sets [`Message::deleted_at`].
-        deleted_at: optional chrono::DateTime<chrono::Utc> = "deleted_at",
+        deleted_at: optional chrono::DateTime<chrono::FixedOffset> = "deleted_at",
     }
 }
 
@@ -1151,17 +1151,17 @@ model_builder! {
         /// Sets [`MessageWebhookPayload::user_id`].
         user_id: required i64 = "user_id",
         /// Sets [`MessageWebhookPayload::created_at`].
-        created_at: required chrono::DateTime<chrono::Utc> = "created_at",
+        created_at: required chrono::DateTime<chrono::FixedOffset> = "created_at",
         /// Sets [`MessageWebhookPayload::changed_at`].
-        changed_at: optional chrono::DateTime<chrono::Utc> = "changed_at",
+        changed_at: nullable chrono::DateTime<chrono::FixedOffset> = "changed_at",
         /// Sets [`MessageWebhookPayload::url`].
         url: required String = "url",
         /// Sets [`MessageWebhookPayload::chat_id`].
         chat_id: required i64 = "chat_id",
         /// Sets [`MessageWebhookPayload::parent_message_id`].
-        parent_message_id: optional i64 = "parent_message_id",
+        parent_message_id: nullable i64 = "parent_message_id",
         /// Sets [`MessageWebhookPayload::thread`].
-        thread: optional WebhookMessageThread = "thread",
+        thread: nullable WebhookMessageThread = "thread",
         /// Sets [`MessageWebhookPayload::webhook_timestamp`].
         webhook_timestamp: required i32 = "webhook_timestamp",
     }
@@ -1247,7 +1247,7 @@ model_builder! {
         /// Sets [`Reaction::user_id`].
         user_id: required i64 = "user_id",
         /// Sets [`Reaction::created_at`].
-        created_at: required chrono::DateTime<chrono::Utc> = "created_at",
+        created_at: required chrono::DateTime<chrono::FixedOffset> = "created_at",
         /// Sets [`Reaction::code`].
         code: required String = "code",
         /// Sets [`Reaction::name`].
@@ -1287,7 +1287,7 @@ model_builder! {
         /// Sets [`ReactionWebhookPayload::user_id`].
         user_id: required i64 = "user_id",
         /// Sets [`ReactionWebhookPayload::created_at`].
-        created_at: required chrono::DateTime<chrono::Utc> = "created_at",
+        created_at: required chrono::DateTime<chrono::FixedOffset> = "created_at",
         /// Sets [`ReactionWebhookPayload::webhook_timestamp`].
         webhook_timestamp: required i32 = "webhook_timestamp",
     }
@@ -1335,7 +1335,7 @@ model_builder! {
         /// Sets [`StatusUpdateRequestStatus::title`].
         title: required String = "title",
         /// Sets [`StatusUpdateRequestStatus::expires_at`].
-        expires_at: optional chrono::DateTime<chrono::Utc> = "expires_at",
+        expires_at: optional chrono::DateTime<chrono::FixedOffset> = "expires_at",
         /// Sets [`StatusUpdateRequestStatus::is_away`].
         is_away: optional bool = "is_away",
         /// Sets [`StatusUpdateRequestStatus::away_message`].
@@ -1355,7 +1355,7 @@ model_builder! {
         /// Sets [`Task::content`].
         content: required String = "content",
         /// Sets [`Task::due_at`].
-        due_at: optional chrono::DateTime<chrono::Utc> = "due_at",
+        due_at: optional chrono::DateTime<chrono::FixedOffset> = "due_at",
         /// Sets [`Task::priority`].
         priority: required i32 = "priority",
         /// Sets [`Task::user_id`].
@@ -1365,7 +1365,7 @@ model_builder! {
         /// Sets [`Task::status`].
         status: required TaskStatus = "status",
         /// Sets [`Task::created_at`].
-        created_at: required chrono::DateTime<chrono::Utc> = "created_at",
+        created_at: required chrono::DateTime<chrono::FixedOffset> = "created_at",
         /// Sets [`Task::performer_ids`].
         performer_ids: required Vec<i64> = "performer_ids",
         /// Sets [`Task::all_day`].
@@ -1395,7 +1395,7 @@ model_builder! {
         /// Sets [`TaskCreateRequestTask::content`].
         content: optional String = "content",
         /// Sets [`TaskCreateRequestTask::due_at`].
-        due_at: optional chrono::DateTime<chrono::Utc> = "due_at",
+        due_at: optional chrono::DateTime<chrono::FixedOffset> = "due_at",
         /// Sets [`TaskCreateRequestTask::priority`].
         priority: optional i32 = "priority",
         /// Sets [`TaskCreateRequestTask::performer_ids`].
@@ -1441,7 +1441,7 @@ model_builder! {
         /// Sets [`TaskUpdateRequestTask::content`].
         content: optional String = "content",
         /// Sets [`TaskUpdateRequestTask::due_at`].
-        due_at: optional chrono::DateTime<chrono::Utc> = "due_at",
+        due_at: optional chrono::DateTime<chrono::FixedOffset> = "due_at",
         /// Sets [`TaskUpdateRequestTask::priority`].
         priority: optional i32 = "priority",
         /// Sets [`TaskUpdateRequestTask::performer_ids`].
@@ -1451,7 +1451,7 @@ model_builder! {
         /// Sets [`TaskUpdateRequestTask::all_day`].
         all_day: optional bool = "all_day",
         /// Sets [`TaskUpdateRequestTask::done_at`].
-        done_at: optional chrono::DateTime<chrono::Utc> = "done_at",
+        done_at: optional chrono::DateTime<chrono::FixedOffset> = "done_at",
         /// Sets [`TaskUpdateRequestTask::custom_properties`].
         custom_properties: optional Vec<TaskUpdateRequestTaskCustomPropertiesItem> = "custom_properties",
     }
@@ -1483,7 +1483,7 @@ model_builder! {
         /// Sets [`Thread::message_chat_id`].
         message_chat_id: optional i64 = "message_chat_id",
         /// Sets [`Thread::updated_at`].
-        updated_at: required chrono::DateTime<chrono::Utc> = "updated_at",
+        updated_at: required chrono::DateTime<chrono::FixedOffset> = "updated_at",
     }
 }
 
@@ -1583,9 +1583,9 @@ model_builder! {
         /// Sets [`User::sso`].
         sso: required bool = "sso",
         /// Sets [`User::created_at`].
-        created_at: required chrono::DateTime<chrono::Utc> = "created_at",
+        created_at: required chrono::DateTime<chrono::FixedOffset> = "created_at",
         /// Sets [`User::last_activity_at`].
-        last_activity_at: optional chrono::DateTime<chrono::Utc> = "last_activity_at",
+        last_activity_at: optional chrono::DateTime<chrono::FixedOffset> = "last_activity_at",
         /// Sets [`User::time_zone`].
         time_zone: optional String = "time_zone",
         /// Sets [`User::image_url`].
@@ -1659,7 +1659,7 @@ model_builder! {
         /// Sets [`UserStatus::title`].
         title: required String = "title",
         /// Sets [`UserStatus::expires_at`].
-        expires_at: optional chrono::DateTime<chrono::Utc> = "expires_at",
+        expires_at: optional chrono::DateTime<chrono::FixedOffset> = "expires_at",
         /// Sets [`UserStatus::is_away`].
         is_away: required bool = "is_away",
         /// Sets [`UserStatus::away_message`].
@@ -1745,11 +1745,11 @@ model_builder! {
         /// Sets [`VideoCallWebhookPayload::owner_id`].
         owner_id: required i64 = "owner_id",
         /// Sets [`VideoCallWebhookPayload::thread`].
-        thread: optional WebhookVideoCallThread = "thread",
+        thread: nullable WebhookVideoCallThread = "thread",
         /// Sets [`VideoCallWebhookPayload::started_at`].
-        started_at: optional chrono::DateTime<chrono::Utc> = "started_at",
+        started_at: optional chrono::DateTime<chrono::FixedOffset> = "started_at",
         /// Sets [`VideoCallWebhookPayload::finished_at`].
-        finished_at: optional chrono::DateTime<chrono::Utc> = "finished_at",
+        finished_at: optional chrono::DateTime<chrono::FixedOffset> = "finished_at",
         /// Sets [`VideoCallWebhookPayload::duration`].
         duration: optional i32 = "duration",
         /// Sets [`VideoCallWebhookPayload::members`].
@@ -1757,7 +1757,7 @@ model_builder! {
         /// Sets [`VideoCallWebhookPayload::recording_id`].
         recording_id: optional i64 = "recording_id",
         /// Sets [`VideoCallWebhookPayload::file_id`].
-        file_id: optional i64 = "file_id",
+        file_id: nullable i64 = "file_id",
         /// Sets [`VideoCallWebhookPayload::url`].
         url: optional String = "url",
         /// Sets [`VideoCallWebhookPayload::size`].
@@ -1781,7 +1781,7 @@ model_builder! {
         /// Sets [`ViewBlock::label`].
         label: optional String = "label",
         /// Sets [`ViewBlock::initial_date`].
-        initial_date: optional chrono::DateTime<chrono::Utc> = "initial_date",
+        initial_date: optional chrono::DateTime<chrono::FixedOffset> = "initial_date",
     }
 }
 
@@ -2077,7 +2077,7 @@ model_builder! {
         /// Sets [`WebhookEvent::payload`].
         payload: required WebhookPayloadUnion = "payload",
         /// Sets [`WebhookEvent::created_at`].
-        created_at: required chrono::DateTime<chrono::Utc> = "created_at",
+        created_at: required chrono::DateTime<chrono::FixedOffset> = "created_at",
     }
 }
 
@@ -2115,9 +2115,9 @@ model_builder! {
         /// Sets [`WebhookVideoCallMember::user_id`].
         user_id: required i64 = "user_id",
         /// Sets [`WebhookVideoCallMember::joined_at`].
-        joined_at: required chrono::DateTime<chrono::Utc> = "joined_at",
+        joined_at: required chrono::DateTime<chrono::FixedOffset> = "joined_at",
         /// Sets [`WebhookVideoCallMember::left_at`].
-        left_at: required chrono::DateTime<chrono::Utc> = "left_at",
+        left_at: required chrono::DateTime<chrono::FixedOffset> = "left_at",
     }
 }
 

@@ -96,7 +96,7 @@ fn arg_type(ty: &TypeRef, owned: bool) -> TokenStream {
 fn to_text(index: &TypeIndex, ty: &TypeRef, value: TokenStream, by_ref: bool) -> TokenStream {
     let borrowed = if by_ref { value.clone() } else { quote!(&#value) };
     match index.resolve(ty) {
-        TypeRef::DateTime => quote!(crate::runtime::response::date_time(#borrowed)),
+        TypeRef::DateTime => quote!(crate::runtime::date_time::to_text(#borrowed)),
         TypeRef::Array { .. } => quote!(crate::runtime::response::join(#borrowed)),
         _ => quote!(#value.to_string()),
     }

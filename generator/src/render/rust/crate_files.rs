@@ -31,6 +31,7 @@ pub const RUNTIME: &[Source] = &[
     ("mod.rs", include_str!("../../../../runtime/sdk/src/mod.rs")),
     ("builder.rs", include_str!("../../../../runtime/sdk/src/builder.rs")),
     ("client.rs", include_str!("../../../../runtime/sdk/src/client.rs")),
+    ("date_time.rs", include_str!("../../../../runtime/sdk/src/date_time.rs")),
     ("enums.rs", include_str!("../../../../runtime/sdk/src/enums.rs")),
     ("error.rs", include_str!("../../../../runtime/sdk/src/error.rs")),
     ("nullable.rs", include_str!("../../../../runtime/sdk/src/nullable.rs")),

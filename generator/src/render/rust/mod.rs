@@ -165,7 +165,7 @@ pub fn rust_type(ty: &TypeRef) -> TokenStream {
     match ty {
         TypeRef::String | TypeRef::Uri => quote!(String),
         TypeRef::Time => quote!(TimeOfDay),
-        TypeRef::DateTime => quote!(chrono::DateTime<chrono::Utc>),
+        TypeRef::DateTime => quote!(chrono::DateTime<chrono::FixedOffset>),
         TypeRef::Date => quote!(chrono::NaiveDate),
         TypeRef::Binary => quote!(Vec<u8>),
         TypeRef::Integer { bits: 32 } => quote!(i32),
@@ -198,7 +198,7 @@ mod tests {
         let ty = TypeRef::Map { values: Box::new(TypeRef::Array { items: Box::new(TypeRef::DateTime) }) };
         assert_eq!(
             super::tokens_text(&super::rust_type(&ty)),
-            "std::collections::BTreeMap<String, Vec<chrono::DateTime<chrono::Utc>>>"
+            "std::collections::BTreeMap<String, Vec<chrono::DateTime<chrono::FixedOffset>>>"
         );
         assert_eq!(super::tokens_text(&quote::quote!(r#type)), "r#type");
     }

@@ -140,6 +140,8 @@ fn render_struct(index: &TypeIndex, def: &TypeDef, fields: &[Field], docs: Token
         });
         let ty = field_type(f);
         let binary = matches!(f.ty, TypeRef::Binary).then(|| quote!(#[serde(skip)]));
+        let date_time = holds_date_time(index, &f.ty)
+            .then(|| quote!(#[serde(serialize_with = "crate::runtime::date_time::serialize")]));
         let (ty, attrs) = match index.field_shape(def, f) {
             FieldShape::Plain => (ty, quote!()),
             FieldShape::Option if f.required => (quote!(Option<#ty>), quote!()),
@@ -154,7 +156,7 @@ fn render_struct(index: &TypeIndex, def: &TypeDef, fields: &[Field], docs: Token
         };
         let docs = field_docs(index, f);
         let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
-        field_tokens.push(quote! { #docs #deprecated #rename #attrs #binary pub #fname: #ty, });
+        field_tokens.push(quote! { #docs #deprecated #rename #attrs #date_time #binary pub #fname: #ty, });
     }
     let constructor = index.is_request(def).then(|| constructor(index, def, fields));
     let secret = fields.iter().any(|f| is_secret(&f.name));
@@ -205,6 +207,18 @@ fn redacted_debug(def: &TypeDef, fields: &[Field]) -> TokenStream {
 /// `Type::builder()` and `TypeBuilder`: a setter per field and a `build()`
 /// that lists the required fields left unset. Generated for every struct,
 /// so users can make values of response types in their own tests.
+/// Whether a value of `ty` holds a date-time (bare, in arrays or maps, or
+/// through aliases): such fields are written in the API's format
+/// (`runtime::date_time`), not chrono's.
+fn holds_date_time(index: &TypeIndex, ty: &TypeRef) -> bool {
+    match index.resolve(ty) {
+        TypeRef::DateTime => true,
+        TypeRef::Array { items } => holds_date_time(index, items),
+        TypeRef::Map { values } => holds_date_time(index, values),
+        _ => false,
+    }
+}
+
 /// A field's Rust type before `Option`/`Nullable`: boxed when the field
 /// makes its type recursive.
 fn field_type(f: &Field) -> TokenStream {
