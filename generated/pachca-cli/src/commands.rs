@@ -127,7 +127,7 @@ async fn call_operation(
         "ProfileAvatarOperations_updateProfileAvatar" => {
             let mut body: UpdateProfileAvatarRequest = input.multipart()?;
             let (file_name, bytes) = input.file()?;
-            body.image = bytes;
+            body.image = bytes.into();
             value(
                 &client
                     .profile()
@@ -214,7 +214,7 @@ async fn call_operation(
             let arg0: i64 = input.path("user_id")?;
             let mut body: UpdateUserAvatarRequest = input.multipart()?;
             let (file_name, bytes) = input.file()?;
-            body.image = bytes;
+            body.image = bytes.into();
             value(
                 &client
                     .users()
@@ -911,7 +911,7 @@ async fn call_operation(
             let url = input.url()?;
             let mut body: FileUploadRequest = input.multipart()?;
             let (file_name, bytes) = input.file()?;
-            body.file = bytes;
+            body.file = bytes.into();
             {
                 client
                     .files()

@@ -118,7 +118,7 @@ pub mod models;
 pub mod params;
 pub mod runtime;
 pub mod services;
-mod upload;
+pub mod upload;
 pub mod webhook;
 
 pub use api::{Client, ClientBuilder, PachcaApi};
@@ -129,6 +129,7 @@ pub use reqwest;
 pub use chrono;
 pub use crate::runtime::builder::BuildError;
 pub use crate::runtime::error::{self, Error};
+pub use crate::runtime::file::FileBody;
 pub use crate::runtime::nullable::Nullable;
 pub use crate::runtime::options::{RequestOptions, ResponseCapture, ResponseMeta};
 pub use crate::runtime::pagination::{self, Page};

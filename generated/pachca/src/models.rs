@@ -1753,7 +1753,7 @@ pub struct FileUploadRequest {
     pub key: String,
     /// File to upload
     #[serde(skip)]
-    pub file: Vec<u8>,
+    pub file: crate::runtime::file::FileBody,
 }
 
 impl FileUploadRequest {
@@ -1767,7 +1767,7 @@ impl FileUploadRequest {
         x_amz_date: impl Into<String>,
         x_amz_signature: impl Into<String>,
         key: impl Into<String>,
-        file: impl Into<Vec<u8>>,
+        file: impl Into<crate::runtime::file::FileBody>,
     ) -> Self {
         Self {
             content_disposition: content_disposition.into(),
@@ -3135,12 +3135,12 @@ impl UpdateMemberRoleRequest {
 pub struct UpdateProfileAvatarRequest {
     /// Avatar image file
     #[serde(skip)]
-    pub image: Vec<u8>,
+    pub image: crate::runtime::file::FileBody,
 }
 
 impl UpdateProfileAvatarRequest {
     /// A `UpdateProfileAvatarRequest` with the required fields set and every optional field absent.
-    pub fn new(image: impl Into<Vec<u8>>) -> Self {
+    pub fn new(image: impl Into<crate::runtime::file::FileBody>) -> Self {
         Self { image: image.into() }
     }
 }
@@ -3151,12 +3151,12 @@ impl UpdateProfileAvatarRequest {
 pub struct UpdateUserAvatarRequest {
     /// Avatar image file
     #[serde(skip)]
-    pub image: Vec<u8>,
+    pub image: crate::runtime::file::FileBody,
 }
 
 impl UpdateUserAvatarRequest {
     /// A `UpdateUserAvatarRequest` with the required fields set and every optional field absent.
-    pub fn new(image: impl Into<Vec<u8>>) -> Self {
+    pub fn new(image: impl Into<crate::runtime::file::FileBody>) -> Self {
         Self { image: image.into() }
     }
 }

@@ -128,7 +128,7 @@ async fn every_operation_succeeds_against_prism() {
 
     {
         let mut body: UpdateProfileAvatarRequest = sample("{\"image\":\"\"}");
-        body.image = b"contract test file".to_vec();
+        body.image = pachca::FileBody::from(&b"contract test file"[..]);
         let outcome = client
             .profile()
             .update_profile_avatar(&body, "contract.txt")
@@ -230,7 +230,7 @@ async fn every_operation_succeeds_against_prism() {
 
     {
         let mut body: UpdateUserAvatarRequest = sample("{\"image\":\"\"}");
-        body.image = b"contract test file".to_vec();
+        body.image = pachca::FileBody::from(&b"contract test file"[..]);
         let outcome = client
             .users()
             .update_user_avatar(sample::<i64>("12"), &body, "contract.txt")
@@ -812,7 +812,7 @@ async fn every_operation_succeeds_against_prism() {
         let mut body: FileUploadRequest = sample(
             "{\"Content-Disposition\":\"example\",\"acl\":\"example\",\"policy\":\"example\",\"x-amz-credential\":\"example\",\"x-amz-algorithm\":\"example\",\"x-amz-date\":\"example\",\"x-amz-signature\":\"example\",\"key\":\"example\",\"file\":\"\"}",
         );
-        body.file = b"contract test file".to_vec();
+        body.file = pachca::FileBody::from(&b"contract test file"[..]);
         let outcome = client
             .files()
             .upload_file(

@@ -166,8 +166,14 @@ async fn upload_file_end_to_end_without_token_at_storage() {
         .expect(1)
         .mount(&server)
         .await;
-    let key = client(&server).upload_file("report.pdf", b"%PDF-1.7".to_vec()).await.expect("uploaded");
-    assert_eq!(key, "attaches/files/1/report.pdf");
+    let file = client(&server).upload_file("отчёт.pdf", b"%PDF-1.7".to_vec()).await.expect("uploaded");
+    assert_eq!(file.key, "attaches/files/1/отчёт.pdf");
+    assert_eq!((file.name.as_str(), file.size, file.mime_type.as_str()), ("отчёт.pdf", 8, "application/pdf"));
+    let attachment = serde_json::to_value(file.attachment().expect("fits")).expect("encodes");
+    assert_eq!(
+        attachment,
+        json!({"key": "attaches/files/1/отчёт.pdf", "name": "отчёт.pdf", "file_type": "file", "size": 8})
+    );
 
     let requests = server.received_requests().await.expect("recorded");
     let storage: Vec<&Request> = requests.iter().filter(|r| r.url.path() == "/storage").collect();
@@ -178,7 +184,11 @@ async fn upload_file_end_to_end_without_token_at_storage() {
     let key_at = body.find("name=\"key\"").expect("key field");
     let file_at = body.find("name=\"file\"").expect("file field");
     assert!(key_at < file_at, "text fields come before the file");
-    assert!(body.contains("attaches/files/1/report.pdf") && body.contains("%PDF-1.7"));
+    assert!(body.contains("attaches/files/1/отчёт.pdf") && body.contains("%PDF-1.7"));
+    let file_part = &body[file_at..];
+    assert!(file_part.contains("Content-Type: application/pdf"), "the file part's type is guessed from its name: {file_part}");
+    let length = upload.headers.get("content-length").and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    assert_eq!(length, Some(upload.body.len()), "a storage upload declares its length");
 }
 
 #[tokio::test]

@@ -22,6 +22,7 @@ pub mod client;
 pub mod date_time;
 pub mod enums;
 pub mod error;
+pub mod file;
 pub mod nullable;
 pub mod options;
 pub mod pagination;

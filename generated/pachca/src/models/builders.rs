@@ -835,7 +835,7 @@ model_builder! {
         /// Sets [`FileUploadRequest::key`].
         key: required String = "key",
         /// Sets [`FileUploadRequest::file`].
-        file: required Vec<u8> = "file",
+        file: required crate::runtime::file::FileBody = "file",
     }
 }
 
@@ -1503,7 +1503,7 @@ model_builder! {
     #[derive(Debug)]
     UpdateProfileAvatarRequestBuilder builds UpdateProfileAvatarRequest with build {
         /// Sets [`UpdateProfileAvatarRequest::image`].
-        image: required Vec<u8> = "image",
+        image: required crate::runtime::file::FileBody = "image",
     }
 }
 
@@ -1513,7 +1513,7 @@ model_builder! {
     #[derive(Debug)]
     UpdateUserAvatarRequestBuilder builds UpdateUserAvatarRequest with build {
         /// Sets [`UpdateUserAvatarRequest::image`].
-        image: required Vec<u8> = "image",
+        image: required crate::runtime::file::FileBody = "image",
     }
 }
 

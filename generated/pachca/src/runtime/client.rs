@@ -15,6 +15,7 @@ use reqwest::{Method, Url};
 use tracing::Instrument;
 
 use super::error::{body_prefix, Error, RequestInfo};
+use super::file::{mime_type, FileBody};
 use super::options::{RequestOptions, ResponseMeta};
 use super::retry::RetryPolicy;
 
@@ -283,7 +284,7 @@ impl<A: Api> Client<A> {
                 .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
                 .body(reqwest::Body::from(bytes.clone())),
             PreparedBody::Multipart(parts) => {
-                rb.multipart(build_form(parts).map_err(AttemptError::Other)?)
+                rb.multipart(build_form(parts).await.map_err(AttemptError::Other)?)
             }
         };
         let mut resp = rb.send().await.map_err(AttemptError::Transport)?;
@@ -573,10 +574,10 @@ pub enum Part {
         name: Cow<'static, str>,
         /// File name sent in `Content-Disposition`.
         filename: String,
-        /// MIME type of the file; `application/octet-stream` when `None`.
+        /// MIME type of the file; guessed from `filename` when `None`.
         content_type: Option<String>,
-        /// File contents (cheap to clone for each attempt).
-        data: Bytes,
+        /// File contents, streamed for each attempt.
+        data: FileBody,
     },
 }
 
@@ -594,7 +595,7 @@ impl Part {
         name: impl Into<Cow<'static, str>>,
         filename: impl Into<String>,
         content_type: Option<String>,
-        data: impl Into<Bytes>,
+        data: impl Into<FileBody>,
     ) -> Self {
         Self::File {
             name: name.into(),
@@ -623,8 +624,8 @@ impl From<Body> for PreparedBody {
 }
 
 /// Builds a fresh multipart form with a known content length (storage services reject chunked
-/// uploads).
-fn build_form(parts: &[Part]) -> Result<reqwest::multipart::Form, Error> {
+/// uploads); file contents are streamed.
+async fn build_form(parts: &[Part]) -> Result<reqwest::multipart::Form, Error> {
     let mut form = reqwest::multipart::Form::new();
     for part in parts {
         form = match part {
@@ -635,16 +636,11 @@ fn build_form(parts: &[Part]) -> Result<reqwest::multipart::Form, Error> {
                 content_type,
                 data,
             } => {
-                let len = data.len() as u64;
-                let mut file = reqwest::multipart::Part::stream_with_length(
-                    reqwest::Body::from(data.clone()),
-                    len,
-                )
-                .file_name(filename.clone());
-                let mime = content_type
-                    .as_deref()
-                    .unwrap_or("application/octet-stream");
-                file = file.mime_str(mime).map_err(|_| {
+                let mut file =
+                    reqwest::multipart::Part::stream_with_length(data.to_body().await?, data.len())
+                        .file_name(filename.clone());
+                let mime = content_type.clone().unwrap_or_else(|| mime_type(filename));
+                file = file.mime_str(&mime).map_err(|_| {
                     Error::Config(format!(
                         "invalid content type {mime:?} for multipart field {name:?}"
                     ))

@@ -191,7 +191,7 @@ fn call_arm(index: &TypeIndex, op: &Operation, service: &str) -> Result<TokenStr
                 if let Some(TypeKind::Struct { fields }) = def.map(|d| &d.kind) {
                     for f in fields.iter().filter(|f| f.ty == TypeRef::Binary) {
                         let field = ident(&f.rust_name);
-                        setup.push(quote!(let (file_name, bytes) = input.file()?; body.#field = bytes;));
+                        setup.push(quote!(let (file_name, bytes) = input.file()?; body.#field = bytes.into();));
                     }
                 }
                 args.push(quote!(&body));

@@ -55,7 +55,7 @@ fn call(index: &TypeIndex, sampler: &Sampler, service: &str, op: &Operation) -> 
             if let Some(TypeKind::Struct { fields }) = def.map(|d| &d.kind) {
                 for f in fields.iter().filter(|f| f.ty == TypeRef::Binary) {
                     let field = ident(&f.rust_name);
-                    setup.push(quote!(body.#field = b"contract test file".to_vec();));
+                    setup.push(quote!(body.#field = pachca::FileBody::from(&b"contract test file"[..]);));
                 }
             }
             args.push(quote!(&body));

@@ -34,6 +34,7 @@ pub const RUNTIME: &[Source] = &[
     ("date_time.rs", include_str!("../../../../runtime/sdk/src/date_time.rs")),
     ("enums.rs", include_str!("../../../../runtime/sdk/src/enums.rs")),
     ("error.rs", include_str!("../../../../runtime/sdk/src/error.rs")),
+    ("file.rs", include_str!("../../../../runtime/sdk/src/file.rs")),
     ("nullable.rs", include_str!("../../../../runtime/sdk/src/nullable.rs")),
     ("options.rs", include_str!("../../../../runtime/sdk/src/options.rs")),
     ("pagination.rs", include_str!("../../../../runtime/sdk/src/pagination.rs")),
@@ -53,6 +54,7 @@ pub const PACHCA_ADDITIONS: &[Source] = &[
     ("tests/builders.rs", include_str!("../../../../runtime/sdk-pachca/tests/builders.rs")),
     ("tests/forward_compat.rs", include_str!("../../../../runtime/sdk-pachca/tests/forward_compat.rs")),
     ("tests/services.rs", include_str!("../../../../runtime/sdk-pachca/tests/services.rs")),
+    ("tests/upload_stream.rs", include_str!("../../../../runtime/sdk-pachca/tests/upload_stream.rs")),
     ("examples/features.rs", include_str!("../../../../runtime/sdk-pachca/examples/features.rs")),
     ("examples/send_message.rs", include_str!("../../../../runtime/sdk-pachca/examples/send_message.rs")),
     ("examples/list_users.rs", include_str!("../../../../runtime/sdk-pachca/examples/list_users.rs")),
@@ -197,7 +199,7 @@ pub fn lib_items(m: &Model<'_>, standalone: bool) -> String {
     }
     out.push_str("pub mod services;\n");
     if m.sdk_additions {
-        out.push_str("mod upload;\npub mod webhook;\n");
+        out.push_str("pub mod upload;\npub mod webhook;\n");
     }
     let marker = marker_name(m);
     out.push_str(&format!(
@@ -209,6 +211,7 @@ pub fn lib_items(m: &Model<'_>, standalone: bool) -> String {
          pub use chrono;\n\
          pub use crate::runtime::builder::BuildError;\n\
          pub use crate::runtime::error::{{self, Error}};\n\
+         pub use crate::runtime::file::FileBody;\n\
          pub use crate::runtime::nullable::Nullable;\n\
          pub use crate::runtime::options::{{RequestOptions, ResponseCapture, ResponseMeta}};\n\
          pub use crate::runtime::pagination::{{self, Page}};\n\

@@ -167,7 +167,7 @@ pub fn rust_type(ty: &TypeRef) -> TokenStream {
         TypeRef::Time => quote!(TimeOfDay),
         TypeRef::DateTime => quote!(chrono::DateTime<chrono::FixedOffset>),
         TypeRef::Date => quote!(chrono::NaiveDate),
-        TypeRef::Binary => quote!(Vec<u8>),
+        TypeRef::Binary => quote!(crate::runtime::file::FileBody),
         TypeRef::Integer { bits: 32 } => quote!(i32),
         TypeRef::Integer { .. } => quote!(i64),
         TypeRef::Number => quote!(f64),
