@@ -291,6 +291,18 @@ fn ci() -> Result<ExitCode, String> {
         ("drift check", vec!["run", "--quiet", "--package", "xtask", "--", "generate", "--check"], vec![]),
         ("tests", vec!["test", "--workspace"], vec![("INSTA_UPDATE", "no")]),
         ("clippy", vec!["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"], vec![]),
+        // The SDK's optional `rate-limit` feature: its module, its unit tests
+        // and the example that needs it (`rate_limited`, run by `bot_examples`).
+        (
+            "rate-limit tests",
+            vec!["test", "-p", "pachca", "--features", "rate-limit", "--lib", "--test", "bot_examples"],
+            vec![("INSTA_UPDATE", "no")],
+        ),
+        (
+            "rate-limit clippy",
+            vec!["clippy", "-p", "pachca", "--features", "rate-limit", "--all-targets", "--", "-D", "warnings"],
+            vec![],
+        ),
         ("rustdoc", vec!["doc", "--workspace", "--no-deps"], vec![("RUSTDOCFLAGS", "-D warnings")]),
         // The SDK and the CLI stay publishable (the build above verified they compile).
         ("package", vec!["package", "-p", "pachca", "-p", "pachca-cli", "--no-verify"], vec![]),

@@ -59,6 +59,9 @@
 //!   the token.
 //! - **Webhooks**: [`webhook::WebhookVerifier`] checks `Pachca-Signature` and
 //!   the timestamp window, then decodes a [`models::WebhookPayloadUnion`].
+//! - **Rate limits**: with the `rate-limit` feature, `rate_limit::RateLimiter`
+//!   waits before requests to stay under Pachca's limits (about 50 requests
+//!   per second, 4 messages per second into one chat).
 //! - **TLS**: the `rustls` feature (default) or `native-tls`.
 //!
 //! # How the spec maps to Rust
@@ -111,6 +114,7 @@
 //! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod api;
 mod errors;
@@ -118,6 +122,9 @@ pub mod models;
 pub mod params;
 pub mod runtime;
 pub mod services;
+#[cfg(feature = "rate-limit")]
+#[cfg_attr(docsrs, doc(cfg(feature = "rate-limit")))]
+pub mod rate_limit;
 pub mod upload;
 pub mod webhook;
 

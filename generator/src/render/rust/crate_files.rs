@@ -47,6 +47,7 @@ pub const RUNTIME: &[Source] = &[
 /// every file of `runtime/sdk-pachca/` (a test checks the list is complete).
 pub const PACHCA_ADDITIONS: &[Source] = &[
     ("src/errors.rs", include_str!("../../../../runtime/sdk-pachca/src/errors.rs")),
+    ("src/rate_limit.rs", include_str!("../../../../runtime/sdk-pachca/src/rate_limit.rs")),
     ("src/upload.rs", include_str!("../../../../runtime/sdk-pachca/src/upload.rs")),
     ("src/webhook.rs", include_str!("../../../../runtime/sdk-pachca/src/webhook.rs")),
     ("tests/support/mod.rs", include_str!("../../../../runtime/sdk-pachca/tests/support/mod.rs")),
@@ -55,17 +56,41 @@ pub const PACHCA_ADDITIONS: &[Source] = &[
     ("tests/forward_compat.rs", include_str!("../../../../runtime/sdk-pachca/tests/forward_compat.rs")),
     ("tests/services.rs", include_str!("../../../../runtime/sdk-pachca/tests/services.rs")),
     ("tests/upload_stream.rs", include_str!("../../../../runtime/sdk-pachca/tests/upload_stream.rs")),
+    ("tests/bot_examples.rs", include_str!("../../../../runtime/sdk-pachca/tests/bot_examples.rs")),
     ("examples/features.rs", include_str!("../../../../runtime/sdk-pachca/examples/features.rs")),
     ("examples/send_message.rs", include_str!("../../../../runtime/sdk-pachca/examples/send_message.rs")),
     ("examples/list_users.rs", include_str!("../../../../runtime/sdk-pachca/examples/list_users.rs")),
+    ("examples/webhook_bot.rs", include_str!("../../../../runtime/sdk-pachca/examples/webhook_bot.rs")),
+    ("examples/paging.rs", include_str!("../../../../runtime/sdk-pachca/examples/paging.rs")),
+    ("examples/error_handling.rs", include_str!("../../../../runtime/sdk-pachca/examples/error_handling.rs")),
+    ("examples/rate_limited.rs", include_str!("../../../../runtime/sdk-pachca/examples/rate_limited.rs")),
     ("benches/pagination.rs", include_str!("../../../../runtime/sdk-pachca/benches/pagination.rs")),
 ];
 
 /// What the Pachca additions need beyond the runtime's dependencies.
-const PACHCA_DEPENDENCIES: &[&str] = &["hex = \"0.4\"", "hmac = \"0.12\"", "sha2 = \"0.10\""];
+const PACHCA_DEPENDENCIES: &[&str] = &[
+    "hex = \"0.4\"",
+    "hmac = \"0.12\"",
+    "sha2 = \"0.10\"",
+    "# `rate-limit`: GCRA limiters, a keyed one per chat; `std` alone gives the async",
+    "# waits on `std::time::Instant`, without dashmap, quanta and rand.",
+    "governor = { version = \"0.10\", optional = true, default-features = false, features = [\"std\"] }",
+];
 
-/// The Pachca additions' benchmark target.
-const PACHCA_TARGETS: &str = "[[bench]]\nname = \"pagination\"\nharness = false\n";
+/// The Pachca additions' features, after the runtime's.
+const PACHCA_FEATURES: &[&str] = &[
+    "# Client-side rate limiting at Pachca's documented limits (`pachca::rate_limit`).",
+    "rate-limit = [\"dep:governor\"]",
+];
+
+/// What the Pachca additions' examples and tests need beyond the runtime's
+/// dev-dependencies: the webhook bot example is an axum server.
+const PACHCA_DEV_DEPENDENCIES: &[&str] =
+    &["axum = { version = \"0.8\", default-features = false, features = [\"http1\", \"tokio\"] }"];
+
+/// The Pachca additions' benchmark target, and the example that needs a feature.
+const PACHCA_TARGETS: &str = "[[bench]]\nname = \"pagination\"\nharness = false\n\n\
+[[example]]\nname = \"rate_limited\"\nrequired-features = [\"rate-limit\"]\n";
 
 /// Renders the crate scaffolding into `files`.
 pub fn render(m: &Model<'_>, files: &mut Files) -> Result<(), RenderError> {
@@ -156,29 +181,50 @@ pub fn default_base_url<'m>(m: &Model<'m>) -> Option<&'m str> {
 }
 
 /// The runtime manifest's tables from `[features]` on, with the Pachca
-/// additions' dependencies added to `[dependencies]`, and their benchmark
-/// target after when `targets`.
+/// additions' features, dependencies and dev-dependencies appended to their
+/// tables when `additions`, and their targets after when `targets`.
 pub fn runtime_tables(additions: bool, targets: bool) -> String {
     let tail = RUNTIME_MANIFEST.find("\n[features]").map_or("", |at| &RUNTIME_MANIFEST[at + 1..]);
-    let mut out = String::with_capacity(tail.len() + 128);
-    let mut in_dependencies = false;
+    let extras = |table: &str| -> &'static [&'static str] {
+        match table {
+            _ if !additions => &[],
+            "[features]" => PACHCA_FEATURES,
+            "[dependencies]" => PACHCA_DEPENDENCIES,
+            "[dev-dependencies]" => PACHCA_DEV_DEPENDENCIES,
+            _ => &[],
+        }
+    };
+    let mut out = String::with_capacity(tail.len() + 512);
+    // Closes `table`: its extra lines go after its last non-blank line.
+    let close = |out: &mut String, table: &str| {
+        let lines = extras(table);
+        if lines.is_empty() {
+            return;
+        }
+        let kept = out.trim_end_matches('\n').len();
+        out.truncate(kept);
+        out.push('\n');
+        for line in lines {
+            out.push_str(line);
+            out.push('\n');
+        }
+    };
+    let mut table = String::new();
     for line in tail.lines() {
         if line.starts_with('[') {
-            if in_dependencies && additions {
-                for dep in PACHCA_DEPENDENCIES {
-                    out.push_str(dep);
-                    out.push('\n');
-                }
+            if !extras(&table).is_empty() {
+                close(&mut out, &table);
                 out.push('\n');
             }
-            in_dependencies = line == "[dependencies]";
+            line.clone_into(&mut table);
         }
-        if in_dependencies && line.is_empty() {
+        if table == "[dependencies]" && line.is_empty() {
             continue;
         }
         out.push_str(line);
         out.push('\n');
     }
+    close(&mut out, &table);
     if additions && targets {
         out.push('\n');
         out.push_str(PACHCA_TARGETS);
@@ -189,7 +235,12 @@ pub fn runtime_tables(additions: bool, targets: bool) -> String {
 /// The module declarations and re-exports of `lib.rs` (`standalone`) or of
 /// a fixture module, whose runtime lives at the suite crate's root.
 pub fn lib_items(m: &Model<'_>, standalone: bool) -> String {
-    let mut out = String::from("#![forbid(unsafe_code)]\n#![warn(missing_docs)]\n\npub mod api;\n");
+    let mut out = String::from("#![forbid(unsafe_code)]\n#![warn(missing_docs)]\n");
+    if m.sdk_additions && standalone {
+        // docs.rs builds with `--cfg docsrs` on nightly: mark feature-gated items.
+        out.push_str("#![cfg_attr(docsrs, feature(doc_cfg))]\n");
+    }
+    out.push_str("\npub mod api;\n");
     if m.sdk_additions {
         out.push_str("mod errors;\n");
     }
@@ -199,7 +250,12 @@ pub fn lib_items(m: &Model<'_>, standalone: bool) -> String {
     }
     out.push_str("pub mod services;\n");
     if m.sdk_additions {
-        out.push_str("pub mod upload;\npub mod webhook;\n");
+        out.push_str(
+            "#[cfg(feature = \"rate-limit\")]\n\
+             #[cfg_attr(docsrs, doc(cfg(feature = \"rate-limit\")))]\n\
+             pub mod rate_limit;\n\
+             pub mod upload;\npub mod webhook;\n",
+        );
     }
     let marker = marker_name(m);
     out.push_str(&format!(
@@ -310,10 +366,27 @@ mod tests {
         let generic = runtime_tables(false, false);
         assert!(generic.starts_with("[features]\n"), "{generic}");
         assert!(generic.contains("\n[dependencies]\n") && generic.contains("\n[dev-dependencies]\n"));
-        assert!(!generic.contains("hmac") && !generic.contains("[[bench]]"));
+        for only_pachca in ["hmac", "governor", "rate-limit", "axum", "[[bench]]", "[[example]]"] {
+            assert!(!generic.contains(only_pachca), "{only_pachca} in a generic crate:\n{generic}");
+        }
         let pachca = runtime_tables(true, true);
-        let deps = &pachca[pachca.find("[dependencies]").unwrap_or(0)..pachca.find("[dev-dependencies]").unwrap_or(0)];
+        let table = |name: &str| {
+            let start = pachca.find(&format!("{name}\n")).unwrap_or_else(|| panic!("no {name}:\n{pachca}"));
+            let end = pachca[start + 1..].find("\n[").map_or(pachca.len(), |e| start + 1 + e);
+            &pachca[start..end]
+        };
+        let features = table("[features]");
+        assert!(features.contains("native-tls = [") && features.ends_with("\nrate-limit = [\"dep:governor\"]\n"), "{features}");
+        let deps = table("[dependencies]");
         assert!(deps.contains("hmac = \"0.12\"") && deps.contains("reqwest"), "{deps}");
-        assert!(pachca.ends_with("[[bench]]\nname = \"pagination\"\nharness = false\n"));
+        assert!(deps.contains("\ngovernor = { version = \"0.10\", optional = true"), "{deps}");
+        assert!(!deps.contains("\n\n"), "{deps}");
+        let dev = table("[dev-dependencies]");
+        assert!(dev.contains("wiremock") && dev.contains("\naxum = {"), "{dev}");
+        assert!(!table("[dependencies]").contains("axum"));
+        assert!(pachca.ends_with("[[example]]\nname = \"rate_limited\"\nrequired-features = [\"rate-limit\"]\n"));
+        assert!(pachca.contains("\n\n[[bench]]\nname = \"pagination\"\nharness = false\n\n[[example]]"), "{pachca}");
+        // Without the targets the tables are the same.
+        assert_eq!(runtime_tables(true, false), pachca[..pachca.find("\n[[bench]]").unwrap_or(0)]);
     }
 }
