@@ -35,6 +35,7 @@ pub const RUNTIME: &[Source] = &[
     ("enums.rs", include_str!("../../../../runtime/sdk/src/enums.rs")),
     ("error.rs", include_str!("../../../../runtime/sdk/src/error.rs")),
     ("file.rs", include_str!("../../../../runtime/sdk/src/file.rs")),
+    ("mock.rs", include_str!("../../../../runtime/sdk/src/mock.rs")),
     ("nullable.rs", include_str!("../../../../runtime/sdk/src/nullable.rs")),
     ("options.rs", include_str!("../../../../runtime/sdk/src/options.rs")),
     ("pagination.rs", include_str!("../../../../runtime/sdk/src/pagination.rs")),
