@@ -52,6 +52,7 @@ pub const PACHCA_ADDITIONS: &[Source] = &[
     ("tests/builders.rs", include_str!("../../../../runtime/sdk-pachca/tests/builders.rs")),
     ("tests/forward_compat.rs", include_str!("../../../../runtime/sdk-pachca/tests/forward_compat.rs")),
     ("tests/services.rs", include_str!("../../../../runtime/sdk-pachca/tests/services.rs")),
+    ("tests/wire.rs", include_str!("../../../../runtime/sdk-pachca/tests/wire.rs")),
     ("examples/features.rs", include_str!("../../../../runtime/sdk-pachca/examples/features.rs")),
     ("examples/send_message.rs", include_str!("../../../../runtime/sdk-pachca/examples/send_message.rs")),
     ("examples/list_users.rs", include_str!("../../../../runtime/sdk-pachca/examples/list_users.rs")),
