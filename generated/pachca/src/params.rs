@@ -162,7 +162,7 @@ impl ListUsersParams {
 pub struct ListTagsParams {
     /// Array of tag names to filter by
     ///
-    /// Query parameter `names`.
+    /// Sent as `names[]=v` per item; query parameter `names`.
     pub names: Option<TagNamesFilter>,
     /// Number of records to return per request
     ///

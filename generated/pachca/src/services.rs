@@ -1152,7 +1152,7 @@ impl<'a> GroupTags<'a> {
         );
         if let Some(value) = &params.names {
             for item in value.iter() {
-                req.query.push(("names", item.to_string()));
+                req.query.push(("names[]", item.to_string()));
             }
         }
         if let Some(value) = &params.limit {

@@ -64,15 +64,34 @@ pub(crate) fn widen_ids(types: &mut BTreeMap<String, TypeDef>, services: &mut [S
     }
 }
 
-/// Marks every array query parameter as sent `key[]=v` per item.
-pub(crate) fn bracket_arrays(services: &mut [Service]) {
+/// Marks every array query parameter as sent `key[]=v` per item, including
+/// one whose type is a named array (`names` of `GET /group_tags` is a
+/// `TagNamesFilter`).
+pub(crate) fn bracket_arrays(types: &BTreeMap<String, TypeDef>, services: &mut [Service]) {
     for op in services.iter_mut().flat_map(|s| s.operations.iter_mut()) {
         for p in &mut op.params {
-            if p.location == ParamLocation::Query && matches!(p.ty, TypeRef::Array { .. }) {
+            if p.location == ParamLocation::Query && is_array(types, &p.ty) {
                 p.brackets = true;
             }
         }
     }
+}
+
+/// `ty` is an array, itself or through named aliases.
+fn is_array(types: &BTreeMap<String, TypeDef>, ty: &TypeRef) -> bool {
+    let mut current = ty;
+    // Alias chains are acyclic (lowering rejects cycles); the bound is a guard.
+    for _ in 0..16 {
+        match current {
+            TypeRef::Array { .. } => return true,
+            TypeRef::Named { name } => match types.get(name).map(|d| &d.kind) {
+                Some(TypeKind::Alias { target }) => current = target,
+                _ => return false,
+            },
+            _ => return false,
+        }
+    }
+    false
 }
 
 #[cfg(test)]
@@ -95,5 +114,31 @@ mod tests {
             widen(name, &mut ty);
             assert_eq!(ty, wide, "{name}");
         }
+    }
+
+    #[test]
+    fn named_arrays_are_arrays() {
+        let alias = |name: &str, target: TypeRef| TypeDef {
+            name: name.to_owned(),
+            source: crate::ir::TypeSource::Component { name: name.to_owned() },
+            description: None,
+            example: None,
+            is_error: false,
+            deprecated: false,
+            record_key_example: None,
+            kind: TypeKind::Alias { target },
+        };
+        let strings = TypeRef::Array { items: Box::new(TypeRef::String) };
+        let types = BTreeMap::from([
+            ("TagNamesFilter".to_owned(), alias("TagNamesFilter", strings.clone())),
+            ("Names".to_owned(), alias("Names", TypeRef::named("TagNamesFilter"))),
+            ("Name".to_owned(), alias("Name", TypeRef::String)),
+        ]);
+        assert!(is_array(&types, &strings));
+        assert!(is_array(&types, &TypeRef::named("TagNamesFilter")));
+        assert!(is_array(&types, &TypeRef::named("Names")), "an alias of an alias of an array");
+        assert!(!is_array(&types, &TypeRef::named("Name")));
+        assert!(!is_array(&types, &TypeRef::named("Missing")));
+        assert!(!is_array(&types, &TypeRef::String));
     }
 }

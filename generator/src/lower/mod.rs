@@ -74,7 +74,7 @@ pub fn lower_with(spec: &Spec, options: Options) -> Result<Lowered, SpecError> {
     let mut services = services;
     if lowerer.options.conventions {
         conventions::widen_ids(&mut lowerer.types, &mut services);
-        conventions::bracket_arrays(&mut services);
+        conventions::bracket_arrays(&lowerer.types, &mut services);
     }
     recursion::mark_boxed_fields(&mut lowerer.types);
     let info = &spec.doc.info;

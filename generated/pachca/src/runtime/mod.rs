@@ -23,6 +23,9 @@ pub mod date_time;
 pub mod enums;
 pub mod error;
 pub mod file;
+#[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
+pub mod mock;
 pub mod nullable;
 pub mod options;
 pub mod pagination;

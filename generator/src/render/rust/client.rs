@@ -585,7 +585,7 @@ pub fn render_params(m: &crate::model::Model<'_>) -> Result<String, RenderError>
             } else if let Some(max) = p.constraints.maximum {
                 notes.push(format!("at most {max}"));
             }
-            if let TypeRef::Array { .. } = p.ty {
+            if let TypeRef::Array { .. } = m.types.resolve(&p.ty) {
                 notes.push(if p.brackets {
                     format!("sent as `{}[]=v` per item", p.name)
                 } else if p.explode {

@@ -58,6 +58,7 @@ pub const PACHCA_ADDITIONS: &[Source] = &[
     ("tests/services.rs", include_str!("../../../../runtime/sdk-pachca/tests/services.rs")),
     ("tests/upload_stream.rs", include_str!("../../../../runtime/sdk-pachca/tests/upload_stream.rs")),
     ("tests/bot_examples.rs", include_str!("../../../../runtime/sdk-pachca/tests/bot_examples.rs")),
+    ("tests/wire.rs", include_str!("../../../../runtime/sdk-pachca/tests/wire.rs")),
     ("examples/features.rs", include_str!("../../../../runtime/sdk-pachca/examples/features.rs")),
     ("examples/send_message.rs", include_str!("../../../../runtime/sdk-pachca/examples/send_message.rs")),
     ("examples/list_users.rs", include_str!("../../../../runtime/sdk-pachca/examples/list_users.rs")),
