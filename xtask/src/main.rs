@@ -291,16 +291,24 @@ fn ci() -> Result<ExitCode, String> {
         ("drift check", vec!["run", "--quiet", "--package", "xtask", "--", "generate", "--check"], vec![]),
         ("tests", vec!["test", "--workspace"], vec![("INSTA_UPDATE", "no")]),
         ("clippy", vec!["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"], vec![]),
-        // The SDK's optional `rate-limit` feature: its module, its unit tests
-        // and the example that needs it (`rate_limited`, run by `bot_examples`).
+        // The SDK's optional features: `rate-limit` (its module, unit tests and
+        // the `rate_limited` example, run by `bot_examples`) and `mock` (the
+        // runtime's unit tests and the typed helpers' test); then the crate
+        // with every default feature off.
         (
-            "rate-limit tests",
-            vec!["test", "-p", "pachca", "--features", "rate-limit", "--lib", "--test", "bot_examples"],
+            "feature tests",
+            vec!["test", "-p", "pachca", "--features", "rate-limit,mock", "--lib", "--test", "bot_examples", "--test", "mock"],
             vec![("INSTA_UPDATE", "no")],
         ),
+        ("runtime mock tests", vec!["test", "-p", "sdk-runtime", "--features", "mock", "--lib"], vec![]),
         (
-            "rate-limit clippy",
-            vec!["clippy", "-p", "pachca", "--features", "rate-limit", "--all-targets", "--", "-D", "warnings"],
+            "feature clippy",
+            vec!["clippy", "-p", "pachca", "--features", "rate-limit,mock", "--all-targets", "--", "-D", "warnings"],
+            vec![],
+        ),
+        (
+            "minimal features",
+            vec!["clippy", "-p", "pachca", "--no-default-features", "--features", "rustls", "--", "-D", "warnings"],
             vec![],
         ),
         ("rustdoc", vec!["doc", "--workspace", "--no-deps"], vec![("RUSTDOCFLAGS", "-D warnings")]),

@@ -118,14 +118,21 @@
 
 pub mod api;
 mod errors;
+#[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
+pub mod mock;
 pub mod models;
 pub mod params;
-pub mod runtime;
-pub mod services;
 #[cfg(feature = "rate-limit")]
 #[cfg_attr(docsrs, doc(cfg(feature = "rate-limit")))]
 pub mod rate_limit;
+pub mod runtime;
+pub mod services;
+#[cfg(feature = "upload")]
+#[cfg_attr(docsrs, doc(cfg(feature = "upload")))]
 pub mod upload;
+#[cfg(feature = "webhook")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhook")))]
 pub mod webhook;
 
 pub use api::{Client, ClientBuilder, PachcaApi};

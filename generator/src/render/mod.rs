@@ -53,6 +53,7 @@ fn render_models(m: &Model<'_>, files: &mut Files) -> Result<(), RenderError> {
 fn render_client(m: &Model<'_>, files: &mut Files) -> Result<(), RenderError> {
     files.insert(m.sdk_path(rust::client::SERVICES_FILE), rust::client::render_services(m)?);
     files.insert(m.sdk_path(rust::client::PARAMS_FILE), rust::client::render_params(m)?);
+    files.insert(m.sdk_path(rust::mock::MOCK_FILE), rust::mock::render(m)?);
     if m.pinned_run() {
         files.insert(m.sdk_path(rust::contract::CONTRACT_FILE), rust::contract::render(m)?);
     }

@@ -1329,12 +1329,12 @@ async fn update_task() {
     let mut task = TaskUpdateRequestTask::new();
     task.kind = Some(TaskKind::Call);
     task.content = Some("Позвонить в офис".to_owned());
-    task.due_at = Some(at("2026-06-05T09:00:00.250Z").into());
+    task.due_at = Some(at("2026-06-05T09:00:00.250Z"));
     task.priority = Some(1);
     task.performer_ids = Some(vec![186, 4_294_967_296]);
     task.status = Some(TaskStatus::Done);
     task.all_day = Some(true);
-    task.done_at = Some(at("2026-06-05T12:30:00.125Z").into());
+    task.done_at = Some(at("2026-06-05T12:30:00.125Z"));
     task.custom_properties = Some(vec![
         TaskUpdateRequestTaskCustomPropertiesItem::new(78, "Синий склад"),
         TaskUpdateRequestTaskCustomPropertiesItem::new(4_294_967_296_i64, "3"),
@@ -1517,7 +1517,7 @@ async fn get_user_status() {
 async fn update_user_status() {
     let wire = start("UserStatusOperations_updateUserStatus", data(200, status_json())).await;
     let mut status = StatusUpdateRequestStatus::new("🤒", "На больничном");
-    status.expires_at = Some(at("2026-04-08T10:00:00.001Z").into());
+    status.expires_at = Some(at("2026-04-08T10:00:00.001Z"));
     status.is_away = Some(false);
     status.away_message = Some("По срочным вопросам — @olegpetrov".to_owned());
     let updated = wire.client.users().update_user_status(4_294_967_296, &status).await.expect("updated");
@@ -2004,8 +2004,8 @@ async fn body_date_times_keep_the_callers_offset() {
     Mock::given(any()).respond_with(data(200, task_json())).mount(&server).await;
     let client = Client::builder().token("t").base_url(server.uri()).retry_policy(RetryPolicy::none()).build().expect("client");
     let mut task = TaskUpdateRequestTask::new();
-    task.due_at = Some(at("2020-06-05T12:00:00+03:00").into());
-    task.done_at = Some(at("2020-06-05T12:00:00Z").into());
+    task.due_at = Some(at("2020-06-05T12:00:00+03:00"));
+    task.done_at = Some(at("2020-06-05T12:00:00Z"));
     client.tasks().update_task(4_294_967_296, &task).await.expect("updated");
     let request = only_request(&server).await;
     assert_line(&request, "PUT", "/tasks/4294967296", None);

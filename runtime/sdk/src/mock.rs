@@ -56,16 +56,23 @@ pub struct OperationShape {
     pub envelope: Envelope,
 }
 
-/// A mock server for the API on loopback.
-#[derive(Debug)]
-pub struct MockServer {
+/// A mock server for the API `A` on loopback (the generated crate names
+/// its own `MockServer`).
+pub struct MockServer<A> {
     server: wiremock::MockServer,
+    _api: PhantomData<fn() -> A>,
 }
 
-impl MockServer {
+impl<A> std::fmt::Debug for MockServer<A> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockServer").field("uri", &self.server.uri()).finish()
+    }
+}
+
+impl<A: Api> MockServer<A> {
     /// Starts a server on a free loopback port.
     pub async fn start() -> Self {
-        Self { server: wiremock::MockServer::start().await }
+        Self { server: wiremock::MockServer::start().await, _api: PhantomData }
     }
 
     /// The server's base URL (`http://127.0.0.1:<port>`).
@@ -75,7 +82,7 @@ impl MockServer {
 
     /// A builder for a client of this server: the base URL set, token
     /// `mock-token`, no retries (so a mocked error is returned at once).
-    pub fn client_builder<A: Api>(&self) -> ClientBuilder<A> {
+    pub fn client_builder(&self) -> ClientBuilder<A> {
         Client::<A>::builder().base_url(self.uri()).token("mock-token").retry_policy(RetryPolicy::none())
     }
 
@@ -84,7 +91,7 @@ impl MockServer {
     /// # Errors
     ///
     /// As [`ClientBuilder::build`].
-    pub fn client<A: Api>(&self) -> Result<Client<A>, super::error::Error> {
+    pub fn client(&self) -> Result<Client<A>, super::error::Error> {
         self.client_builder().build()
     }
 
@@ -102,7 +109,7 @@ impl MockServer {
     /// A helper for one operation (the generated helpers call this).
     #[doc(hidden)]
     pub fn operation<T>(&self, shape: OperationShape) -> MockOperation<'_, T> {
-        MockOperation { server: self, shape, path: None, times: None, _answer: PhantomData }
+        MockOperation { server: &self.server, shape, path: None, times: None, _answer: PhantomData }
     }
 }
 
@@ -112,7 +119,7 @@ impl MockServer {
 #[must_use = "a mock does nothing until one of its respond methods is awaited"]
 #[derive(Debug)]
 pub struct MockOperation<'s, T> {
-    server: &'s MockServer,
+    server: &'s wiremock::MockServer,
     shape: OperationShape,
     path: Option<String>,
     times: Option<u64>,
@@ -154,7 +161,7 @@ impl<T> MockOperation<'_, T> {
         if let Some(times) = self.times {
             mock = mock.expect(times);
         }
-        mock.mount(&self.server.server).await;
+        mock.mount(self.server).await;
     }
 }
 
@@ -241,9 +248,9 @@ mod tests {
 
     #[tokio::test]
     async fn answers_in_the_envelope_and_counts_calls() {
-        let mock = MockServer::start().await;
+        let mock = MockServer::<TestApi>::start().await;
         mock.operation::<serde_json::Value>(GET_CHAT).expect(1).respond(serde_json::json!({"id": 7})).await;
-        let client: Client<TestApi> = mock.client().expect("client");
+        let client = mock.client().expect("client");
         let resp = client.execute(Request::for_operation("getChat", Method::GET, "/chats/7")).await.expect("answered");
         assert_eq!(resp.status, 200);
         assert_eq!(serde_json::from_slice::<serde_json::Value>(&resp.body).ok(), Some(serde_json::json!({"data": {"id": 7}})));

@@ -56,6 +56,7 @@ pub const PACHCA_ADDITIONS: &[Source] = &[
     ("tests/builders.rs", include_str!("../../../../runtime/sdk-pachca/tests/builders.rs")),
     ("tests/forward_compat.rs", include_str!("../../../../runtime/sdk-pachca/tests/forward_compat.rs")),
     ("tests/services.rs", include_str!("../../../../runtime/sdk-pachca/tests/services.rs")),
+    ("tests/mock.rs", include_str!("../../../../runtime/sdk-pachca/tests/mock.rs")),
     ("tests/upload_stream.rs", include_str!("../../../../runtime/sdk-pachca/tests/upload_stream.rs")),
     ("tests/bot_examples.rs", include_str!("../../../../runtime/sdk-pachca/tests/bot_examples.rs")),
     ("tests/wire.rs", include_str!("../../../../runtime/sdk-pachca/tests/wire.rs")),
@@ -71,16 +72,24 @@ pub const PACHCA_ADDITIONS: &[Source] = &[
 
 /// What the Pachca additions need beyond the runtime's dependencies.
 const PACHCA_DEPENDENCIES: &[&str] = &[
-    "hex = \"0.4\"",
-    "hmac = \"0.12\"",
-    "sha2 = \"0.10\"",
+    "# `webhook`: the HMAC-SHA256 of `Pachca-Signature`.",
+    "hex = { version = \"0.4\", optional = true }",
+    "hmac = { version = \"0.12\", optional = true }",
+    "sha2 = { version = \"0.10\", optional = true }",
     "# `rate-limit`: GCRA limiters, a keyed one per chat; `std` alone gives the async",
     "# waits on `std::time::Instant`, without dashmap, quanta and rand.",
     "governor = { version = \"0.10\", optional = true, default-features = false, features = [\"std\"] }",
 ];
 
+/// The Pachca additions' features on by default, added to the runtime's `default`.
+const PACHCA_DEFAULT_FEATURES: &[&str] = &["webhook", "upload"];
+
 /// The Pachca additions' features, after the runtime's.
 const PACHCA_FEATURES: &[&str] = &[
+    "# Verification and typed decoding of Pachca's webhooks (`pachca::webhook`).",
+    "webhook = [\"dep:hex\", \"dep:hmac\", \"dep:sha2\"]",
+    "# The one-call upload (`Client::upload_file`, `Client::upload_path`).",
+    "upload = [\"mime\"]",
     "# Client-side rate limiting at Pachca's documented limits (`pachca::rate_limit`).",
     "rate-limit = [\"dep:governor\"]",
 ];
@@ -92,7 +101,8 @@ const PACHCA_DEV_DEPENDENCIES: &[&str] =
 
 /// The Pachca additions' benchmark target, and the example that needs a feature.
 const PACHCA_TARGETS: &str = "[[bench]]\nname = \"pagination\"\nharness = false\n\n\
-[[example]]\nname = \"rate_limited\"\nrequired-features = [\"rate-limit\"]\n";
+[[example]]\nname = \"rate_limited\"\nrequired-features = [\"rate-limit\"]\n\n\
+[[test]]\nname = \"mock\"\nrequired-features = [\"mock\"]\n";
 
 /// Renders the crate scaffolding into `files`.
 pub fn render(m: &Model<'_>, files: &mut Files) -> Result<(), RenderError> {
@@ -223,8 +233,20 @@ pub fn runtime_tables(additions: bool, targets: bool) -> String {
         if table == "[dependencies]" && line.is_empty() {
             continue;
         }
-        out.push_str(line);
-        out.push('\n');
+        match line.strip_prefix("default = [").and_then(|l| l.strip_suffix(']')) {
+            Some(runtime_defaults) if additions && table == "[features]" => {
+                out.push_str("default = [");
+                out.push_str(runtime_defaults);
+                for feature in PACHCA_DEFAULT_FEATURES {
+                    out.push_str(&format!(", \"{feature}\""));
+                }
+                out.push_str("]\n");
+            }
+            _ => {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
     }
     close(&mut out, &table);
     if additions && targets {
@@ -238,7 +260,7 @@ pub fn runtime_tables(additions: bool, targets: bool) -> String {
 /// a fixture module, whose runtime lives at the suite crate's root.
 pub fn lib_items(m: &Model<'_>, standalone: bool) -> String {
     let mut out = String::from("#![forbid(unsafe_code)]\n#![warn(missing_docs)]\n");
-    if m.sdk_additions && standalone {
+    if standalone {
         // docs.rs builds with `--cfg docsrs` on nightly: mark feature-gated items.
         out.push_str("#![cfg_attr(docsrs, feature(doc_cfg))]\n");
     }
@@ -246,18 +268,20 @@ pub fn lib_items(m: &Model<'_>, standalone: bool) -> String {
     if m.sdk_additions {
         out.push_str("mod errors;\n");
     }
+    if standalone {
+        out.push_str(&gated("mock", "mock"));
+    }
     out.push_str("pub mod models;\npub mod params;\n");
+    if m.sdk_additions {
+        out.push_str(&gated("rate-limit", "rate_limit"));
+    }
     if standalone {
         out.push_str("pub mod runtime;\n");
     }
     out.push_str("pub mod services;\n");
     if m.sdk_additions {
-        out.push_str(
-            "#[cfg(feature = \"rate-limit\")]\n\
-             #[cfg_attr(docsrs, doc(cfg(feature = \"rate-limit\")))]\n\
-             pub mod rate_limit;\n\
-             pub mod upload;\npub mod webhook;\n",
-        );
+        out.push_str(&gated("upload", "upload"));
+        out.push_str(&gated("webhook", "webhook"));
     }
     let marker = marker_name(m);
     out.push_str(&format!(
@@ -277,6 +301,11 @@ pub fn lib_items(m: &Model<'_>, standalone: bool) -> String {
          pub use crate::runtime::time_of_day::{{ParseTimeOfDayError, TimeOfDay}};\n"
     ));
     out
+}
+
+/// `pub mod module;` compiled with `feature` only, and marked so in docs.rs.
+fn gated(feature: &str, module: &str) -> String {
+    format!("#[cfg(feature = \"{feature}\")]\n#[cfg_attr(docsrs, doc(cfg(feature = \"{feature}\")))]\npub mod {module};\n")
 }
 
 /// The marker type of the API (`PachcaApi`, `PetStoreApi`).
@@ -368,7 +397,7 @@ mod tests {
         let generic = runtime_tables(false, false);
         assert!(generic.starts_with("[features]\n"), "{generic}");
         assert!(generic.contains("\n[dependencies]\n") && generic.contains("\n[dev-dependencies]\n"));
-        for only_pachca in ["hmac", "governor", "rate-limit", "axum", "[[bench]]", "[[example]]"] {
+        for only_pachca in ["hmac", "governor", "rate-limit", "webhook", "upload", "axum", "[[bench]]", "[[example]]", "[[test]]"] {
             assert!(!generic.contains(only_pachca), "{only_pachca} in a generic crate:\n{generic}");
         }
         let pachca = runtime_tables(true, true);
@@ -377,16 +406,19 @@ mod tests {
             let end = pachca[start + 1..].find("\n[").map_or(pachca.len(), |e| start + 1 + e);
             &pachca[start..end]
         };
+        assert!(generic.contains("\ndefault = [\"rustls\", \"mime\"]\n") && generic.contains("\nmock = [\"dep:wiremock\"]\n"), "{generic}");
         let features = table("[features]");
+        assert!(features.contains("\ndefault = [\"rustls\", \"mime\", \"webhook\", \"upload\"]\n"), "{features}");
+        assert!(features.contains("\nwebhook = [\"dep:hex\", \"dep:hmac\", \"dep:sha2\"]\n"), "{features}");
         assert!(features.contains("native-tls = [") && features.ends_with("\nrate-limit = [\"dep:governor\"]\n"), "{features}");
         let deps = table("[dependencies]");
-        assert!(deps.contains("hmac = \"0.12\"") && deps.contains("reqwest"), "{deps}");
+        assert!(deps.contains("hmac = { version = \"0.12\", optional = true }") && deps.contains("reqwest"), "{deps}");
         assert!(deps.contains("\ngovernor = { version = \"0.10\", optional = true"), "{deps}");
         assert!(!deps.contains("\n\n"), "{deps}");
         let dev = table("[dev-dependencies]");
         assert!(dev.contains("wiremock") && dev.contains("\naxum = {"), "{dev}");
         assert!(!table("[dependencies]").contains("axum"));
-        assert!(pachca.ends_with("[[example]]\nname = \"rate_limited\"\nrequired-features = [\"rate-limit\"]\n"));
+        assert!(pachca.ends_with("[[example]]\nname = \"rate_limited\"\nrequired-features = [\"rate-limit\"]\n\n[[test]]\nname = \"mock\"\nrequired-features = [\"mock\"]\n"));
         assert!(pachca.contains("\n\n[[bench]]\nname = \"pagination\"\nharness = false\n\n[[example]]"), "{pachca}");
         // Without the targets the tables are the same.
         assert_eq!(runtime_tables(true, false), pachca[..pachca.find("\n[[bench]]").unwrap_or(0)]);

@@ -7,6 +7,7 @@ pub mod contract;
 pub mod crate_files;
 pub mod examples;
 pub mod literal;
+pub mod mock;
 pub mod models;
 
 use proc_macro2::{Ident, Span, TokenStream};
