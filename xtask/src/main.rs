@@ -312,6 +312,11 @@ fn ci() -> Result<ExitCode, String> {
             vec![],
         ),
         ("rustdoc", vec!["doc", "--workspace", "--no-deps"], vec![("RUSTDOCFLAGS", "-D warnings")]),
+        (
+            "feature rustdoc",
+            vec!["doc", "-p", "pachca", "--no-deps", "--features", "rate-limit,mock"],
+            vec![("RUSTDOCFLAGS", "-D warnings")],
+        ),
         // The SDK and the CLI stay publishable (the build above verified they compile).
         ("package", vec!["package", "-p", "pachca", "-p", "pachca-cli", "--no-verify"], vec![]),
     ];

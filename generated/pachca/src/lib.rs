@@ -54,12 +54,18 @@
 //!   `Retry-After` (seconds or HTTP-date); `502`/`503`/`504` and connection
 //!   errors only for idempotent methods (GET, HEAD, PUT, DELETE), with
 //!   exponential backoff and jitter; three retries by default.
-//! - **Uploads**: [`Client::upload_file`] does the whole upload flow and
-//!   returns the key to attach to a message; the storage URL never receives
-//!   the token.
-//! - **Webhooks**: [`webhook::WebhookVerifier`] checks `Pachca-Signature` and
-//!   the timestamp window, then decodes a [`models::WebhookPayloadUnion`].
-//! - **Rate limits**: with the `rate-limit` feature, `rate_limit::RateLimiter`
+//! - **Uploads** (feature `upload`, default): `Client::upload_file` /
+//!   `Client::upload_path` do the whole upload flow, streaming the file, and
+//!   return an `upload::UploadedFile` whose `attachment()` goes into a
+//!   message's `files`; the storage URL never receives the token. File
+//!   contents are a [`FileBody`]: bytes, a path, or a reader.
+//! - **Webhooks** (feature `webhook`, default): `webhook::WebhookVerifier`
+//!   checks `Pachca-Signature` and the timestamp window, then decodes a
+//!   [`models::WebhookPayloadUnion`].
+//! - **Mocks** (feature `mock`): `mock::MockServer` is a loopback server with
+//!   a typed helper per operation, for testing code that uses this crate:
+//!   `mock.messages().create_message().respond(message).await`.
+//! - **Rate limits** (feature `rate-limit`): `rate_limit::RateLimiter`
 //!   waits before requests to stay under Pachca's limits (about 50 requests
 //!   per second, 4 messages per second into one chat).
 //! - **TLS**: the `rustls` feature (default) or `native-tls`.

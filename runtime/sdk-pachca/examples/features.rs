@@ -2,7 +2,7 @@
 //! `cargo test` so the README cannot drift from the API.
 //!
 //! ```text
-//! PACHCA_TOKEN=... cargo run -p pachca --example features -- <chat_id>
+//! PACHCA_TOKEN=... cargo run -p pachca --example features -- <chat_id> [file to send]
 //! ```
 
 use std::time::Duration;
@@ -13,7 +13,7 @@ use pachca::{Error, RequestOptions, ResponseCapture, RetryPolicy};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let chat_id: i64 = std::env::args().nth(1).ok_or("usage: features <chat_id>")?.parse()?;
+    let chat_id: i64 = std::env::args().nth(1).ok_or("usage: features <chat_id> [file]")?.parse()?;
     let mut builder = pachca::Client::builder()
         .token(std::env::var("PACHCA_TOKEN")?)
         .retry_policy(RetryPolicy::default().deadline(Duration::from_secs(30)));
@@ -32,6 +32,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let again = client.messages().with_options(options).get_message(message.id).await?;
     if let Some(meta) = capture.last() {
         println!("HTTP {} request id {:?}", meta.status, meta.request_id);
+    }
+
+    // Upload a file (streamed from disk, any size), then send it.
+    if let Some(path) = std::env::args().nth(2) {
+        let file = client.upload_path(&path).await?;
+        let mut with_file = MessageCreateRequestMessage::new(chat_id, "The file");
+        with_file.files = Some(vec![file.attachment()?]);
+        client.messages().create_message(&MessageCreateRequest::new(with_file)).await?;
     }
 
     // Every user, page after page (one page in memory at a time).
