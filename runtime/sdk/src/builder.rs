@@ -73,8 +73,8 @@ impl std::error::Error for BuildError {}
 /// | `optional_boxed` | `Option<Box<T>>` | `impl Into<T>` | `None` |
 /// | `nullable` | `Nullable<T>` | `impl Into<Nullable<T>>` | `Nullable::Absent` |
 ///
-/// The expansion names `BuildError` and `Nullable` unqualified: the
-/// invoking module imports both.
+/// The expansion names `BuildError`, `Nullable` and [`required_field`]
+/// unqualified: the invoking module imports them.
 #[allow(unused_macros)]
 macro_rules! model_builder {
     (@slot required $t:ty) => { Option<$t> };
@@ -122,7 +122,7 @@ macro_rules! model_builder {
     (@missing $slot:expr, $missing:ident, $kind:ident, $wire:literal) => {};
 
     (@take $slot:expr, $type_name:expr, required, $wire:literal) => {
-        $slot.ok_or_else(|| BuildError::new($type_name, vec![$wire]))?
+        required_field($slot, $type_name, $wire)?
     };
     (@take $slot:expr, $type_name:expr, required_boxed, $wire:literal) => {
         model_builder!(@take $slot, $type_name, required, $wire)
@@ -179,6 +179,16 @@ macro_rules! model_builder {
 
 #[allow(unused_imports)]
 pub(crate) use model_builder;
+
+/// The value of a required field, or the error naming it. One generic
+/// function instead of a closure per field keeps the crate's check time down.
+#[doc(hidden)]
+pub fn required_field<T>(slot: Option<T>, type_name: &'static str, wire: &'static str) -> Result<T, BuildError> {
+    match slot {
+        Some(value) => Ok(value),
+        None => Err(BuildError::new(type_name, vec![wire])),
+    }
+}
 
 #[cfg(test)]
 mod tests {

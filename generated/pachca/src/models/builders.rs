@@ -3,7 +3,8 @@
 //! `Message::builder()`, one setter per field, then `build()`.
 
 use super::*;
-use crate::runtime::builder::{model_builder, BuildError};
+#[allow(unused_imports)] // required_field: only for types with a required field
+use crate::runtime::builder::{model_builder, required_field, BuildError};
 
 model_builder! {
     /// Builds a [`AccessTokenInfo`] field by field: `AccessTokenInfo::builder()`, one setter per field, then

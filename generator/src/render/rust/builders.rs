@@ -30,7 +30,7 @@ pub fn render(m: &Model<'_>) -> String {
         "\n//! A builder for every struct of [`models`](super), re-exported there:\n",
         "//! `Message::builder()`, one setter per field, then `build()`.\n",
         "\nuse super::*;\n",
-        "use crate::runtime::builder::{model_builder, BuildError};\n",
+        "#[allow(unused_imports)] // required_field: only for types with a required field\nuse crate::runtime::builder::{model_builder, required_field, BuildError};\n",
     ));
     for def in &m.api.types {
         if let TypeKind::Struct { fields } = &def.kind {
