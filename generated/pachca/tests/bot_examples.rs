@@ -30,6 +30,18 @@ mod error_handling;
 #[path = "../examples/rate_limited.rs"]
 mod rate_limited;
 
+#[allow(dead_code)]
+#[path = "../examples/send_message.rs"]
+mod send_message;
+
+#[allow(dead_code)]
+#[path = "../examples/list_users.rs"]
+mod list_users;
+
+#[allow(dead_code)]
+#[path = "../examples/features.rs"]
+mod features;
+
 fn client(server: &MockServer) -> Client {
     Client::builder()
         .token("bot-token")
@@ -385,4 +397,122 @@ async fn rate_limited_spaces_messages_per_chat_and_writes_chats_side_by_side() {
             assert!(gap >= Duration::from_millis(240), "chat {chat_id}: {gap:?} between messages");
         }
     }
+}
+
+// --- send_message, list_users, features -------------------------------------
+
+/// A `User` as the API returns it.
+fn user(id: i64, first: &str, last: &str) -> Value {
+    json!({
+        "id": id, "first_name": first, "last_name": last, "nickname": "", "email": "", "phone_number": "",
+        "department": "", "title": "", "role": "user", "suspended": false, "invite_status": "confirmed",
+        "list_tags": [], "custom_properties": [], "user_status": null, "bot": false, "sso": false,
+        "created_at": "2020-06-08T09:32:57.000Z", "last_activity_at": "2026-01-02T03:04:05.000Z",
+        "time_zone": "Europe/Moscow", "image_url": null
+    })
+}
+
+#[tokio::test]
+async fn send_message_posts_the_text_to_the_chat() {
+    let server = MockServer::start().await;
+    let echo = EchoMessages::default();
+    Mock::given(method("POST")).and(path("/messages")).respond_with(echo.clone()).expect(1).mount(&server).await;
+    let sent = send_message::send(&client(&server), THREAD_CHAT, "Привет из Rust").await.expect("sent");
+    assert_eq!((sent.id, sent.chat_id, sent.content.as_str()), (1001, THREAD_CHAT, "Привет из Rust"));
+    assert_eq!(bodies(&echo), [json!({"message": {"entity_id": THREAD_CHAT, "content": "Привет из Rust"}})]);
+}
+
+#[tokio::test]
+async fn list_users_follows_the_cursor_and_stops_at_max() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/users"))
+        .and(query_param("limit", "50"))
+        .and(query_param_is_missing("cursor"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "data": [user(1, "Анна", "Петрова"), user(4_294_967_296, "Ivan", "Sidorov")],
+            "meta": {"paginate": {"next_page": "p2"}}
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/users"))
+        .and(query_param("cursor", "p2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "data": [user(7, "Olga", "Ivanova"), user(8, "Never", "Read")],
+            "meta": {"paginate": {"next_page": "p3"}}
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let users = list_users::list(&client(&server), 3).await.expect("listed");
+    assert_eq!(
+        users,
+        [(1, "Анна Петрова".to_owned()), (4_294_967_296, "Ivan Sidorov".to_owned()), (7, "Olga Ivanova".to_owned())]
+    );
+}
+
+#[tokio::test]
+async fn the_readme_tour_runs_every_step_against_the_api() {
+    let server = MockServer::start().await;
+    let echo = EchoMessages::default();
+    Mock::given(method("POST")).and(path("/messages")).respond_with(echo.clone()).expect(2).mount(&server).await;
+    Mock::given(method("GET"))
+        .and(path("/messages/1001"))
+        .and(header("x-client", "features-example"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("x-request-id", "req-tour-1")
+                .set_body_json(json!({"data": message(1001, 198, "Hello from Rust")})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/messages/1"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"errors": [{"key": "id", "value": "1", "message": "not found", "code": "not_found"}]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/uploads"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({
+            "Content-Disposition": "attachment", "acl": "private", "policy": "p", "x-amz-credential": "c",
+            "x-amz-algorithm": "AWS4-HMAC-SHA256", "x-amz-date": "20250101T000000Z", "x-amz-signature": "s",
+            "key": "attaches/files/1/${filename}", "direct_url": format!("{}/storage", server.uri())
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST")).and(path("/storage")).respond_with(ResponseTemplate::new(204)).expect(1).mount(&server).await;
+    Mock::given(method("GET"))
+        .and(path("/users"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [user(1, "A", "B")], "meta": {"paginate": {"next_page": null}}})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let dir = std::env::temp_dir().join(format!("pachca-tour-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("report.pdf");
+    std::fs::write(&file, b"%PDF-1.7 tour").expect("write");
+
+    let tour = features::tour(&client(&server), 198, Some(&file)).await.expect("every step");
+
+    assert_eq!((tour.sent, tour.read_back, tour.request_id.as_deref()), (1001, 1001, Some("req-tour-1")));
+    assert!(tour.message_1_missing, "the 404 is read as not found");
+    assert_eq!(tour.users, 1);
+    assert_eq!(tour.fixture.content, "fixture");
+    let uploaded = tour.uploaded.expect("the file was uploaded");
+    assert_eq!((uploaded.key.as_str(), uploaded.size, uploaded.mime_type.as_str()), ("attaches/files/1/report.pdf", 13, "application/pdf"));
+    assert_eq!(
+        bodies(&echo),
+        [
+            json!({"message": {"entity_id": 198, "content": "Hello from Rust"}}),
+            json!({"message": {"entity_id": 198, "content": "The file", "files": [
+                {"key": "attaches/files/1/report.pdf", "name": "report.pdf", "file_type": "file", "size": 13}
+            ]}}),
+        ]
+    );
+    std::fs::remove_dir_all(&dir).ok();
 }

@@ -6,7 +6,14 @@
 //!
 //! `PACHCA_BASE_URL` points the client elsewhere (a mock server such as Prism).
 
-use pachca::models::{MessageCreateRequest, MessageCreateRequestMessage};
+use pachca::models::{Message, MessageCreateRequest, MessageCreateRequestMessage};
+use pachca::{Client, Error};
+
+/// Sends `text` to the chat `chat_id` and returns the message the API created.
+pub async fn send(client: &Client, chat_id: i64, text: &str) -> Result<Message, Error> {
+    let body = MessageCreateRequest::new(MessageCreateRequestMessage::new(chat_id, text));
+    client.messages().create_message(&body).await
+}
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -20,8 +27,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let client = builder.build()?;
 
-    let body = MessageCreateRequest::new(MessageCreateRequestMessage::new(chat_id, text));
-    let message = client.messages().create_message(&body).await?;
+    let message = send(&client, chat_id, &text).await?;
     println!("sent message {} to chat {}", message.id, message.chat_id);
     Ok(())
 }
