@@ -26,6 +26,9 @@ pub enum CliError {
     Io(std::io::Error),
     /// A bug in the CLI itself.
     Internal(String),
+    /// A command that checks something found a problem (`doctor`); what it
+    /// found is already printed.
+    Failed(String),
 }
 
 impl CliError {
@@ -53,7 +56,7 @@ impl CliError {
                 Some(422) => 2,
                 _ => 1,
             },
-            CliError::Io(_) | CliError::Internal(_) => 1,
+            CliError::Io(_) | CliError::Internal(_) | CliError::Failed(_) => 1,
         }
     }
 
@@ -72,6 +75,7 @@ impl CliError {
             },
             CliError::Io(_) => "PACHCA_IO_ERROR",
             CliError::Internal(_) => "PACHCA_INTERNAL_ERROR",
+            CliError::Failed(_) => "PACHCA_CHECK_FAILED",
         }
     }
 
@@ -161,6 +165,7 @@ impl fmt::Display for CliError {
             CliError::Api(e) => write!(f, "{e}"),
             CliError::Io(e) => write!(f, "{e}"),
             CliError::Internal(message) => write!(f, "internal error: {message}"),
+            CliError::Failed(message) => f.write_str(message),
         }
     }
 }

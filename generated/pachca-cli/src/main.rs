@@ -17,6 +17,7 @@ mod raw;
 mod run;
 #[allow(dead_code)]
 mod spec;
+mod tools;
 mod verbose;
 
 fn main() -> std::process::ExitCode {

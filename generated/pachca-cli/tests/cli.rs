@@ -529,3 +529,118 @@ fn colour_follows_force_color_no_color_and_the_flag() {
     assert!(!help(&["--no-color", "--help"], &[("FORCE_COLOR", "1")]), "--no-color wins");
     assert!(!help(&["--help"], &[("FORCE_COLOR", "1"), ("NO_COLOR", "1")]), "NO_COLOR wins");
 }
+
+/// `POST /uploads` handing out this server's `/storage` as the direct URL.
+async fn mock_upload(server: &MockServer) {
+    Mock::given(method("POST"))
+        .and(path("/uploads"))
+        .and(header("authorization", "Bearer t"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({
+            "Content-Disposition": "attachment", "acl": "private", "policy": "p", "x-amz-credential": "c",
+            "x-amz-algorithm": "AWS4-HMAC-SHA256", "x-amz-date": "20250101T000000Z", "x-amz-signature": "s",
+            "key": "attaches/files/93/${filename}", "direct_url": format!("{}/storage", server.uri())
+        })))
+        .mount(server)
+        .await;
+    Mock::given(method("POST")).and(path("/storage")).respond_with(ResponseTemplate::new(204)).mount(server).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn upload_sends_the_file_to_storage_and_prints_the_attachment() {
+    let server = MockServer::start().await;
+    mock_upload(&server).await;
+    let home = Home::new("upload");
+    let file = home.0.join("отчёт.pdf");
+    std::fs::write(&file, b"%PDF-1.7 quarterly").expect("write");
+    let uri = server.uri();
+    let file_arg = file.to_string_lossy().into_owned();
+    let out = pachca(&home, &["upload", &file_arg, "--token", "t", "--base-url", &uri, "-o", "json"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let printed: Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    assert_eq!(printed, json!({"key": "attaches/files/93/отчёт.pdf", "name": "отчёт.pdf", "file_type": "file", "size": 18}));
+
+    let from_stdin = pachca(&home, &["upload", "-", "--name", "notes.txt", "--token", "t", "--base-url", &uri, "-o", "json"], Some("line one\n"));
+    assert_eq!(from_stdin.status.code(), Some(0), "{}", String::from_utf8_lossy(&from_stdin.stderr));
+    let printed: Value = serde_json::from_slice(&from_stdin.stdout).expect("JSON on stdout");
+    assert_eq!(printed, json!({"key": "attaches/files/93/notes.txt", "name": "notes.txt", "file_type": "file", "size": 9}));
+
+    let requests = server.received_requests().await.expect("recorded");
+    let storage: Vec<_> = requests.iter().filter(|r| r.url.path() == "/storage").collect();
+    assert_eq!(storage.len(), 2);
+    for (r, content, mime) in [(storage[0], "%PDF-1.7 quarterly", "application/pdf"), (storage[1], "line one\n", "text/plain")] {
+        assert!(r.headers.get("authorization").is_none(), "the token must not reach the storage URL");
+        let body = String::from_utf8_lossy(&r.body);
+        assert!(body.contains(content) && body.contains(&format!("Content-Type: {mime}")), "{body}");
+    }
+}
+
+/// `GET /oauth/token/info` answering with `scopes`.
+async fn mock_token_info(server: &MockServer, scopes: &[&str]) {
+    Mock::given(method("GET"))
+        .and(path("/oauth/token/info"))
+        .and(header("authorization", "Bearer t"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": {
+            "id": 1, "token": "t...t", "name": null, "user_id": 4_294_967_296_i64, "scopes": scopes,
+            "created_at": "2025-01-15T10:30:00.000Z", "revoked_at": null, "expires_in": null, "last_used_at": null
+        }})))
+        .mount(server)
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn commands_available_lists_what_the_tokens_scopes_allow() {
+    let server = MockServer::start().await;
+    mock_token_info(&server, &["chats:read", "messages:create"]).await;
+    let home = Home::new("available");
+    let uri = server.uri();
+    let all = pachca(&home, &["commands", "-o", "json"], None);
+    let all: Vec<Value> = serde_json::from_slice(&all.stdout).expect("JSON");
+    let out = pachca(&home, &["commands", "--available", "--token", "t", "--base-url", &uri, "-o", "json"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let listed: Vec<Value> = serde_json::from_slice(&out.stdout).expect("JSON");
+    let names: Vec<&str> = listed.iter().filter_map(|c| c["command"].as_str()).collect();
+    assert!(names.contains(&"pachca chats list") && names.contains(&"pachca messages create"), "{names:?}");
+    assert!(!names.contains(&"pachca chats create") && !names.contains(&"pachca users list"), "{names:?}");
+    for c in &listed {
+        assert!(c["scope"].is_null() || c["scope"] == "chats:read" || c["scope"] == "messages:create", "{c}");
+    }
+    assert!(listed.len() < all.len(), "a subset: {} of {}", listed.len(), all.len());
+    let unscoped = all.iter().filter(|c| c["scope"].is_null()).count();
+    let allowed = all.iter().filter(|c| c["scope"] == "chats:read" || c["scope"] == "messages:create").count();
+    assert_eq!(listed.len(), unscoped + allowed, "every allowed command and nothing else");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn doctor_reports_every_check_and_fails_on_a_refused_token() {
+    let server = MockServer::start().await;
+    mock_token_info(&server, &["chats:read", "messages:create", "users:read"]).await;
+    Mock::given(method("GET"))
+        .and(path("/oauth/token/info"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"error": "invalid_token", "error_description": "The access token is invalid"})))
+        .mount(&server)
+        .await;
+    let home = Home::new("doctor");
+    let uri = server.uri();
+    let good = pachca(&home, &["doctor", "--token", "t", "--base-url", &uri, "-o", "json"], None);
+    assert_eq!(good.status.code(), Some(0), "{}", String::from_utf8_lossy(&good.stdout));
+    let report: Value = serde_json::from_slice(&good.stdout).expect("JSON");
+    let status = |report: &Value, name: &str| {
+        report["checks"].as_array().and_then(|c| c.iter().find(|c| c["name"] == name)).map(|c| (c["status"].clone(), c["detail"].clone()))
+    };
+    assert_eq!(status(&report, "token"), Some((json!("ok"), json!("valid, 3 scopes"))));
+    assert_eq!(status(&report, "profile"), Some((json!("ok"), json!("token from --token"))));
+    assert_eq!(status(&report, "network").map(|s| s.0), Some(json!("ok")));
+    assert_eq!(status(&report, "config").map(|s| s.0), Some(json!("ok")));
+    assert_eq!(status(&report, "cli_version").map(|s| s.0), Some(json!("ok")));
+
+    let bad = pachca(&home, &["doctor", "--token", "wrong", "--base-url", &uri, "-o", "json"], None);
+    assert_eq!(bad.status.code(), Some(1), "a failed check exits 1");
+    let report: Value = serde_json::from_slice(&bad.stdout).expect("JSON");
+    assert_eq!(status(&report, "token").map(|s| s.0), Some(json!("error")));
+
+    let unreachable = pachca(&home, &["doctor", "--base-url", "http://127.0.0.1:9", "-o", "json"], None);
+    assert_eq!(unreachable.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&unreachable.stdout).expect("JSON");
+    assert_eq!(status(&report, "network").map(|s| s.0), Some(json!("error")));
+    assert_eq!((status(&report, "profile").map(|s| s.0), status(&report, "token").map(|s| s.0)), (Some(json!("error")), Some(json!("skipped"))));
+}

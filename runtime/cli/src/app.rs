@@ -177,7 +177,21 @@ pub fn build(table: &'static [CommandSpec]) -> Command {
     root.subcommand(auth_command())
         .subcommand(config_command())
         .subcommand(api_command())
-        .subcommand(Command::new("commands").about("Every command as JSON (for scripts and agents)"))
+        .subcommand(
+            Command::new("commands").about("Every command as JSON (for scripts and agents)").arg(
+                Arg::new("available")
+                    .long("available")
+                    .action(ArgAction::SetTrue)
+                    .help("Only the commands the token's scopes allow (asks GET /oauth/token/info)"),
+            ),
+        )
+        .subcommand(
+            Command::new("upload")
+                .about("Upload a file and print the attachment for `messages create --files`")
+                .arg(Arg::new("file").required(true).help("The file, or - for standard input"))
+                .arg(Arg::new("name").long("name").help("The file name shown to users (default: the file's own; `stdin` for -)")),
+        )
+        .subcommand(Command::new("doctor").about("Check the config file, the token, the network and the version"))
         .subcommand(
             Command::new("introspect")
                 .about("One command's arguments and flags as JSON")

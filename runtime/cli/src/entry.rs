@@ -16,6 +16,7 @@ use crate::errors::{self, CliError};
 use crate::raw;
 use crate::run::{self, Globals};
 use crate::spec::{global_flag, global_short};
+use crate::tools::{self, TOKEN_INFO_PATH};
 use crate::verbose;
 
 use crate::run::Commands;
@@ -142,10 +143,17 @@ async fn dispatch(commands: &'static Commands, m: &ArgMatches, globals: &Globals
         "auth" => auth(sub, globals, &mut config).await,
         "config" => config_defaults(sub, globals, &mut config),
         "api" => raw::api(commands.table, sub, globals, &config).await,
+        "commands" if sub.get_flag("available") => {
+            let scopes = tools::token_scopes(globals, &globals.token(&config)?).await?;
+            raw::commands_of(&tools::available(commands.table, &scopes), globals);
+            Ok(())
+        }
         "commands" => {
             raw::commands(commands.table, globals);
             Ok(())
         }
+        "upload" => tools::upload(sub, globals, &config).await,
+        "doctor" => tools::doctor(globals, &config).await,
         "introspect" => raw::introspect(commands.table, sub, globals),
         "version" => {
             globals.print(&serde_json::json!({ "version": env!("CARGO_PKG_VERSION") }));
@@ -172,8 +180,6 @@ async fn dispatch(commands: &'static Commands, m: &ArgMatches, globals: &Globals
     }
 }
 
-/// Where `auth login` checks a token before saving it, as upstream does.
-const TOKEN_INFO_PATH: &str = "/oauth/token/info";
 
 async fn auth(m: &ArgMatches, globals: &Globals, config: &mut Config) -> Result<(), CliError> {
     let path = Config::path()?;

@@ -21,4 +21,5 @@ pub mod run;
 /// `pachca-cli-spec` crate, compiled here as a module.
 #[path = "../../cli-spec/src/lib.rs"]
 pub mod spec;
+pub mod tools;
 pub mod verbose;

@@ -61,7 +61,12 @@ pub fn command_json(spec: &CommandSpec, detail: bool) -> Value {
 
 /// `pachca commands`.
 pub fn commands(table: &'static [CommandSpec], globals: &Globals) {
-    let list: Vec<Value> = table.iter().map(|c| command_json(c, false)).collect();
+    commands_of(&table.iter().collect::<Vec<_>>(), globals);
+}
+
+/// `pachca commands` for a subset of the table (`--available`).
+pub fn commands_of(list: &[&CommandSpec], globals: &Globals) {
+    let list: Vec<Value> = list.iter().map(|c| command_json(c, false)).collect();
     globals.print(&Value::Array(list));
 }
 

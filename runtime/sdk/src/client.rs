@@ -470,13 +470,7 @@ impl<A: Api> ClientBuilder<A> {
         let (http, timeout) = if let Some(http) = self.http_client {
             (http, self.timeout)
         } else {
-            #[cfg(feature = "rustls")]
-            {
-                // reqwest is built without a provider of its own; an error
-                // means another one was installed first, which is fine.
-                let _ = rustls::crypto::ring::default_provider().install_default();
-            }
-            let http = reqwest::Client::builder()
+            let http = http_client_builder()
                 .connect_timeout(CONNECT_TIMEOUT)
                 // Redirect targets (export downloads) are returned to the caller, not fetched.
                 .redirect(reqwest::redirect::Policy::none())
@@ -555,6 +549,19 @@ impl Body {
             Error::Config(format!("failed to serialize the request body as JSON: {e}"))
         })
     }
+}
+
+/// A `reqwest::ClientBuilder` with this crate's TLS backend ready. Build
+/// the client for [`ClientBuilder::http_client`], or any other client in the
+/// same program, from it: with the `rustls` feature reqwest has no crypto
+/// provider of its own, and building a client before one is installed panics.
+pub fn http_client_builder() -> reqwest::ClientBuilder {
+    #[cfg(feature = "rustls")]
+    {
+        // An error means another provider was installed first, which is fine.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+    reqwest::Client::builder()
 }
 
 /// One field of a multipart form.
