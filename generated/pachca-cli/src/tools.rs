@@ -130,7 +130,7 @@ fn config_check() -> Check {
         if mode & 0o077 != 0 {
             return Check::new("config", "warning", format!("{} is readable by others (mode {mode:o}); run chmod 600", path.display()));
         }
-        return Check::new("config", "ok", format!("{} (mode {mode:o})", path.display()));
+        Check::new("config", "ok", format!("{} (mode {mode:o})", path.display()))
     }
     #[cfg(not(unix))]
     {
