@@ -193,6 +193,12 @@ pub fn build(table: &'static [CommandSpec]) -> Command {
         )
         .subcommand(Command::new("doctor").about("Check the config file, the token, the network and the version"))
         .subcommand(
+            Command::new("guide")
+                .about("Step-by-step scenarios (the agent skills'): all titles, or those matching a query")
+                .arg(Arg::new("query").num_args(0..).help("Words to look for in titles, steps and commands"))
+                .arg(Arg::new("lang").long("lang").help("en or ru (default: from LANG)")),
+        )
+        .subcommand(
             Command::new("introspect")
                 .about("One command's arguments and flags as JSON")
                 .arg(Arg::new("words").num_args(1..).required(true)),

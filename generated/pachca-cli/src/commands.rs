@@ -19,10 +19,17 @@ use crate::input::Input;
 
 use crate::run::{collect_pages, items, page, value, Outcome};
 
-use crate::spec::{CommandSpec, FlagSpec, Kind, PositionalSpec, Target, Ty};
+#[allow(unused_imports)]
+use crate::spec::{
+    CommandSpec, FlagSpec, GuideScenario, GuideStep, Kind, PositionalSpec, Target, Ty,
+};
 
 /// The generated commands and their calls, for `entry::main`.
-pub static COMMANDS: Commands = Commands { table: &TABLE, call };
+pub static COMMANDS: Commands = Commands {
+    table: &TABLE,
+    call,
+    guide: &GUIDE,
+};
 
 /// Runs the operation behind a command.
 fn call<'a>(
@@ -4650,5 +4657,2445 @@ static TABLE: [CommandSpec; 77] = [
         status: 201,
         positionals: &[],
         flags: &[],
+    },
+];
+
+/// The agent skills' scenarios, for `pachca guide`.
+static GUIDE: [GuideScenario; 68] = [
+    GuideScenario {
+        id: "create-bot-with-webhook",
+        skill: "pachca-bots",
+        title: ("Create a bot that receives events", "Создать бота, который получает события"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Create the bot with a webhook URL and the events it should get; save `access_token` from the answer at once:",
+                    "Создайте бота с URL вебхука и нужными событиями; сразу сохраните `access_token` из ответа:",
+                ),
+                command: Some(
+                    (
+                        "pachca bots create --name=\"Deploy bot\" --outgoing-url=https://example.com/pachca/hook --events='[\"message_new\",\"button_click\"]' --trigger-on=all_messages",
+                        "pachca bots create --name=\"Бот выкладок\" --outgoing-url=https://example.com/pachca/hook --events='[\"message_new\",\"button_click\"]' --trigger-on=all_messages",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Add the bot to the chats it should hear, using its user id:",
+                    "Добавьте бота в чаты, которые он должен слышать, по его id пользователя:",
+                ),
+                command: Some(
+                    (
+                        "pachca members add <chat_id> --member-ids='[<bot_user_id>]'",
+                        "pachca members add <chat_id> --member-ids='[<bot_user_id>]'",
+                    ),
+                ),
+                note: None,
+            },
+        ],
+        note: Some(
+            (
+                "With `trigger_on: commands` the bot hears only its command words, listed in `commands`.",
+                "С `trigger_on: commands` бот слышит только свои команды из списка `commands`.",
+            ),
+        ),
+    },
+    GuideScenario {
+        id: "change-webhook-url",
+        skill: "pachca-bots",
+        title: ("Point a bot's webhook at a new URL", "Перенаправить вебхук бота на новый URL"),
+        steps: &[
+            GuideStep {
+                text: ("As an admin, by the bot's id:", "Администратором, по id бота:"),
+                command: Some(
+                    (
+                        "pachca bots update <bot_id> --outgoing-url=https://example.com/pachca/hook-v2",
+                        "pachca bots update <bot_id> --outgoing-url=https://example.com/pachca/hook-v2",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Or as the bot itself, with its own token and no id:",
+                    "Или самим ботом, его токеном и без id:",
+                ),
+                command: Some(
+                    (
+                        "pachca bots update-webhook --outgoing-url=https://example.com/pachca/hook-v2",
+                        "pachca bots update-webhook --outgoing-url=https://example.com/pachca/hook-v2",
+                    ),
+                ),
+                note: Some(
+                    (
+                        "An empty `outgoing_url` switches the webhook off.",
+                        "Пустой `outgoing_url` отключает вебхук.",
+                    ),
+                ),
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "rotate-bot-token",
+        skill: "pachca-bots",
+        title: ("Rotate a bot's token", "Перевыпустить токен бота"),
+        steps: &[
+            GuideStep {
+                text: ("As an admin, by the bot's id:", "Администратором, по id бота:"),
+                command: Some(
+                    ("pachca bots recreate-token <bot_id>", "pachca bots recreate-token <bot_id>"),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Or as the bot itself; the token used for this call stops working at once:",
+                    "Или самим ботом; токен этого вызова сразу перестаёт работать:",
+                ),
+                command: Some(
+                    ("pachca bots recreate-token-self", "pachca bots recreate-token-self"),
+                ),
+                note: None,
+            },
+        ],
+        note: Some(
+            (
+                "The new token is shown only in this answer: store it before doing anything else.",
+                "Новый токен есть только в этом ответе: сохраните его прежде всего остального.",
+            ),
+        ),
+    },
+    GuideScenario {
+        id: "find-and-delete-bot",
+        skill: "pachca-bots",
+        title: ("Find a bot and delete it", "Найти бота и удалить его"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Find the bot by a part of its name or nickname and take its `id`:",
+                    "Найдите бота по части имени или никнейма и возьмите его `id`:",
+                ),
+                command: Some(
+                    ("pachca bots list --query=deploy", "pachca bots list --query=deploy"),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Delete it; its token stops working and it leaves every chat:",
+                    "Удалите его: токен перестанет работать, а бот выйдет из всех чатов:",
+                ),
+                command: Some(
+                    ("pachca bots delete <bot_id> --force", "pachca bots delete <bot_id> --force"),
+                ),
+                note: None,
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "handle-incoming-webhook",
+        skill: "pachca-bots",
+        title: ("Handle an incoming webhook event", "Обработать входящее событие вебхука"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Read the raw request body and the `Pachca-Signature` header; verify the signature and the `webhook_timestamp` before anything else (see webhook-events.md).",
+                    "Прочитайте сырое тело запроса и заголовок `Pachca-Signature`; сначала проверьте подпись и `webhook_timestamp` (см. webhook-events.md).",
+                ),
+                command: None,
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Answer 200 quickly and move slow work to the background.",
+                    "Быстро ответьте 200, а долгую работу унесите в фон.",
+                ),
+                command: None,
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Dispatch on `type` and `event`; ignore the bot's own messages to avoid loops.",
+                    "Разбирайте по `type` и `event`; свои же сообщения бота пропускайте, чтобы не зациклиться.",
+                ),
+                command: None,
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Answer in the chat the event came from:",
+                    "Ответьте в чат, откуда пришло событие:",
+                ),
+                command: Some(
+                    (
+                        "pachca messages create --entity-id=<chat_id> --content=\"Got it, working on it\"",
+                        "pachca messages create --entity-id=<chat_id> --content=\"Принято, занимаюсь\"",
+                    ),
+                ),
+                note: None,
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "reply-to-user-who-messaged-the-bot",
+        skill: "pachca-bots",
+        title: ("Reply to a person who wrote to the bot", "Ответить человеку, написавшему боту"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "From the `message` event take `user_id`, `chat_id` and `entity_type`.",
+                    "Из события `message` возьмите `user_id`, `chat_id` и `entity_type`.",
+                ),
+                command: None,
+                note: None,
+            },
+            GuideStep {
+                text: ("Reply privately to the author:", "Ответьте автору лично:"),
+                command: Some(
+                    (
+                        "pachca messages create --entity-type=user --entity-id=<user_id> --content=\"Thanks, I have logged your request\"",
+                        "pachca messages create --entity-type=user --entity-id=<user_id> --content=\"Спасибо, заявку записал\"",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Or answer in the thread of their message, so the chat stays tidy: open the thread (an existing one is returned as is) and take its `id`:",
+                    "Или ответьте в треде его сообщения, чтобы не засорять чат: откройте тред (если он уже есть, вернётся он же) и возьмите его `id`:",
+                ),
+                command: Some(
+                    ("pachca threads add <message_id>", "pachca threads add <message_id>"),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: ("Post the reply into the thread:", "Отправьте ответ в тред:"),
+                command: Some(
+                    (
+                        "pachca messages create --entity-type=thread --entity-id=<thread_id> --content=\"Thanks, I have logged your request\"",
+                        "pachca messages create --entity-type=thread --entity-id=<thread_id> --content=\"Спасибо, заявку записал\"",
+                    ),
+                ),
+                note: None,
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "link-unfurling",
+        skill: "pachca-bots",
+        title: ("Show previews for your links", "Показывать превью своих ссылок"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Create the bot with `trigger_on: unfurl`, the link-shared event and link previews enabled, then list your domains in its settings:",
+                    "Создайте бота с `trigger_on: unfurl`, событием о ссылках и включёнными превью, затем укажите свои домены в его настройках:",
+                ),
+                command: Some(
+                    (
+                        "pachca bots create --name=\"Tracker links\" --outgoing-url=https://example.com/pachca/unfurl --trigger-on=unfurl --events='[\"message_link_shared\"]' --link-preview-enabled",
+                        "pachca bots create --name=\"Tracker links\" --outgoing-url=https://example.com/pachca/unfurl --trigger-on=unfurl --events='[\"message_link_shared\"]' --link-preview-enabled",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "When a `link_shared` event arrives, build a preview for each URL in `links` that you recognise.",
+                    "Когда придёт событие `link_shared`, соберите превью для каждого знакомого URL из `links`.",
+                ),
+                command: None,
+                note: None,
+            },
+            GuideStep {
+                text: ("Attach the previews to the message:", "Приложите превью к сообщению:"),
+                command: Some(
+                    (
+                        "pachca messages unfurl <message_id> --link-previews='{\"https://tracker.example.com/T-42\":{\"title\":\"T-42: Login fails\",\"description\":\"Open, assigned to Anna\"}}'",
+                        "pachca messages unfurl <message_id> --link-previews='{\"https://tracker.example.com/T-42\":{\"title\":\"T-42: Не работает вход\",\"description\":\"Открыта, исполнитель — Анна\"}}'",
+                    ),
+                ),
+                note: None,
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "handle-button-click",
+        skill: "pachca-bots",
+        title: ("Act on a button click", "Отреагировать на нажатие кнопки"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Send a message whose buttons carry `data` (skill pachca-messages).",
+                    "Отправьте сообщение с кнопками, у которых есть `data` (навык pachca-messages).",
+                ),
+                command: None,
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "The `button` event brings `data`, `message_id`, `user_id` and a `trigger_id` valid for 3 seconds.",
+                    "Событие `button` приносит `data`, `message_id`, `user_id` и `trigger_id`, живущий 3 секунды.",
+                ),
+                command: None,
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Either open a form right away with the `trigger_id` (skill pachca-forms), or update the message to show the outcome:",
+                    "Либо сразу откройте форму по `trigger_id` (навык pachca-forms), либо обновите сообщение, показав итог:",
+                ),
+                command: Some(
+                    (
+                        "pachca messages update <message_id> --content=\"Approved by Anna\" --buttons='[]'",
+                        "pachca messages update <message_id> --content=\"Одобрено: Анна\" --buttons='[]'",
+                    ),
+                ),
+                note: None,
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "process-events-via-history-polling",
+        skill: "pachca-bots",
+        title: ("Process events by polling the history", "Обрабатывать события опросом истории"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Switch on the event history in the bot's webhook settings; a webhook URL is not needed.",
+                    "Включите историю событий в настройках вебхука бота; URL вебхука не нужен.",
+                ),
+                command: None,
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Fetch the recent events with the bot's token:",
+                    "Получите последние события токеном бота:",
+                ),
+                command: Some(
+                    ("pachca bots list-events --limit=50", "pachca bots list-events --limit=50"),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Handle each event, then delete it so the next poll does not see it again:",
+                    "Обработайте каждое событие и удалите его, чтобы следующий опрос его не увидел:",
+                ),
+                command: Some(
+                    (
+                        "pachca bots remove-event <event_id> --force",
+                        "pachca bots remove-event <event_id> --force",
+                    ),
+                ),
+                note: None,
+            },
+        ],
+        note: Some(
+            (
+                "Poll every few seconds at most; each event is the same JSON a webhook would deliver.",
+                "Опрашивайте не чаще раза в несколько секунд; каждое событие — тот же JSON, что пришёл бы вебхуком.",
+            ),
+        ),
+    },
+    GuideScenario {
+        id: "monitoring-alerts",
+        skill: "pachca-bots",
+        title: ("Post monitoring alerts from a bot", "Публиковать алерты мониторинга ботом"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Create a channel for alerts and add the bot to it (skill pachca-chats).",
+                    "Создайте канал для алертов и добавьте в него бота (навык pachca-chats).",
+                ),
+                command: None,
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "From the monitoring hook, post each alert with the bot's token:",
+                    "Из хука мониторинга публикуйте каждый алерт токеном бота:",
+                ),
+                command: Some(
+                    (
+                        "pachca messages create --entity-id=<chat_id> --content=\"🔴 api-2: error rate 7% for 5 minutes\" --buttons='[[{\"text\":\"Dashboard\",\"url\":\"https://grafana.example.com/d/api\"}]]'",
+                        "pachca messages create --entity-id=<chat_id> --content=\"🔴 api-2: 7% ошибок за 5 минут\" --buttons='[[{\"text\":\"Дашборд\",\"url\":\"https://grafana.example.com/d/api\"}]]'",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "When the alert clears, reply in its thread instead of posting anew: open the thread of the alert's message and take its `id`:",
+                    "Когда алерт погаснет, ответьте в его треде, а не новым сообщением: откройте тред сообщения с алертом и возьмите его `id`:",
+                ),
+                command: Some(
+                    ("pachca threads add <message_id>", "pachca threads add <message_id>"),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Post the all-clear into the thread:",
+                    "Напишите в тред, что всё в порядке:",
+                ),
+                command: Some(
+                    (
+                        "pachca messages create --entity-type=thread --entity-id=<thread_id> --content=\"🟢 api-2: error rate back to normal\"",
+                        "pachca messages create --entity-type=thread --entity-id=<thread_id> --content=\"🟢 api-2: ошибки вернулись к норме\"",
+                    ),
+                ),
+                note: None,
+            },
+        ],
+        note: Some(
+            (
+                "Group bursts of alerts into one message: messages into one chat are limited to about 4 per second.",
+                "Объединяйте пачки алертов в одно сообщение: в один чат — не больше примерно 4 сообщений в секунду.",
+            ),
+        ),
+    },
+    GuideScenario {
+        id: "periodic-digest",
+        skill: "pachca-bots",
+        title: ("Send a scheduled digest", "Отправлять дайджест по расписанию"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Run a job on your side (cron or a scheduler): Pachca has no scheduler of its own.",
+                    "Запускайте задачу на своей стороне (cron или планировщик): своего планировщика в Pachca нет.",
+                ),
+                command: None,
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Collect the figures and write the digest text.",
+                    "Соберите данные и напишите текст дайджеста.",
+                ),
+                command: None,
+                note: None,
+            },
+            GuideStep {
+                text: ("Post it to the channel:", "Опубликуйте его в канал:"),
+                command: Some(
+                    (
+                        "pachca messages create --entity-id=<chat_id> --content=\"Daily digest: 42 orders, 3 refunds\"",
+                        "pachca messages create --entity-id=<chat_id> --content=\"Итоги дня: 42 заказа, 3 возврата\"",
+                    ),
+                ),
+                note: None,
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "create-channel-with-members",
+        skill: "pachca-chats",
+        title: ("Create a channel with its first members", "Создать канал сразу с участниками"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Create the channel and invite people in the same call:",
+                    "Создайте канал и пригласите людей одним вызовом:",
+                ),
+                command: Some(
+                    (
+                        "pachca chats create --name=\"Release notes\" --channel --member-ids='[186,187]'",
+                        "pachca chats create --name=\"Релизы\" --channel --member-ids='[186,187]'",
+                    ),
+                ),
+                note: Some(
+                    (
+                        "Drop `channel` for a group chat. Members and employee tags can also be passed later.",
+                        "Без `channel` получится беседа. Участников и теги можно передать и позже.",
+                    ),
+                ),
+            },
+            GuideStep {
+                text: (
+                    "Add more people to the chat from the response (`data.id`):",
+                    "Добавьте ещё людей в чат из ответа (`data.id`):",
+                ),
+                command: Some(
+                    (
+                        "pachca members add <chat_id> --member-ids='[188,189]'",
+                        "pachca members add <chat_id> --member-ids='[188,189]'",
+                    ),
+                ),
+                note: None,
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "rename-chat",
+        skill: "pachca-chats",
+        title: ("Rename a chat or make it public", "Переименовать чат или открыть его"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Change the name, the visibility, or both:",
+                    "Поменяйте название, видимость или и то, и другое:",
+                ),
+                command: Some(
+                    (
+                        "pachca chats update <chat_id> --name=\"Release notes 2.0\" --public",
+                        "pachca chats update <chat_id> --name=\"Релизы 2.0\" --public",
+                    ),
+                ),
+                note: Some(
+                    (
+                        "Members are changed separately, through the member endpoints.",
+                        "Участники меняются отдельно, методами для участников.",
+                    ),
+                ),
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "project-chat-from-tag",
+        skill: "pachca-chats",
+        title: (
+            "Start a project chat from an employee tag",
+            "Завести проектную беседу по тегу сотрудников",
+        ),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Create the chat with the whole tag plus a few extra people:",
+                    "Создайте беседу со всем тегом и несколькими людьми сверх него:",
+                ),
+                command: Some(
+                    (
+                        "pachca chats create --name=\"Project Alpha\" --group-tag-ids='[42]' --member-ids='[186,187]'",
+                        "pachca chats create --name=\"Проект Альфа\" --group-tag-ids='[42]' --member-ids='[186,187]'",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Post a welcome message into the new chat:",
+                    "Напишите приветствие в новую беседу:",
+                ),
+                command: Some(
+                    (
+                        "pachca messages create --entity-id=<chat_id> --content=\"Welcome to Project Alpha!\"",
+                        "pachca messages create --entity-id=<chat_id> --content=\"Добро пожаловать в проект Альфа!\"",
+                    ),
+                ),
+                note: None,
+            },
+        ],
+        note: Some(
+            (
+                "Tag ids come from the list of employee tags (skill pachca-users).",
+                "id тегов берутся из списка тегов сотрудников (навык pachca-users).",
+            ),
+        ),
+    },
+    GuideScenario {
+        id: "find-active-chats",
+        skill: "pachca-chats",
+        title: ("Find chats active in a period", "Найти чаты, активные за период"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "List chats whose last message falls into the window:",
+                    "Получите чаты, где последнее сообщение попадает в окно:",
+                ),
+                command: Some(
+                    (
+                        "pachca chats list --last-message-at-after=2025-05-01T00:00:00Z --last-message-at-before=2025-06-01T00:00:00Z --all",
+                        "pachca chats list --last-message-at-after=2025-05-01T00:00:00Z --last-message-at-before=2025-06-01T00:00:00Z --all",
+                    ),
+                ),
+                note: Some(
+                    (
+                        "Times are ISO 8601 in UTC. `availability` `public` adds public chats you are not in.",
+                        "Время — ISO 8601 в UTC. `availability` `public` добавит открытые чаты, где вас нет.",
+                    ),
+                ),
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "archive-inactive-chats",
+        skill: "pachca-chats",
+        title: ("Archive chats that went quiet", "Архивировать затихшие чаты"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "List chats with no messages since the cut-off date, oldest activity first:",
+                    "Получите чаты без сообщений с даты отсечки, самые давние первыми:",
+                ),
+                command: Some(
+                    (
+                        "pachca chats list --last-message-at-before=2025-01-01T00:00:00Z --sort=last_message_at --order=asc --all",
+                        "pachca chats list --last-message-at-before=2025-01-01T00:00:00Z --sort=last_message_at --order=asc --all",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Check each candidate: skip channels and chats the owner wants to keep; ask before archiving many.",
+                    "Проверьте каждого кандидата: пропустите каналы и чаты, которые владелец хочет оставить; перед массовой архивацией спросите.",
+                ),
+                command: None,
+                note: None,
+            },
+            GuideStep {
+                text: ("Archive each remaining chat:", "Заархивируйте оставшиеся чаты по одному:"),
+                command: Some(("pachca chats archive <chat_id>", "pachca chats archive <chat_id>")),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "If one was archived by mistake, bring it back:",
+                    "Если какой-то заархивирован по ошибке, верните его:",
+                ),
+                command: Some(
+                    ("pachca chats unarchive <chat_id>", "pachca chats unarchive <chat_id>"),
+                ),
+                note: None,
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "manage-members-and-roles",
+        skill: "pachca-chats",
+        title: ("Manage members and roles of a chat", "Управлять участниками и ролями чата"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "See who is in the chat and with which role; filter by role if needed:",
+                    "Посмотрите, кто в чате и с какой ролью; при необходимости отфильтруйте по роли:",
+                ),
+                command: Some(
+                    (
+                        "pachca members list <chat_id> --role=admin --all",
+                        "pachca members list <chat_id> --role=admin --all",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Promote a member to admin (editor exists only in channels):",
+                    "Сделайте участника админом (редактор бывает только в каналах):",
+                ),
+                command: Some(
+                    (
+                        "pachca members update <chat_id> <user_id> --role=admin",
+                        "pachca members update <chat_id> <user_id> --role=admin",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: ("Remove someone from the chat:", "Исключите человека из чата:"),
+                command: Some(
+                    (
+                        "pachca members remove <chat_id> <user_id> --force",
+                        "pachca members remove <chat_id> <user_id> --force",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Detach an employee tag; its members who joined through it leave too:",
+                    "Отвяжите тег сотрудников — вошедшие через него тоже выйдут:",
+                ),
+                command: Some(
+                    (
+                        "pachca members remove-group-tag <chat_id> <tag_id> --force",
+                        "pachca members remove-group-tag <chat_id> <tag_id> --force",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Leave the chat yourself (the token's owner):",
+                    "Выйдите из чата сами (владелец токена):",
+                ),
+                command: Some(
+                    (
+                        "pachca members leave <chat_id> --force",
+                        "pachca members leave <chat_id> --force",
+                    ),
+                ),
+                note: None,
+            },
+        ],
+        note: Some(
+            (
+                "Roles that can be set are admin, editor and member; ownership cannot be handed over this way.",
+                "Назначить можно роли admin, editor и member; передать владение так нельзя.",
+            ),
+        ),
+    },
+    GuideScenario {
+        id: "sync-members-with-tag",
+        skill: "pachca-chats",
+        title: (
+            "Bring a chat's members in line with a tag",
+            "Свести участников чата с составом тега",
+        ),
+        steps: &[
+            GuideStep {
+                text: ("Get everyone in the tag:", "Получите всех в теге:"),
+                command: Some(
+                    (
+                        "pachca group-tags list-users <tag_id> --all",
+                        "pachca group-tags list-users <tag_id> --all",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: ("Get everyone in the chat:", "Получите всех в чате:"),
+                command: Some(
+                    ("pachca members list <chat_id> --all", "pachca members list <chat_id> --all"),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Work out the difference: who is in the tag but not the chat, and the reverse.",
+                    "Найдите разницу: кто есть в теге, но не в чате, и наоборот.",
+                ),
+                command: None,
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Add the missing people in one call, quietly:",
+                    "Добавьте недостающих одним вызовом, без уведомления в чат:",
+                ),
+                command: Some(
+                    (
+                        "pachca members add <chat_id> --member-ids='[186,187]' --silent",
+                        "pachca members add <chat_id> --member-ids='[186,187]' --silent",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Remove the extra ones, one call each:",
+                    "Исключите лишних, по вызову на каждого:",
+                ),
+                command: Some(
+                    (
+                        "pachca members remove <chat_id> <user_id> --force",
+                        "pachca members remove <chat_id> <user_id> --force",
+                    ),
+                ),
+                note: None,
+            },
+        ],
+        note: Some(
+            (
+                "Simpler when it fits: add the tag to the chat and it stays in sync by itself.",
+                "Проще, если подходит: добавьте тег в чат — состав будет синхронизироваться сам.",
+            ),
+        ),
+    },
+    GuideScenario {
+        id: "export-chat-history",
+        skill: "pachca-chats",
+        title: ("Export chat history", "Выгрузить историю чатов"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Request an export for the period; the result is announced to your webhook URL:",
+                    "Запросите экспорт за период; о готовности сообщат на ваш URL вебхука:",
+                ),
+                command: Some(
+                    (
+                        "pachca chats request-export --start-at=2025-05-01 --end-at=2025-05-31 --webhook-url=https://example.com/pachca/export --chat-ids='[334,335]'",
+                        "pachca chats request-export --start-at=2025-05-01 --end-at=2025-05-31 --webhook-url=https://example.com/pachca/export --chat-ids='[334,335]'",
+                    ),
+                ),
+                note: Some(
+                    (
+                        "Without `chat_ids` every chat is exported.",
+                        "Без `chat_ids` выгружаются все чаты.",
+                    ),
+                ),
+            },
+            GuideStep {
+                text: (
+                    "Wait for the webhook that says the export is ready and take its id.",
+                    "Дождитесь вебхука о готовности экспорта и возьмите из него id.",
+                ),
+                command: None,
+                note: None,
+            },
+            GuideStep {
+                text: ("Download the archive:", "Скачайте архив:"),
+                command: Some(
+                    (
+                        "pachca chats download-export <export_id> --save=./export.zip",
+                        "pachca chats download-export <export_id> --save=./export.zip",
+                    ),
+                ),
+                note: None,
+            },
+        ],
+        note: Some(
+            (
+                "Only the workspace owner, on the Corporation plan, can export.",
+                "Выгружать может только владелец пространства на корпоративном тарифе (`corporation`).",
+            ),
+        ),
+    },
+    GuideScenario {
+        id: "open-form-on-click",
+        skill: "pachca-forms",
+        title: ("Open a form when a button is clicked", "Открыть форму по нажатию кнопки"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Take `trigger_id` from the `button` webhook event (or a command event); it expires in 3 seconds.",
+                    "Возьмите `trigger_id` из события `button` (или события команды); он истекает через 3 секунды.",
+                ),
+                command: None,
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Open the form for that user right away:",
+                    "Сразу откройте форму этому пользователю:",
+                ),
+                command: Some(
+                    (
+                        "pachca views open --type=modal --trigger-id=<trigger_id> --title=\"Feedback\" --callback-id=feedback --blocks='[{\"type\":\"input\",\"name\":\"comment\",\"label\":\"What can we improve?\",\"multiline\":true,\"required\":true}]'",
+                        "pachca views open --type=modal --trigger-id=<trigger_id> --title=\"Обратная связь\" --callback-id=feedback --blocks='[{\"type\":\"input\",\"name\":\"comment\",\"label\":\"Что нам улучшить?\",\"multiline\":true,\"required\":true}]'",
+                    ),
+                ),
+                note: None,
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "vacation-request-form",
+        skill: "pachca-forms",
+        title: ("A vacation request form", "Форма заявки на отпуск"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Post a message with a button whose `data` is `vacation` (skill pachca-messages).",
+                    "Отправьте сообщение с кнопкой, у которой `data` равно `vacation` (навык pachca-messages).",
+                ),
+                command: None,
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "On the click, open a form with dates, a type and a comment; keep your own reference in `private_metadata`:",
+                    "По нажатию откройте форму с датами, типом и комментарием; свою метку сохраните в `private_metadata`:",
+                ),
+                command: Some(
+                    (
+                        "pachca views open --type=modal --trigger-id=<trigger_id> --title=\"Vacation request\" --submit-text=\"Send\" --callback-id=vacation --private-metadata='{\"request\":4378}' --blocks='[{\"type\":\"header\",\"text\":\"Your vacation\"},{\"type\":\"date\",\"name\":\"start\",\"label\":\"First day\",\"required\":true},{\"type\":\"date\",\"name\":\"end\",\"label\":\"Last day\",\"required\":true},{\"type\":\"select\",\"name\":\"kind\",\"label\":\"Type\",\"options\":[{\"text\":\"Paid\",\"value\":\"paid\"},{\"text\":\"Unpaid\",\"value\":\"unpaid\"}]},{\"type\":\"input\",\"name\":\"comment\",\"label\":\"Comment\"}]'",
+                        "pachca views open --type=modal --trigger-id=<trigger_id> --title=\"Заявка на отпуск\" --submit-text=\"Отправить\" --callback-id=vacation --private-metadata='{\"request\":4378}' --blocks='[{\"type\":\"header\",\"text\":\"Ваш отпуск\"},{\"type\":\"date\",\"name\":\"start\",\"label\":\"Первый день\",\"required\":true},{\"type\":\"date\",\"name\":\"end\",\"label\":\"Последний день\",\"required\":true},{\"type\":\"select\",\"name\":\"kind\",\"label\":\"Вид\",\"options\":[{\"text\":\"Оплачиваемый\",\"value\":\"paid\"},{\"text\":\"За свой счёт\",\"value\":\"unpaid\"}]},{\"type\":\"input\",\"name\":\"comment\",\"label\":\"Комментарий\"}]'",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "The `view` submit event brings `callback_id` `vacation`, your `private_metadata` and the answers in `data`, keyed by block `name`.",
+                    "Событие отправки `view` приносит `callback_id` `vacation`, вашу `private_metadata` и ответы в `data` по `name` блоков.",
+                ),
+                command: None,
+                note: None,
+            },
+            GuideStep {
+                text: ("Confirm to the person in private:", "Подтвердите человеку лично:"),
+                command: Some(
+                    (
+                        "pachca messages create --entity-type=user --entity-id=<user_id> --content=\"Your vacation request is on its way to your manager\"",
+                        "pachca messages create --entity-type=user --entity-id=<user_id> --content=\"Заявка на отпуск отправлена руководителю\"",
+                    ),
+                ),
+                note: None,
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "handle-form-submission",
+        skill: "pachca-forms",
+        title: ("Handle a submitted form", "Обработать отправленную форму"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Verify the webhook signature as for any event (skill pachca-bots, webhook-events.md).",
+                    "Проверьте подпись вебхука, как для любого события (навык pachca-bots, webhook-events.md).",
+                ),
+                command: None,
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Match `callback_id` to the form you opened and read `private_metadata` back.",
+                    "Сопоставьте `callback_id` с открытой формой и прочитайте `private_metadata`.",
+                ),
+                command: None,
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Validate `data`; store the result, then tell the user where it went:",
+                    "Проверьте `data`; сохраните результат и сообщите человеку, куда он ушёл:",
+                ),
+                command: Some(
+                    (
+                        "pachca messages create --entity-id=<chat_id> --content=\"New feedback received, thank you!\"",
+                        "pachca messages create --entity-id=<chat_id> --content=\"Отзыв получен, спасибо!\"",
+                    ),
+                ),
+                note: None,
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "form-with-every-block",
+        skill: "pachca-forms",
+        title: ("A form showing each kind of block", "Форма со всеми видами блоков"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Text blocks (header, plain text, markdown, divider) explain; input blocks (input, select, radio, checkbox, date, time, file input) collect. Every input block needs a unique `name`:",
+                    "Текстовые блоки (header, plain_text, markdown, divider) поясняют, блоки ввода (input, select, radio, checkbox, date, time, file_input) собирают данные. У каждого блока ввода должен быть уникальный `name`:",
+                ),
+                command: Some(
+                    (
+                        "pachca views open --type=modal --trigger-id=<trigger_id> --title=\"Event sign-up\" --blocks='[{\"type\":\"header\",\"text\":\"Team offsite\"},{\"type\":\"markdown\",\"text\":\"Details are in the **#offsite** channel\"},{\"type\":\"divider\"},{\"type\":\"radio\",\"name\":\"attend\",\"label\":\"Coming?\",\"options\":[{\"text\":\"Yes\",\"value\":\"yes\"},{\"text\":\"No\",\"value\":\"no\"}],\"required\":true},{\"type\":\"checkbox\",\"name\":\"food\",\"label\":\"Diet\",\"options\":[{\"text\":\"Vegetarian\",\"value\":\"veg\"}]},{\"type\":\"time\",\"name\":\"arrival\",\"label\":\"Arrival time\"},{\"type\":\"file_input\",\"name\":\"ticket\",\"label\":\"Ticket\",\"max_files\":1}]'",
+                        "pachca views open --type=modal --trigger-id=<trigger_id> --title=\"Запись на выезд\" --blocks='[{\"type\":\"header\",\"text\":\"Выезд команды\"},{\"type\":\"markdown\",\"text\":\"Подробности — в канале **#выезд**\"},{\"type\":\"divider\"},{\"type\":\"radio\",\"name\":\"attend\",\"label\":\"Поедете?\",\"options\":[{\"text\":\"Да\",\"value\":\"yes\"},{\"text\":\"Нет\",\"value\":\"no\"}],\"required\":true},{\"type\":\"checkbox\",\"name\":\"food\",\"label\":\"Питание\",\"options\":[{\"text\":\"Вегетарианское\",\"value\":\"veg\"}]},{\"type\":\"time\",\"name\":\"arrival\",\"label\":\"Время приезда\"},{\"type\":\"file_input\",\"name\":\"ticket\",\"label\":\"Билет\",\"max_files\":1}]'",
+                    ),
+                ),
+                note: None,
+            },
+        ],
+        note: Some(
+            (
+                "A form holds at most 100 blocks; the title and button texts are at most 24 characters.",
+                "В форме не больше 100 блоков; заголовок и тексты кнопок — не длиннее 24 символов.",
+            ),
+        ),
+    },
+    GuideScenario {
+        id: "send-to-chat-by-name",
+        skill: "pachca-messages",
+        title: ("Post to a chat you know by name", "Написать в чат, известный по названию"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Find the chat; with several hits, pick the closest `name`:",
+                    "Найдите чат; если совпадений несколько, выберите ближайший по `name`:",
+                ),
+                command: Some(
+                    (
+                        "pachca search list-chats --query=\"release\"",
+                        "pachca search list-chats --query=\"релиз\"",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: ("Post into it:", "Напишите в него:"),
+                command: Some(
+                    (
+                        "pachca messages create --entity-id=<chat_id> --content=\"Version 2.4 is out\"",
+                        "pachca messages create --entity-id=<chat_id> --content=\"Вышла версия 2.4\"",
+                    ),
+                ),
+                note: Some(
+                    (
+                        "The entity type defaults to `discussion`, a chat, so it can be left out.",
+                        "Тип по умолчанию — `discussion`, то есть чат, его можно не указывать.",
+                    ),
+                ),
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "send-direct-message",
+        skill: "pachca-messages",
+        title: ("Send a direct message", "Написать человеку лично"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Get the person's id, unless it is already known (from a webhook or an earlier answer):",
+                    "Узнайте id человека, если он ещё не известен (из вебхука или прошлого ответа):",
+                ),
+                command: Some(
+                    (
+                        "pachca search list-users --query=\"Anna Smirnova\"",
+                        "pachca search list-users --query=\"Анна Смирнова\"",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Send the message straight to the user:",
+                    "Отправьте сообщение прямо пользователю:",
+                ),
+                command: Some(
+                    (
+                        "pachca messages create --entity-type=user --entity-id=<user_id> --content=\"Hi Anna, the report is ready\"",
+                        "pachca messages create --entity-type=user --entity-id=<user_id> --content=\"Анна, привет! Отчёт готов\"",
+                    ),
+                ),
+                note: None,
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "reply-in-thread",
+        skill: "pachca-messages",
+        title: ("Reply in a message's thread", "Ответить в треде сообщения"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Open the thread of the message; an existing thread is returned as is. Keep `data.id`:",
+                    "Откройте тред сообщения; если он уже есть, вернётся существующий. Запомните `data.id`:",
+                ),
+                command: Some(
+                    ("pachca threads add <message_id>", "pachca threads add <message_id>"),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: ("Post the reply into the thread:", "Напишите ответ в тред:"),
+                command: Some(
+                    (
+                        "pachca messages create --entity-type=thread --entity-id=<thread_id> --content=\"Fixed in the latest build\"",
+                        "pachca messages create --entity-type=thread --entity-id=<thread_id> --content=\"Исправлено в свежей сборке\"",
+                    ),
+                ),
+                note: Some(
+                    (
+                        "Set `skip_invite_mentions` to keep people mentioned in the reply from being added to the thread.",
+                        "`skip_invite_mentions` не даёт добавить в тред упомянутых в ответе людей.",
+                    ),
+                ),
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "message-with-buttons",
+        skill: "pachca-messages",
+        title: ("Send a message with buttons", "Отправить сообщение с кнопками"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Send rows of buttons: a `url` button opens a link, a `data` button reports the click to the bot's webhook:",
+                    "Передайте ряды кнопок: кнопка с `url` открывает ссылку, с `data` — сообщает о нажатии в вебхук бота:",
+                ),
+                command: Some(
+                    (
+                        "pachca messages create --entity-id=<chat_id> --content=\"Deploy 2.4 to production?\" --buttons='[[{\"text\":\"Approve\",\"data\":\"approve-24\"},{\"text\":\"Changelog\",\"url\":\"https://example.com/changelog\"}]]'",
+                        "pachca messages create --entity-id=<chat_id> --content=\"Выкатываем 2.4 в прод?\" --buttons='[[{\"text\":\"Да\",\"data\":\"approve-24\"},{\"text\":\"Что нового\",\"url\":\"https://example.com/changelog\"}]]'",
+                    ),
+                ),
+                note: Some(
+                    (
+                        "Clicks on `data` buttons arrive as `button` webhook events (skill pachca-bots).",
+                        "Нажатия на кнопки с `data` приходят событиями `button` в вебхук (навык pachca-bots).",
+                    ),
+                ),
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "read-chat-history",
+        skill: "pachca-messages",
+        title: ("Read a chat's history", "Прочитать историю чата"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Fetch the messages, newest first by default:",
+                    "Получите сообщения, по умолчанию новые первыми:",
+                ),
+                command: Some(
+                    (
+                        "pachca messages list <chat_id> --limit=50",
+                        "pachca messages list <chat_id> --limit=50",
+                    ),
+                ),
+                note: Some(
+                    (
+                        "Page on for older messages, or sort with `order` `asc` for oldest first. A thread's messages live in the thread's own chat.",
+                        "Для более старых листайте дальше или отсортируйте `order` `asc` — сначала старые. Сообщения треда лежат в отдельном чате треда.",
+                    ),
+                ),
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "pin-message",
+        skill: "pachca-messages",
+        title: ("Pin and unpin a message", "Закрепить и открепить сообщение"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Pin it; a chat can have several pinned messages:",
+                    "Закрепите; закреплённых сообщений в чате может быть несколько:",
+                ),
+                command: Some(
+                    ("pachca messages pin <message_id>", "pachca messages pin <message_id>"),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Unpin it when it is no longer current:",
+                    "Открепите, когда оно потеряет актуальность:",
+                ),
+                command: Some(
+                    (
+                        "pachca messages unpin <message_id> --force",
+                        "pachca messages unpin <message_id> --force",
+                    ),
+                ),
+                note: None,
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "react-to-message",
+        skill: "pachca-messages",
+        title: ("Add or remove a reaction", "Поставить или снять реакцию"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "React with the emoji character itself, not its name:",
+                    "Ставьте сам символ эмодзи, а не его название:",
+                ),
+                command: Some(
+                    (
+                        "pachca reactions add <message_id> --code=👍",
+                        "pachca reactions add <message_id> --code=👍",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: ("Take your reaction back:", "Снимите свою реакцию:"),
+                command: Some(
+                    (
+                        "pachca reactions remove <message_id> --code=👍 --force",
+                        "pachca reactions remove <message_id> --code=👍 --force",
+                    ),
+                ),
+                note: None,
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "edit-or-delete-message",
+        skill: "pachca-messages",
+        title: ("Edit or delete a message", "Исправить или удалить сообщение"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Replace the text; only your own messages (or the bot's) can be edited:",
+                    "Замените текст; править можно только свои сообщения (или сообщения бота):",
+                ),
+                command: Some(
+                    (
+                        "pachca messages update <message_id> --content=\"Version 2.4.1 is out\"",
+                        "pachca messages update <message_id> --content=\"Вышла версия 2.4.1\"",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: ("Delete it for good:", "Удалите насовсем:"),
+                command: Some(
+                    (
+                        "pachca messages delete <message_id> --force",
+                        "pachca messages delete <message_id> --force",
+                    ),
+                ),
+                note: None,
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "who-read-message",
+        skill: "pachca-messages",
+        title: ("Check who has read a message", "Узнать, кто прочитал сообщение"),
+        steps: &[
+            GuideStep {
+                text: ("Get the ids of the readers:", "Получите id прочитавших:"),
+                command: Some(
+                    (
+                        "pachca read-member list-readers <message_id> --all",
+                        "pachca read-member list-readers <message_id> --all",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Turn ids into names where needed:",
+                    "При необходимости превратите id в имена:",
+                ),
+                command: Some(("pachca users get <user_id>", "pachca users get <user_id>")),
+                note: None,
+            },
+        ],
+        note: Some(
+            (
+                "Compare with the chat's members to see who has not read it yet.",
+                "Сравните с участниками чата — так видно, кто ещё не прочитал.",
+            ),
+        ),
+    },
+    GuideScenario {
+        id: "get-message-attachments",
+        skill: "pachca-messages",
+        title: ("Download the files of a message", "Скачать файлы из сообщения"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Fetch the message; `files` lists each attachment with `url`, `name`, `file_type` and `size`:",
+                    "Получите сообщение; в `files` у каждого вложения есть `url`, `name`, `file_type` и `size`:",
+                ),
+                command: Some(
+                    ("pachca messages get <message_id>", "pachca messages get <message_id>"),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Download each `files[].url` directly: the link is pre-signed and needs no token.",
+                    "Скачайте каждый `files[].url` напрямую: ссылка подписана и токен не нужен.",
+                ),
+                command: None,
+                note: None,
+            },
+        ],
+        note: Some(
+            (
+                "Message webhooks do not include attachments, so fetch the message even when you got it from a webhook.",
+                "В вебхуках о сообщениях вложений нет, поэтому запрашивайте сообщение, даже если оно пришло вебхуком.",
+            ),
+        ),
+    },
+    GuideScenario {
+        id: "send-message-with-files",
+        skill: "pachca-messages",
+        title: ("Send a message with a file", "Отправить сообщение с файлом"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Ask for upload parameters: a storage URL, a `key` and signed form fields:",
+                    "Запросите параметры загрузки: адрес хранилища, `key` и подписанные поля формы:",
+                ),
+                command: Some(("pachca files uploads", "pachca files uploads")),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Upload the file to `direct_url` with those fields; this request carries no token. Put the real file name in place of `${filename}` in `key`:",
+                    "Загрузите файл на `direct_url` с этими полями; этот запрос идёт без токена. В `key` замените `${filename}` на настоящее имя файла:",
+                ),
+                command: Some(
+                    (
+                        "pachca files direct-url --direct-url=<direct_url> --content-disposition=<content_disposition> --acl=<acl> --policy=<policy> --x-amz-credential=<x_amz_credential> --x-amz-algorithm=<x_amz_algorithm> --x-amz-date=<x_amz_date> --x-amz-signature=<x_amz_signature> --key=<key> --file=./report.pdf",
+                        "pachca files direct-url --direct-url=<direct_url> --content-disposition=<content_disposition> --acl=<acl> --policy=<policy> --x-amz-credential=<x_amz_credential> --x-amz-algorithm=<x_amz_algorithm> --x-amz-date=<x_amz_date> --x-amz-signature=<x_amz_signature> --key=<key> --file=./report.pdf",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Send the message with the uploaded file:",
+                    "Отправьте сообщение с загруженным файлом:",
+                ),
+                command: Some(
+                    (
+                        "pachca messages create --entity-id=<chat_id> --content=\"May report\" --files='[{\"key\":\"<key>\",\"name\":\"report.pdf\",\"file_type\":\"file\",\"size\":48213}]'",
+                        "pachca messages create --entity-id=<chat_id> --content=\"Отчёт за май\" --files='[{\"key\":\"<key>\",\"name\":\"report.pdf\",\"file_type\":\"file\",\"size\":48213}]'",
+                    ),
+                ),
+                note: Some(
+                    (
+                        "`size` is in bytes; use `file_type` `image` for pictures so they show inline.",
+                        "`size` — в байтах; для картинок ставьте `file_type` `image`, чтобы они показывались в сообщении.",
+                    ),
+                ),
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "replace-message-files",
+        skill: "pachca-messages",
+        title: (
+            "Change the attachments of a sent message",
+            "Поменять вложения отправленного сообщения",
+        ),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Read the current `files` and keep the entries you want to stay:",
+                    "Прочитайте текущие `files` и оставьте те, что нужны:",
+                ),
+                command: Some(
+                    ("pachca messages get <message_id>", "pachca messages get <message_id>"),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Upload any new file as in the scenario of sending a file, then send the complete list:",
+                    "Новый файл загрузите, как в сценарии отправки файла, затем передайте полный список:",
+                ),
+                command: Some(
+                    (
+                        "pachca messages update <message_id> --files='[{\"key\":\"<kept_key>\",\"name\":\"plan.pdf\"},{\"key\":\"<new_key>\",\"name\":\"plan-v2.pdf\"}]'",
+                        "pachca messages update <message_id> --files='[{\"key\":\"<kept_key>\",\"name\":\"plan.pdf\"},{\"key\":\"<new_key>\",\"name\":\"plan-v2.pdf\"}]'",
+                    ),
+                ),
+                note: None,
+            },
+        ],
+        note: Some(
+            (
+                "The list replaces all attachments: `[]` removes every file, leaving `files` out changes nothing.",
+                "Список заменяет все вложения: `[]` удаляет все файлы, без `files` ничего не меняется.",
+            ),
+        ),
+    },
+    GuideScenario {
+        id: "mention-user",
+        skill: "pachca-messages",
+        title: ("Mention someone in a message", "Упомянуть человека в сообщении"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Find the person and note their `nickname`:",
+                    "Найдите человека и запомните его `nickname`:",
+                ),
+                command: Some(
+                    (
+                        "pachca search list-users --query=\"Smirnova\"",
+                        "pachca search list-users --query=\"Смирнова\"",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Write `@nickname` in the text; the person gets a notification:",
+                    "Напишите в тексте `@nickname` — человек получит уведомление:",
+                ),
+                command: Some(
+                    (
+                        "pachca messages create --entity-id=<chat_id> --content=\"@anna.smirnova please review the draft\"",
+                        "pachca messages create --entity-id=<chat_id> --content=\"@anna.smirnova посмотри, пожалуйста, черновик\"",
+                    ),
+                ),
+                note: None,
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "notify-many-users",
+        skill: "pachca-messages",
+        title: ("Send the same note to many people", "Разослать одно сообщение многим людям"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Collect the recipients, for example everyone in an employee tag:",
+                    "Соберите получателей — например, всех из тега сотрудников:",
+                ),
+                command: Some(
+                    (
+                        "pachca group-tags list-users <tag_id> --all",
+                        "pachca group-tags list-users <tag_id> --all",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Send each one a direct message, pausing between calls:",
+                    "Отправьте каждому личное сообщение, с паузами между вызовами:",
+                ),
+                command: Some(
+                    (
+                        "pachca messages create --entity-type=user --entity-id=<user_id> --content=\"The office is closed on Friday\"",
+                        "pachca messages create --entity-type=user --entity-id=<user_id> --content=\"В пятницу офис не работает\"",
+                    ),
+                ),
+                note: None,
+            },
+        ],
+        note: Some(
+            (
+                "For a large list, a channel with everyone in it is kinder than many direct messages.",
+                "Для большого списка удобнее канал со всеми, чем много личных сообщений.",
+            ),
+        ),
+    },
+    GuideScenario {
+        id: "list-active-threads",
+        skill: "pachca-messages",
+        title: ("List threads active in a period", "Найти треды, активные за период"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "List threads with a message inside the window:",
+                    "Получите треды с сообщениями внутри окна:",
+                ),
+                command: Some(
+                    (
+                        "pachca threads list --last-message-at-after=2025-05-01T00:00:00Z --last-message-at-before=2025-05-08T00:00:00Z --all",
+                        "pachca threads list --last-message-at-after=2025-05-01T00:00:00Z --last-message-at-before=2025-05-08T00:00:00Z --all",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Read one of them; the thread's own chat id is in the response:",
+                    "Прочитайте один из них; id чата треда есть в ответе:",
+                ),
+                command: Some(("pachca threads get <thread_id>", "pachca threads get <thread_id>")),
+                note: None,
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "subscribe-bot-to-thread",
+        skill: "pachca-messages",
+        title: ("Let a bot follow a thread", "Подписать бота на тред"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Open (or fetch) the thread of the message and note its chat id:",
+                    "Откройте (или получите) тред сообщения и запомните id его чата:",
+                ),
+                command: Some(
+                    ("pachca threads add <message_id>", "pachca threads add <message_id>"),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: ("Add the bot to the thread's chat:", "Добавьте бота в чат треда:"),
+                command: Some(
+                    (
+                        "pachca members add <thread_chat_id> --member-ids='[<bot_user_id>]'",
+                        "pachca members add <thread_chat_id> --member-ids='[<bot_user_id>]'",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "From now on the bot's webhook receives the thread's new messages.",
+                    "Теперь вебхук бота получает новые сообщения треда.",
+                ),
+                command: None,
+                note: None,
+            },
+        ],
+        note: Some(
+            (
+                "Opening a thread twice is harmless: the existing one comes back.",
+                "Повторное открытие треда безопасно: вернётся существующий.",
+            ),
+        ),
+    },
+    GuideScenario {
+        id: "check-token-scopes",
+        skill: "pachca-oauth",
+        title: ("Check what a token may do", "Проверить, что разрешено токену"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Read the token's details: its scopes, creation date and last use:",
+                    "Прочитайте сведения о токене: права доступа, дату создания и последнего использования:",
+                ),
+                command: Some(("pachca oauth token-info", "pachca oauth token-info")),
+                note: None,
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "diagnose-forbidden",
+        skill: "pachca-oauth",
+        title: ("Find out why a call is refused", "Разобраться, почему вызов отклонён"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Read the error: `insufficient_scope` names the missing scope; other 403s mean the owner of the token lacks access.",
+                    "Прочитайте ошибку: `insufficient_scope` называет недостающее право; прочие 403 значат, что у владельца токена нет доступа.",
+                ),
+                command: None,
+                note: None,
+            },
+            GuideStep {
+                text: ("Compare with the token's scopes:", "Сравните с правами токена:"),
+                command: Some(("pachca oauth token-info", "pachca oauth token-info")),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Check who the token belongs to; a bot must be a member of the chat it works with:",
+                    "Проверьте, чей это токен; бот должен состоять в чате, с которым работает:",
+                ),
+                command: Some(("pachca profile get", "pachca profile get")),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Fix the cause: add the scope in the token's settings, or add the bot to the chat (skill pachca-chats).",
+                    "Устраните причину: добавьте право в настройках токена или добавьте бота в чат (навык pachca-chats).",
+                ),
+                command: None,
+                note: None,
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "who-am-i",
+        skill: "pachca-profile",
+        title: ("Find out whose token this is", "Узнать, чей это токен"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Read your own profile: id, name, email, role:",
+                    "Прочитайте свой профиль: id, имя, почту, роль:",
+                ),
+                command: Some(("pachca profile get", "pachca profile get")),
+                note: Some(
+                    (
+                        "Use this id wherever a step asks for your own user id.",
+                        "Этот id подставляйте везде, где нужен ваш собственный id.",
+                    ),
+                ),
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "my-custom-fields",
+        skill: "pachca-profile",
+        title: (
+            "Read your profile's custom fields",
+            "Посмотреть дополнительные поля своего профиля",
+        ),
+        steps: &[
+            GuideStep {
+                text: (
+                    "List the custom fields the workspace defines for people, with their ids and types:",
+                    "Получите дополнительные поля, заведённые в пространстве для сотрудников, — с id и типами:",
+                ),
+                command: Some(
+                    (
+                        "pachca custom-properties list --entity-type=User",
+                        "pachca custom-properties list --entity-type=User",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Read your profile: its `custom_properties` hold your values by field id:",
+                    "Прочитайте свой профиль: в `custom_properties` лежат ваши значения по id поля:",
+                ),
+                command: Some(("pachca profile get", "pachca profile get")),
+                note: None,
+            },
+        ],
+        note: Some(
+            (
+                "Your own fields are set by an admin (skill pachca-users); the profile only reads them.",
+                "Свои поля заполняет администратор (навык pachca-users), профиль их только читает.",
+            ),
+        ),
+    },
+    GuideScenario {
+        id: "set-my-status",
+        skill: "pachca-profile",
+        title: (
+            "Set your status and away message",
+            "Поставить себе статус и сообщение об отсутствии",
+        ),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Set the status, mark yourself away and leave a note for people who write to you:",
+                    "Поставьте статус, отметьте отсутствие и оставьте ответ тем, кто вам напишет:",
+                ),
+                command: Some(
+                    (
+                        "pachca profile update-status --emoji=🏖 --title=\"Vacation\" --expires-at=2025-08-18T06:00:00Z --is-away --away-message=\"Back on 18 August; ask Ivan about payments\"",
+                        "pachca profile update-status --emoji=🏖 --title=\"Отпуск\" --expires-at=2025-08-18T06:00:00Z --is-away --away-message=\"Вернусь 18 августа; по оплатам — к Ивану\"",
+                    ),
+                ),
+                note: None,
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "check-and-clear-status",
+        skill: "pachca-profile",
+        title: ("Check and clear your status", "Проверить и снять свой статус"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Read the current status (`null` when none):",
+                    "Прочитайте текущий статус (`null`, если его нет):",
+                ),
+                command: Some(("pachca profile get-status", "pachca profile get-status")),
+                note: None,
+            },
+            GuideStep {
+                text: ("Remove it:", "Снимите его:"),
+                command: Some(
+                    (
+                        "pachca profile delete-status --force",
+                        "pachca profile delete-status --force",
+                    ),
+                ),
+                note: None,
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "change-my-avatar",
+        skill: "pachca-profile",
+        title: ("Change your avatar", "Сменить свой аватар"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Upload a picture from a local file:",
+                    "Загрузите картинку из локального файла:",
+                ),
+                command: Some(
+                    (
+                        "pachca profile update-avatar --file=./me.png",
+                        "pachca profile update-avatar --file=./me.png",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: ("Or go back to no avatar:", "Или вернитесь к пустому аватару:"),
+                command: Some(
+                    (
+                        "pachca profile delete-avatar --force",
+                        "pachca profile delete-avatar --force",
+                    ),
+                ),
+                note: None,
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "search-messages-in-period",
+        skill: "pachca-search",
+        title: ("Find messages about a topic in a period", "Найти сообщения на тему за период"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Search by words, newest first, within dates:",
+                    "Ищите по словам, новые первыми, в границах дат:",
+                ),
+                command: Some(
+                    (
+                        "pachca search list-messages --query=\"invoice\" --sort=created_at --order=desc --created-from=2025-05-01T00:00:00Z --created-to=2025-06-01T00:00:00Z",
+                        "pachca search list-messages --query=\"счёт\" --sort=created_at --order=desc --created-from=2025-05-01T00:00:00Z --created-to=2025-06-01T00:00:00Z",
+                    ),
+                ),
+                note: Some(
+                    (
+                        "Narrow it down to chats with `chat_ids` or to authors with `user_ids` (comma-separated ids).",
+                        "Сузьте поиск до чатов (`chat_ids`) или авторов (`user_ids`) — id через запятую.",
+                    ),
+                ),
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "find-people-by-role",
+        skill: "pachca-search",
+        title: ("Find people by name or role", "Найти людей по имени или роли"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Search employees, best matches first, limited to admins and regular employees:",
+                    "Ищите сотрудников, лучшие совпадения первыми, только администраторов и обычных сотрудников:",
+                ),
+                command: Some(
+                    (
+                        "pachca search list-users --query=\"designer\" --company-roles=admin,user --sort=by_score",
+                        "pachca search list-users --query=\"дизайнер\" --company-roles=admin,user --sort=by_score",
+                    ),
+                ),
+                note: None,
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "find-chat-by-name",
+        skill: "pachca-search",
+        title: ("Find a chat by its name", "Найти чат по названию"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Search active chats (not threads) by words from the name:",
+                    "Ищите активные чаты (не треды) по словам из названия:",
+                ),
+                command: Some(
+                    (
+                        "pachca search list-chats --query=\"marketing\" --chat-subtype=discussion --active",
+                        "pachca search list-chats --query=\"маркетинг\" --chat-subtype=discussion --active",
+                    ),
+                ),
+                note: None,
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "find-messages-by-person",
+        skill: "pachca-search",
+        title: ("Find what a person wrote recently", "Найти, что человек писал недавно"),
+        steps: &[
+            GuideStep {
+                text: ("Find the person's id:", "Найдите id человека:"),
+                command: Some(
+                    (
+                        "pachca search list-users --query=\"Petrov\"",
+                        "pachca search list-users --query=\"Петров\"",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Search their messages in the period, optionally by topic:",
+                    "Ищите его сообщения за период, при желании — по теме:",
+                ),
+                command: Some(
+                    (
+                        "pachca search list-messages --query=\"release\" --user-ids=<user_id> --created-from=2025-05-01T00:00:00Z --all",
+                        "pachca search list-messages --query=\"релиз\" --user-ids=<user_id> --created-from=2025-05-01T00:00:00Z --all",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Open a hit in context by reading the chat around it:",
+                    "Посмотрите найденное в контексте — прочитайте чат вокруг:",
+                ),
+                command: Some(
+                    (
+                        "pachca messages list <chat_id> --limit=20",
+                        "pachca messages list <chat_id> --limit=20",
+                    ),
+                ),
+                note: None,
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "logins-for-period",
+        skill: "pachca-security",
+        title: ("See who signed in during a period", "Посмотреть входы за период"),
+        steps: &[
+            GuideStep {
+                text: ("Fetch sign-in events for the window:", "Получите события входа за окно:"),
+                command: Some(
+                    (
+                        "pachca security list --event-key=user_login --start-time=2025-05-01T00:00:00Z --end-time=2025-05-02T00:00:00Z --all",
+                        "pachca security list --event-key=user_login --start-time=2025-05-01T00:00:00Z --end-time=2025-05-02T00:00:00Z --all",
+                    ),
+                ),
+                note: Some(
+                    (
+                        "Use `user_2fa_fail` instead to spot failed second-factor attempts.",
+                        "С `user_2fa_fail` видны неудачные попытки второго фактора.",
+                    ),
+                ),
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "who-deleted-messages",
+        skill: "pachca-security",
+        title: ("Find out who deleted messages", "Узнать, кто удалял сообщения"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Fetch deletions in the period; `actor_id` is who did it, `entity_id` what was deleted:",
+                    "Получите удаления за период: `actor_id` — кто удалил, `entity_id` — что удалено:",
+                ),
+                command: Some(
+                    (
+                        "pachca security list --event-key=message_deleted --start-time=2025-05-01T00:00:00Z --end-time=2025-05-31T23:59:59Z --all",
+                        "pachca security list --event-key=message_deleted --start-time=2025-05-01T00:00:00Z --end-time=2025-05-31T23:59:59Z --all",
+                    ),
+                ),
+                note: None,
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "export-audit-log",
+        skill: "pachca-security",
+        title: ("Export the audit log for a review", "Выгрузить журнал аудита для проверки"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Fetch every event of the period as JSON and save it:",
+                    "Получите все события периода в JSON и сохраните:",
+                ),
+                command: Some(
+                    (
+                        "pachca security list --start-time=2025-04-01T00:00:00Z --end-time=2025-07-01T00:00:00Z --all -o json",
+                        "pachca security list --start-time=2025-04-01T00:00:00Z --end-time=2025-07-01T00:00:00Z --all -o json",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Narrow down to one person's actions:",
+                    "Сузьте до действий одного человека:",
+                ),
+                command: Some(
+                    (
+                        "pachca security list --actor-id=<user_id> --start-time=2025-04-01T00:00:00Z --end-time=2025-07-01T00:00:00Z --all",
+                        "pachca security list --actor-id=<user_id> --start-time=2025-04-01T00:00:00Z --end-time=2025-07-01T00:00:00Z --all",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Look for token and bot changes: `access_token_created`, `bot_token_recreated`, `bot_scopes_updated`, and for `dlp_violation_detected`.",
+                    "Ищите изменения токенов и ботов — `access_token_created`, `bot_token_recreated`, `bot_scopes_updated` — и `dlp_violation_detected`.",
+                ),
+                command: None,
+                note: None,
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "create-reminder",
+        skill: "pachca-tasks",
+        title: ("Set a reminder", "Поставить напоминание"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Create a reminder for yourself with a due time:",
+                    "Создайте себе напоминание со сроком:",
+                ),
+                command: Some(
+                    (
+                        "pachca tasks create --kind=reminder --content=\"Send the invoice to Acme\" --due-at=2025-06-02T09:00:00Z",
+                        "pachca tasks create --kind=reminder --content=\"Отправить счёт в Акме\" --due-at=2025-06-02T09:00:00Z",
+                    ),
+                ),
+                note: Some(
+                    (
+                        "Without performers the task is yours; `all_day` makes it a whole-day task.",
+                        "Без исполнителей задача ваша; `all_day` делает её задачей на весь день.",
+                    ),
+                ),
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "assign-task-in-chat",
+        skill: "pachca-tasks",
+        title: ("Assign a task to colleagues in a chat", "Поручить задачу коллегам в чате"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Create the task with performers and link it to the chat you are in:",
+                    "Создайте задачу с исполнителями и привяжите её к чату, где вы состоите:",
+                ),
+                command: Some(
+                    (
+                        "pachca tasks create --kind=call --content=\"Call the client about the renewal\" --performer-ids='[186,187]' --chat-id=<chat_id> --priority=2 --due-at=2025-06-03T12:00:00Z",
+                        "pachca tasks create --kind=call --content=\"Позвонить клиенту насчёт продления\" --performer-ids='[186,187]' --chat-id=<chat_id> --priority=2 --due-at=2025-06-03T12:00:00Z",
+                    ),
+                ),
+                note: None,
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "complete-task",
+        skill: "pachca-tasks",
+        title: ("Close or reopen a task", "Закрыть или вернуть задачу"),
+        steps: &[
+            GuideStep {
+                text: ("Mark it done:", "Отметьте выполненной:"),
+                command: Some(
+                    (
+                        "pachca tasks update <task_id> --status=done",
+                        "pachca tasks update <task_id> --status=done",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Reopen it if it was closed too early:",
+                    "Верните в работу, если закрыли рано:",
+                ),
+                command: Some(
+                    (
+                        "pachca tasks update <task_id> --status=undone",
+                        "pachca tasks update <task_id> --status=undone",
+                    ),
+                ),
+                note: None,
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "review-open-tasks",
+        skill: "pachca-tasks",
+        title: ("Review and tidy up tasks", "Разобрать список задач"),
+        steps: &[
+            GuideStep {
+                text: ("Fetch every task you can see:", "Получите все видимые вам задачи:"),
+                command: Some(("pachca tasks list --all", "pachca tasks list --all")),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Pick the open ones (`status` `undone`) whose `due_at` has passed.",
+                    "Выберите открытые (`status` `undone`) с прошедшим `due_at`.",
+                ),
+                command: None,
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Move each to a new date, or hand it to someone else:",
+                    "Перенесите каждую на новую дату или передайте другому:",
+                ),
+                command: Some(
+                    (
+                        "pachca tasks update <task_id> --due-at=2025-06-10T09:00:00Z --performer-ids='[187]'",
+                        "pachca tasks update <task_id> --due-at=2025-06-10T09:00:00Z --performer-ids='[187]'",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Delete tasks nobody needs any more:",
+                    "Удалите задачи, которые больше не нужны:",
+                ),
+                command: Some(
+                    (
+                        "pachca tasks delete <task_id> --force",
+                        "pachca tasks delete <task_id> --force",
+                    ),
+                ),
+                note: None,
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "task-custom-fields",
+        skill: "pachca-tasks",
+        title: ("Fill a task's custom fields", "Заполнить дополнительные поля задачи"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "List the custom fields defined for tasks:",
+                    "Получите дополнительные поля задач:",
+                ),
+                command: Some(
+                    (
+                        "pachca custom-properties list --entity-type=Task",
+                        "pachca custom-properties list --entity-type=Task",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Create the task with values by field id, all as strings:",
+                    "Создайте задачу со значениями по id поля, все строкой:",
+                ),
+                command: Some(
+                    (
+                        "pachca tasks create --kind=meeting --content=\"Quarterly review\" --custom-properties='[{\"id\":78,\"value\":\"Room 4\"}]'",
+                        "pachca tasks create --kind=meeting --content=\"Квартальный обзор\" --custom-properties='[{\"id\":78,\"value\":\"Переговорная 4\"}]'",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Read it back to check the values:",
+                    "Прочитайте её, чтобы проверить значения:",
+                ),
+                command: Some(("pachca tasks get <task_id>", "pachca tasks get <task_id>")),
+                note: None,
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "find-employee",
+        skill: "pachca-users",
+        title: ("Find an employee and read their card", "Найти сотрудника и открыть его карточку"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Filter the employee list by name, email or nickname:",
+                    "Отфильтруйте список сотрудников по имени, почте или никнейму:",
+                ),
+                command: Some(
+                    (
+                        "pachca users list --query=\"smirnova\"",
+                        "pachca users list --query=\"смирнова\"",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Read the full card by id, with department, title and custom fields:",
+                    "Откройте полную карточку по id — с отделом, должностью и доп. полями:",
+                ),
+                command: Some(("pachca users get <user_id>", "pachca users get <user_id>")),
+                note: None,
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "invite-employee",
+        skill: "pachca-users",
+        title: ("Invite a new employee", "Пригласить нового сотрудника"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Create the account; the person gets an invitation by email unless you skip it:",
+                    "Создайте аккаунт; человеку придёт приглашение на почту, если его не отключить:",
+                ),
+                command: Some(
+                    (
+                        "pachca users create --email=anna.smirnova@example.com --first-name=Anna --last-name=Smirnova --department=Sales --list-tags='[\"Sales\"]'",
+                        "pachca users create --email=anna.smirnova@example.com --first-name=Анна --last-name=Смирнова --department=Продажи --list-tags='[\"Продажи\"]'",
+                    ),
+                ),
+                note: Some(
+                    (
+                        "`list_tags` puts the person into employee tags by name; `chat_ids` adds them to chats.",
+                        "`list_tags` включает человека в теги по названию; `chat_ids` добавляет в чаты.",
+                    ),
+                ),
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "suspend-employee",
+        skill: "pachca-users",
+        title: ("Suspend or restore an employee", "Заблокировать или вернуть сотрудника"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Suspend the account; it keeps its data and can be restored:",
+                    "Заблокируйте аккаунт; данные сохранятся, его можно вернуть:",
+                ),
+                command: Some(
+                    (
+                        "pachca users update <user_id> --suspended",
+                        "pachca users update <user_id> --suspended",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: ("Restore it later:", "Позже верните доступ:"),
+                command: Some(
+                    (
+                        "pachca users update <user_id> --no-suspended",
+                        "pachca users update <user_id> --no-suspended",
+                    ),
+                ),
+                note: None,
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "set-employee-status",
+        skill: "pachca-users",
+        title: (
+            "Set, check and clear an employee's status",
+            "Поставить, проверить и снять статус сотрудника",
+        ),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Set an emoji and a short title, optionally with an end time:",
+                    "Поставьте эмодзи и короткий заголовок, при желании — со временем окончания:",
+                ),
+                command: Some(
+                    (
+                        "pachca users update-status <user_id> --emoji=🌴 --title=\"On vacation\" --expires-at=2025-07-14T09:00:00Z --is-away",
+                        "pachca users update-status <user_id> --emoji=🌴 --title=\"В отпуске\" --expires-at=2025-07-14T09:00:00Z --is-away",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Check what is set now; with no status the answer is `null`, and a status past its `expires_at` can still show for a short while:",
+                    "Проверьте, что стоит сейчас: без статуса ответ — `null`, а статус с прошедшим `expires_at` ещё недолго может отображаться:",
+                ),
+                command: Some(
+                    ("pachca users get-status <user_id>", "pachca users get-status <user_id>"),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Clear it early if plans change:",
+                    "Снимите его раньше, если планы поменялись:",
+                ),
+                command: Some(
+                    (
+                        "pachca users remove-status <user_id> --force",
+                        "pachca users remove-status <user_id> --force",
+                    ),
+                ),
+                note: None,
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "invite-guest",
+        skill: "pachca-users",
+        title: ("Invite a guest into a chat", "Пригласить гостя в чат"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Create the account with the guest role and the one chat the guest joins first:",
+                    "Создайте аккаунт с ролью гостя и одним чатом, в который он попадёт первым:",
+                ),
+                command: Some(
+                    (
+                        "pachca users create --email=partner@example.com --first-name=Oleg --last-name=Petrov --role=guest --chat-ids='[<chat_id>]'",
+                        "pachca users create --email=partner@example.com --first-name=Олег --last-name=Петров --role=guest --chat-ids='[<chat_id>]'",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Later, add the guest to one more chat by the `id` from the answer:",
+                    "Позже добавьте гостя ещё в один чат по `id` из ответа:",
+                ),
+                command: Some(
+                    (
+                        "pachca members add <chat_id> --member-ids='[<user_id>]'",
+                        "pachca members add <chat_id> --member-ids='[<user_id>]'",
+                    ),
+                ),
+                note: None,
+            },
+        ],
+        note: Some(
+            (
+                "With the `guest` role, `chat_ids` is required when the account is created and holds exactly one chat; add more chats afterwards, as above.",
+                "С ролью `guest` поле `chat_ids` при создании обязательно и содержит ровно один чат; остальные чаты добавляйте потом, как выше.",
+            ),
+        ),
+    },
+    GuideScenario {
+        id: "manage-employee-tags",
+        skill: "pachca-users",
+        title: ("Manage employee tags", "Управлять тегами сотрудников"),
+        steps: &[
+            GuideStep {
+                text: ("Look up tags by name:", "Найдите теги по названию:"),
+                command: Some(
+                    (
+                        "pachca group-tags list --names=Design,Sales",
+                        "pachca group-tags list --names=Дизайн,Продажи",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: ("Create a tag:", "Создайте тег:"),
+                command: Some(
+                    (
+                        "pachca group-tags create --name=\"Backend team\"",
+                        "pachca group-tags create --name=\"Команда бэкенда\"",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: ("See who is in a tag:", "Посмотрите, кто в теге:"),
+                command: Some(
+                    (
+                        "pachca group-tags list-users <tag_id> --all",
+                        "pachca group-tags list-users <tag_id> --all",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: ("Rename it:", "Переименуйте его:"),
+                command: Some(
+                    (
+                        "pachca group-tags update <tag_id> --name=\"Platform team\"",
+                        "pachca group-tags update <tag_id> --name=\"Команда платформы\"",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: ("Delete it when no longer used:", "Удалите, когда он больше не нужен:"),
+                command: Some(
+                    (
+                        "pachca group-tags delete <tag_id> --force",
+                        "pachca group-tags delete <tag_id> --force",
+                    ),
+                ),
+                note: None,
+            },
+        ],
+        note: Some(
+            (
+                "People join or leave a tag through their employee card: `list_tags` on edit.",
+                "Люди входят в тег и выходят из него через карточку сотрудника: `list_tags` при правке.",
+            ),
+        ),
+    },
+    GuideScenario {
+        id: "onboard-employee",
+        skill: "pachca-users",
+        title: ("Onboard a new employee", "Ввести нового сотрудника в работу"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Create the account with department, title and tags:",
+                    "Создайте аккаунт с отделом, должностью и тегами:",
+                ),
+                command: Some(
+                    (
+                        "pachca users create --email=ivan.petrov@example.com --first-name=Ivan --last-name=Petrov --department=Engineering --title=\"Backend developer\" --list-tags='[\"Backend team\"]'",
+                        "pachca users create --email=ivan.petrov@example.com --first-name=Иван --last-name=Петров --department=Разработка --title=\"Бэкенд-разработчик\" --list-tags='[\"Команда бэкенда\"]'",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: ("Add them to the team's chats:", "Добавьте в чаты команды:"),
+                command: Some(
+                    (
+                        "pachca members add <chat_id> --member-ids='[<user_id>]'",
+                        "pachca members add <chat_id> --member-ids='[<user_id>]'",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: ("Say hello in private:", "Поприветствуйте лично:"),
+                command: Some(
+                    (
+                        "pachca messages create --entity-type=user --entity-id=<user_id> --content=\"Welcome aboard! Your first week plan is pinned in #onboarding\"",
+                        "pachca messages create --entity-type=user --entity-id=<user_id> --content=\"Добро пожаловать! План первой недели закреплён в #онбординг\"",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: ("Give them a first task:", "Поставьте первую задачу:"),
+                command: Some(
+                    (
+                        "pachca tasks create --kind=reminder --content=\"Set up the development environment\" --performer-ids='[<user_id>]' --due-at=2025-06-06T15:00:00Z",
+                        "pachca tasks create --kind=reminder --content=\"Настроить окружение для разработки\" --performer-ids='[<user_id>]' --due-at=2025-06-06T15:00:00Z",
+                    ),
+                ),
+                note: None,
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "offboard-employee",
+        skill: "pachca-users",
+        title: ("Offboard a leaving employee", "Отключить уходящего сотрудника"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Suspend the account first: access stops, history stays:",
+                    "Сначала заблокируйте аккаунт: доступ закроется, история останется:",
+                ),
+                command: Some(
+                    (
+                        "pachca users update <user_id> --suspended",
+                        "pachca users update <user_id> --suspended",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Remove the avatar if the policy asks for it:",
+                    "Уберите аватар, если этого требует политика:",
+                ),
+                command: Some(
+                    (
+                        "pachca users remove-avatar <user_id> --force",
+                        "pachca users remove-avatar <user_id> --force",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Delete the account only when it must go for good; this cannot be undone:",
+                    "Удаляйте аккаунт, только если он должен исчезнуть насовсем; это необратимо:",
+                ),
+                command: Some(
+                    (
+                        "pachca users delete <user_id> --force",
+                        "pachca users delete <user_id> --force",
+                    ),
+                ),
+                note: None,
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "employee-custom-fields",
+        skill: "pachca-users",
+        title: ("Fill an employee's custom fields", "Заполнить дополнительные поля сотрудника"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "List the custom fields defined for employees, with their ids and types:",
+                    "Получите дополнительные поля для сотрудников — с id и типами:",
+                ),
+                command: Some(
+                    (
+                        "pachca custom-properties list --entity-type=User",
+                        "pachca custom-properties list --entity-type=User",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Set values by field id; every value is sent as a string, dates in ISO 8601:",
+                    "Задайте значения по id поля; все значения передаются строкой, даты — в ISO 8601:",
+                ),
+                command: Some(
+                    (
+                        "pachca users update <user_id> --custom-properties='[{\"id\":1678,\"value\":\"Saint Petersburg\"}]'",
+                        "pachca users update <user_id> --custom-properties='[{\"id\":1678,\"value\":\"Санкт-Петербург\"}]'",
+                    ),
+                ),
+                note: None,
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "change-employee-avatar",
+        skill: "pachca-users",
+        title: ("Change an employee's avatar", "Сменить аватар сотрудника"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Upload the picture from a local file:",
+                    "Загрузите картинку из локального файла:",
+                ),
+                command: Some(
+                    (
+                        "pachca users update-avatar <user_id> --file=./photo.jpg",
+                        "pachca users update-avatar <user_id> --file=./photo.jpg",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: ("Or remove the current one:", "Или удалите текущую:"),
+                command: Some(
+                    (
+                        "pachca users remove-avatar <user_id> --force",
+                        "pachca users remove-avatar <user_id> --force",
+                    ),
+                ),
+                note: None,
+            },
+        ],
+        note: None,
     },
 ];

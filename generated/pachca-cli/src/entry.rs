@@ -154,6 +154,7 @@ async fn dispatch(commands: &'static Commands, m: &ArgMatches, globals: &Globals
         }
         "upload" => tools::upload(sub, globals, &config).await,
         "doctor" => tools::doctor(globals, &config).await,
+        "guide" => tools::guide(commands.guide, sub, globals),
         "introspect" => raw::introspect(commands.table, sub, globals),
         "version" => {
             globals.print(&serde_json::json!({ "version": env!("CARGO_PKG_VERSION") }));

@@ -1,5 +1,5 @@
-//! Hand-written commands beyond the API's operations: `upload`, `doctor`
-//! and `commands --available`, as the upstream CLI has them.
+//! Hand-written commands beyond the API's operations: `upload`, `doctor`,
+//! `commands --available` and `guide`, as the upstream CLI has them.
 
 use std::time::{Duration, Instant};
 
@@ -9,33 +9,63 @@ use serde_json::{json, Value};
 use crate::config::{self, Config, TokenSource};
 use crate::errors::CliError;
 use crate::run::Globals;
-use crate::spec::CommandSpec;
+use crate::spec::{Bilingual, CommandSpec, GuideScenario};
 
 /// Where the token's owner, type and scopes are read, as upstream does.
 pub const TOKEN_INFO_PATH: &str = "/oauth/token/info";
 
-/// `pachca upload <file|->`: the upload parameters, then the file streamed to
-/// the storage URL without the token; prints the message attachment
-/// (`key`, `name`, `file_type`, `size`), ready for `messages create --files`.
+/// `pachca upload <file|->`: the upload parameters (`POST /uploads`), then
+/// the file streamed to the storage URL they name, without the token;
+/// prints the message attachment (`key`, `name`, `file_type`, `size`),
+/// ready for `messages create --files`.
+///
+/// Built on the runtime's generic requests rather than the SDK's upload
+/// helper, so it works with every spec version the CLI is generated from.
 pub async fn upload(m: &ArgMatches, globals: &Globals, config: &Config) -> Result<(), CliError> {
+    use pachca::runtime::client::{Body, Part, Request};
     let source = m.get_one::<String>("file").ok_or_else(|| CliError::usage("missing FILE: pachca upload <file|->"))?;
-    let client = globals.client(&globals.token(config)?)?;
-    let uploaded = if source == "-" {
-        let name = m.get_one::<String>("name").cloned().unwrap_or_else(|| "stdin".to_owned());
+    let (name, contents) = if source == "-" {
         let mut bytes = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)?;
-        client.upload_file(&name, bytes).await?
+        ("stdin".to_owned(), pachca::FileBody::from(bytes))
     } else {
         let path = std::path::Path::new(source);
-        match m.get_one::<String>("name") {
-            Some(name) => client.upload_file(name, pachca::FileBody::path(path).await?).await?,
-            None => client.upload_path(path).await?,
-        }
+        let own = path.file_name().map(|n| n.to_string_lossy().into_owned()).ok_or_else(|| CliError::usage(format!("{source} has no file name")))?;
+        let body = pachca::FileBody::path(path).await.map_err(|e| CliError::usage(format!("cannot read {source}: {e}")))?;
+        (own, body)
     };
-    let attachment = uploaded.attachment()?;
-    globals.print(&serde_json::to_value(&attachment).map_err(|e| CliError::internal(e.to_string()))?);
+    let name = m.get_one::<String>("name").cloned().unwrap_or(name);
+    let size = contents.len();
+    let client = globals.client(&globals.token(config)?)?;
+    let (_, params) = client.send_json(pachca::reqwest::Method::POST, UPLOADS_PATH, &[], None).await?;
+    let params = params.as_object().ok_or_else(|| CliError::internal(format!("{UPLOADS_PATH} answered {params}, not an object")))?;
+    let direct_url = params.get("direct_url").and_then(Value::as_str).ok_or_else(|| CliError::internal(format!("{UPLOADS_PATH} answered no direct_url")))?;
+    let mut key = String::new();
+    // Every parameter but the URL, in the order given, then the file last.
+    let mut parts = Vec::new();
+    for (field, value) in params.iter().filter(|(f, _)| f.as_str() != "direct_url") {
+        let text = value.as_str().map_or_else(|| value.to_string(), str::to_owned);
+        let text = if field == "key" {
+            key = text.replace("${filename}", &name);
+            key.clone()
+        } else {
+            text
+        };
+        parts.push(Part::text(field.clone(), text));
+    }
+    parts.push(Part::file("file", name.clone(), None, contents));
+    let mut req = Request::for_operation("DirectUploadOperations_uploadFile", pachca::reqwest::Method::POST, String::new());
+    req.body = Body::Multipart(parts);
+    client.execute_absolute_with(direct_url, req, &pachca::RequestOptions::default()).await?;
+    let mime = pachca::runtime::file::mime_type(&name);
+    let size = i32::try_from(size).map_err(|_| CliError::usage(format!("{name} is {size} bytes; the API's file size field holds at most {} bytes", i32::MAX)))?;
+    let file_type = if mime.starts_with("image/") { "image" } else { "file" };
+    globals.print(&json!({ "key": key, "name": name, "file_type": file_type, "size": size }));
     Ok(())
 }
+
+/// Where the upload parameters come from.
+const UPLOADS_PATH: &str = "/uploads";
 
 /// The scopes of the token in use, from `GET /oauth/token/info`.
 pub async fn token_scopes(globals: &Globals, token: &str) -> Result<Vec<String>, CliError> {
@@ -151,6 +181,91 @@ async fn network_check(base_url: &str) -> Check {
         Ok(resp) => Check::new("network", "ok", format!("{} answered HTTP {} in {} ms", base_url, resp.status().as_u16(), started.elapsed().as_millis())),
         Err(e) => Check::new("network", "error", format!("{base_url}: {e}")),
     }
+}
+
+/// `pachca guide [query]`: the agent skills' scenarios. Without a query,
+/// their titles by skill; with one, every scenario whose titles, steps and
+/// commands contain each of its words (in either language,
+/// case-insensitively), step by step.
+pub fn guide(scenarios: &'static [GuideScenario], m: &ArgMatches, globals: &Globals) -> Result<(), CliError> {
+    let russian = match m.get_one::<String>("lang").map(String::as_str) {
+        Some("ru") => true,
+        Some("en") => false,
+        Some(other) => return Err(CliError::usage(format!("--lang {other}: expected en or ru"))),
+        None => ["LC_ALL", "LC_MESSAGES", "LANG"].iter().find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty())).is_some_and(|l| l.starts_with("ru")),
+    };
+    let pick = |text: Bilingual| if russian { text.1 } else { text.0 };
+    let query = m.get_many::<String>("query").map(|words| words.cloned().collect::<Vec<_>>().join(" ")).unwrap_or_default();
+    let needle = query.to_lowercase();
+    let matches: Vec<&GuideScenario> = if needle.is_empty() {
+        scenarios.iter().collect()
+    } else {
+        // Every word somewhere in the scenario: `guide thread reply` finds "Reply in a message's thread".
+        let words: Vec<&str> = needle.split_whitespace().collect();
+        scenarios
+            .iter()
+            .filter(|s| {
+                let texts: Vec<String> = guide_text(s).map(str::to_lowercase).collect();
+                words.iter().all(|w| texts.iter().any(|t| t.contains(w)))
+            })
+            .collect()
+    };
+    let json = matches!(globals.format, crate::output::Format::Json);
+    if json {
+        let list: Vec<Value> = matches
+            .iter()
+            .map(|s| {
+                let steps: Vec<Value> = s
+                    .steps
+                    .iter()
+                    .map(|st| json!({ "description": pick(st.text), "command": st.command.map(pick), "notes": st.note.map(pick) }))
+                    .collect();
+                json!({ "id": s.id, "title": pick(s.title), "skill": s.skill, "steps": steps, "note": s.note.map(pick) })
+            })
+            .collect();
+        println!("{}", Value::Array(list));
+    } else if needle.is_empty() {
+        let mut skills: Vec<&str> = matches.iter().map(|s| s.skill).collect();
+        skills.dedup();
+        for skill in skills {
+            let titles: Vec<&str> = matches.iter().filter(|s| s.skill == skill).map(|s| pick(s.title)).collect();
+            println!("{skill}  ({} {})", titles.len(), if russian { "сценариев" } else { "scenarios" });
+            for title in titles {
+                println!("  · {title}");
+            }
+        }
+    } else {
+        for (i, s) in matches.iter().enumerate() {
+            if i > 0 {
+                println!();
+            }
+            println!("{}: {}  ({})", if russian { "Сценарий" } else { "Scenario" }, pick(s.title), s.skill);
+            for (n, step) in s.steps.iter().enumerate() {
+                println!("{}. {}", n + 1, pick(step.text));
+                if let Some(command) = step.command {
+                    println!("   $ {}", pick(command));
+                }
+                if let Some(note) = step.note {
+                    println!("   {}", pick(note));
+                }
+            }
+            if let Some(note) = s.note {
+                println!("{}", pick(note));
+            }
+        }
+    }
+    if matches.is_empty() && !globals.quiet {
+        eprintln!("no scenario matches {query:?}; `pachca guide` lists them all, `pachca commands` every command");
+    }
+    Ok(())
+}
+
+/// Every searchable text of a scenario, in both languages.
+fn guide_text(s: &GuideScenario) -> impl Iterator<Item = &'static str> + '_ {
+    let both = |t: Bilingual| [t.0, t.1];
+    both(s.title)
+        .into_iter()
+        .chain(s.steps.iter().flat_map(move |st| both(st.text).into_iter().chain(st.command.into_iter().flat_map(both))))
 }
 
 #[cfg(test)]

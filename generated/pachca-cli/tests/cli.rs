@@ -644,3 +644,30 @@ async fn doctor_reports_every_check_and_fails_on_a_refused_token() {
     assert_eq!(status(&report, "network").map(|s| s.0), Some(json!("error")));
     assert_eq!((status(&report, "profile").map(|s| s.0), status(&report, "token").map(|s| s.0)), (Some(json!("error")), Some(json!("skipped"))));
 }
+
+#[test]
+fn guide_lists_searches_and_speaks_both_languages() {
+    let home = Home::new("guide");
+    let all = pachca(&home, &["guide", "-o", "json"], None);
+    assert_eq!(all.status.code(), Some(0));
+    let all: Vec<Value> = serde_json::from_slice(&all.stdout).expect("JSON");
+    assert!(all.len() >= 60, "every scenario of the skills: {}", all.len());
+    assert!(all.iter().all(|s| s["skill"].as_str().is_some_and(|k| k.starts_with("pachca-"))));
+
+    // Every word must match: the thread reply scenario, with its commands.
+    let found = pachca(&home, &["guide", "thread", "reply", "-o", "json"], None);
+    let found: Vec<Value> = serde_json::from_slice(&found.stdout).expect("JSON");
+    let reply = found.iter().find(|s| s["id"] == "reply-in-thread").expect("reply-in-thread matches");
+    assert_eq!(reply["title"], "Reply in a message's thread");
+    assert_eq!(reply["steps"][0]["command"], "pachca threads add <message_id>");
+    assert!(found.len() < all.len());
+
+    let text = pachca(&home, &["guide", "удалить", "бота", "-o", "table", "--lang", "ru"], None);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.starts_with("Сценарий: Найти бота и удалить его  (pachca-bots)\n1. "), "{text}");
+    assert!(text.contains("   $ pachca bots delete <bot_id> --force\n"), "{text}");
+
+    let none = pachca(&home, &["guide", "zzz-nothing", "-o", "table"], None);
+    assert_eq!(none.status.code(), Some(0), "no match is not an error");
+    assert!(none.stdout.is_empty() && String::from_utf8_lossy(&none.stderr).contains("no scenario matches"));
+}

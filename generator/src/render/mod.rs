@@ -62,7 +62,14 @@ fn render_client(m: &Model<'_>, files: &mut Files) -> Result<(), RenderError> {
 
 fn render_cli(m: &Model<'_>, files: &mut Files) -> Result<(), RenderError> {
     match &m.cli {
-        Some(cli) => cli::render(m.api, &m.types, cli, &m.sdk_crate, &m.cli_crate(), files),
+        Some(cli) => {
+            // `pachca guide` carries the skills' scenarios when they are rendered.
+            let guide = match (m.localized(), m.localized_cli(), &m.skills) {
+                (Some(apis), Some(clis), Some(inputs)) => skills::guide(apis, clis, &inputs.validated)?,
+                _ => Vec::new(),
+            };
+            cli::render(m.api, &m.types, cli, &m.sdk_crate, &m.cli_crate(), &guide, files)
+        }
         None => Ok(()),
     }
 }

@@ -124,6 +124,35 @@ impl CommandSpec {
     }
 }
 
+/// A text in the CLI's two languages: (English, Russian).
+pub type Bilingual = (&'static str, &'static str);
+
+/// A scenario of `pachca guide`: the agent skills' scenario of the same id.
+#[derive(Debug)]
+pub struct GuideScenario {
+    /// Stable slug (the skills' `references/<id>.md`).
+    pub id: &'static str,
+    /// The skill it belongs to (`pachca-messages`).
+    pub skill: &'static str,
+    /// What the scenario does.
+    pub title: Bilingual,
+    /// Its steps, in order.
+    pub steps: &'static [GuideStep],
+    /// A closing remark.
+    pub note: Option<Bilingual>,
+}
+
+/// One step of a [`GuideScenario`].
+#[derive(Debug)]
+pub struct GuideStep {
+    /// What to do.
+    pub text: Bilingual,
+    /// The `pachca ...` line, when the step calls the API.
+    pub command: Option<Bilingual>,
+    /// A remark on the step.
+    pub note: Option<Bilingual>,
+}
+
 /// A flag accepted by every command, before or after it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GlobalFlag {

@@ -126,6 +126,8 @@ pub struct Commands {
     pub table: &'static [CommandSpec],
     /// Runs a command of `table`.
     pub call: CallFn,
+    /// The scenarios of `pachca guide` (empty without the agent skills' data).
+    pub guide: &'static [crate::spec::GuideScenario],
 }
 
 /// Options shared by every command, from the global flags and environment.

@@ -231,7 +231,7 @@ fn call_arm(index: &TypeIndex, op: &Operation, service: &str) -> Result<TokenStr
 }
 
 /// Renders `src/commands.rs`.
-pub fn render(api: &Api, index: &TypeIndex<'_>, cli: &CliModel) -> Result<String, RenderError> {
+pub fn render(api: &Api, index: &TypeIndex<'_>, cli: &CliModel, guide: &[Lit]) -> Result<String, RenderError> {
     let mut specs = Vec::new();
     let mut arms = Vec::new();
     for service in &api.services {
@@ -261,10 +261,11 @@ pub fn render(api: &Api, index: &TypeIndex<'_>, cli: &CliModel) -> Result<String
         use crate::errors::CliError;
         use crate::input::Input;
         use crate::run::{collect_pages, items, page, value, Outcome};
-        use crate::spec::{CommandSpec, FlagSpec, Kind, PositionalSpec, Target, Ty};
+        #[allow(unused_imports)]
+        use crate::spec::{CommandSpec, FlagSpec, GuideScenario, GuideStep, Kind, PositionalSpec, Target, Ty};
 
         /// The generated commands and their calls, for `entry::main`.
-        pub static COMMANDS: Commands = Commands { table: &TABLE, call };
+        pub static COMMANDS: Commands = Commands { table: &TABLE, call, guide: &GUIDE };
 
         /// Runs the operation behind a command.
         fn call<'a>(client: &'a Client, spec: &'static CommandSpec, input: &'a mut Input<'_>) -> CallFuture<'a> {
@@ -280,5 +281,9 @@ pub fn render(api: &Api, index: &TypeIndex<'_>, cli: &CliModel) -> Result<String
     };
     // The table is data, written as text in its final layout.
     let table = literal::table(&format!("/// The generated commands, in spec order.\nstatic TABLE: [CommandSpec; {count}] = "), &specs);
-    Ok(format!("{}\n{table}", format_file(COMMANDS_FILE, GENERATED_HEADER, tokens)?))
+    let guide = literal::table(
+        &format!("/// The agent skills' scenarios, for `pachca guide`.\nstatic GUIDE: [GuideScenario; {}] = ", guide.len()),
+        guide,
+    );
+    Ok(format!("{}\n{table}\n{guide}", format_file(COMMANDS_FILE, GENERATED_HEADER, tokens)?))
 }

@@ -93,12 +93,13 @@ pub fn render(
     cli: &CliModel,
     sdk_crate: &str,
     dir: &str,
+    guide: &[crate::render::rust::literal::Lit],
     files: &mut Files,
 ) -> Result<(), RenderError> {
     let text = cargo_toml(&api.title, &api.version, sdk_crate)?;
     files.insert(format!("{dir}/Cargo.toml"), text);
     files.insert(format!("{dir}/src/main.rs"), main_rs());
-    files.insert(format!("{dir}/{}", commands::COMMANDS_FILE), commands::render(api, types, cli)?);
+    files.insert(format!("{dir}/{}", commands::COMMANDS_FILE), commands::render(api, types, cli, guide)?);
     files.insert(format!("{dir}/{}", e2e::E2E_FILE), e2e::render(api, cli)?);
     for (name, text) in RUNTIME_MODULES.iter().chain([&SPEC_MODULE]) {
         files.insert(format!("{dir}/src/{name}.rs"), (*text).to_owned());

@@ -307,3 +307,61 @@ fn index_entry(name: &str, description: String, skill_md: &str) -> IndexEntry {
         digest: format!("sha256:{}", crate::pin::sha256_hex(skill_md.as_bytes())),
     }
 }
+
+/// The CLI's `pachca guide` data: every scenario of every skill, in both
+/// languages, with the same command lines as the skills (index 0 English,
+/// 1 Russian), as `GuideScenario` literals of `cli_spec`: `(english, russian)` tuples.
+pub fn guide(apis: Localized<'_>, clis: Localized2<'_>, skills: &validate::Validated) -> Result<Vec<crate::render::rust::literal::Lit>, RenderError> {
+    use crate::render::rust::literal::Lit;
+    let curated = &skills.curated;
+    let builder = |lang: Lang| Builder {
+        api: apis.get(lang),
+        cli: match lang {
+            Lang::En => clis.en,
+            Lang::Ru => clis.ru,
+        },
+        curated,
+        ownership: &skills.ownership,
+        variant: Variant::Cli,
+        lang,
+        base_url: apis.get(lang).servers.first().map(|s| s.url.clone()).unwrap_or_default(),
+    };
+    let (en, ru) = (builder(Lang::En), builder(Lang::Ru));
+    let pair = |a: &str, b: &str| Lit::Call(String::new(), vec![Lit::str(a), Lit::str(b)]);
+    let opt_pair = |a: Option<&str>, b: Option<&str>| match (a, b) {
+        (Some(a), Some(b)) => Lit::Call("Some".to_owned(), vec![pair(a, b)]),
+        _ => Lit::raw("None"),
+    };
+    let mut out = Vec::new();
+    for (skill, (_, scenarios)) in &curated.scenarios {
+        for sc in scenarios {
+            let (e, r) = (en.scenario(skill, sc)?, ru.scenario(skill, sc)?);
+            let steps = e
+                .steps
+                .iter()
+                .zip(&r.steps)
+                .map(|(se, sr)| {
+                    Lit::Struct(
+                        "GuideStep",
+                        vec![
+                            ("text", pair(&se.text, &sr.text)),
+                            ("command", opt_pair(se.cli.as_deref(), sr.cli.as_deref())),
+                            ("note", opt_pair(se.note.as_deref(), sr.note.as_deref())),
+                        ],
+                    )
+                })
+                .collect();
+            out.push(Lit::Struct(
+                "GuideScenario",
+                vec![
+                    ("id", Lit::str(&sc.id)),
+                    ("skill", Lit::str(skill)),
+                    ("title", pair(&e.title, &r.title)),
+                    ("steps", Lit::Slice(steps)),
+                    ("note", opt_pair(e.note.as_deref(), r.note.as_deref())),
+                ],
+            ));
+        }
+    }
+    Ok(out)
+}
