@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use generator::cli_model::{self, CliData, FlagKind};
+use generator::cli_model::{self, CliData, FlagKind, FlagSource};
 use generator::pin::{self, Lang, SpecSource};
 
 fn api() -> generator::ir::Api {
@@ -113,7 +113,10 @@ fn flag_kinds_follow_the_schema() {
     assert!(matches!(search.flag("company-roles").map(|f| &f.kind), Some(FlagKind::List { values: Some(_), .. })));
     assert!(search.flag("all").is_some(), "paginated commands take --all");
     assert!(model.find("messages", "delete").and_then(|c| c.flag("force")).is_some());
-    assert!(model.find("chats", "download-export").and_then(|c| c.flag("save")).is_some());
+    let export = model.find("chats", "download-export").expect("chats download-export");
+    assert!(export.flag("save").is_some());
+    // `--save` keeps an existing file unless `--force`.
+    assert_eq!(export.flag("force").map(|f| (&f.source, f.kind.clone())), Some((&FlagSource::Force, FlagKind::Bool)));
     let avatar = model.find("profile", "update-avatar").expect("profile update-avatar");
     assert_eq!(avatar.flag("file").map(|f| f.kind.clone()), Some(FlagKind::File));
 }

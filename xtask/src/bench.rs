@@ -61,6 +61,17 @@ fn parse(args: &[String]) -> Result<Options, String> {
     Ok(o)
 }
 
+/// `cargo xtask bench-cli [--cli-runs N]`: only the CLI's part of
+/// `cargo xtask bench` (release build, start-up, a list call, a 50 MiB
+/// `--save`, binary size).
+pub fn bench_cli(args: &[String]) -> Result<ExitCode, String> {
+    let o = parse(args)?;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    println!("machine: {} cores; load average at start: {}", cores(), load_average());
+    super::bench_runtime::cli(&super::root(), &cargo, o.cli_runs)?;
+    Ok(ExitCode::SUCCESS)
+}
+
 /// `cargo xtask bench`: the release-build generator benchmark, then the
 /// `cargo xtask generate --check` wall time.
 pub fn bench(args: &[String]) -> Result<ExitCode, String> {

@@ -6,6 +6,7 @@
 //! cargo xtask spec pin --from PATH [--lang ru|en]
 //! cargo xtask ci
 //! cargo xtask bench [--runs N] [--scaled-runs N] [--factor N] [--check-runs N] [--cli-runs N] [--spec PATH]
+//! cargo xtask bench-cli [--cli-runs N]
 //! ```
 
 mod bench;
@@ -35,6 +36,7 @@ fn main() -> ExitCode {
         Some("ci") => ci(),
         Some("bench") => bench::bench(&args[1..]),
         Some("bench-run") => bench::bench_run(&args[1..]),
+        Some("bench-cli") => bench::bench_cli(&args[1..]),
         _ => Err(USAGE.to_owned()),
     };
     match result {
@@ -62,7 +64,10 @@ const USAGE: &str = "usage:
       install Prism if needed, then drift check, tests, clippy and rustdoc: what CI runs
   cargo xtask bench [--runs N] [--scaled-runs N] [--factor N] [--check-runs N] [--cli-runs N] [--spec PATH]
       time generation in a release build (real spec, N runs, default 30; a synthetic
-      spec --factor times its size, default 10) and `cargo xtask generate --check`";
+      spec --factor times its size, default 10) and `cargo xtask generate --check`
+  cargo xtask bench-cli [--cli-runs N]
+      only the CLI's part of bench: release build, --help, a list call, a 50 MiB
+      `chats download-export --save` (time and peak memory), binary size";
 
 /// The workspace root (the parent of this crate's manifest directory).
 fn root() -> PathBuf {

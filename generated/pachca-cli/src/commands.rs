@@ -1197,6 +1197,14 @@ static TABLE: [CommandSpec; 77] = [
                 help: "download the file to this path instead of printing its URL",
                 max_length: None,
             },
+            FlagSpec {
+                name: "force",
+                kind: Kind::Bool,
+                required: false,
+                target: Target::Force,
+                help: "replace an existing file at the --save path",
+                max_length: None,
+            },
         ],
     },
     CommandSpec {

@@ -15,6 +15,7 @@ mod input;
 mod output;
 mod raw;
 mod run;
+mod save;
 #[allow(dead_code)]
 mod spec;
 mod tools;

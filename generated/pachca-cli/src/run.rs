@@ -191,6 +191,12 @@ impl Globals {
         Ok(token)
     }
 
+    /// The timeout of one request: `--timeout`, the config's default, else
+    /// the SDK's.
+    pub fn request_timeout(&self) -> Duration {
+        self.timeout.map_or(pachca::runtime::client::DEFAULT_TIMEOUT, Duration::from_secs)
+    }
+
     /// A client for `token` with the timeout and retry flags applied.
     pub fn client(&self, token: &str) -> Result<pachca::Client, CliError> {
         let mut builder = pachca::Client::builder().token(token).base_url(self.base_url());
@@ -279,6 +285,11 @@ pub async fn run_operation(spec: &'static CommandSpec, call: CallFn, m: &ArgMatc
             return Err(CliError::usage("cancelled"));
         }
     }
+    // `--save`: a taken file name is refused before anything is sent.
+    let save = match input.save() {
+        Some(path) if !globals.dry_run => Some(crate::save::target(path, input.force())?),
+        _ => None,
+    };
     if globals.dry_run {
         let request = describe_request(spec, &input, globals);
         println!("{}", serde_json::to_string_pretty(&request).unwrap_or_default());
@@ -357,26 +368,16 @@ pub async fn run_operation(spec: &'static CommandSpec, call: CallFn, m: &ArgMatc
                 println!("{}", if spec.method == "DELETE" { "Deleted." } else { "Done." });
             }
         }
-        Outcome::Redirect(url) => match input.save() {
-            Some(path) => {
-                let bytes = download(&url).await?;
-                std::fs::write(path, &bytes)?;
-                globals.print(&json!({ "saved": path, "bytes": bytes.len() }));
+        Outcome::Redirect(url) => match save {
+            // Export archives live on storage, not the API: streamed to disk.
+            Some(target) => {
+                let saved = crate::save::download(&url, &target, input.force(), globals.request_timeout(), globals.verbose).await?;
+                globals.print(&json!({ "saved": saved.path.to_string_lossy(), "bytes": saved.bytes }));
             }
             None => globals.print(&json!({ "url": url })),
         },
     }
     Ok(())
-}
-
-/// Fetches a redirect target (export archives live on storage, not the API).
-async fn download(url: &str) -> Result<Vec<u8>, CliError> {
-    let resp = pachca::reqwest::get(url).await.map_err(|e| CliError::Api(pachca::Error::Transport(e)))?;
-    let status = resp.status();
-    if !status.is_success() {
-        return Err(CliError::usage(format!("downloading {url} answered {status}")));
-    }
-    Ok(resp.bytes().await.map_err(|e| CliError::Api(pachca::Error::Transport(e)))?.to_vec())
 }
 
 /// The methods the upstream CLI resends after a 503 or a network error.

@@ -119,6 +119,9 @@ pub fn derive(api: &Api, op: &Operation) -> Result<(Vec<Positional>, Vec<Flag>),
     if matches!(op.response.body, ResponseBody::Redirect { .. }) {
         let kind = FlagKind::Scalar { ty: ScalarType::String };
         flags.push(flag("save".to_owned(), kind, false, FlagSource::Save, None, &Constraints::default()));
+        // `--save` refuses to replace an existing file without it.
+        let replace = Some("replace an existing file at the --save path".to_owned());
+        flags.push(flag("force".to_owned(), FlagKind::Bool, false, FlagSource::Force, replace, &Constraints::default()));
     }
     check_names(&flags)?;
     Ok((positionals, flags))

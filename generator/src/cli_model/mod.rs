@@ -162,7 +162,8 @@ pub enum FlagSource {
     ExternalUrl,
     /// `--all`: follow the cursor through every page.
     AllPages,
-    /// `--force`: skip the confirmation of a DELETE.
+    /// `--force`: skip the confirmation of a DELETE; on a redirect
+    /// (`--save`), replace an existing file.
     Force,
     /// `--save`: write a redirect's target to a file.
     Save,

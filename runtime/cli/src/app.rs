@@ -137,8 +137,9 @@ fn api_command() -> Command {
         .arg(Arg::new("method").value_name("METHOD|ls").required(true))
         .arg(Arg::new("path").value_name("PATH"))
         .arg(Arg::new("field").short('f').value_name("KEY=VALUE").action(ArgAction::Append).help("Body field as a string (`chat[name]=Ops`)"))
-        .arg(Arg::new("typed").short('F').value_name("KEY=VALUE").action(ArgAction::Append).help("Body field typed: true, false, null, numbers, JSON"))
-        .arg(Arg::new("data").long("data").value_name("JSON").help("The whole body as JSON"))
+        .arg(Arg::new("typed").short('F').value_name("KEY=VALUE").action(ArgAction::Append).help("Body field typed: true, false, null, numbers; @file reads a file, @- stdin"))
+        .arg(Arg::new("input").long("input").value_name("FILE|-").help("The whole body as a JSON file, or - for stdin"))
+        .arg(Arg::new("data").long("data").value_name("JSON").help("The whole body as JSON (one of -f/-F, --input, --data)"))
         .arg(Arg::new("query").long("query").value_name("KEY=VALUE").action(ArgAction::Append).help("Query parameter"))
         .arg(Arg::new("describe").long("describe").action(ArgAction::SetTrue).help("Describe the endpoint instead of calling it"))
 }

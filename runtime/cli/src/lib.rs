@@ -17,6 +17,7 @@ pub mod input;
 pub mod output;
 pub mod raw;
 pub mod run;
+pub mod save;
 /// The command-table types and global flags: the very file of the
 /// `pachca-cli-spec` crate, compiled here as a module.
 #[path = "../../cli-spec/src/lib.rs"]

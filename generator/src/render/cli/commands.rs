@@ -66,7 +66,8 @@ fn flag_spec(f: &Flag) -> Lit {
     };
     let mut help = match &f.source {
         FlagSource::AllPages => "fetch every page (follows the cursor)".to_owned(),
-        FlagSource::Force => "delete without asking".to_owned(),
+        // A DELETE's confirmation, or (with a description) `--save`'s overwrite.
+        FlagSource::Force => f.description.clone().unwrap_or_else(|| "delete without asking".to_owned()),
         FlagSource::Save => "download the file to this path instead of printing its URL".to_owned(),
         FlagSource::ExternalUrl => "absolute upload URL (`direct_url` from `pachca files uploads`)".to_owned(),
         _ => short_help(f.description.as_deref()),

@@ -6,7 +6,7 @@ use quote::quote;
 use serde_json::Value;
 
 use crate::cli_model::{CliModel, Command, FlagKind, FlagSource, ParamSource};
-use crate::ir::{Api, Operation, ParamLocation};
+use crate::ir::{Api, HttpMethod, Operation, ParamLocation};
 use crate::render::rust::{format_file, GENERATED_HEADER};
 use crate::render::RenderError;
 use crate::sample::Sampler;
@@ -83,7 +83,7 @@ fn argv(sampler: &Sampler, op: &Operation, cmd: &Command) -> Vec<TokenStream> {
             }
         }
     }
-    if cmd.flags.iter().any(|f| matches!(f.source, FlagSource::Force)) {
+    if cmd.method == HttpMethod::Delete && cmd.flags.iter().any(|f| matches!(f.source, FlagSource::Force)) {
         out.push(quote!("--force"));
     }
     out

@@ -27,7 +27,7 @@ macro_rules! runtime_modules {
     };
 }
 
-runtime_modules!("app", "config", "entry", "errors", "input", "output", "raw", "run", "tools", "verbose");
+runtime_modules!("app", "config", "entry", "errors", "input", "output", "raw", "run", "save", "tools", "verbose");
 
 /// The runtime model (`cli_spec`), the CLI's module `spec`.
 const SPEC_MODULE: (&str, &str) = ("spec", include_str!("../../../../runtime/cli-spec/src/lib.rs"));
@@ -38,6 +38,8 @@ const SPEC_MODULE: (&str, &str) = ("spec", include_str!("../../../../runtime/cli
 /// the runtime crate.
 const VERBATIM: &[(&str, &str)] = &[
     ("tests/cli.rs", include_str!("../../../../runtime/cli/tests-bin/cli.rs")),
+    ("tests/api.rs", include_str!("../../../../runtime/cli/tests-bin/api.rs")),
+    ("tests/download.rs", include_str!("../../../../runtime/cli/tests-bin/download.rs")),
     ("tests/support/mod.rs", include_str!("../../../../runtime/cli/tests-bin/support/mod.rs")),
     // One Prism harness for the SDK's and the CLI's tests.
     ("tests/support/prism.rs", include_str!("../../../../runtime/sdk-pachca/tests/support/prism.rs")),

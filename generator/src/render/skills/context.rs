@@ -9,7 +9,7 @@ use super::curated::{Curated, Place, Scenario, SkillEntry};
 use super::limits::{self, LimitsCtx, ValueNote};
 use super::request::{self, FormField, RequestCtx};
 use crate::cli_model::CliModel;
-use crate::ir::{Api, Operation, TypeKind};
+use crate::ir::{Api, HttpMethod, Operation, TypeKind};
 use crate::pin::Lang;
 use crate::render::RenderError;
 
@@ -290,7 +290,8 @@ impl Builder<'_> {
             command: command.name(),
             positionals: command.positionals.iter().filter(|p| p.required).map(|p| p.name.clone()).collect(),
             required: command.required_flags().map(|f| f.name.clone()).collect(),
-            force: command.flag("force").is_some(),
+            // Not a redirect's `--force`: that one replaces a `--save` file.
+            force: op.http_method == HttpMethod::Delete && command.flag("force").is_some(),
             method: op.http_method.as_str(),
             path: op.path.clone(),
             summary: op.summary.clone().unwrap_or_default(),
