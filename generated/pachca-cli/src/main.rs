@@ -12,9 +12,11 @@ mod config;
 mod entry;
 mod errors;
 mod input;
+mod oauth;
 mod output;
 mod raw;
 mod run;
+mod secrets;
 #[allow(dead_code)]
 mod spec;
 mod tools;
