@@ -113,7 +113,13 @@ fn auth_command() -> Command {
             Command::new("login")
                 .about("Save a token in a profile (`--token -` reads it from stdin)")
                 .arg(Arg::new("login-profile").long("name").value_name("NAME").help("Profile name [default: the --profile value or \"default\"]"))
-                .arg(Arg::new("no-browser").long("no-browser").action(ArgAction::SetTrue).help("Accepted for compatibility; a token is required")),
+                .arg(Arg::new("no-browser").long("no-browser").action(ArgAction::SetTrue).help("Accepted for compatibility; a token is required"))
+                .arg(
+                    Arg::new("insecure-storage")
+                        .long("insecure-storage")
+                        .action(ArgAction::SetTrue)
+                        .help("Keep the token in the config file instead of the OS keyring (also: PACHCA_SECRET_STORE=file)"),
+                ),
         )
         .subcommand(Command::new("status").about("Show the active profile and where the token comes from"))
         .subcommand(Command::new("list").about("List saved profiles"))
@@ -122,7 +128,12 @@ fn auth_command() -> Command {
 }
 
 fn config_command() -> Command {
-    let key = || Arg::new("key").required(true).value_parser(["output", "timeout"]).help("`output` or `timeout` (the `defaults` table)");
+    let key = || {
+        Arg::new("key")
+            .required(true)
+            .value_parser(["output", "timeout", "defaults.output", "defaults.timeout"])
+            .help("`output` or `timeout` (the `defaults` table; upstream's `defaults.output` too)")
+    };
     Command::new("config")
         .about("Read and set the defaults of the config file (`output`, `timeout`)")
         .subcommand_required(true)

@@ -139,6 +139,11 @@ async fn dispatch(commands: &'static Commands, m: &ArgMatches, globals: &Globals
     let Some((group, sub)) = m.subcommand() else {
         return Err(CliError::usage("no command given; see `pachca --help`"));
     };
+    // Upstream's init hook: an OAuth token about to expire is refreshed
+    // first, except for the commands it exempts and `--dry-run`.
+    if !matches!(group, "auth" | "config" | "commands" | "doctor" | "guide" | "introspect" | "version" | "completions") && !globals.dry_run {
+        crate::oauth::refresh_if_due(globals, &mut config).await?;
+    }
     match group {
         "auth" => auth(sub, globals, &mut config).await,
         "config" => config_defaults(sub, globals, &mut config),
@@ -209,14 +214,16 @@ async fn auth(m: &ArgMatches, globals: &Globals, config: &mut Config) -> Result<
                 .as_array()
                 .map(|s| s.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
                 .unwrap_or_default();
-            config.login(&name, token, None, None);
+            // The OS keyring unless `--insecure-storage` or `PACHCA_SECRET_STORE=file`.
+            let wanted = config::Storage::requested(sub.get_flag("insecure-storage"));
+            let storage = config.login_in(&name, crate::secrets::Secret::token(token), None, None, wanted);
             if let Some(profile) = config.profiles.get_mut(&name) {
                 // Kept under upstream's key, so its CLI reads them too.
                 let list = scopes.iter().cloned().map(toml::Value::String).collect();
                 profile.extra.insert("scopes".to_owned(), toml::Value::Array(list));
             }
             config.save(&path)?;
-            globals.print(&serde_json::json!({ "profile": name, "active": true, "config": path, "scopes": scopes }));
+            globals.print(&serde_json::json!({ "profile": name, "active": true, "config": path, "storage": storage.as_str(), "scopes": scopes }));
             Ok(())
         }
         Some(("status", _)) => {
@@ -283,10 +290,11 @@ fn config_defaults(m: &ArgMatches, globals: &Globals, config: &mut Config) -> Re
         Some(("list", _)) => globals.print(&defaults(config)),
         Some(("get", sub)) => {
             let key = sub.get_one::<String>("key").map(String::as_str).unwrap_or_default();
-            globals.print(&defaults(config)[key]);
+            globals.print(&defaults(config)[key.trim_start_matches("defaults.")]);
         }
         Some(("set", sub)) => {
-            let key = sub.get_one::<String>("key").map(String::as_str).unwrap_or_default();
+            // `output` or upstream's spelling, `defaults.output`.
+            let key = sub.get_one::<String>("key").map(String::as_str).unwrap_or_default().trim_start_matches("defaults.");
             let value = sub.get_one::<String>("value").map(String::as_str).unwrap_or_default();
             match key {
                 "output" if ["json", "yaml", "table", "csv"].contains(&value) => config.defaults.output = Some(value.to_owned()),

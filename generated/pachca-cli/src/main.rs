@@ -12,10 +12,12 @@ mod config;
 mod entry;
 mod errors;
 mod input;
+mod oauth;
 mod output;
 mod raw;
 mod run;
 mod save;
+mod secrets;
 #[allow(dead_code)]
 mod spec;
 mod tools;

@@ -7,17 +7,27 @@
 //! active_profile = "work"
 //!
 //! [profiles.work]
-//! token = "..."
 //! user = "anna@example.com"
 //! type = "user"
+//! storage = "keyring"   # the token is in the OS keyring
+//!
+//! [profiles.ci]
+//! token = "..."
+//! storage = "file"
 //!
 //! [defaults]
 //! output = "table"
 //! timeout = 30
 //! ```
 //!
-//! It holds secrets, so [`Config::save`] writes it with mode 0600 (on Unix),
-//! atomically, and [`Profile`]'s `Debug` output hides the token.
+//! A profile with `storage = "keyring"` keeps its token (and an OAuth
+//! profile its refresh token) in the OS keyring ([`crate::secrets`]), as the
+//! upstream CLI does; [`Config::login_in`] puts it there, or in the file.
+//!
+//! [`Config::save`] edits the file in place: comments, key order and keys
+//! this CLI does not know stay as they were, only what changed is
+//! rewritten. The file is written atomically with mode 0600 (on Unix), and
+//! [`Profile`]'s `Debug` output hides the token.
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
@@ -28,6 +38,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::{Deserialize, Serialize};
+
+use crate::secrets::{self, Secret};
 
 /// Environment variable naming the directory of the config file.
 pub const HOME_ENV: &str = "PACHCA_HOME";
@@ -61,9 +73,10 @@ pub struct Config {
 ///
 /// Reads the upstream CLI's profiles as they are: an OAuth profile
 /// (`auth = "oauth"`, `refresh_token`, `expires_at`, `scopes`) uses its
-/// `token`; a keyring profile (`storage = "keyring"`) has no `token` key, as
-/// its secret is in the OS keyring, which this CLI does not read. Every key
-/// is kept when the file is saved.
+/// `token` and is refreshed before it expires ([`crate::oauth`]); a keyring
+/// profile (`storage = "keyring"`) has no `token` key, its secret being in
+/// the OS keyring ([`crate::secrets`]). Every key is kept when the file is
+/// saved.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Profile {
     /// The access token; empty when the profile keeps it elsewhere.
@@ -85,6 +98,56 @@ impl Profile {
     /// Where the profile keeps its secret: `file` (default) or `keyring`.
     pub fn storage(&self) -> &str {
         self.extra.get("storage").and_then(toml::Value::as_str).unwrap_or("file")
+    }
+
+    /// The profile's string key `key` (`auth`, `refresh_token`, ...).
+    pub fn text(&self, key: &str) -> Option<&str> {
+        self.extra.get(key).and_then(toml::Value::as_str)
+    }
+
+    /// Whether the token came from the OAuth device flow (`auth = "oauth"`)
+    /// and so can be refreshed.
+    pub fn is_oauth(&self) -> bool {
+        self.text("auth") == Some("oauth")
+    }
+
+    /// `expires_at`, as upstream writes it (`2026-12-04T10:00:00.000Z`, a
+    /// string) or as a TOML date-time.
+    pub fn expires_at(&self) -> Option<String> {
+        match self.extra.get("expires_at")? {
+            toml::Value::String(s) => Some(s.clone()),
+            toml::Value::Datetime(d) => Some(d.to_string()),
+            _ => None,
+        }
+    }
+}
+
+/// Where a profile's secret is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Storage {
+    /// The OS keyring (`storage = "keyring"`, no `token` in the file).
+    Keyring,
+    /// The config file (`storage = "file"`, `token = ...`).
+    File,
+}
+
+impl Storage {
+    /// The storage `auth login` asks for: the keyring, unless
+    /// `--insecure-storage` (`insecure`) or `PACHCA_SECRET_STORE=file`.
+    pub fn requested(insecure: bool) -> Storage {
+        if insecure || secrets::disabled_by_env() {
+            Storage::File
+        } else {
+            Storage::Keyring
+        }
+    }
+
+    /// The value of the profile's `storage` key.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Storage::Keyring => "keyring",
+            Storage::File => "file",
+        }
     }
 }
 
@@ -170,8 +233,16 @@ pub enum ConfigError {
     Serialize(String),
     /// No access token was given or saved.
     NoToken,
-    /// The profile keeps its token in the OS keyring (upstream `storage = "keyring"`).
+    /// The profile keeps its token in the OS keyring (`storage = "keyring"`),
+    /// which has none for it.
     KeyringProfile(String),
+    /// The profile keeps its token in the OS keyring, which cannot be used.
+    KeyringUnavailable {
+        /// The profile.
+        name: String,
+        /// Why, in the store's words.
+        reason: String,
+    },
     /// No profile was named and none is active.
     NoActiveProfile,
     /// A profile that is not in the config file was named.
@@ -217,8 +288,14 @@ impl fmt::Display for ConfigError {
             ),
             ConfigError::KeyringProfile(name) => write!(
                 f,
-                "profile `{name}` keeps its token in the OS keyring (storage = \"keyring\"), which this CLI does not read: \
-                 pass --token or set PACHCA_TOKEN, or save it in the file with `pachca auth login --profile {name} --token ...`"
+                "profile `{name}` keeps its token in the OS keyring (storage = \"keyring\"), which has no token for it: \
+                 log in again with `pachca auth login --profile {name} --token ...`, or pass --token or set PACHCA_TOKEN"
+            ),
+            ConfigError::KeyringUnavailable { name, reason } => write!(
+                f,
+                "profile `{name}` keeps its token in the OS keyring (storage = \"keyring\"), which cannot be read here ({reason}): \
+                 pass --token or set PACHCA_TOKEN, or keep the token in the file with \
+                 `pachca auth login --profile {name} --insecure-storage --token ...`"
             ),
             ConfigError::NoActiveProfile => {
                 f.write_str("no active profile: name one with --profile")
@@ -317,48 +394,126 @@ impl Config {
         })
     }
 
-    /// Writes the configuration to `path` atomically: parent directories
-    /// are created (mode 0700 on Unix), the TOML goes to a temporary file in
-    /// the same directory (mode 0600 on Unix), which is flushed to disk and
-    /// renamed over `path`. On error the old file is left as it was.
+    /// Writes the configuration to `path` atomically, editing the file that
+    /// is there in place (`merge_table`): what did not change keeps its
+    /// text, comments included; changed values are rewritten, new keys and
+    /// tables added, removed ones dropped. Parent directories are created
+    /// (mode 0700 on Unix), the TOML goes to a temporary file in the same
+    /// directory (mode 0600 on Unix), which is flushed to disk and renamed
+    /// over `path`. On error the old file is left as it was.
     pub fn save(&self, path: &Path) -> Result<(), ConfigError> {
-        let text = toml::to_string(self).map_err(|err| ConfigError::Serialize(err.to_string()))?;
-        let dir = match path.parent() {
-            Some(dir) if !dir.as_os_str().is_empty() => dir.to_owned(),
-            _ => PathBuf::from("."),
+        let serialized = toml::Value::try_from(self).map_err(|err| ConfigError::Serialize(err.to_string()))?;
+        let toml::Value::Table(wanted) = serialized else {
+            return Err(ConfigError::Serialize("the configuration is not a table".to_owned()));
         };
-        create_private_dir(&dir)?;
-        let (tmp_path, file) = create_temp_file(&dir, path)?;
-        let result = write_and_rename(file, &text, &tmp_path, path);
-        if result.is_err() {
-            // Best effort: the error that matters is the one returned.
-            let _ = fs::remove_file(&tmp_path);
+        // The file as it is now (another process may have written it since
+        // it was loaded); one that is missing or no longer parses is replaced.
+        let mut document = fs::read_to_string(path)
+            .ok()
+            .and_then(|text| text.parse::<toml_edit::DocumentMut>().ok())
+            .unwrap_or_default();
+        let had_top_level_keys = document.iter().any(|(_, item)| item.is_value());
+        merge_table(document.as_table_mut(), &wanted);
+        if !had_top_level_keys {
+            // A file that began with a table now has `active_profile` above
+            // it: a blank line between them, as a written file would have.
+            if let Some(table) = first_header(document.as_table_mut()) {
+                let prefix = table.decor().prefix().and_then(|p| p.as_str()).unwrap_or_default().to_owned();
+                if !prefix.starts_with(['\n', '\r']) {
+                    table.decor_mut().set_prefix(format!("\n{prefix}"));
+                }
+            }
         }
-        result?;
-        sync_dir(&dir);
-        Ok(())
+        write_private(path, &document.to_string())
     }
 
-    /// Saves `token` as `profile` (replacing a profile of that name) and
-    /// makes it the active profile.
-    pub fn login(
+    /// Saves `secret` as `profile` (replacing a profile of that name) in
+    /// `storage`, makes it the active profile and returns where the secret
+    /// went: the file when the keyring was asked for but failed (after one
+    /// line of warning on stderr).
+    pub fn login_in(
         &mut self,
         profile: &str,
-        token: String,
+        secret: Secret,
         user: Option<String>,
         kind: Option<String>,
-    ) {
+        storage: Storage,
+    ) -> Storage {
         // A new login replaces the secret and what it says about its owner;
         // the profile's other keys stay (upstream's `email`, `scopes`, ...).
         let mut saved = self.profiles.remove(profile).unwrap_or_default();
-        saved.token = token;
         saved.user = user;
         saved.kind = kind;
-        for stale in ["storage", "refresh_token", "expires_at", "auth"] {
+        for stale in ["expires_at", "auth"] {
             saved.extra.remove(stale);
         }
         self.profiles.insert(profile.to_owned(), saved);
         self.active_profile = Some(profile.to_owned());
+        self.put_secret(profile, secret, storage)
+    }
+
+    /// Keeps `secret` as the secret of the saved `profile` in `storage`, and
+    /// returns where it went. In the keyring: the file loses `token` and
+    /// `refresh_token` and says `storage = "keyring"`. When the keyring
+    /// fails, one line of warning on stderr, and the file: `token` (and
+    /// `refresh_token`) in it, `storage = "file"`; a secret the profile kept
+    /// in the keyring before is then deleted from it. Saving the file is the
+    /// caller's.
+    pub fn put_secret(&mut self, profile: &str, secret: Secret, storage: Storage) -> Storage {
+        let Some(saved) = self.profiles.get_mut(profile) else {
+            return storage;
+        };
+        let was_in_keyring = saved.storage() == Storage::Keyring.as_str();
+        let stored = match storage {
+            Storage::File => Storage::File,
+            Storage::Keyring => match secrets::write(profile, &secret) {
+                Ok(()) => Storage::Keyring,
+                Err(reason) => {
+                    eprintln!(
+                        "warning: the OS keyring cannot be used ({reason}); the token of profile `{profile}` is saved in the config file (mode 0600)"
+                    );
+                    Storage::File
+                }
+            },
+        };
+        match stored {
+            Storage::Keyring => {
+                saved.token.clear();
+                saved.extra.remove("refresh_token");
+            }
+            Storage::File => {
+                if was_in_keyring {
+                    // Best effort: the file now holds the secret either way.
+                    let _ = secrets::delete(profile);
+                }
+                saved.token = secret.token;
+                match secret.refresh_token {
+                    Some(refresh) => saved.extra.insert("refresh_token".to_owned(), toml::Value::String(refresh)),
+                    None => saved.extra.remove("refresh_token"),
+                };
+            }
+        }
+        saved.extra.insert("storage".to_owned(), toml::Value::String(stored.as_str().to_owned()));
+        stored
+    }
+
+    /// The secret of the saved `profile`: from the keyring for a keyring
+    /// profile without a `token` key, else from the file.
+    pub fn secret(&self, name: &str) -> Result<Secret, ConfigError> {
+        let Some(profile) = self.profiles.get(name) else {
+            return Err(self.unknown_profile(name));
+        };
+        if profile.token.trim().is_empty() && profile.storage() == Storage::Keyring.as_str() {
+            return match secrets::read(name) {
+                Ok(Some(secret)) if !secret.token.trim().is_empty() => Ok(secret),
+                Ok(_) => Err(ConfigError::KeyringProfile(name.to_owned())),
+                Err(reason) => Err(ConfigError::KeyringUnavailable { name: name.to_owned(), reason }),
+            };
+        }
+        Ok(Secret {
+            token: profile.token.clone(),
+            refresh_token: profile.text("refresh_token").map(str::to_owned),
+        })
     }
 
     /// Makes `profile` the active profile; an unknown name is an error
@@ -372,15 +527,20 @@ impl Config {
     }
 
     /// Removes the named profile, or the active one when `profile` is
-    /// `None`, and returns its name. Removing the active profile leaves no
-    /// profile active.
+    /// `None`, and returns its name; a secret it kept in the OS keyring is
+    /// deleted from it. Removing the active profile leaves no profile active.
     pub fn logout(&mut self, profile: Option<&str>) -> Result<String, ConfigError> {
         let name = match profile.or(self.active_profile.as_deref()) {
             Some(name) => name.to_owned(),
             None => return Err(ConfigError::NoActiveProfile),
         };
-        if self.profiles.remove(&name).is_none() {
+        let Some(removed) = self.profiles.remove(&name) else {
             return Err(self.unknown_profile(&name));
+        };
+        if removed.storage() == Storage::Keyring.as_str() {
+            if let Err(reason) = secrets::delete(&name) {
+                eprintln!("warning: the token of profile `{name}` could not be deleted from the OS keyring ({reason})");
+            }
         }
         if self.active_profile.as_deref() == Some(name.as_str()) {
             self.active_profile = None;
@@ -398,7 +558,8 @@ impl Config {
     ///
     /// Empty values count as absent. A named profile that is not saved is
     /// [`ConfigError::UnknownProfile`]; finding nothing, or a profile with an
-    /// empty token, is [`ConfigError::NoToken`].
+    /// empty token, is [`ConfigError::NoToken`]. A keyring profile's token
+    /// is read from the OS keyring ([`Config::secret`]).
     pub fn resolve_token(
         &self,
         flag: Option<&str>,
@@ -406,31 +567,40 @@ impl Config {
         profile_flag: Option<&str>,
         env_profile: Option<&str>,
     ) -> Result<(String, TokenSource), ConfigError> {
-        let profile_flag = non_empty(profile_flag);
         if let Some(token) = non_empty(flag) {
             return Ok((token.to_owned(), TokenSource::Flag));
         }
-        if profile_flag.is_none() {
+        if non_empty(profile_flag).is_none() {
             if let Some(token) = non_empty(env_token) {
                 return Ok((token.to_owned(), TokenSource::Env));
             }
         }
-        let name = profile_flag
-            .or(non_empty(env_profile))
-            .or(non_empty(self.active_profile.as_deref()));
-        let Some(name) = name else {
+        let Some(name) = self.selected_profile(flag, env_token, profile_flag, env_profile) else {
             return Err(ConfigError::NoToken);
         };
-        let Some(profile) = self.profiles.get(name) else {
-            return Err(self.unknown_profile(name));
-        };
-        if profile.token.trim().is_empty() {
-            if profile.storage() == "keyring" {
-                return Err(ConfigError::KeyringProfile(name.to_owned()));
-            }
+        let secret = self.secret(name)?;
+        if secret.token.trim().is_empty() {
             return Err(ConfigError::NoToken);
         }
-        Ok((profile.token.clone(), TokenSource::Profile(name.to_owned())))
+        Ok((secret.token, TokenSource::Profile(name.to_owned())))
+    }
+
+    /// The profile whose token [`Config::resolve_token`] uses, with the same
+    /// arguments: `None` when a token comes from `--token` or
+    /// `PACHCA_TOKEN`, or when no profile is named or active. The name may
+    /// be of a profile that is not saved.
+    pub fn selected_profile<'a>(
+        &'a self,
+        flag: Option<&str>,
+        env_token: Option<&str>,
+        profile_flag: Option<&'a str>,
+        env_profile: Option<&'a str>,
+    ) -> Option<&'a str> {
+        let profile_flag = non_empty(profile_flag);
+        if non_empty(flag).is_some() || (profile_flag.is_none() && non_empty(env_token).is_some()) {
+            return None;
+        }
+        profile_flag.or(non_empty(env_profile)).or(non_empty(self.active_profile.as_deref()))
     }
 
     fn unknown_profile(&self, name: &str) -> ConfigError {
@@ -452,6 +622,138 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let column = before[line_start..].chars().count() + 1;
     (line, column)
+}
+
+/// Makes the document table `old` hold what `wanted` says, changing no more
+/// than it must: keys missing from `wanted` are removed, values that differ
+/// replaced (keeping the old value's surrounding whitespace and trailing
+/// comment), tables merged key by key, new keys and tables appended. An
+/// unchanged key keeps its text and the comments above it.
+fn merge_table(old: &mut toml_edit::Table, wanted: &toml::Table) {
+    let gone: Vec<String> = old.iter().map(|(key, _)| key.to_owned()).filter(|key| !wanted.contains_key(key)).collect();
+    for key in gone {
+        old.remove(&key);
+    }
+    for (key, value) in wanted {
+        match (old.get_mut(key), value) {
+            (Some(toml_edit::Item::Table(table)), toml::Value::Table(inner)) => merge_table(table, inner),
+            (Some(item), value) => {
+                if item_value(item).as_ref() != Some(value) {
+                    let mut replacement = edit_value(value);
+                    if let Some(previous) = item.as_value() {
+                        *replacement.decor_mut() = previous.decor().clone();
+                    }
+                    *item = match value {
+                        toml::Value::Table(inner) => toml_edit::Item::Table(new_table(inner)),
+                        _ => toml_edit::Item::Value(replacement),
+                    };
+                }
+            }
+            (None, toml::Value::Table(inner)) => {
+                old.insert(key, toml_edit::Item::Table(new_table(inner)));
+            }
+            (None, value) => {
+                old.insert(key, toml_edit::Item::Value(edit_value(value)));
+            }
+        }
+    }
+}
+
+/// The first table of `table` with a `[header]` of its own, in file order.
+fn first_header(table: &mut toml_edit::Table) -> Option<&mut toml_edit::Table> {
+    let mut tables: Vec<&mut toml_edit::Table> = table.iter_mut().filter_map(|(_, item)| item.as_table_mut()).collect();
+    tables.sort_by_key(|t| t.position().unwrap_or(isize::MAX));
+    for t in tables {
+        if !t.is_implicit() {
+            return Some(t);
+        }
+        if let Some(inner) = first_header(t) {
+            return Some(inner);
+        }
+    }
+    None
+}
+
+/// A new `[table]` holding `wanted`; implicit (no header of its own) when
+/// it only holds tables, as `[profiles]` above `[profiles.work]`.
+fn new_table(wanted: &toml::Table) -> toml_edit::Table {
+    let mut table = toml_edit::Table::new();
+    table.set_implicit(wanted.values().all(toml::Value::is_table));
+    merge_table(&mut table, wanted);
+    table
+}
+
+/// A document item as a plain TOML value, to compare with the wanted one.
+fn item_value(item: &toml_edit::Item) -> Option<toml::Value> {
+    match item {
+        toml_edit::Item::None => None,
+        toml_edit::Item::Value(value) => Some(plain_value(value)),
+        toml_edit::Item::Table(table) => Some(toml::Value::Table(
+            table.iter().filter_map(|(key, item)| Some((key.to_owned(), item_value(item)?))).collect(),
+        )),
+        toml_edit::Item::ArrayOfTables(tables) => Some(toml::Value::Array(
+            tables
+                .iter()
+                .map(|table| item_value(&toml_edit::Item::Table(table.clone())).unwrap_or(toml::Value::Table(toml::Table::new())))
+                .collect(),
+        )),
+    }
+}
+
+/// A document value as a plain TOML value.
+fn plain_value(value: &toml_edit::Value) -> toml::Value {
+    match value {
+        toml_edit::Value::String(s) => toml::Value::String(s.value().clone()),
+        toml_edit::Value::Integer(i) => toml::Value::Integer(*i.value()),
+        toml_edit::Value::Float(f) => toml::Value::Float(*f.value()),
+        toml_edit::Value::Boolean(b) => toml::Value::Boolean(*b.value()),
+        toml_edit::Value::Datetime(d) => {
+            let text = d.value().to_string();
+            text.parse().map(toml::Value::Datetime).unwrap_or(toml::Value::String(text))
+        }
+        toml_edit::Value::Array(items) => toml::Value::Array(items.iter().map(plain_value).collect()),
+        toml_edit::Value::InlineTable(table) => {
+            toml::Value::Table(table.iter().map(|(key, value)| (key.to_owned(), plain_value(value))).collect())
+        }
+    }
+}
+
+/// A plain TOML value as a document value (tables inline).
+fn edit_value(value: &toml::Value) -> toml_edit::Value {
+    match value {
+        toml::Value::String(s) => s.as_str().into(),
+        toml::Value::Integer(i) => (*i).into(),
+        toml::Value::Float(f) => (*f).into(),
+        toml::Value::Boolean(b) => (*b).into(),
+        toml::Value::Datetime(d) => {
+            let text = d.to_string();
+            text.parse::<toml_edit::Datetime>().map(toml_edit::Value::from).unwrap_or_else(|_| text.into())
+        }
+        toml::Value::Array(items) => toml_edit::Value::Array(items.iter().map(edit_value).collect()),
+        toml::Value::Table(table) => {
+            toml_edit::Value::InlineTable(table.iter().map(|(key, value)| (key.as_str(), edit_value(value))).collect())
+        }
+    }
+}
+
+/// Writes `text` to `path` atomically with mode 0600 (Unix): a temporary
+/// file in the same directory, flushed, renamed over `path`. Parent
+/// directories are created with mode 0700.
+pub(crate) fn write_private(path: &Path, text: &str) -> Result<(), ConfigError> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    create_private_dir(&dir)?;
+    let (tmp_path, file) = create_temp_file(&dir, path)?;
+    let result = write_and_rename(file, text, &tmp_path, path);
+    if result.is_err() {
+        // Best effort: the error that matters is the one returned.
+        let _ = fs::remove_file(&tmp_path);
+    }
+    result?;
+    sync_dir(&dir);
+    Ok(())
 }
 
 fn create_private_dir(dir: &Path) -> Result<(), ConfigError> {
@@ -573,6 +875,13 @@ mod tests {
     impl Drop for TempDir {
         fn drop(&mut self) {
             let _ = fs::remove_dir_all(&self.0);
+        }
+    }
+
+    /// A file login of `token` as `profile`.
+    impl Config {
+        fn login(&mut self, profile: &str, token: String, user: Option<String>, kind: Option<String>) {
+            self.login_in(profile, Secret::token(token), user, kind, Storage::File);
         }
     }
 
@@ -1002,5 +1311,157 @@ enabled = false
         let bot = &config.profiles["bot"];
         assert_eq!((bot.token.as_str(), bot.storage()), ("bot-token-2", "file"));
         assert_eq!(bot.extra["scopes"], original["profiles"]["bot"]["scopes"]);
+    }
+
+    /// An upstream-style file, with comments, a file profile, an OAuth
+    /// profile and a keyring profile.
+    const COMMENTED: &str = r#"# Pachca CLI configuration, edited by hand and by `pachca`.
+active_profile = "work"   # the profile commands use
+
+[defaults]
+# A minute for slow exports.
+timeout = 60
+
+# My own account, signed in through the browser.
+[profiles.work]
+type = "user"
+user = "Ann Lee"
+email = "ann@example.com"
+auth = "oauth"
+token = "oauth-access-1"
+refresh_token = "oauth-refresh-1"
+expires_at = "2099-12-04T10:00:00.000Z"
+scopes = ["chats:read", "messages:create"]  # granted at login
+storage = "file"
+
+# The deploy bot: its token is in the OS keyring.
+[profiles.bot]
+type = "bot"
+user = "Deploy (бот)"
+auth = "token"
+storage = "keyring"
+scopes = ["messages:create"]
+
+# A plain token, as older versions wrote it.
+[profiles.legacy]
+token = "legacy-token"
+
+[telemetry]
+enabled = false # a key this CLI does not know
+"#;
+
+    /// `config set defaults.output json` and a keyring login of a new
+    /// profile change the file in place: every other line, comments
+    /// included, is as it was.
+    #[test]
+    fn saving_edits_the_file_in_place_and_keeps_every_line() {
+        let dir = TempDir::new("in-place");
+        let path = dir.0.join("config.toml");
+        fs::write(&path, COMMENTED).unwrap();
+        let mut config = Config::load(&path).unwrap();
+        config.defaults.output = Some("json".to_owned());
+        config.save(&path).unwrap();
+        let stored = config.login_in("in-place-new", Secret::token("new-token"), None, Some("bot".to_owned()), Storage::Keyring);
+        assert_eq!(stored, Storage::Keyring);
+        config.save(&path).unwrap();
+
+        let text = fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        for line in COMMENTED.lines() {
+            if line.starts_with("active_profile") {
+                // The one line `auth login` changes keeps its comment.
+                assert!(lines.contains(&r#"active_profile = "in-place-new"   # the profile commands use"#), "{text}");
+            } else {
+                assert!(lines.contains(&line), "lost {line:?}:\n{text}");
+            }
+        }
+        assert!(lines.contains(&r#"output = "json""#), "{text}");
+        assert!(text.contains("[profiles.in-place-new]\ntype = \"bot\"\nstorage = \"keyring\"\n"), "{text}");
+        assert!(!text.contains("new-token"), "the token is in the keyring:\n{text}");
+        // The new profile comes after the others, before the unknown table.
+        let new_at = text.find("[profiles.in-place-new]").unwrap();
+        assert!(text.find("[profiles.legacy]").unwrap() < new_at && new_at < text.find("[telemetry]").unwrap(), "{text}");
+        // And it reads back, its token from the keyring.
+        let loaded = Config::load(&path).unwrap();
+        let (token, _) = loaded.resolve_token(None, None, None, None).unwrap();
+        assert_eq!(token, "new-token");
+        assert_eq!(loaded.defaults.output.as_deref(), Some("json"));
+
+        // Saving an unchanged configuration rewrites nothing.
+        let before = fs::read_to_string(&path).unwrap();
+        loaded.save(&path).unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), before);
+    }
+
+    /// A key added above a file's first table is set off by a blank line.
+    #[test]
+    fn a_new_top_level_key_is_set_off_from_the_first_table() {
+        let dir = TempDir::new("top-level");
+        let path = dir.0.join("config.toml");
+        fs::write(&path, "# Mine.\n[profiles.a]\ntoken = \"ta\"\n").unwrap();
+        let mut config = Config::load(&path).unwrap();
+        config.switch("a").unwrap();
+        config.save(&path).unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "active_profile = \"a\"\n\n# Mine.\n[profiles.a]\ntoken = \"ta\"\n");
+    }
+
+    /// A keyring login keeps the token out of the file; the token comes
+    /// back from the keyring; logout deletes it there.
+    #[test]
+    fn a_keyring_profile_round_trips_through_the_store() {
+        let dir = TempDir::new("keyring");
+        let path = dir.0.join("config.toml");
+        let mut config = Config::default();
+        let secret = Secret { token: "kr-token".to_owned(), refresh_token: Some("kr-refresh".to_owned()) };
+        assert_eq!(config.login_in("kr-profile", secret.clone(), Some("Ann".to_owned()), None, Storage::Keyring), Storage::Keyring);
+        config.save(&path).unwrap();
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(!text.contains("kr-token") && !text.contains("kr-refresh") && !text.contains("token ="), "{text}");
+        assert!(text.contains(r#"storage = "keyring""#), "{text}");
+        assert_eq!(secrets::read("kr-profile").unwrap(), Some(secret.clone()));
+
+        let mut loaded = Config::load(&path).unwrap();
+        assert_eq!(
+            loaded.resolve_token(None, None, Some("kr-profile"), None).unwrap(),
+            ("kr-token".to_owned(), TokenSource::Profile("kr-profile".to_owned()))
+        );
+        assert_eq!(loaded.secret("kr-profile").unwrap(), secret);
+        // PACHCA_TOKEN still wins without --profile.
+        assert_eq!(loaded.resolve_token(None, Some("env"), None, None).unwrap().0, "env");
+
+        loaded.logout(Some("kr-profile")).unwrap();
+        assert_eq!(secrets::read("kr-profile").unwrap(), None, "logout deletes the keyring entry");
+    }
+
+    /// Moving a keyring profile to the file (`--insecure-storage`) deletes
+    /// its keyring entry; a keyring profile whose entry is gone is a clear
+    /// error.
+    #[test]
+    fn moving_to_the_file_deletes_the_keyring_entry() {
+        let mut config = Config::default();
+        config.login_in("moving", Secret::token("in-keyring"), None, None, Storage::Keyring);
+        assert!(secrets::read("moving").unwrap().is_some());
+        assert_eq!(config.login_in("moving", Secret::token("in-file"), None, None, Storage::File), Storage::File);
+        assert_eq!(secrets::read("moving").unwrap(), None);
+        assert_eq!((config.profiles["moving"].token.as_str(), config.profiles["moving"].storage()), ("in-file", "file"));
+
+        config.login_in("vanished", Secret::token("t"), None, None, Storage::Keyring);
+        secrets::delete("vanished").unwrap();
+        let err = config.resolve_token(None, None, Some("vanished"), None).unwrap_err();
+        assert!(matches!(&err, ConfigError::KeyringProfile(name) if name == "vanished"), "{err:?}");
+    }
+
+    /// A keyring that refuses the write: the token goes to the file.
+    #[test]
+    fn a_failing_keyring_falls_back_to_the_file() {
+        secrets::use_mock_store();
+        let entry = keyring_core::Entry::new(secrets::SERVICE, "locked-keyring").unwrap();
+        let mock: &keyring_core::mock::Cred = entry.as_any().downcast_ref().unwrap();
+        mock.set_error(keyring_core::Error::NoStorageAccess("the keyring is locked".into()));
+        let mut config = Config::default();
+        let stored = config.login_in("locked-keyring", Secret::token("kept-token"), None, None, Storage::Keyring);
+        assert_eq!(stored, Storage::File);
+        let profile = &config.profiles["locked-keyring"];
+        assert_eq!((profile.token.as_str(), profile.storage()), ("kept-token", "file"));
     }
 }

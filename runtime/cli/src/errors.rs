@@ -20,6 +20,9 @@ pub enum CliError {
     Usage { message: String, hint: Option<String> },
     /// No usable token.
     NoToken(String),
+    /// A saved token could not be made usable (a failed OAuth refresh);
+    /// `hint` says what to do.
+    Auth { message: String, hint: String },
     /// The API or the network failed.
     Api(pachca::Error),
     /// A local file or terminal problem.
@@ -48,7 +51,7 @@ impl CliError {
     pub fn exit_code(&self) -> u8 {
         match self {
             CliError::Usage { .. } => 2,
-            CliError::NoToken(_) => 3,
+            CliError::NoToken(_) | CliError::Auth { .. } => 3,
             CliError::Api(e) => match e.status() {
                 Some(404) => 4,
                 Some(401 | 403) => 3,
@@ -63,7 +66,7 @@ impl CliError {
     fn kind(&self) -> &'static str {
         match self {
             CliError::Usage { .. } => "PACHCA_USAGE_ERROR",
-            CliError::NoToken(_) => "PACHCA_AUTH_ERROR",
+            CliError::NoToken(_) | CliError::Auth { .. } => "PACHCA_AUTH_ERROR",
             CliError::Api(e) => match self.exit_code() {
                 3 if self.missing_scope() => "PACHCA_SCOPE_ERROR",
                 3 => "PACHCA_AUTH_ERROR",
@@ -88,6 +91,7 @@ impl CliError {
         match self {
             CliError::Usage { hint, .. } => hint.clone(),
             CliError::NoToken(_) => Some("pass --token, set PACHCA_TOKEN, or run `pachca auth login --token ...`".to_owned()),
+            CliError::Auth { hint, .. } => Some(hint.clone()),
             CliError::Api(_) if self.exit_code() == 3 => Some(if self.missing_scope() {
                 "the token lacks the scope this command needs (see `pachca introspect <group> <action>`)".to_owned()
             } else {
@@ -161,7 +165,7 @@ impl fmt::Display for CliError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             CliError::Usage { message, .. } => f.write_str(message),
-            CliError::NoToken(message) => f.write_str(message),
+            CliError::NoToken(message) | CliError::Auth { message, .. } => f.write_str(message),
             CliError::Api(e) => write!(f, "{e}"),
             CliError::Io(e) => write!(f, "{e}"),
             CliError::Internal(message) => write!(f, "internal error: {message}"),
@@ -194,7 +198,9 @@ impl From<std::io::Error> for CliError {
 impl From<crate::config::ConfigError> for CliError {
     fn from(e: crate::config::ConfigError) -> Self {
         match e {
-            crate::config::ConfigError::NoToken | crate::config::ConfigError::KeyringProfile(_) => CliError::NoToken(e.to_string()),
+            crate::config::ConfigError::NoToken
+            | crate::config::ConfigError::KeyringProfile(_)
+            | crate::config::ConfigError::KeyringUnavailable { .. } => CliError::NoToken(e.to_string()),
             other => CliError::usage(other.to_string()),
         }
     }

@@ -14,10 +14,12 @@ pub mod config;
 pub mod entry;
 pub mod errors;
 pub mod input;
+pub mod oauth;
 pub mod output;
 pub mod raw;
 pub mod run;
 pub mod save;
+pub mod secrets;
 /// The command-table types and global flags: the very file of the
 /// `pachca-cli-spec` crate, compiled here as a module.
 #[path = "../../cli-spec/src/lib.rs"]

@@ -31,6 +31,9 @@ fn pachca(home: &Home, args: &[&str], stdin: Option<&str>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_pachca"))
         .args(args)
         .env("XDG_CONFIG_HOME", &home.0)
+        // Secrets in the config file, never in the keyring of the machine
+        // running the tests (as upstream's suite); the keyring tests say otherwise.
+        .env("PACHCA_SECRET_STORE", "file")
         .env_remove("PACHCA_TOKEN")
         .env_remove("PACHCA_PROFILE")
         .env_remove("PACHCA_HOME")
@@ -297,8 +300,9 @@ fn help_snapshots() {
 
 /// An upstream CLI user's config file (an OAuth profile active, a keyring
 /// profile without a `token` key, keys this CLI does not know): commands run
-/// with the OAuth token, `--token` works with the keyring profile, and the
-/// keyring profile alone is an auth error with a hint, exit 3.
+/// with the OAuth token, `--token` works with the keyring profile, and, the
+/// keyring being off (`PACHCA_SECRET_STORE=file`), the keyring profile alone
+/// is an auth error with a hint, exit 3.
 #[tokio::test]
 async fn an_upstream_config_file_works() {
     let home = Home::new("upstream-config");
@@ -306,7 +310,7 @@ async fn an_upstream_config_file_works() {
     std::fs::write(
         home.0.join("pachca/config.toml"),
         "active_profile = \"work\"\n\n[profiles.work]\ntype = \"user\"\ntoken = \"oauth-access-1\"\nauth = \"oauth\"\n\
-         refresh_token = \"oauth-refresh-1\"\nexpires_at = \"2026-12-04T10:00:00.000Z\"\nscopes = [\"chats:read\"]\nstorage = \"file\"\n\n\
+         refresh_token = \"oauth-refresh-1\"\nexpires_at = \"2099-12-04T10:00:00.000Z\"\nscopes = [\"chats:read\"]\nstorage = \"file\"\n\n\
          [profiles.bot]\ntype = \"bot\"\nauth = \"token\"\nstorage = \"keyring\"\n",
     )
     .expect("write config");
@@ -332,6 +336,7 @@ async fn an_upstream_config_file_works() {
         command
             .args(base.iter().chain(args))
             .env("PACHCA_HOME", &home.0)
+            .env("PACHCA_SECRET_STORE", "file")
             .env_remove("XDG_CONFIG_HOME")
             .env_remove("PACHCA_TOKEN")
             .env_remove("PACHCA_PROFILE")
@@ -670,4 +675,293 @@ fn guide_lists_searches_and_speaks_both_languages() {
     let none = pachca(&home, &["guide", "zzz-nothing", "-o", "table"], None);
     assert_eq!(none.status.code(), Some(0), "no match is not an error");
     assert!(none.stdout.is_empty() && String::from_utf8_lossy(&none.stderr).contains("no scenario matches"));
+}
+
+/// `pachca` in `home` (`XDG_CONFIG_HOME`) with `env` set and nothing else
+/// of ours from the environment (not even `PACHCA_SECRET_STORE`).
+fn pachca_env(home: &Home, args: &[&str], env: &[(&str, &str)]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pachca"))
+        .args(args)
+        .env("XDG_CONFIG_HOME", &home.0)
+        .env_remove("PACHCA_SECRET_STORE")
+        .env_remove("PACHCA_TOKEN")
+        .env_remove("PACHCA_PROFILE")
+        .env_remove("PACHCA_HOME")
+        .env_remove("PACHCA_API_URL")
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .output()
+        .expect("run pachca")
+}
+
+#[cfg(unix)]
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).expect("file").permissions().mode() & 0o777
+}
+
+/// A token-info mock accepting `token`.
+async fn token_info(server: &MockServer, token: &str) {
+    Mock::given(method("GET"))
+        .and(path("/oauth/token/info"))
+        .and(header("authorization", format!("Bearer {token}").as_str()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": {"scopes": ["chats:read"]}})))
+        .mount(server)
+        .await;
+}
+
+/// An upstream-style config file: comments, a file profile, an OAuth
+/// profile, a keyring profile, a table this CLI does not know.
+const COMMENTED_CONFIG: &str = r#"# Pachca CLI configuration, edited by hand and by `pachca`.
+active_profile = "work"   # the profile commands use
+
+[defaults]
+# A minute for slow exports.
+timeout = 60
+
+# My own account, signed in through the browser.
+[profiles.work]
+type = "user"
+user = "Ann Lee"
+email = "ann@example.com"
+auth = "oauth"
+token = "oauth-access-1"
+refresh_token = "oauth-refresh-1"
+expires_at = "2099-12-04T10:00:00.000Z"
+scopes = ["chats:read", "messages:create"]  # granted at login
+storage = "file"
+
+# The deploy bot: its token is in the OS keyring.
+[profiles.bot]
+type = "bot"
+user = "Deploy (бот)"
+auth = "token"
+storage = "keyring"
+scopes = ["messages:create"]
+
+# A plain token, as older versions wrote it.
+[profiles.legacy]
+token = "legacy-token"
+
+[telemetry]
+enabled = false # a key this CLI does not know
+"#;
+
+/// `config set defaults.output json` and `auth login` of a new profile
+/// edit the upstream file in place: every line of it is still there,
+/// comments included (the active profile's line changes its value, not its
+/// comment), and the file stays private.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn writes_keep_every_line_of_an_upstream_config() {
+    let server = MockServer::start().await;
+    token_info(&server, "ci-token-1").await;
+    let home = Home::new("in-place");
+    let file = home.0.join("pachca/config.toml");
+    std::fs::create_dir_all(home.0.join("pachca")).expect("dir");
+    std::fs::write(&file, COMMENTED_CONFIG).expect("write");
+    let uri = server.uri();
+    let out = pachca(&home, &["config", "set", "defaults.output", "json"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = pachca(&home, &["auth", "login", "--token", "ci-token-1", "--name", "ci", "--base-url", &uri, "-o", "json"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(serde_json::from_slice::<Value>(&out.stdout).expect("JSON")["storage"], "file");
+
+    let text = std::fs::read_to_string(&file).expect("read");
+    let lines: Vec<&str> = text.lines().collect();
+    for line in COMMENTED_CONFIG.lines() {
+        let line = if line.starts_with("active_profile") { r#"active_profile = "ci"   # the profile commands use"# } else { line };
+        assert!(lines.contains(&line), "lost {line:?}:\n{text}");
+    }
+    assert!(lines.contains(&r#"output = "json""#), "{text}");
+    assert!(
+        text.contains("[profiles.ci]\ntoken = \"ci-token-1\"\nstorage = \"file\"\nscopes = [\"chats:read\"]\n\n[telemetry]"),
+        "{text}"
+    );
+    #[cfg(unix)]
+    assert_eq!(mode(&file), 0o600);
+}
+
+/// With no keyring service (here: a D-Bus session that does not exist),
+/// `auth login` keeps the token in the file with one line of warning;
+/// `--insecure-storage` does so without asking the keyring, silently.
+#[cfg(all(unix, not(target_os = "macos")))]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_keyring_login_falls_back_to_the_file_with_one_warning() {
+    let server = MockServer::start().await;
+    token_info(&server, "fallback-token").await;
+    let home = Home::new("keyring-fallback");
+    let file = home.0.join("pachca/config.toml");
+    let uri = server.uri();
+    let no_bus = [("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/pachca-test-bus")];
+    let out = pachca_env(&home, &["auth", "login", "--token", "fallback-token", "--name", "ci", "--base-url", &uri, "-o", "json"], &no_bus);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("warning: the OS keyring cannot be used ("), "{stderr}");
+    assert!(stderr.contains("saved in the config file (mode 0600)"), "{stderr}");
+    assert_eq!(serde_json::from_slice::<Value>(&out.stdout).expect("JSON")["storage"], "file");
+    let saved: toml::Table = toml::from_str(&std::fs::read_to_string(&file).expect("written")).expect("TOML");
+    assert_eq!(saved["profiles"]["ci"]["token"].as_str(), Some("fallback-token"));
+    assert_eq!(saved["profiles"]["ci"]["storage"].as_str(), Some("file"));
+    assert_eq!(mode(&file), 0o600);
+    // The saved token works without the keyring.
+    let out = pachca_env(&home, &["auth", "status", "-o", "json"], &no_bus);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let out = pachca_env(
+        &home,
+        &["auth", "login", "--insecure-storage", "--token", "fallback-token", "--name", "other", "--base-url", &uri],
+        &no_bus,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    let saved: toml::Table = toml::from_str(&std::fs::read_to_string(&file).expect("written")).expect("TOML");
+    assert_eq!(saved["profiles"]["other"]["storage"].as_str(), Some("file"));
+}
+
+/// An OAuth profile within two minutes of `expires_at` whose tokens are in
+/// the file.
+fn expiring_oauth_config(expires_at: &str) -> String {
+    format!(
+        "# Upstream's OAuth login.\nactive_profile = \"work\"\n\n[profiles.work]\ntype = \"user\"\nuser = \"Ann Lee\"\n\
+         auth = \"oauth\"\ntoken = \"old-access\"\nrefresh_token = \"old/refresh+1\"\nexpires_at = \"{expires_at}\"\n\
+         scopes = [\"chats:read\"]\nstorage = \"file\"  # tokens in this file\n"
+    )
+}
+
+fn in_a_minute() -> String {
+    pachca::chrono::DateTime::<pachca::chrono::Utc>::from(std::time::SystemTime::now() + std::time::Duration::from_secs(60))
+        .to_rfc3339_opts(pachca::chrono::SecondsFormat::Millis, true)
+}
+
+/// Upstream's refresh: the OAuth profile's token expires within 120 s, so
+/// `POST /oauth/token` is sent first with the refresh grant (this exact
+/// form body), the new tokens and expiry are saved in the file (its other
+/// lines kept), and the command runs with the new token. A stale
+/// `refresh.lock` (over 30 s old) does not stop it and is gone after.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expiring_oauth_token_is_refreshed_before_the_command() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "access_token": "new-access", "refresh_token": "new-refresh", "token_type": "Bearer", "expires_in": 7200
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/chats/198"))
+        .and(header("authorization", "Bearer new-access"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": chat(198)})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let home = Home::new("oauth-refresh");
+    let dir = home.0.join("pachca");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let original = expiring_oauth_config(&in_a_minute());
+    std::fs::write(dir.join("config.toml"), &original).expect("write");
+    let lock = std::fs::File::create(dir.join("refresh.lock")).expect("lock");
+    lock.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(60)).expect("mtime");
+    drop(lock);
+
+    let uri = server.uri();
+    let out = pachca(&home, &["chats", "get", "198", "--base-url", &uri, "-o", "json"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(serde_json::from_slice::<Value>(&out.stdout).expect("JSON")["id"], 198);
+
+    let requests = server.received_requests().await.expect("recorded");
+    let refresh = &requests[0];
+    assert_eq!((refresh.method.as_str(), refresh.url.path()), ("POST", "/oauth/token"));
+    assert_eq!(String::from_utf8_lossy(&refresh.body), "grant_type=refresh_token&client_id=pachca_cli&refresh_token=old%2Frefresh%2B1");
+    assert_eq!(refresh.headers.get("content-type").and_then(|v| v.to_str().ok()), Some("application/x-www-form-urlencoded"));
+    assert!(refresh.headers.get("authorization").is_none(), "the refresh grant needs no bearer");
+    assert_eq!(requests.len(), 2);
+
+    let text = std::fs::read_to_string(dir.join("config.toml")).expect("read");
+    let saved: toml::Table = toml::from_str(&text).expect("TOML");
+    let work = &saved["profiles"]["work"];
+    assert_eq!(work["token"].as_str(), Some("new-access"));
+    assert_eq!(work["refresh_token"].as_str(), Some("new-refresh"));
+    let expires_at = pachca::chrono::DateTime::parse_from_rfc3339(work["expires_at"].as_str().expect("expires_at")).expect("date");
+    let left = expires_at.timestamp() - pachca::chrono::DateTime::<pachca::chrono::Utc>::from(std::time::SystemTime::now()).timestamp();
+    assert!((7100..=7200).contains(&left), "expires in {left} s");
+    for line in original.lines().filter(|l| !l.starts_with("token") && !l.starts_with("refresh_token") && !l.starts_with("expires_at")) {
+        assert!(text.lines().any(|l| l == line), "lost {line:?}:\n{text}");
+    }
+    assert!(!dir.join("refresh.lock").exists(), "the lock is released");
+    #[cfg(unix)]
+    assert_eq!(mode(&dir.join("config.toml")), 0o600);
+}
+
+/// A refresh the server refuses: exit 3, an auth error whose hint is to log
+/// in again; the command is not sent with the old token.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_refresh_exits_3_with_a_login_hint() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(
+            ResponseTemplate::new(400).set_body_json(json!({"error": "invalid_grant", "error_description": "The refresh token is invalid"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let home = Home::new("oauth-refresh-failed");
+    std::fs::create_dir_all(home.0.join("pachca")).expect("dir");
+    let original = expiring_oauth_config("2020-01-01T00:00:00.000Z");
+    std::fs::write(home.0.join("pachca/config.toml"), &original).expect("write");
+    let uri = server.uri();
+    let out = pachca(&home, &["chats", "get", "198", "--base-url", &uri], None);
+    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
+    let err = stderr_json(&out);
+    assert_eq!(err["type"], "PACHCA_AUTH_ERROR");
+    assert!(err["error"].as_str().unwrap_or_default().contains("invalid_grant: The refresh token is invalid"), "{err}");
+    assert!(err["hint"].as_str().unwrap_or_default().contains("pachca auth login"), "{err}");
+    assert_eq!(server.received_requests().await.expect("recorded").len(), 1, "only the refresh");
+    assert_eq!(std::fs::read_to_string(home.0.join("pachca/config.toml")).expect("read"), original, "nothing saved");
+}
+
+/// Another process holds a fresh `refresh.lock`: this one waits, then uses
+/// the token that process saved instead of refreshing again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_waiter_uses_the_token_the_lock_holder_saved() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).and(path("/oauth/token")).respond_with(ResponseTemplate::new(500)).expect(0).mount(&server).await;
+    Mock::given(method("GET"))
+        .and(path("/chats/198"))
+        .and(header("authorization", "Bearer refreshed-elsewhere"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": chat(198)})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let home = Home::new("oauth-refresh-wait");
+    let dir = home.0.join("pachca");
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(dir.join("config.toml"), expiring_oauth_config(&in_a_minute())).expect("write");
+    std::fs::write(dir.join("refresh.lock"), "1\n").expect("lock");
+    let uri = server.uri();
+    let child = Command::new(env!("CARGO_BIN_EXE_pachca"))
+        .args(["chats", "get", "198", "--base-url", &uri, "-o", "json"])
+        .env("XDG_CONFIG_HOME", &home.0)
+        .env("PACHCA_SECRET_STORE", "file")
+        .env_remove("PACHCA_TOKEN")
+        .env_remove("PACHCA_PROFILE")
+        .env_remove("PACHCA_HOME")
+        .env_remove("PACHCA_API_URL")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run pachca");
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    // The other process's refresh: a new token, an hour to live; then it lets go.
+    let later = pachca::chrono::DateTime::<pachca::chrono::Utc>::from(std::time::SystemTime::now() + std::time::Duration::from_secs(3600))
+        .to_rfc3339_opts(pachca::chrono::SecondsFormat::Millis, true);
+    let refreshed = expiring_oauth_config(&later).replace("old-access", "refreshed-elsewhere");
+    std::fs::write(dir.join("config.toml"), refreshed).expect("write");
+    std::fs::remove_file(dir.join("refresh.lock")).expect("unlock");
+    let out = child.wait_with_output().expect("pachca output");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
 }

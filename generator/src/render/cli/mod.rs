@@ -27,7 +27,7 @@ macro_rules! runtime_modules {
     };
 }
 
-runtime_modules!("app", "config", "entry", "errors", "input", "output", "raw", "run", "save", "tools", "verbose");
+runtime_modules!("app", "config", "entry", "errors", "input", "oauth", "output", "raw", "run", "save", "secrets", "tools", "verbose");
 
 /// The runtime model (`cli_spec`), the CLI's module `spec`.
 const SPEC_MODULE: (&str, &str) = ("spec", include_str!("../../../../runtime/cli-spec/src/lib.rs"));
