@@ -1,13 +1,14 @@
 //! The generated agent skills: snapshots of every file, every `pachca ...`
 //! command resolves against the CLI model, every `METHOD /path` exists in the
-//! spec, the routing evals hold, each SKILL.md fits the token budget, and
-//! bad curated data gives errors that name the file and key.
+//! spec, the evals ship in upstream's format and pass their check, each
+//! SKILL.md fits the token budget, and bad curated data gives errors that
+//! name the file and key.
 //!
 //! When the CLI crate (`generated/pachca-cli`) lands, add a test that feeds
 //! [`generator::cli_model::args::sample_argv`] of every command line below
 //! to its clap definition (`Cli::try_parse_from`).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -191,12 +192,6 @@ fn description(text: &str) -> String {
     out.join(" ")
 }
 
-/// The part of a description that says what the skill is for (before "NOT for:").
-fn positive_block(text: &str) -> String {
-    let d = description(text);
-    d.split("NOT for:").next().unwrap_or_default().to_lowercase()
-}
-
 #[test]
 fn descriptions_are_short_and_well_formed() {
     for (path, text) in markdown().filter(|(p, _)| p.ends_with("SKILL.md")) {
@@ -208,100 +203,151 @@ fn descriptions_are_short_and_well_formed() {
     }
 }
 
+/// The router's table links every area skill, and nothing else.
 #[test]
-fn routing_evals_match_the_descriptions() {
+fn the_router_table_links_every_area_skill() {
     let files = &fixture().files;
-    let evals = curated::load_evals().unwrap_or_else(|e| panic!("{e}"));
     let catalogue = curated::load().unwrap_or_else(|e| panic!("{e}")).catalogue;
-    let names: Vec<&str> = catalogue.skills.iter().map(|s| s.name.as_str()).collect();
-    let with_evals: BTreeSet<&str> = evals.iter().map(|(_, skill, _)| *skill).collect();
-    assert_eq!(with_evals, names.iter().copied().collect(), "every skill has an eval file");
-    let mut failures = Vec::new();
-    let (mut should, mut should_not) = (0, 0);
-    for lang in [Lang::En, Lang::Ru] {
-        let blocks: BTreeMap<&str, String> = names
-            .iter()
-            .map(|n| (*n, positive_block(&files[&format!("skills/cli-{lang}/{n}/SKILL.md")])))
-            .collect();
-        let holders = |phrase: &str| -> Vec<&str> {
-            let phrase = phrase.to_lowercase();
-            blocks.iter().filter(|(_, b)| b.contains(&phrase)).map(|(n, _)| *n).collect()
-        };
-        for (file, skill, e) in &evals {
-            if e.should.len() < 10 || e.should_not.len() < 10 {
-                failures.push(format!("{file}: needs at least 10 should and 10 should_not phrases"));
-            }
-            for p in &e.should {
-                should += 1;
-                let phrase = p.get(lang);
-                let found = holders(phrase);
-                if found != [*skill] {
-                    failures.push(format!("{file}: should `{phrase}` ({lang}) is in the description of {found:?}, expected only {skill}"));
-                }
-            }
-            for n in &e.should_not {
-                should_not += 1;
-                let phrase = if lang == Lang::En { &n.en } else { &n.ru };
-                if n.skill == *skill || !names.contains(&n.skill.as_str()) {
-                    failures.push(format!("{file}: should_not `{phrase}` names `{}`, which is not another skill", n.skill));
-                    continue;
-                }
-                let found = holders(phrase);
-                if found.contains(skill) || !found.contains(&n.skill.as_str()) {
-                    failures.push(format!("{file}: should_not `{phrase}` ({lang}) is in the description of {found:?}, expected {}", n.skill));
-                }
-            }
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
-    println!("{should} should and {should_not} should_not checks");
-}
-
-#[test]
-fn router_evals_route_through_its_table() {
-    let files = &fixture().files;
-    let evals = curated::load_router_evals().unwrap_or_else(|e| panic!("{e}"));
-    let catalogue = curated::load().unwrap_or_else(|e| panic!("{e}")).catalogue;
-    let areas: Vec<&str> = catalogue.skills.iter().map(|s| s.name.as_str()).collect();
-    assert!(evals.should.len() >= 10 && evals.should_not.len() >= 10, "{}: needs at least 10 of each", curated::ROUTER_EVAL_FILE);
-    let mut failures = Vec::new();
-    let mut checks = 0;
+    let areas: BTreeSet<&str> = catalogue.skills.iter().map(|s| s.name.as_str()).collect();
     for &(variant, lang) in skills::SETS {
         let dir = skills::set_dir(variant, lang);
         let router = &files[&format!("skills/{dir}/pachca/SKILL.md")];
-        // `| task phrases | [`pachca-x`](../pachca-x/SKILL.md) |` → (skill, row text).
-        let rows: Vec<(&str, String)> = router
-            .lines()
-            .filter_map(|line| {
-                let skill = line.split("](../").nth(1)?.split('/').next()?;
-                Some((skill, line.to_lowercase()))
+        // `| task phrases | [`pachca-x`](../pachca-x/SKILL.md) |` → pachca-x.
+        let routed: BTreeSet<&str> = router.lines().filter_map(|line| line.split("](../").nth(1)?.split('/').next()).collect();
+        assert_eq!(routed, areas, "{dir}: the router's table");
+    }
+}
+
+/// The trigger eval cases of one skill in one language, as shipped:
+/// `(query, should_trigger, note)`.
+fn shipped_trigger(set: &str, skill: &str) -> Vec<(String, bool, String)> {
+    let path = format!("skills/{set}/evals/trigger/{skill}.json");
+    let text = fixture().files.get(&path).unwrap_or_else(|| panic!("{path} is not generated"));
+    let cases: Vec<serde_json::Map<String, serde_json::Value>> = serde_json::from_str(text).unwrap_or_else(|e| panic!("{path}: {e}"));
+    cases
+        .into_iter()
+        .map(|c| {
+            let keys: Vec<&str> = c.keys().map(String::as_str).collect();
+            assert_eq!(keys, ["query", "should_trigger", "note"], "{path}: upstream's format");
+            (c["query"].as_str().unwrap_or_default().to_owned(), c["should_trigger"].as_bool().expect("a bool"), c["note"].as_str().unwrap_or_default().to_owned())
+        })
+        .collect()
+}
+
+/// Every set ships the curated evals of its language in upstream's format:
+/// `evals/trigger/<skill>.json` per skill and the router, and
+/// `evals/routing/pachca-routing.json` with every request and the skill
+/// that should get it; the cli and curl sets of a language ship the same.
+#[test]
+fn evals_ship_in_every_set_in_upstreams_format() {
+    let files = &fixture().files;
+    let data = curated::load().unwrap_or_else(|e| panic!("{e}"));
+    let router = data.catalogue.router.name.as_str();
+    let names: Vec<&str> = data.catalogue.skills.iter().map(|s| s.name.as_str()).chain([router]).collect();
+    let mut report = Vec::new();
+    for &(variant, lang) in skills::SETS {
+        let set = skills::set_dir(variant, lang);
+        let mut expected_routing = Vec::new();
+        for name in &names {
+            let evals = data.evals[*name].1.get(lang);
+            let shipped = shipped_trigger(&set, name);
+            let mut expected = Vec::new();
+            for c in &evals.trigger {
+                expected.push((c.query.clone(), true, format!("core: {}", c.note)));
+                expected_routing.push((c.query.clone(), (*name).to_owned()));
+            }
+            for c in &evals.near_miss {
+                assert!(names.contains(&c.skill.as_str()) && c.skill != *name, "{set}/{name}: {c:?}");
+                expected.push((c.query.clone(), false, format!("boundary: {}, not {name}: {}", c.skill, c.note)));
+                expected_routing.push((c.query.clone(), c.skill.clone()));
+            }
+            assert_eq!(shipped, expected, "{set}/{name}");
+            let positives = shipped.iter().filter(|c| c.1).count();
+            assert!(positives >= 8 && shipped.len() - positives >= 8, "{set}/{name}: {positives} of {}", shipped.len());
+            if variant == skills::Variant::Cli {
+                report.push(format!("{lang} {name}: {} ({positives} trigger, {} near miss)", shipped.len(), shipped.len() - positives));
+            }
+        }
+        let path = format!("skills/{set}/evals/routing/pachca-routing.json");
+        let cases: Vec<serde_json::Map<String, serde_json::Value>> = serde_json::from_str(&files[&path]).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let routing: Vec<(String, String)> = cases
+            .iter()
+            .map(|c| {
+                let keys: Vec<&str> = c.keys().map(String::as_str).collect();
+                assert_eq!(keys, ["query", "expected_skill", "note"], "{path}: upstream's format");
+                (c["query"].as_str().unwrap_or_default().to_owned(), c["expected_skill"].as_str().unwrap_or_default().to_owned())
             })
             .collect();
-        let routed: BTreeSet<&str> = rows.iter().map(|(s, _)| *s).collect();
-        if routed != areas.iter().copied().collect() {
-            failures.push(format!("{dir}: the router's table links {routed:?}, expected every area skill {areas:?}"));
-        }
-        let blocks: Vec<(&str, String)> =
-            areas.iter().map(|n| (*n, positive_block(&files[&format!("skills/{dir}/{n}/SKILL.md")]))).collect();
-        for p in &evals.should {
-            checks += 1;
-            let phrase = p.get(lang).to_lowercase();
-            let claimed: Vec<&str> = blocks.iter().filter(|(_, b)| b.contains(&phrase)).map(|(n, _)| *n).collect();
-            if !phrase.contains("pachca") || !claimed.is_empty() {
-                failures.push(format!("{dir}: should `{phrase}` must name Pachca and be claimed by no area skill; claimed by {claimed:?}"));
-            }
-        }
-        for n in &evals.should_not {
-            checks += 1;
-            let phrase = if lang == Lang::En { n.en.to_lowercase() } else { n.ru.to_lowercase() };
-            let found: Vec<&str> = rows.iter().filter(|(_, row)| row.contains(&phrase)).map(|(s, _)| *s).collect();
-            if found != [n.skill.as_str()] {
-                failures.push(format!("{dir}: should_not `{phrase}` is in the table rows of {found:?}, expected only {}", n.skill));
-            }
+        assert_eq!(routing, expected_routing, "{path}");
+        let (cli, curl) = (format!("skills/cli-{lang}/"), format!("skills/curl-{lang}/"));
+        for (p, text) in files.iter().filter(|(p, _)| p.starts_with(&cli) && p.contains("/evals/")) {
+            assert_eq!(Some(text), files.get(&p.replacen(&cli, &curl, 1)), "{p}: the same in both variants");
         }
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
-    println!("{checks} router checks");
+    report.sort();
+    println!("{}", report.join("\n"));
+}
+
+fn eval_error(change: impl FnOnce(&mut curated::Curated)) -> String {
+    render_with(change)
+}
+
+fn evals_of<'a>(data: &'a mut curated::Curated, skill: &str, lang: Lang) -> &'a mut curated::EvalSet {
+    data.evals.get_mut(skill).unwrap_or_else(|| panic!("{skill}")).1.get_mut(lang)
+}
+
+/// The curated-data check: a request that uses a use_when phrase of any
+/// skill (case-insensitively), has fewer than 3 words or repeats another
+/// request of its language fails generation, naming the file and key.
+#[test]
+fn eval_requests_must_be_real_requests() {
+    let e = eval_error(|d| evals_of(d, "pachca-chats", Lang::En).trigger[2].query = "Please CREATE A TASK for Olga".into());
+    assert_eq!(
+        e,
+        "rendering skills: spec/skills/evals/pachca-chats.yaml: en.trigger[2].query: \"Please CREATE A TASK for Olga\" contains the use_when phrase \"create a task\" of pachca-tasks (spec/skills/catalogue.yaml: skills[4].use_when[0]); write the request as a person would type it, not in the catalogue's words"
+    );
+    let e = eval_error(|d| evals_of(d, "pachca-tasks", Lang::Ru).near_miss[1].query = "Нужно  Отправить   сообщение Ивану".into());
+    assert!(
+        e.starts_with("rendering skills: spec/skills/evals/pachca-tasks.yaml: ru.near_miss[1].query: \"Нужно  Отправить   сообщение Ивану\" contains the use_when phrase \"отправить сообщение\" of pachca-messages (spec/skills/catalogue.yaml: skills[1].use_when[0])"),
+        "{e}"
+    );
+    let e = eval_error(|d| evals_of(d, "pachca-forms", Lang::Ru).trigger[0].query = "открой форму".into());
+    assert_eq!(e, "rendering skills: spec/skills/evals/pachca-forms.yaml: ru.trigger[0].query: \"открой форму\" has 2 word(s); a request has at least 3, as a person would type it");
+    let e = eval_error(|d| {
+        let other = evals_of(d, "pachca-chats", Lang::En).trigger[0].query.to_uppercase();
+        evals_of(d, "pachca-users", Lang::En).near_miss[4].query = other;
+    });
+    assert!(e.starts_with("rendering skills: spec/skills/evals/pachca-users.yaml: en.near_miss[4].query: \"MAKE A NEW PUBLIC CHANNEL"), "{e}");
+    assert!(e.ends_with("is also en.trigger[0].query in spec/skills/evals/pachca-chats.yaml; a request appears once per language"), "{e}");
+    // The same request in the other language's list is no duplicate.
+    let f = fixture();
+    let mut data = curated::load().unwrap_or_else(|e| panic!("{e}"));
+    let en = evals_of(&mut data, "pachca-chats", Lang::En).trigger[0].query.clone();
+    evals_of(&mut data, "pachca-chats", Lang::Ru).trigger[0].query = en;
+    skills::render_curated(&data, Localized { en: &f.en, ru: &f.ru }, &mut Files::new()).unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// Each skill (and the router) has, per language, at least 8 requests it
+/// serves and 8 near misses, each naming an existing other skill.
+#[test]
+fn evals_need_enough_cases_and_real_alternatives() {
+    let e = eval_error(|d| {
+        evals_of(d, "pachca-oauth", Lang::Ru).near_miss.truncate(7);
+    });
+    assert_eq!(
+        e,
+        "rendering skills: spec/skills/evals/pachca-oauth.yaml: ru.near_miss: has 7 requests; each language needs at least 8 near misses: requests that look like `pachca-oauth`'s but belong to the skill named in `skill`"
+    );
+    let e = eval_error(|d| evals_of(d, "pachca", Lang::En).trigger.truncate(3));
+    assert_eq!(e, "rendering skills: spec/skills/evals/pachca.yaml: en.trigger: has 3 requests; each language needs at least 8 that `pachca` should be picked for");
+    let e = eval_error(|d| evals_of(d, "pachca-bots", Lang::En).near_miss[0].skill = "pachca-files".into());
+    assert!(e.starts_with("rendering skills: spec/skills/evals/pachca-bots.yaml: en.near_miss[0].skill: `pachca-files` is not another skill; expected one of: pachca-chats, pachca-messages, pachca-users,"), "{e}");
+    let e = eval_error(|d| evals_of(d, "pachca-bots", Lang::Ru).near_miss[2].skill = "pachca-bots".into());
+    assert!(e.starts_with("rendering skills: spec/skills/evals/pachca-bots.yaml: ru.near_miss[2].skill: `pachca-bots` is not another skill"), "{e}");
+    let e = eval_error(|d| {
+        d.evals.remove("pachca-search");
+    });
+    assert_eq!(e, "rendering skills: spec/skills/catalogue.yaml: skills[5].name: `pachca-search` has no eval file; add spec/skills/evals/pachca-search.yaml and list it in curated/skills.rs");
 }
 
 #[test]

@@ -7,11 +7,13 @@
 //! cargo xtask ci
 //! cargo xtask bench [--runs N] [--scaled-runs N] [--factor N] [--check-runs N] [--cli-runs N] [--spec PATH]
 //! cargo xtask bench-cli [--cli-runs N]
+//! cargo xtask skills eval --agent CMD [--set cli-en|cli-ru|curl-en|curl-ru] [--dir DIR]
 //! ```
 
 mod bench;
 mod bench_runtime;
 mod fsx;
+mod skills_eval;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -37,6 +39,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::bench(&args[1..]),
         Some("bench-run") => bench::bench_run(&args[1..]),
         Some("bench-cli") => bench::bench_cli(&args[1..]),
+        Some("skills") if args.get(1).map(String::as_str) == Some("eval") => skills_eval::eval(&args[2..], &root(), USAGE),
         _ => Err(USAGE.to_owned()),
     };
     match result {
@@ -67,7 +70,14 @@ const USAGE: &str = "usage:
       spec --factor times its size, default 10) and `cargo xtask generate --check`
   cargo xtask bench-cli [--cli-runs N]
       only the CLI's part of bench: release build, --help, a list call, a 50 MiB
-      `chats download-export --save` (time and peak memory), binary size";
+      `chats download-export --save` (time and peak memory), binary size
+  cargo xtask skills eval --agent CMD [--set cli-en|cli-ru|curl-en|curl-ru] [--dir DIR]
+      run the evals shipped with the generated skills (every set, or --set; from
+      generated/skills, or DIR) against an agent: each distinct request once, CMD run
+      by `sh -c` with the request on stdin and PACHCA_SKILLS_DIR set to the set's
+      folder, printing one line: the skill it picks, or `none`; reports TP, FP, FN,
+      TN, precision and recall per skill and the router's accuracy (exit status 0
+      whatever the scores; non-zero only when the runner cannot run)";
 
 /// The workspace root (the parent of this crate's manifest directory).
 fn root() -> PathBuf {

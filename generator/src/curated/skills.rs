@@ -6,8 +6,11 @@
 //!   phrases, bot-only, extra error rows and gotchas);
 //! * `scenarios/<skill>.yaml`: step-by-step scenarios; each step names an
 //!   operation by operationId and gives only its arguments;
-//! * `evals/<skill>.yaml`: phrases that should and should not route to the
-//!   skill (read by tests, ready for an LLM eval).
+//! * `evals/<skill>.yaml` (and `evals/pachca.yaml` for the router): trigger
+//!   evals, requests as people type them, per language: ones the skill
+//!   should serve and near misses that belong to a named other skill;
+//!   checked by [`super::skills_check`] and shipped with every skill set as
+//!   JSON in upstream's eval format.
 //!
 //! Every piece of prose has an `en` and a `ru` text. The files are compiled
 //! in, so a change is picked up by the next build.
@@ -221,14 +224,61 @@ impl Args {
     }
 }
 
-/// `spec/skills/evals/<skill>.yaml`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+/// `spec/skills/evals/<skill>.yaml`: the trigger evals of one skill (or the router).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Evals {
-    /// Requests that should route to this skill.
-    pub should: Vec<Text>,
-    /// Requests that should not, each naming the skill that should get it.
-    pub should_not: Vec<NotFor>,
+    pub en: EvalSet,
+    pub ru: EvalSet,
+}
+
+impl Evals {
+    /// The evals in `lang`.
+    pub fn get(&self, lang: Lang) -> &EvalSet {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Ru => &self.ru,
+        }
+    }
+
+    /// The evals in `lang`, mutably (tests change them).
+    pub fn get_mut(&mut self, lang: Lang) -> &mut EvalSet {
+        match lang {
+            Lang::En => &mut self.en,
+            Lang::Ru => &mut self.ru,
+        }
+    }
+}
+
+/// The eval requests of one skill in one language.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvalSet {
+    /// Requests this skill should be picked for.
+    pub trigger: Vec<TriggerCase>,
+    /// Requests that look like this skill's but belong to another one.
+    pub near_miss: Vec<NearMiss>,
+}
+
+/// A request the skill should be picked for.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TriggerCase {
+    /// As a person would type it into an agent.
+    pub query: String,
+    /// What it exercises (shipped as `core: <note>`).
+    pub note: String,
+}
+
+/// A request the skill should not be picked for, and the skill that should.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NearMiss {
+    pub query: String,
+    /// The skill it belongs to: another skill of the catalogue, or the router.
+    pub skill: String,
+    /// Why (shipped as `boundary: <skill>, not <this>: <note>`).
+    pub note: String,
 }
 
 /// Everything curated, parsed.
@@ -237,6 +287,8 @@ pub struct Curated {
     pub catalogue: Catalogue,
     /// Scenarios by skill name, with the file they came from.
     pub scenarios: BTreeMap<String, (&'static str, Vec<Scenario>)>,
+    /// Trigger evals by skill name (the router's too), with the file they came from.
+    pub evals: BTreeMap<String, (&'static str, Evals)>,
 }
 
 /// The catalogue file.
@@ -256,16 +308,12 @@ const SCENARIO_FILES: &[(&str, &str, &str)] = curated_files!("scenarios":
     "pachca-search", "pachca-profile", "pachca-forms", "pachca-security", "pachca-oauth",
 );
 
-/// `(file, skill, contents)` of every eval file.
+/// `(file, skill, contents)` of every eval file, the router's (`pachca`) last.
 const EVAL_FILES: &[(&str, &str, &str)] = curated_files!("evals":
     "pachca-chats", "pachca-messages", "pachca-bots", "pachca-users", "pachca-tasks",
     "pachca-search", "pachca-profile", "pachca-forms", "pachca-security", "pachca-oauth",
+    "pachca",
 );
-
-/// The eval file of the router skill `pachca`.
-pub const ROUTER_EVAL_FILE: &str = "spec/skills/evals/pachca.yaml";
-
-const ROUTER_EVALS: &str = include_str!("../../../spec/skills/evals/pachca.yaml");
 
 fn parse<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, CuratedError> {
     yaml::from_str_keyed(text).map_err(|e| {
@@ -287,15 +335,9 @@ pub fn load() -> Result<Curated, CuratedError> {
         let list: Vec<Scenario> = parse(file, text)?;
         scenarios.insert((*skill).to_owned(), (*file, list));
     }
-    Ok(Curated { catalogue, scenarios })
-}
-
-/// Parses the bundled eval files: `(file, skill, evals)`.
-pub fn load_evals() -> Result<Vec<(&'static str, &'static str, Evals)>, CuratedError> {
-    EVAL_FILES.iter().map(|(file, skill, text)| Ok((*file, *skill, parse(file, text)?))).collect()
-}
-
-/// Parses the router skill's eval file ([`ROUTER_EVAL_FILE`]).
-pub fn load_router_evals() -> Result<Evals, CuratedError> {
-    parse(ROUTER_EVAL_FILE, ROUTER_EVALS)
+    let mut evals = BTreeMap::new();
+    for (file, skill, text) in EVAL_FILES {
+        evals.insert((*skill).to_owned(), (*file, parse(file, text)?));
+    }
+    Ok(Curated { catalogue, scenarios, evals })
 }

@@ -11,7 +11,12 @@
 //!   shared by the `cli` and `curl` variants;
 //! * a step's arguments parse against the derived command (positional
 //!   count, required flags, valid values), and a `DELETE` step passes
-//!   `--force` (skills run non-interactively).
+//!   `--force` (skills run non-interactively);
+//! * the trigger evals ([`check_evals`]): every skill and the router has a
+//!   file; per language at least [`MIN_TRIGGER`] requests the skill serves
+//!   and [`MIN_NEAR_MISS`] near misses, each naming another skill; every
+//!   request has at least [`MIN_WORDS`] words, contains no use_when phrase
+//!   of any skill (case-insensitively) and appears once per language.
 //!
 //! What the spec lacks is a [`CuratedWarning`], not an error, so that an
 //! older spec still renders: a tag or path prefix of the catalogue that
@@ -136,6 +141,7 @@ pub fn validate(curated: &Curated, api: &Api, cli: &CliModel) -> Result<Validate
         }
     }
     check_scenarios(curated, cli, &mut usable, &mut warnings)?;
+    check_evals(curated)?;
     Ok(Validated { curated: usable, ownership, warnings })
 }
 
@@ -287,6 +293,110 @@ fn shared_prose(file: &str, key: &str, text: &Text) -> Result<(), CuratedError> 
                 key,
                 format!("the {lang} text names the flag `{flag}`; prose is shared by the cli and curl variants, so name the field (`{}`)", flag.trim_start_matches('-').split('=').next().unwrap_or_default().replace('-', "_")),
             ));
+        }
+    }
+    Ok(())
+}
+
+/// The fewest requests per language a skill should be picked for.
+pub const MIN_TRIGGER: usize = 8;
+/// The fewest near misses per language (requests of another, named skill).
+pub const MIN_NEAR_MISS: usize = 8;
+/// The fewest words an eval request has.
+pub const MIN_WORDS: usize = 3;
+
+/// Lowercase, with runs of whitespace as one space: the form in which
+/// requests and use_when phrases are compared.
+fn normalized(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// Checks the trigger evals (see the module docs). They do not depend on
+/// the spec, so every problem is an error naming the eval file and key.
+pub fn check_evals(curated: &Curated) -> Result<(), CuratedError> {
+    let catalogue = &curated.catalogue;
+    let router = catalogue.router.name.as_str();
+    for (i, skill) in catalogue.skills.iter().enumerate() {
+        if !curated.evals.contains_key(&skill.name) {
+            return Err(CuratedError::new(
+                CATALOGUE_FILE,
+                format!("skills[{i}].name"),
+                format!("`{}` has no eval file; add spec/skills/evals/{}.yaml and list it in curated/skills.rs", skill.name, skill.name),
+            ));
+        }
+    }
+    if !curated.evals.contains_key(router) {
+        return Err(CuratedError::new(CATALOGUE_FILE, "router.name", format!("the router `{router}` has no eval file; add spec/skills/evals/{router}.yaml")));
+    }
+    let targets: Vec<&str> = catalogue.skills.iter().map(|s| s.name.as_str()).chain([router]).collect();
+    for lang in [Lang::En, Lang::Ru] {
+        // Every use_when phrase of the catalogue: (phrase, skill, key).
+        let phrases: Vec<(String, &str, String)> = catalogue
+            .skills
+            .iter()
+            .enumerate()
+            .flat_map(|(i, s)| s.use_when.iter().enumerate().map(move |(j, p)| (normalized(p.get(lang)), s.name.as_str(), format!("skills[{i}].use_when[{j}]"))))
+            .collect();
+        // Every request seen so far in this language: normalized → (file, key).
+        let mut seen: BTreeMap<String, (&str, String)> = BTreeMap::new();
+        for (skill, (file, evals)) in &curated.evals {
+            if !targets.contains(&skill.as_str()) {
+                return Err(CuratedError::new(file, "(file)", format!("`{skill}` is neither a skill of {CATALOGUE_FILE} nor the router")));
+            }
+            let set = evals.get(lang);
+            if set.trigger.len() < MIN_TRIGGER {
+                return Err(CuratedError::new(
+                    file,
+                    format!("{lang}.trigger"),
+                    format!("has {} requests; each language needs at least {MIN_TRIGGER} that `{skill}` should be picked for", set.trigger.len()),
+                ));
+            }
+            if set.near_miss.len() < MIN_NEAR_MISS {
+                return Err(CuratedError::new(
+                    file,
+                    format!("{lang}.near_miss"),
+                    format!("has {} requests; each language needs at least {MIN_NEAR_MISS} near misses: requests that look like `{skill}`'s but belong to the skill named in `skill`", set.near_miss.len()),
+                ));
+            }
+            let queries = set
+                .trigger
+                .iter()
+                .enumerate()
+                .map(|(k, c)| (format!("{lang}.trigger[{k}]"), &c.query, &c.note))
+                .chain(set.near_miss.iter().enumerate().map(|(k, c)| (format!("{lang}.near_miss[{k}]"), &c.query, &c.note)));
+            for (key, query, note) in queries {
+                let at = |message: String| CuratedError::new(file, format!("{key}.query"), message);
+                let words = query.split_whitespace().count();
+                if words < MIN_WORDS {
+                    return Err(at(format!("\"{query}\" has {words} word(s); a request has at least {MIN_WORDS}, as a person would type it")));
+                }
+                let norm = normalized(query);
+                if let Some((phrase, owner, phrase_key)) = phrases.iter().find(|(p, _, _)| norm.contains(p.as_str())) {
+                    return Err(at(format!(
+                        "\"{query}\" contains the use_when phrase \"{phrase}\" of {owner} ({CATALOGUE_FILE}: {phrase_key}); write the request as a person would type it, not in the catalogue's words"
+                    )));
+                }
+                if let Some((other_file, other_key)) = seen.get(&norm) {
+                    return Err(at(format!("\"{query}\" is also {other_key}.query in {other_file}; a request appears once per language")));
+                }
+                seen.insert(norm, (file, key.clone()));
+                if note.trim().is_empty() {
+                    return Err(CuratedError::new(file, format!("{key}.note"), "say what the request exercises (or, for a near miss, why it belongs to the other skill)"));
+                }
+            }
+            for (k, near) in set.near_miss.iter().enumerate() {
+                if near.skill == *skill || !targets.contains(&near.skill.as_str()) {
+                    return Err(CuratedError::new(
+                        file,
+                        format!("{lang}.near_miss[{k}].skill"),
+                        format!(
+                            "`{}` is not another skill; expected one of: {}",
+                            near.skill,
+                            targets.iter().filter(|t| **t != skill.as_str()).copied().collect::<Vec<_>>().join(", ")
+                        ),
+                    ));
+                }
+            }
         }
     }
     Ok(())

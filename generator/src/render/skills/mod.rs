@@ -13,7 +13,11 @@
 //! Output, under `skills/<variant>-<lang>/`:
 //! `pachca/SKILL.md` (router), `pachca-<area>/SKILL.md`,
 //! `pachca-<area>/references/<scenario>.md`,
-//! `pachca-bots/references/webhook-events.md` and `index.json`.
+//! `pachca-bots/references/webhook-events.md`, `index.json`, `skill.json`,
+//! and the evals in upstream's format and places: `evals/trigger/<skill>.json`
+//! (`[{query, should_trigger, note}]`, one per skill and the router) and
+//! `evals/routing/pachca-routing.json` (`[{query, expected_skill, note}]`:
+//! every eval request of the language, with the skill that should get it).
 
 pub mod cli_check;
 /// The curated data and its check live in [`crate::curated`]; these names
@@ -271,10 +275,70 @@ fn render_set(
     });
     let text = serde_json::to_string_pretty(&index).map_err(|e| RenderError { artifact: format!("{dir}/index.json"), message: e.to_string() })?;
     files.insert(format!("{dir}/index.json"), text + "\n");
+    for (path, text) in eval_files(b.curated, b.lang) {
+        files.insert(format!("{dir}/{path}"), text);
+    }
     let manifest = manifest(&router_name, &b.api.version, &describe(&router_name));
     let text = serde_json::to_string_pretty(&manifest).map_err(|e| RenderError { artifact: format!("{dir}/skill.json"), message: e.to_string() })?;
     files.insert(format!("{dir}/{MANIFEST_FILE}"), text + "\n");
     Ok(())
+}
+
+/// Where a set's trigger evals go: `evals/trigger/<skill>.json`.
+pub const TRIGGER_EVALS_DIR: &str = "evals/trigger";
+
+/// A set's routing evals, named after the router (`pachca-routing.json`).
+pub fn routing_evals_file(router: &str) -> String {
+    format!("evals/routing/{router}-routing.json")
+}
+
+/// One case of a trigger eval (upstream's format).
+#[derive(Serialize)]
+struct TriggerEval<'a> {
+    query: &'a str,
+    should_trigger: bool,
+    note: String,
+}
+
+/// One case of the routing eval (upstream's format).
+#[derive(Serialize)]
+struct RoutingEval<'a> {
+    query: &'a str,
+    expected_skill: &'a str,
+    note: String,
+}
+
+fn pretty_json(value: &impl Serialize) -> String {
+    // Serializing these plain structs cannot fail.
+    serde_json::to_string_pretty(value).unwrap_or_default() + "\n"
+}
+
+/// The eval files of one language, as `(path inside the set, JSON)`: one
+/// trigger file per skill (catalogue order, the router last) and the
+/// routing file with every request labelled with the skill that should get it.
+fn eval_files(curated: &curated::Curated, lang: Lang) -> Vec<(String, String)> {
+    let router = curated.catalogue.router.name.as_str();
+    let names = curated.catalogue.skills.iter().map(|s| s.name.as_str()).chain([router]);
+    let mut out = Vec::new();
+    let mut routing = Vec::new();
+    for name in names {
+        let Some((_, evals)) = curated.evals.get(name) else { continue };
+        let set = evals.get(lang);
+        let mut trigger = Vec::new();
+        for case in &set.trigger {
+            let note = format!("core: {}", case.note);
+            routing.push(RoutingEval { query: &case.query, expected_skill: name, note: note.clone() });
+            trigger.push(TriggerEval { query: &case.query, should_trigger: true, note });
+        }
+        for case in &set.near_miss {
+            let note = format!("boundary: {}, not {name}: {}", case.skill, case.note);
+            routing.push(RoutingEval { query: &case.query, expected_skill: &case.skill, note: note.clone() });
+            trigger.push(TriggerEval { query: &case.query, should_trigger: false, note });
+        }
+        out.push((format!("{TRIGGER_EVALS_DIR}/{name}.json"), pretty_json(&trigger)));
+    }
+    out.push((routing_evals_file(router), pretty_json(&routing)));
+    out
 }
 
 /// The manifest of a set of skills, beside `index.json`.
