@@ -130,6 +130,14 @@ pub struct Commands {
     pub guide: &'static [crate::spec::GuideScenario],
 }
 
+/// The environment variable with the request timeout in seconds, as upstream.
+pub const TIMEOUT_ENV: &str = "PACHCA_TIMEOUT";
+
+/// `PACHCA_TIMEOUT`'s value: whole seconds, at least 1; anything else is ignored.
+fn env_timeout(value: Option<&str>) -> Option<u64> {
+    value.and_then(|v| v.trim().parse::<u64>().ok()).filter(|&secs| secs > 0)
+}
+
 /// Options shared by every command, from the global flags and environment.
 pub struct Globals {
     pub format: Format,
@@ -172,7 +180,14 @@ impl Globals {
             dry_run: flag("dry-run"),
             no_retry: flag("no-retry"),
             interactive: !no_input && std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
-            timeout: m.try_get_one::<u64>("timeout").ok().flatten().copied().or(config.defaults.timeout),
+            // Upstream's order: --timeout, PACHCA_TIMEOUT, defaults.timeout.
+            timeout: m
+                .try_get_one::<u64>("timeout")
+                .ok()
+                .flatten()
+                .copied()
+                .or_else(|| env_timeout(std::env::var(TIMEOUT_ENV).ok().as_deref()))
+                .or(config.defaults.timeout),
             base_url: text("base-url").or_else(|| std::env::var("PACHCA_API_URL").ok()),
             token: text("token"),
             profile: text("profile"),

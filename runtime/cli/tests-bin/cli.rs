@@ -965,3 +965,39 @@ async fn a_waiter_uses_the_token_the_lock_holder_saved() {
     let out = child.wait_with_output().expect("pachca output");
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pachca_timeout_bounds_a_slow_answer_and_the_flag_wins() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/chats/7"))
+        .respond_with(ResponseTemplate::new(200).set_delay(std::time::Duration::from_secs(3)).set_body_json(json!({"data": chat(7)})))
+        .mount(&server)
+        .await;
+    let home = Home::new("timeout");
+    let uri = server.uri();
+    let run = |env_timeout: &str, extra: &[&str]| {
+        let started = std::time::Instant::now();
+        let out = Command::new(env!("CARGO_BIN_EXE_pachca"))
+            .args(["chats", "get", "7", "--token", "t", "--base-url", &uri, "--no-retry", "-o", "json"])
+            .args(extra)
+            .env("XDG_CONFIG_HOME", &home.0)
+            .env("PACHCA_TIMEOUT", env_timeout)
+            .env("PACHCA_SECRET_STORE", "file")
+            .env_remove("PACHCA_TOKEN")
+            .env_remove("PACHCA_HOME")
+            .stdin(Stdio::null())
+            .output()
+            .expect("run pachca");
+        (out, started.elapsed())
+    };
+    let (out, took) = run("1", &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(stderr_json(&out)["type"], "PACHCA_TIMEOUT_ERROR");
+    assert!(took < std::time::Duration::from_millis(2800), "PACHCA_TIMEOUT=1 gave up after {took:?}");
+    // --timeout beats the environment.
+    let (out, _) = run("1", &["--timeout", "10"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let printed: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(printed["id"], 7);
+}
