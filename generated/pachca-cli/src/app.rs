@@ -153,6 +153,7 @@ fn api_command() -> Command {
         .arg(Arg::new("data").long("data").value_name("JSON").help("The whole body as JSON (one of -f/-F, --input, --data)"))
         .arg(Arg::new("query").long("query").value_name("KEY=VALUE").action(ArgAction::Append).help("Query parameter"))
         .arg(Arg::new("describe").long("describe").action(ArgAction::SetTrue).help("Describe the endpoint instead of calling it"))
+        .arg(Arg::new("follow").long("follow").action(ArgAction::SetTrue).help("Follow a redirect: fetch its target (without the token) and write its body to stdout"))
 }
 
 /// The whole command tree, with one command per entry of `table`.

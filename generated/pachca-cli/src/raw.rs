@@ -360,9 +360,43 @@ pub async fn api(table: &'static [CommandSpec], m: &ArgMatches, globals: &Global
     if globals.verbose {
         eprintln!("→ {method} {}{path}", globals.base_url());
     }
-    let (_, value) = client.send_json(method, &path, &query, body.as_ref()).await?;
+    let resp = client.send_raw(method.clone(), &path, &query, body.as_ref()).await?;
+    let location = resp.headers.get(pachca::reqwest::header::LOCATION).and_then(|v| v.to_str().ok());
+    if let (true, Some(location)) = ((300..400).contains(&resp.status), location) {
+        if m.get_flag("follow") {
+            return follow(location, globals).await;
+        }
+        println!("{}", serde_json::to_string_pretty(&json!({ "status": resp.status, "location": location })).unwrap_or_default());
+        return Ok(());
+    }
+    let value: Value = if resp.body.iter().all(u8::is_ascii_whitespace) {
+        Value::Null
+    } else {
+        serde_json::from_slice(&resp.body).map_err(|e| CliError::internal(format!("{method} {path} answered a body that is not JSON: {e}")))?
+    };
     // The raw body, envelope and all: tables would hide `meta`.
     println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+    Ok(())
+}
+
+/// `api --follow`: the redirect target fetched without the token (it is a
+/// storage URL) and its body streamed to stdout as it arrives.
+async fn follow(location: &str, globals: &Globals) -> Result<(), CliError> {
+    use std::io::Write;
+    let transport = |e| CliError::Api(pachca::Error::Transport(e));
+    let mut builder = pachca::runtime::client::http_client_builder();
+    if let Some(secs) = globals.timeout {
+        builder = builder.read_timeout(std::time::Duration::from_secs(secs));
+    }
+    let mut resp = builder.build().map_err(transport)?.get(location).send().await.map_err(transport)?;
+    if !resp.status().is_success() {
+        return Err(CliError::usage(format!("the redirect target answered HTTP {}", resp.status().as_u16())));
+    }
+    let mut out = std::io::stdout().lock();
+    while let Some(chunk) = resp.chunk().await.map_err(transport)? {
+        out.write_all(&chunk)?;
+    }
+    out.flush()?;
     Ok(())
 }
 

@@ -1001,3 +1001,33 @@ async fn pachca_timeout_bounds_a_slow_answer_and_the_flag_wins() {
     let printed: Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(printed["id"], 7);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn api_prints_a_redirect_or_follows_it_when_asked() {
+    let server = MockServer::start().await;
+    let target = format!("{}/storage/export-9.zip?X-Amz-Signature=s1", server.uri());
+    Mock::given(method("GET"))
+        .and(path("/chats/exports/9"))
+        .respond_with(ResponseTemplate::new(302).insert_header("location", target.as_str()))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/storage/export-9.zip"))
+        .respond_with(ResponseTemplate::new(200).set_body_bytes(b"PK\x03\x04 archive bytes".to_vec()))
+        .mount(&server)
+        .await;
+    let home = Home::new("follow");
+    let uri = server.uri();
+    let shown = pachca(&home, &["api", "GET", "/chats/exports/9", "--token", "t", "--base-url", &uri], None);
+    assert_eq!(shown.status.code(), Some(0), "{}", String::from_utf8_lossy(&shown.stderr));
+    let printed: Value = serde_json::from_slice(&shown.stdout).expect("JSON");
+    assert_eq!(printed, json!({"status": 302, "location": target}));
+
+    let followed = pachca(&home, &["api", "GET", "/chats/exports/9", "--follow", "--token", "t", "--base-url", &uri], None);
+    assert_eq!(followed.status.code(), Some(0), "{}", String::from_utf8_lossy(&followed.stderr));
+    assert_eq!(followed.stdout, b"PK\x03\x04 archive bytes");
+    let requests = server.received_requests().await.expect("recorded");
+    let storage: Vec<_> = requests.iter().filter(|r| r.url.path() == "/storage/export-9.zip").collect();
+    assert_eq!(storage.len(), 1, "followed once");
+    assert!(storage[0].headers.get("authorization").is_none(), "the token stays with the API");
+}

@@ -134,6 +134,23 @@ impl<A: Api> Client<A> {
         query: &[(String, String)],
         body: Option<&serde_json::Value>,
     ) -> Result<(u16, serde_json::Value), Error> {
+        let resp = self.send_raw(method, path, query, body).await?;
+        if resp.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok((resp.status, serde_json::Value::Null));
+        }
+        decode_json(&resp).map(|v| (resp.status, v))
+    }
+
+    /// [`Client::send_json`] returning the whole response (status, headers,
+    /// body) undecoded: for a redirect, its `Location`.
+    #[doc(hidden)]
+    pub async fn send_raw(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(String, String)],
+        body: Option<&serde_json::Value>,
+    ) -> Result<RawResponse, Error> {
         let mut path = path.to_owned();
         if !query.is_empty() {
             let mut encoded = Url::parse("http://query.invalid/")
@@ -146,11 +163,7 @@ impl<A: Api> Client<A> {
         if let Some(body) = body {
             req.body = Body::json(body)?;
         }
-        let resp = self.execute(req).await?;
-        if resp.body.iter().all(u8::is_ascii_whitespace) {
-            return Ok((resp.status, serde_json::Value::Null));
-        }
-        decode_json(&resp).map(|v| (resp.status, v))
+        self.execute(req).await
     }
 
     /// Sends `req` to `base_url + req.path`, retrying per the policy.
