@@ -3,62 +3,14 @@
 //! against a wiremock loopback server, asserting the exact request received
 //! and what was printed.
 
-use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-/// A scratch config home (and place for body files), removed on drop.
-struct Home(PathBuf);
-
-impl Home {
-    fn new(name: &str) -> Home {
-        let dir = std::env::temp_dir().join(format!("pachca-cli-api-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        Home(dir)
-    }
-
-    fn file(&self, name: &str, contents: &str) -> String {
-        let path = self.0.join(name);
-        std::fs::write(&path, contents).expect("write");
-        path.to_string_lossy().into_owned()
-    }
-}
-
-impl Drop for Home {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn pachca(home: &Home, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pachca"))
-        .args(args)
-        .env("XDG_CONFIG_HOME", &home.0)
-        .env_remove("PACHCA_TOKEN")
-        .env_remove("PACHCA_PROFILE")
-        .env_remove("PACHCA_HOME")
-        .env_remove("PACHCA_API_URL")
-        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run pachca");
-    if let (Some(text), Some(mut pipe)) = (stdin, child.stdin.take()) {
-        // A command refused before reading stdin may have exited already.
-        let _ = pipe.write_all(text.as_bytes());
-    }
-    child.wait_with_output().expect("pachca output")
-}
-
-fn stderr_json(out: &Output) -> Value {
-    let text = String::from_utf8_lossy(&out.stderr);
-    serde_json::from_str(text.trim()).unwrap_or_else(|e| panic!("stderr is not one JSON object ({e}): {text}"))
-}
+mod support;
+use support::{pachca, stderr_json, Home};
 
 /// What the server answers `POST /messages` with, printed as received.
 fn created() -> Value {

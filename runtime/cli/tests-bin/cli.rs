@@ -1,64 +1,20 @@
 //! The `pachca` binary's behaviour around the API calls: exit codes, usage
 //! errors, tokens and profiles, `--dry-run`, `--all`, `--force`.
 
-use std::io::Write;
-use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
+
+mod support;
+use support::{pachca, stderr_json, Home};
 
 use serde_json::{json, Value};
 use wiremock::matchers::{header, method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-/// A scratch config home, removed on drop.
-struct Home(PathBuf);
-
-impl Home {
-    fn new(name: &str) -> Home {
-        let dir = std::env::temp_dir().join(format!("pachca-cli-test-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        Home(dir)
-    }
-}
-
-impl Drop for Home {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn pachca(home: &Home, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pachca"))
-        .args(args)
-        .env("XDG_CONFIG_HOME", &home.0)
-        // Secrets in the config file, never in the keyring of the machine
-        // running the tests (as upstream's suite); the keyring tests say otherwise.
-        .env("PACHCA_SECRET_STORE", "file")
-        .env_remove("PACHCA_TOKEN")
-        .env_remove("PACHCA_PROFILE")
-        .env_remove("PACHCA_HOME")
-        .env_remove("PACHCA_API_URL")
-        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run pachca");
-    if let (Some(text), Some(mut pipe)) = (stdin, child.stdin.take()) {
-        pipe.write_all(text.as_bytes()).expect("write stdin");
-    }
-    child.wait_with_output().expect("pachca output")
-}
 
 /// A chat as `GET /chats/{id}` returns it (`data`), timestamps as the API writes them.
 fn chat(id: i64) -> Value {
     json!({"id": id, "name": "Ops", "created_at": "2020-06-08T09:32:57.000Z", "owner_id": 12, "member_ids": [12],
         "group_tag_ids": [], "channel": false, "archived": false, "personal": false, "public": true,
         "last_message_at": "2020-06-08T09:32:57.000Z", "meet_room_url": "https://meet.pachca.com/x"})
-}
-
-fn stderr_json(out: &Output) -> Value {
-    let text = String::from_utf8_lossy(&out.stderr);
-    serde_json::from_str(text.trim()).unwrap_or_else(|e| panic!("stderr is not one JSON object ({e}): {text}"))
 }
 
 #[test]

@@ -7,12 +7,15 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::{json, Value};
+
+mod support;
+use support::Home;
 
 /// The archive's size: 50 MiB.
 const SIZE: u64 = 50 * 1024 * 1024;
@@ -140,25 +143,6 @@ fn answer(stream: TcpStream, log: &Mutex<Vec<Received>>, storage: &Storage, loca
     }
 }
 
-/// A scratch directory, removed on drop.
-struct Home(PathBuf);
-
-impl Home {
-    fn new(name: &str) -> Home {
-        let dir = std::env::temp_dir().join(format!("pachca-cli-download-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        Home(dir)
-    }
-}
-
-impl Drop for Home {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// One run of the binary: exit code, output, and its peak resident set.
 struct Run {
     code: Option<i32>,
     stdout: Vec<u8>,
