@@ -133,8 +133,8 @@ async fn call_operation(
         }
         "ProfileAvatarOperations_updateProfileAvatar" => {
             let mut body: UpdateProfileAvatarRequest = input.multipart()?;
-            let (file_name, bytes) = input.file()?;
-            body.image = bytes.into();
+            let (file_name, file) = input.file().await?;
+            body.image = file;
             value(
                 &client
                     .profile()
@@ -220,8 +220,8 @@ async fn call_operation(
         "UserAvatarOperations_updateUserAvatar" => {
             let arg0: i64 = input.path("user_id")?;
             let mut body: UpdateUserAvatarRequest = input.multipart()?;
-            let (file_name, bytes) = input.file()?;
-            body.image = bytes.into();
+            let (file_name, file) = input.file().await?;
+            body.image = file;
             value(
                 &client
                     .users()
@@ -917,8 +917,8 @@ async fn call_operation(
         "DirectUploadOperations_uploadFile" => {
             let url = input.url()?;
             let mut body: FileUploadRequest = input.multipart()?;
-            let (file_name, bytes) = input.file()?;
-            body.file = bytes.into();
+            let (file_name, file) = input.file().await?;
+            body.file = file;
             {
                 client
                     .files()

@@ -275,18 +275,20 @@ impl<'a> Input<'a> {
         serde_json::from_value(Value::Object(self.multipart.clone())).map_err(|e| CliError::usage(format!("invalid form fields: {e}")))
     }
 
-    /// The `--file` (name and bytes); `-` reads stdin.
-    pub fn file(&self) -> Result<(String, Vec<u8>), CliError> {
+    /// The file of the command's file flag (`--file PATH|-`) and the name
+    /// to send it under: a path is streamed from disk when the request is
+    /// sent (any size); `-` reads standard input into memory.
+    pub async fn file(&self) -> Result<(String, pachca::FileBody), CliError> {
         let flag = self.spec.flags.iter().find(|f| matches!(f.kind, Kind::File)).ok_or_else(|| CliError::internal("no file flag"))?;
         let path = self.matches.get_one::<String>(flag.name).ok_or_else(|| CliError::usage(format!("missing --{} <path|->", flag.name)))?;
         if path == "-" {
             let mut bytes = Vec::new();
             std::io::stdin().read_to_end(&mut bytes)?;
-            return Ok(("stdin".to_owned(), bytes));
+            return Ok(("stdin".to_owned(), pachca::FileBody::from(bytes)));
         }
-        let bytes = std::fs::read(path).map_err(|e| CliError::usage(format!("--{}: cannot read {path}: {e}", flag.name)))?;
+        let body = pachca::FileBody::path(path).await.map_err(|e| CliError::usage(format!("--{}: cannot read {path}: {e}", flag.name)))?;
         let name = std::path::Path::new(path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "file".to_owned());
-        Ok((name, bytes))
+        Ok((name, body))
     }
 
     /// The absolute URL of an `x-external-url` operation.

@@ -987,3 +987,30 @@ async fn api_prints_a_redirect_or_follows_it_when_asked() {
     assert_eq!(storage.len(), 1, "followed once");
     assert!(storage[0].headers.get("authorization").is_none(), "the token stays with the API");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_flag_sends_the_file_from_disk_with_its_name_and_type() {
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .and(path("/profile/avatar"))
+        .and(header("authorization", "Bearer t"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": {"image_url": "https://files.example/me.png"}})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let home = Home::new("avatar");
+    let picture = home.0.join("me.png");
+    let bytes: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(&picture, &bytes).expect("write");
+    let picture = picture.to_string_lossy().into_owned();
+    let uri = server.uri();
+    let out = pachca(&home, &["profile", "update-avatar", "--file", &picture, "--token", "t", "--base-url", &uri, "-o", "json"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let printed: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(printed["image_url"], "https://files.example/me.png");
+    let requests = server.received_requests().await.expect("recorded");
+    let body = &requests[0].body;
+    let head = String::from_utf8_lossy(&body[..body.len().min(400)]);
+    assert!(head.contains("filename=\"me.png\"") && head.contains("Content-Type: image/png"), "{head}");
+    assert!(body.windows(bytes.len()).any(|w| w == bytes.as_slice()), "the whole file, byte for byte");
+}

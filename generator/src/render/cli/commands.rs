@@ -192,7 +192,7 @@ fn call_arm(index: &TypeIndex, op: &Operation, service: &str) -> Result<TokenStr
                 if let Some(TypeKind::Struct { fields }) = def.map(|d| &d.kind) {
                     for f in fields.iter().filter(|f| f.ty == TypeRef::Binary) {
                         let field = ident(&f.rust_name);
-                        setup.push(quote!(let (file_name, bytes) = input.file()?; body.#field = bytes.into();));
+                        setup.push(quote!(let (file_name, file) = input.file().await?; body.#field = file;));
                     }
                 }
                 args.push(quote!(&body));
