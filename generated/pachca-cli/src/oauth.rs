@@ -168,10 +168,9 @@ pub fn save_grant(config: &mut Config, name: &str, grant: Grant, now: SystemTime
 /// `POST /oauth/token` with the refresh grant, form-encoded.
 async fn request_token(globals: &Globals, refresh_token: &str) -> Result<Grant, String> {
     use pachca::reqwest::header::{ACCEPT, CONTENT_TYPE, USER_AGENT};
-    // Building an SDK client installs the TLS provider reqwest uses.
-    globals.client("refresh").map_err(|e| e.to_string())?;
     let url = format!("{}{TOKEN_PATH}", globals.base_url().trim_end_matches('/'));
-    let http = pachca::reqwest::Client::builder()
+    // The SDK's builder installs the TLS provider first (reqwest has none of its own).
+    let http = pachca::runtime::client::http_client_builder()
         .timeout(Duration::from_secs(globals.timeout.unwrap_or(DEFAULT_TIMEOUT_SECS)))
         .redirect(pachca::reqwest::redirect::Policy::none())
         .build()
@@ -198,31 +197,9 @@ async fn request_token(globals: &Globals, refresh_token: &str) -> Result<Grant, 
 
 /// The form body, in upstream's order and `URLSearchParams` encoding.
 pub fn refresh_form(refresh_token: &str) -> String {
-    [("grant_type", "refresh_token"), ("client_id", CLIENT_ID), ("refresh_token", refresh_token)]
-        .iter()
-        .map(|(key, value)| format!("{}={}", form_encode(key), form_encode(value)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-/// `application/x-www-form-urlencoded` as `URLSearchParams` writes it:
-/// ASCII letters, digits and `*-._` as they are, space as `+`, every other
-/// byte of the UTF-8 as `%XX`.
-fn form_encode(text: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = String::with_capacity(text.len());
-    for &b in text.as_bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => out.push(char::from(b)),
-            b' ' => out.push('+'),
-            _ => {
-                out.push('%');
-                out.push(char::from(HEX[usize::from(b >> 4)]));
-                out.push(char::from(HEX[usize::from(b & 0x0F)]));
-            }
-        }
-    }
-    out
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([("grant_type", "refresh_token"), ("client_id", CLIENT_ID), ("refresh_token", refresh_token)])
+        .finish()
 }
 
 /// The held `refresh.lock`, removed on drop.

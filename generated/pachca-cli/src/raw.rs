@@ -383,17 +383,9 @@ pub async fn api(table: &'static [CommandSpec], m: &ArgMatches, globals: &Global
 /// storage URL) and its body streamed to stdout as it arrives.
 async fn follow(location: &str, globals: &Globals) -> Result<(), CliError> {
     use std::io::Write;
-    let transport = |e| CliError::Api(pachca::Error::Transport(e));
-    let mut builder = pachca::runtime::client::http_client_builder();
-    if let Some(secs) = globals.timeout {
-        builder = builder.read_timeout(std::time::Duration::from_secs(secs));
-    }
-    let mut resp = builder.build().map_err(transport)?.get(location).send().await.map_err(transport)?;
-    if !resp.status().is_success() {
-        return Err(CliError::usage(format!("the redirect target answered HTTP {}", resp.status().as_u16())));
-    }
+    let mut fetch = crate::save::Fetch::start(location, globals.request_timeout(), globals.verbose).await?;
     let mut out = std::io::stdout().lock();
-    while let Some(chunk) = resp.chunk().await.map_err(transport)? {
+    while let Some(chunk) = fetch.chunk().await? {
         out.write_all(&chunk)?;
     }
     out.flush()?;

@@ -12,7 +12,7 @@ use crate::run::Globals;
 use crate::spec::{Bilingual, CommandSpec, GuideScenario};
 
 /// Where the token's owner, type and scopes are read, as upstream does.
-pub const TOKEN_INFO_PATH: &str = "/oauth/token/info";
+const TOKEN_INFO_PATH: &str = "/oauth/token/info";
 
 /// `pachca upload <file|->`: the upload parameters (`POST /uploads`), then
 /// the file streamed to the storage URL they name, without the token;

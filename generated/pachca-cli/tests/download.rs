@@ -8,7 +8,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -166,13 +166,7 @@ impl Run {
 /// `wait4`, whose `rusage` is this child's alone (`ru_maxrss`: its peak
 /// resident set), whatever other tests run meanwhile.
 fn pachca(home: &Home, args: &[&str]) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pachca"))
-        .args(args)
-        .env("XDG_CONFIG_HOME", &home.0)
-        .env_remove("PACHCA_TOKEN")
-        .env_remove("PACHCA_PROFILE")
-        .env_remove("PACHCA_HOME")
-        .env_remove("PACHCA_API_URL")
+    let mut child = support::command(home, args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -16,7 +16,7 @@ use crate::errors::{self, CliError};
 use crate::raw;
 use crate::run::{self, Globals};
 use crate::spec::{global_flag, global_short};
-use crate::tools::{self, TOKEN_INFO_PATH};
+use crate::tools;
 use crate::verbose;
 
 use crate::run::Commands;
@@ -209,11 +209,7 @@ async fn auth(m: &ArgMatches, globals: &Globals, config: &mut Config) -> Result<
                 .or_else(|| globals.profile.clone())
                 .unwrap_or_else(|| "default".to_owned());
             // A token the API refuses is not saved (exit 3, as any 401).
-            let (_, info) = globals.client(&token)?.send_json(pachca::reqwest::Method::GET, TOKEN_INFO_PATH, &[], None).await?;
-            let scopes: Vec<String> = info["data"]["scopes"]
-                .as_array()
-                .map(|s| s.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
-                .unwrap_or_default();
+            let scopes = tools::token_scopes(globals, &token).await?;
             // The OS keyring unless `--insecure-storage` or `PACHCA_SECRET_STORE=file`.
             let wanted = config::Storage::requested(sub.get_flag("insecure-storage"));
             let storage = config.login_in(&name, crate::secrets::Secret::token(token), None, None, wanted);

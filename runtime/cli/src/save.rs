@@ -69,41 +69,78 @@ fn refuse_existing(path: &Path, force: bool) -> Result<(), CliError> {
     }
 }
 
-/// `GET url` (no token: export archives live on pre-signed storage URLs,
-/// redirects followed), streamed into `target`. `timeout` bounds the wait
-/// for the response and for each chunk of the body, so a stalled transfer
-/// fails while a long one that keeps flowing completes.
+/// A `GET` of a storage URL (a redirect target) under way, without the
+/// token: export archives live on pre-signed storage URLs. `timeout` bounds
+/// the wait for the response and for each chunk of the body, so a stalled
+/// transfer fails while a long one that keeps flowing completes.
+pub struct Fetch {
+    resp: pachca::reqwest::Response,
+    /// The URL's path (its query holds credentials: never printed), for errors.
+    path: String,
+    timeout: Duration,
+}
+
+impl Fetch {
+    /// Sends the request (redirects followed) and checks for a success status.
+    pub async fn start(url: &str, timeout: Duration, verbose: bool) -> Result<Fetch, CliError> {
+        let parsed = pachca::reqwest::Url::parse(url).map_err(|e| CliError::usage(format!("the server redirected to an invalid URL: {e}")))?;
+        let shown = format!("{}{}", parsed.origin().ascii_serialization(), parsed.path());
+        let path = parsed.path().to_owned();
+        // The SDK's builder installs the TLS provider first (reqwest has none of its own).
+        let http = pachca::runtime::client::http_client_builder().connect_timeout(timeout).build().map_err(|e| Self::transport(&path, e))?;
+        if verbose {
+            eprintln!("→ GET {shown}");
+        }
+        let resp = tokio::time::timeout(timeout, http.get(parsed).send())
+            .await
+            .map_err(|_| Self::timed_out(&path))?
+            .map_err(|e| Self::transport(&path, e))?;
+        let status = resp.status();
+        if verbose {
+            eprintln!("← {} GET {path}", status.as_u16());
+        }
+        if !status.is_success() {
+            return Err(CliError::usage(format!("downloading {shown} answered {status}")));
+        }
+        Ok(Fetch { resp, path, timeout })
+    }
+
+    /// The next chunk of the body, `None` at its end.
+    pub async fn chunk(&mut self) -> Result<Option<impl std::ops::Deref<Target = [u8]>>, CliError> {
+        tokio::time::timeout(self.timeout, self.resp.chunk())
+            .await
+            .map_err(|_| Self::timed_out(&self.path))?
+            .map_err(|e| Self::transport(&self.path, e))
+    }
+
+    fn timed_out(path: &str) -> CliError {
+        CliError::Api(pachca::Error::Timeout { request: Box::new(pachca::error::RequestInfo::new(None, "GET", path)) })
+    }
+
+    fn transport(path: &str, e: pachca::reqwest::Error) -> CliError {
+        if e.is_timeout() {
+            Self::timed_out(path)
+        } else {
+            CliError::Api(pachca::Error::Transport(e))
+        }
+    }
+}
+
+/// `GET url` streamed into `target` (see [`Fetch`]).
 pub async fn download(url: &str, target: &SaveTarget, force: bool, timeout: Duration, verbose: bool) -> Result<Saved, CliError> {
-    let parsed = pachca::reqwest::Url::parse(url).map_err(|e| CliError::usage(format!("the server redirected to an invalid URL: {e}")))?;
-    // Signed storage URLs carry credentials in the query: never printed.
-    let shown = format!("{}{}", parsed.origin().ascii_serialization(), parsed.path());
-    let timed_out = || CliError::Api(pachca::Error::Timeout { request: Box::new(pachca::error::RequestInfo::new(None, "GET", parsed.path())) });
-    let transport = |e: pachca::reqwest::Error| if e.is_timeout() { timed_out() } else { CliError::Api(pachca::Error::Transport(e)) };
-    // The SDK's builder installs the TLS provider first (reqwest has none of its own).
-    let http = pachca::runtime::client::http_client_builder().connect_timeout(timeout).build().map_err(transport)?;
-    if verbose {
-        eprintln!("→ GET {shown}");
-    }
-    let mut resp = tokio::time::timeout(timeout, http.get(parsed.clone()).send()).await.map_err(|_| timed_out())?.map_err(transport)?;
-    let status = resp.status();
-    if verbose {
-        eprintln!("← {} GET {}", status.as_u16(), parsed.path());
-    }
-    if !status.is_success() {
-        return Err(CliError::usage(format!("downloading {shown} answered {status}")));
-    }
+    let mut fetch = Fetch::start(url, timeout, verbose).await?;
     let path = match target {
         SaveTarget::File(path) => path.clone(),
         SaveTarget::Dir(dir) => {
-            let disposition = resp.headers().get(pachca::reqwest::header::CONTENT_DISPOSITION).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-            let path = dir.join(server_file_name(disposition.as_deref(), resp.url()));
+            let disposition = fetch.resp.headers().get(pachca::reqwest::header::CONTENT_DISPOSITION).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+            let path = dir.join(server_file_name(disposition.as_deref(), fetch.resp.url()));
             refuse_existing(&path, force)?;
             path
         }
     };
     let mut part = Part::create(&path)?;
     let mut bytes = 0_u64;
-    while let Some(chunk) = tokio::time::timeout(timeout, resp.chunk()).await.map_err(|_| timed_out())?.map_err(transport)? {
+    while let Some(chunk) = fetch.chunk().await? {
         part.file.write_all(&chunk)?;
         bytes += chunk.len() as u64;
     }

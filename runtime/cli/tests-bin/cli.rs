@@ -4,7 +4,7 @@
 use std::process::{Command, Output, Stdio};
 
 mod support;
-use support::{pachca, stderr_json, Home};
+use support::{command, pachca, stderr_json, Home};
 
 use serde_json::{json, Value};
 use wiremock::matchers::{header, method, path, query_param, query_param_is_missing};
@@ -636,14 +636,8 @@ fn guide_lists_searches_and_speaks_both_languages() {
 /// `pachca` in `home` (`XDG_CONFIG_HOME`) with `env` set and nothing else
 /// of ours from the environment (not even `PACHCA_SECRET_STORE`).
 fn pachca_env(home: &Home, args: &[&str], env: &[(&str, &str)]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pachca"))
-        .args(args)
-        .env("XDG_CONFIG_HOME", &home.0)
+    command(home, args)
         .env_remove("PACHCA_SECRET_STORE")
-        .env_remove("PACHCA_TOKEN")
-        .env_remove("PACHCA_PROFILE")
-        .env_remove("PACHCA_HOME")
-        .env_remove("PACHCA_API_URL")
         .envs(env.iter().copied())
         .stdin(Stdio::null())
         .output()
@@ -898,14 +892,7 @@ async fn a_waiter_uses_the_token_the_lock_holder_saved() {
     std::fs::write(dir.join("config.toml"), expiring_oauth_config(&in_a_minute())).expect("write");
     std::fs::write(dir.join("refresh.lock"), "1\n").expect("lock");
     let uri = server.uri();
-    let child = Command::new(env!("CARGO_BIN_EXE_pachca"))
-        .args(["chats", "get", "198", "--base-url", &uri, "-o", "json"])
-        .env("XDG_CONFIG_HOME", &home.0)
-        .env("PACHCA_SECRET_STORE", "file")
-        .env_remove("PACHCA_TOKEN")
-        .env_remove("PACHCA_PROFILE")
-        .env_remove("PACHCA_HOME")
-        .env_remove("PACHCA_API_URL")
+    let child = command(&home, &["chats", "get", "198", "--base-url", &uri, "-o", "json"])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -934,14 +921,9 @@ async fn pachca_timeout_bounds_a_slow_answer_and_the_flag_wins() {
     let uri = server.uri();
     let run = |env_timeout: &str, extra: &[&str]| {
         let started = std::time::Instant::now();
-        let out = Command::new(env!("CARGO_BIN_EXE_pachca"))
-            .args(["chats", "get", "7", "--token", "t", "--base-url", &uri, "--no-retry", "-o", "json"])
+        let out = command(&home, &["chats", "get", "7", "--token", "t", "--base-url", &uri, "--no-retry", "-o", "json"])
             .args(extra)
-            .env("XDG_CONFIG_HOME", &home.0)
             .env("PACHCA_TIMEOUT", env_timeout)
-            .env("PACHCA_SECRET_STORE", "file")
-            .env_remove("PACHCA_TOKEN")
-            .env_remove("PACHCA_HOME")
             .stdin(Stdio::null())
             .output()
             .expect("run pachca");

@@ -33,10 +33,11 @@ impl Drop for Home {
     }
 }
 
-/// Runs the built `pachca` with `home` as its config home and none of the
-/// user's `PACHCA_*` variables, feeding `stdin` when given.
-pub fn pachca(home: &Home, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pachca"))
+/// The built `pachca` with `args`, `home` as its config home, secrets in
+/// the config file, and none of the user's `PACHCA_*` variables.
+pub fn command(home: &Home, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_pachca"));
+    command
         .args(args)
         .env("XDG_CONFIG_HOME", &home.0)
         // Secrets in the config file, never in the keyring of the machine
@@ -46,7 +47,13 @@ pub fn pachca(home: &Home, args: &[&str], stdin: Option<&str>) -> Output {
         .env_remove("PACHCA_PROFILE")
         .env_remove("PACHCA_HOME")
         .env_remove("PACHCA_API_URL")
-        .env_remove("PACHCA_TIMEOUT")
+        .env_remove("PACHCA_TIMEOUT");
+    command
+}
+
+/// Runs [`command`], feeding `stdin` when given.
+pub fn pachca(home: &Home, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = command(home, args)
         .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

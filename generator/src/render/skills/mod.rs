@@ -137,23 +137,27 @@ pub fn render_checked(apis: Localized<'_>, clis: Localized2<'_>, skills: &valida
     let strings = Strings { en: templates::strings(Lang::En)?, ru: templates::strings(Lang::Ru)? };
     let descriptions = descriptions(&env, curated, &strings)?;
     for &(variant, lang) in SETS {
-        let api = apis.get(lang);
-        let cli = match lang {
-            Lang::En => clis.en,
-            Lang::Ru => clis.ru,
-        };
-        let builder = Builder {
-            api,
-            cli,
-            curated,
-            ownership: &skills.ownership,
-            variant,
-            lang,
-            base_url: api.servers.first().map(|s| s.url.clone()).unwrap_or_default(),
-        };
+        let builder = builder(apis, clis, skills, variant, lang);
         render_set(&env, &builder, strings.get(lang), &descriptions, files)?;
     }
     cli_check::render(clis.en, files)
+}
+
+/// What renders one set: the language's spec and command line, the checked curated data.
+fn builder<'a>(apis: Localized<'a>, clis: Localized2<'a>, skills: &'a validate::Validated, variant: Variant, lang: Lang) -> Builder<'a> {
+    let api = apis.get(lang);
+    Builder {
+        api,
+        cli: match lang {
+            Lang::En => clis.en,
+            Lang::Ru => clis.ru,
+        },
+        curated: &skills.curated,
+        ownership: &skills.ownership,
+        variant,
+        lang,
+        base_url: api.servers.first().map(|s| s.url.clone()).unwrap_or_default(),
+    }
 }
 
 /// `strings.yaml` in each language.
@@ -378,19 +382,7 @@ fn index_entry(name: &str, description: String, skill_md: &str) -> IndexEntry {
 pub fn guide(apis: Localized<'_>, clis: Localized2<'_>, skills: &validate::Validated) -> Result<Vec<crate::render::rust::literal::Lit>, RenderError> {
     use crate::render::rust::literal::Lit;
     let curated = &skills.curated;
-    let builder = |lang: Lang| Builder {
-        api: apis.get(lang),
-        cli: match lang {
-            Lang::En => clis.en,
-            Lang::Ru => clis.ru,
-        },
-        curated,
-        ownership: &skills.ownership,
-        variant: Variant::Cli,
-        lang,
-        base_url: apis.get(lang).servers.first().map(|s| s.url.clone()).unwrap_or_default(),
-    };
-    let (en, ru) = (builder(Lang::En), builder(Lang::Ru));
+    let (en, ru) = (builder(apis, clis, skills, Variant::Cli, Lang::En), builder(apis, clis, skills, Variant::Cli, Lang::Ru));
     let pair = |a: &str, b: &str| Lit::Call(String::new(), vec![Lit::str(a), Lit::str(b)]);
     let opt_pair = |a: Option<&str>, b: Option<&str>| match (a, b) {
         (Some(a), Some(b)) => Lit::Call("Some".to_owned(), vec![pair(a, b)]),
