@@ -189,6 +189,77 @@ pub struct Scenario {
     pub steps: Vec<Step>,
     #[serde(default)]
     pub note: Option<Text>,
+    /// The request that does what the title says, as `METHOD /path
+    /// field=value` (a body field by its dotted path, or a query or form
+    /// field by name; the value may be a `<placeholder>`). Exactly one step
+    /// of each variant makes it: the scenario test checks.
+    #[serde(default)]
+    pub goal: Option<String>,
+    /// Values of the placeholders no earlier step's `out` fills: what the
+    /// user brings (a chat id, a date).
+    #[serde(default)]
+    pub inputs: BTreeMap<String, Scalar>,
+    /// Files the steps read from the working directory (`./report.pdf`).
+    #[serde(default)]
+    pub files: Vec<String>,
+}
+
+/// A scenario's goal, parsed from `METHOD /path field=value`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Goal {
+    /// `POST`.
+    pub method: String,
+    /// The spec's path template (`/messages/{id}/thread`).
+    pub path: String,
+    /// A body field by dotted path (`message.entity_type`), or a query or
+    /// form field by name (`user_ids[]`).
+    pub field: String,
+    /// The value as text; may hold `<placeholders>`.
+    pub value: String,
+}
+
+impl Goal {
+    /// Parses `METHOD /path field=value`.
+    pub fn parse(text: &str) -> Result<Goal, String> {
+        let expected = "expected `METHOD /path field=value`, such as `POST /messages message.entity_type=thread`";
+        let mut parts = text.splitn(3, ' ');
+        let (Some(method), Some(path), Some(pair)) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(format!("`{text}`: {expected}"));
+        };
+        let Some((field, value)) = pair.split_once('=') else { return Err(format!("`{text}`: no `field=value`; {expected}")) };
+        const METHODS: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+        if !METHODS.contains(&method) || !path.starts_with('/') || field.is_empty() {
+            return Err(format!("`{text}`: {expected}"));
+        }
+        Ok(Goal { method: method.to_owned(), path: path.to_owned(), field: field.to_owned(), value: value.to_owned() })
+    }
+}
+
+/// A YAML scalar given as text or as an integer.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum Scalar {
+    Integer(i64),
+    Text(String),
+}
+
+impl std::fmt::Display for Scalar {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Scalar::Integer(n) => write!(f, "{n}"),
+            Scalar::Text(s) => f.write_str(s),
+        }
+    }
+}
+
+/// A step that belongs to one variant only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Only {
+    /// Only in the skills written with the `pachca` CLI.
+    Cli,
+    /// Only in the skills written with `curl`.
+    Curl,
 }
 
 /// One step: prose, and optionally an operation with its arguments.
@@ -202,6 +273,17 @@ pub struct Step {
     /// Arguments of the derived command (positionals and `--flags`).
     #[serde(default)]
     pub args: Option<Args>,
+    /// A hand-written command of the CLI instead of an operation: its line
+    /// after `pachca` (`upload ./report.pdf`). Only in the `cli` variant.
+    #[serde(default)]
+    pub run: Option<Args>,
+    /// The variant this step belongs to; both when absent.
+    #[serde(default)]
+    pub only: Option<Only>,
+    /// Placeholders this step's response fills for later steps: name →
+    /// dotted path in the response's data (`id`, `0.id`, `direct_url`).
+    #[serde(default)]
+    pub out: BTreeMap<String, String>,
     #[serde(default)]
     pub note: Option<Text>,
 }

@@ -27,7 +27,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::skills::{Curated, CuratedError, Scenario, SkillEntry, Text, CATALOGUE_FILE};
+use super::skills::{Args, Curated, CuratedError, Goal, Only, Scenario, SkillEntry, Step, Text, CATALOGUE_FILE};
 use crate::cli_model::{fixed, args, Command, CliModel, FlagKind, FlagSource};
 use crate::curated::CuratedWarning;
 use crate::ir::{Api, HttpMethod, Operation};
@@ -221,9 +221,16 @@ fn check_scenarios(curated: &Curated, cli: &CliModel, usable: &mut Curated, warn
                 if let Some(note) = &step.note {
                     shared_prose(file, &step_key(".note"), note)?;
                 }
+                if let Some(run) = &step.run {
+                    check_run(file, &step_key(""), step, run, cli)?;
+                    continue;
+                }
                 let Some(op) = &step.op else {
                     if step.args.is_some() {
                         return Err(CuratedError::new(file, step_key(".args"), "arguments need an `op` to belong to"));
+                    }
+                    if step.only.is_some() || !step.out.is_empty() {
+                        return Err(CuratedError::new(file, step_key(""), "`only` and `out` belong to a step with an `op` or a `run`"));
                     }
                     continue;
                 };
@@ -256,6 +263,7 @@ fn check_scenarios(curated: &Curated, cli: &CliModel, usable: &mut Curated, warn
                 }
             }
             if !skipped {
+                check_chain(file, &key(""), sc, cli)?;
                 kept.push(sc.clone());
             }
         }
@@ -264,6 +272,103 @@ fn check_scenarios(curated: &Curated, cli: &CliModel, usable: &mut Curated, warn
         }
     }
     Ok(())
+}
+
+/// A `run` step: a hand-written command of the CLI, in the `cli` variant only.
+fn check_run(file: &str, key: &str, step: &Step, run: &Args, cli: &CliModel) -> Result<(), CuratedError> {
+    if step.op.is_some() || step.args.is_some() {
+        return Err(CuratedError::new(file, key, "a step has either `run` (a hand-written command) or `op` with `args`"));
+    }
+    if step.only == Some(Only::Curl) {
+        return Err(CuratedError::new(file, format!("{key}.only"), "`run` is a command of the CLI: it cannot be `only: curl`"));
+    }
+    for lang in [Lang::En, Lang::Ru] {
+        let line = format!("{} {}", crate::cli_model::BINARY, run.get(lang));
+        match args::resolve_line(cli, &line) {
+            Ok(args::Resolved::HandWritten(_)) => {}
+            Ok(_) => {
+                return Err(CuratedError::new(file, format!("{key}.run"), format!("`{line}` is not a hand-written command; name its operation with `op`")));
+            }
+            Err(e) => return Err(CuratedError::new(file, format!("{key}.run"), format!("`{line}`: {e}"))),
+        }
+    }
+    Ok(())
+}
+
+/// The scenario test's preconditions, per variant: every `<placeholder>` of
+/// a step is an input or the `out` of an earlier step; every input is used;
+/// the goal parses, names the method and path of one of the steps, and its
+/// value's placeholder is known.
+fn check_chain(file: &str, key: &str, sc: &Scenario, cli: &CliModel) -> Result<(), CuratedError> {
+    let commands = sc.steps.iter().filter(|s| s.op.is_some() || s.run.is_some()).count();
+    let Some(goal_text) = &sc.goal else {
+        if commands == 0 {
+            return Ok(());
+        }
+        return Err(CuratedError::new(
+            file,
+            format!("{key}.goal"),
+            "a scenario with commands declares its goal: the request that does what the title says, as `METHOD /path field=value`",
+        ));
+    };
+    let goal = Goal::parse(goal_text).map_err(|e| CuratedError::new(file, format!("{key}.goal"), e))?;
+    let mut used: BTreeSet<&str> = BTreeSet::new();
+    for only in [Only::Cli, Only::Curl] {
+        let mut known: BTreeSet<&str> = sc.inputs.keys().map(String::as_str).collect();
+        let mut reaches_goal = false;
+        for (j, step) in sc.steps.iter().enumerate() {
+            if step.only.is_some_and(|o| o != only) || (step.run.is_some() && only == Only::Curl) {
+                continue;
+            }
+            let step_key = format!("{key}.steps[{j}]");
+            for lang in [Lang::En, Lang::Ru] {
+                let text = step.args.as_ref().or(step.run.as_ref()).map_or("", |a| a.get(lang));
+                for name in placeholders(text) {
+                    if !known.contains(name) {
+                        return Err(CuratedError::new(
+                            file,
+                            step_key.clone(),
+                            format!("`<{name}>` is filled by no earlier step's `out` and is not one of the scenario's `inputs`"),
+                        ));
+                    }
+                    used.insert(name);
+                }
+            }
+            if let Some(command) = step.op.as_deref().and_then(|op| cli.by_operation(op)) {
+                reaches_goal |= command.method.as_str() == goal.method && command.path == goal.path;
+            }
+            if step.run.is_some() {
+                // A hand-written command's requests are its own (`upload`: `POST /uploads`, then the storage).
+                reaches_goal |= goal.method == "POST" && (goal.path == "/uploads" || goal.path == "/direct_url");
+            }
+            known.extend(step.out.keys().map(String::as_str));
+        }
+        for name in placeholders(&goal.value) {
+            if !known.contains(name) {
+                return Err(CuratedError::new(file, format!("{key}.goal"), format!("`<{name}>` in the goal is filled by no step and no input")));
+            }
+            used.insert(name);
+        }
+        if !reaches_goal {
+            return Err(CuratedError::new(
+                file,
+                format!("{key}.goal"),
+                format!("no step of the {} variant calls `{} {}`", if only == Only::Cli { "cli" } else { "curl" }, goal.method, goal.path),
+            ));
+        }
+    }
+    if let Some(unused) = sc.inputs.keys().find(|k| !used.contains(k.as_str())) {
+        return Err(CuratedError::new(file, format!("{key}.inputs.{unused}"), "no step uses this input"));
+    }
+    Ok(())
+}
+
+/// The `<name>` placeholders of a text, in order.
+pub fn placeholders(text: &str) -> impl Iterator<Item = &str> {
+    text.split('<').skip(1).filter_map(|rest| {
+        let name = rest.split('>').next()?;
+        (rest.contains('>') && !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')).then_some(name)
+    })
 }
 
 /// Every description and summary of the spec, as lowered.
