@@ -633,3 +633,156 @@ fn curl_webhook_signature_checks_run() {
     assert!(!ok && err.contains("more than a minute away"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+// ---- coverage: upstream's workflows and the spec's operations ----
+
+/// Upstream's 71 workflows per skill (the appendix of
+/// ../shared/notes/upstream-cli-and-skills.md).
+const UPSTREAM_COUNTS: [(&str, usize); 9] = [
+    ("pachca-messages", 19),
+    ("pachca-bots", 11),
+    ("pachca-users", 10),
+    ("pachca-chats", 7),
+    ("pachca-tasks", 7),
+    ("pachca-profile", 7),
+    ("pachca-forms", 4),
+    ("pachca-search", 3),
+    ("pachca-security", 3),
+];
+
+#[test]
+fn every_upstream_workflow_has_a_scenario_or_a_reason() {
+    let data = curated::load().unwrap_or_else(|e| panic!("{e}"));
+    let counts: Vec<(&str, usize)> = data.upstream.iter().map(|(skill, w)| (skill.as_str(), w.len())).collect();
+    let mut expected = UPSTREAM_COUNTS.to_vec();
+    expected.sort();
+    assert_eq!(counts, expected, "upstream's workflows per skill");
+    let total: usize = counts.iter().map(|(_, n)| n).sum();
+    assert_eq!(total, 71);
+    let ids: BTreeSet<&str> = data.scenarios.values().flat_map(|(_, l)| l.iter().map(|s| s.id.as_str())).collect();
+    let mut without = Vec::new();
+    for (skill, workflows) in &data.upstream {
+        for w in workflows {
+            match (&w.scenario, &w.none) {
+                (Some(id), None) => assert!(ids.contains(id.as_str()), "{skill}: \"{}\" maps to `{id}`, which does not exist", w.title),
+                (None, Some(reason)) => {
+                    assert!(reason.split_whitespace().count() >= 3, "{skill}: \"{}\": say why there is no scenario", w.title);
+                    without.push(format!("{skill}: {}", w.title));
+                }
+                _ => panic!("{skill}: \"{}\" has neither a scenario nor a reason, or both", w.title),
+            }
+        }
+    }
+    println!("{} of 71 upstream workflows have a scenario; without: {without:?}", 71 - without.len());
+}
+
+#[test]
+fn every_operation_is_called_by_some_scenario() {
+    let f = fixture();
+    let data = curated::load().unwrap_or_else(|e| panic!("{e}"));
+    let checked = skills::check(&data, &f.en).unwrap_or_else(|e| panic!("{e}"));
+    assert!(checked.skills.warnings.is_empty(), "scenarios left out against the pinned spec: {:?}", checked.skills.warnings);
+    let missing = generator::curated::coverage::uncovered_operations(&f.en, &checked.skills.curated);
+    let total = f.en.operations().count();
+    assert_eq!(total, 77, "the pinned spec's operations");
+    assert!(missing.is_empty(), "{} of {total} operations appear in no scenario step: {}", missing.len(), missing.join(", "));
+}
+
+/// A scenario file that is not in `SCENARIO_FILES` would be silently ignored.
+#[test]
+fn every_scenario_file_is_compiled_in() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root");
+    let dir = root.join("spec/skills/scenarios");
+    let on_disk: BTreeSet<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.expect("dir entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".yaml"))
+        .map(|n| format!("spec/skills/scenarios/{n}"))
+        .collect();
+    let listed: BTreeSet<String> = curated::SCENARIO_FILES.iter().map(|(file, _, _)| (*file).to_owned()).collect();
+    assert_eq!(on_disk, listed, "spec/skills/scenarios/ and SCENARIO_FILES (generator/src/curated/skills.rs) differ");
+}
+
+#[test]
+fn upstream_mapping_names_existing_scenarios() {
+    let e = render_with(|d| {
+        let list = d.upstream.get_mut("pachca-chats").expect("pachca-chats");
+        list[1].scenario = Some("archive-everything".into());
+    });
+    assert!(e.contains("spec/skills/upstream-workflows.yaml: pachca-chats[1].scenario: no scenario has the id `archive-everything`"), "{e}");
+    let e = render_with(|d| d.upstream.get_mut("pachca-chats").expect("pachca-chats")[1].scenario = None);
+    assert!(e.contains("pachca-chats[1]: \"Archive and manage chat\": name the scenario"), "{e}");
+}
+
+// ---- the chain of a scenario: goal, placeholders, out ----
+
+fn find<'a>(data: &'a mut curated::Curated, skill: &str, id: &str) -> &'a mut curated::Scenario {
+    scenarios(data, skill).iter_mut().find(|s| s.id == id).unwrap_or_else(|| panic!("{id}"))
+}
+
+#[test]
+fn a_goal_must_tell_one_request_apart() {
+    // Both steps of complete-task update the same task: the id alone does not tell them apart.
+    let e = render_with(|d| find(d, "pachca-tasks", "complete-task").goal = Some("PUT /tasks/{id} id=<task_id>".into()));
+    assert!(e.contains("[2] (complete-task).goal: steps[0], steps[1] of the cli variant all send `PUT /tasks/{id} id=<task_id>`"), "{e}");
+    let e = render_with(|d| find(d, "pachca-tasks", "complete-task").goal = Some("PUT /tasks/{id} task.status=closed".into()));
+    assert!(e.contains("no step of the cli variant sends `task.status=closed`"), "{e}");
+    let e = render_with(|d| find(d, "pachca-tasks", "complete-task").goal = Some("PUT /tasks/{id} task.state=done".into()));
+    assert!(e.contains("`task.state` is not a field of `PUT /tasks/{id}`; its fields: id, task, task.kind"), "{e}");
+    let e = render_with(|d| find(d, "pachca-tasks", "complete-task").goal = Some("PUT /tasks/{id}".into()));
+    assert!(e.contains("`PUT /tasks/{id}` takes parameters; name the one that tells this request apart"), "{e}");
+    let e = render_with(|d| find(d, "pachca-tasks", "complete-task").goal = Some("GET /tasks limit=50".into()));
+    assert!(e.contains("no step of the cli variant calls `GET /tasks`"), "{e}");
+    let e = render_with(|d| find(d, "pachca-tasks", "complete-task").goal = None);
+    assert!(e.contains("(complete-task).goal: a scenario with commands declares its goal"), "{e}");
+}
+
+#[test]
+fn placeholders_and_inputs_must_chain() {
+    let e = render_with(|d| {
+        find(d, "pachca-messages", "reply-in-thread").steps[0].out.clear();
+    });
+    assert!(e.contains("(reply-in-thread).steps[1]: `<thread_id>` is filled by no earlier step's `out` and is not one of the scenario's `inputs`"), "{e}");
+    let e = render_with(|d| {
+        find(d, "pachca-messages", "reply-in-thread").inputs.insert("chat_id".into(), curated::Scalar::Integer(5214782216));
+    });
+    assert!(e.contains("(reply-in-thread).inputs.chat_id: no step uses this input"), "{e}");
+    let e = render_with(|d| {
+        find(d, "pachca-messages", "reply-in-thread").steps[0].out.insert("thread_id".into(), "thread.id".into());
+    });
+    assert!(e.contains("(reply-in-thread).steps[0].out.thread_id: `thread.id` is not in the response of `POST /messages/{id}/thread`: `thread` is not a field of Thread"), "{e}");
+    let e = render_with(|d| {
+        find(d, "pachca-messages", "send-to-chat-by-name").steps[0].out.insert("chat_id".into(), "id".into());
+    });
+    assert!(e.contains("`id` is taken from a list; name an item by its index (`0.id`)"), "{e}");
+}
+
+#[test]
+fn a_run_step_is_a_hand_written_command_and_its_out_what_it_prints() {
+    fn sc(d: &mut curated::Curated) -> &mut curated::Scenario {
+        find(d, "pachca-messages", "send-message-with-files")
+    }
+    let e = render_with(|d| {
+        sc(d).steps[0].out.insert("key".into(), "url".into());
+    });
+    assert!(e.contains("`pachca upload ./report.pdf` prints key, name, file_type, size; `url` is not one of them"), "{e}");
+    let e = render_with(|d| sc(d).steps[0].run = Some(curated::Args::Same("chats list".into())));
+    assert!(e.contains("`pachca chats list` is not a hand-written command; name its operation with `op`"), "{e}");
+    let e = render_with(|d| sc(d).steps[0].run = Some(curated::Args::Same("upload".into())));
+    assert!(e.contains("`pachca upload` takes 1 positional argument(s); got 0"), "{e}");
+    // The upload is the cli variant's; the curl variant keeps its three requests.
+    let files = &fixture().files;
+    let cli = &files["skills/cli-en/pachca-messages/references/send-message-with-files.md"];
+    assert!(cli.contains("pachca upload ./report.pdf") && !cli.contains("uploads get") && !cli.contains("curl "), "{cli}");
+    let curl = &files["skills/curl-en/pachca-messages/references/send-message-with-files.md"];
+    assert!(curl.contains("/uploads\"") && curl.contains("-F \"file=@./report.pdf\"") && !curl.contains("pachca upload"), "{curl}");
+}
+
+#[test]
+fn inline_scenarios_are_short() {
+    let e = render_with(|d| {
+        let sc = find(d, "pachca-users", "onboard-employee");
+        sc.place = curated::Place::Inline;
+    });
+    assert!(e.contains("(onboard-employee).place: an inline scenario has at most 3 steps (this one has 4 in a variant); give it `place: reference`"), "{e}");
+}

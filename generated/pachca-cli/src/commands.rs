@@ -4669,7 +4669,7 @@ static TABLE: [CommandSpec; 77] = [
 ];
 
 /// The agent skills' scenarios, for `pachca guide`.
-static GUIDE: [GuideScenario; 68] = [
+static GUIDE: [GuideScenario; 79] = [
     GuideScenario {
         id: "create-bot-with-webhook",
         skill: "pachca-bots",
@@ -4714,6 +4714,14 @@ static GUIDE: [GuideScenario; 68] = [
         skill: "pachca-bots",
         title: ("Point a bot's webhook at a new URL", "Перенаправить вебхук бота на новый URL"),
         steps: &[
+            GuideStep {
+                text: (
+                    "See where the webhook points now, and which events it gets:",
+                    "Посмотрите, куда сейчас смотрит вебхук и какие события он получает:",
+                ),
+                command: Some(("pachca bots get <bot_id>", "pachca bots get <bot_id>")),
+                note: None,
+            },
             GuideStep {
                 text: ("As an admin, by the bot's id:", "Администратором, по id бота:"),
                 command: Some(
@@ -5474,6 +5482,92 @@ static GUIDE: [GuideScenario; 68] = [
         ),
     },
     GuideScenario {
+        id: "archive-chat",
+        skill: "pachca-chats",
+        title: ("Archive a chat or bring it back", "Архивировать чат или вернуть его из архива"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Make sure it is the right chat: check `name`, `channel` and `archived`:",
+                    "Убедитесь, что это тот чат: проверьте `name`, `channel` и `archived`:",
+                ),
+                command: Some(("pachca chats get <chat_id>", "pachca chats get <chat_id>")),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Archive it; the history is kept:",
+                    "Заархивируйте его; история сохранится:",
+                ),
+                command: Some(("pachca chats archive <chat_id>", "pachca chats archive <chat_id>")),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Bring it back when it is needed again:",
+                    "Верните его, когда он снова понадобится:",
+                ),
+                command: Some(
+                    ("pachca chats unarchive <chat_id>", "pachca chats unarchive <chat_id>"),
+                ),
+                note: None,
+            },
+        ],
+        note: Some(
+            (
+                "The chat list leaves archived chats out unless `archived` is set.",
+                "В списке чатов архивных нет, пока не передан `archived`.",
+            ),
+        ),
+    },
+    GuideScenario {
+        id: "link-tag-to-chat",
+        skill: "pachca-chats",
+        title: ("Link an employee tag to a chat", "Привязать тег сотрудников к чату"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Find the tag's id by its exact name:",
+                    "Найдите id тега по точному названию:",
+                ),
+                command: Some(
+                    (
+                        "pachca group-tags list --names=Design",
+                        "pachca group-tags list --names=Дизайн",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Link the tag: everyone in it joins the chat, and people who join or leave the tag later follow:",
+                    "Привяжите тег: все его участники войдут в чат, а те, кто потом войдёт в тег или выйдет из него, последуют за ним:",
+                ),
+                command: Some(
+                    (
+                        "pachca members add-group-tags <chat_id> --group-tag-ids='[<tag_id>]'",
+                        "pachca members add-group-tags <chat_id> --group-tag-ids='[<tag_id>]'",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Check the chat: `group_tag_ids` now lists the tag:",
+                    "Проверьте чат: тег появился в `group_tag_ids`:",
+                ),
+                command: Some(("pachca chats get <chat_id>", "pachca chats get <chat_id>")),
+                note: None,
+            },
+        ],
+        note: Some(
+            (
+                "Unlinking the tag (see managing members) takes its people out of the chat again.",
+                "Если отвязать тег (см. управление участниками), его люди снова выйдут из чата.",
+            ),
+        ),
+    },
+    GuideScenario {
         id: "open-form-on-click",
         skill: "pachca-forms",
         title: ("Open a form when a button is clicked", "Открыть форму по нажатию кнопки"),
@@ -5611,6 +5705,56 @@ static GUIDE: [GuideScenario; 68] = [
                 "В форме не больше 100 блоков; заголовок и тексты кнопок — не длиннее 24 символов.",
             ),
         ),
+    },
+    GuideScenario {
+        id: "employee-survey-form",
+        skill: "pachca-forms",
+        title: ("Run a team survey through a form", "Провести опрос команды через форму"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Post the invitation with a button that carries `data`:",
+                    "Опубликуйте приглашение с кнопкой, у которой есть `data`:",
+                ),
+                command: Some(
+                    (
+                        "pachca messages create --entity-id=<chat_id> --content=\"Two minutes for the quarterly survey?\" --buttons='[[{\"text\":\"Take the survey\",\"data\":\"survey-2025-q2\"}]]'",
+                        "pachca messages create --entity-id=<chat_id> --content=\"Две минуты на квартальный опрос?\" --buttons='[[{\"text\":\"Пройти опрос\",\"data\":\"survey-2025-q2\"}]]'",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Each click brings a `button` event with the person's `user_id` and a fresh `trigger_id`.",
+                    "Каждое нажатие приносит событие `button` с `user_id` человека и свежим `trigger_id`.",
+                ),
+                command: None,
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Open the survey for that person at once:",
+                    "Сразу откройте этому человеку опрос:",
+                ),
+                command: Some(
+                    (
+                        "pachca views open --type=modal --trigger-id=<trigger_id> --title=\"Quarterly survey\" --callback-id=survey-2025-q2 --blocks='[{\"type\":\"radio\",\"name\":\"score\",\"label\":\"How was this quarter?\",\"options\":[{\"text\":\"Good\",\"value\":\"3\"},{\"text\":\"So-so\",\"value\":\"2\"},{\"text\":\"Bad\",\"value\":\"1\"}],\"required\":true},{\"type\":\"input\",\"name\":\"idea\",\"label\":\"One thing to change\",\"multiline\":true}]'",
+                        "pachca views open --type=modal --trigger-id=<trigger_id> --title=\"Квартальный опрос\" --callback-id=survey-2025-q2 --blocks='[{\"type\":\"radio\",\"name\":\"score\",\"label\":\"Как прошёл квартал?\",\"options\":[{\"text\":\"Хорошо\",\"value\":\"3\"},{\"text\":\"Так себе\",\"value\":\"2\"},{\"text\":\"Плохо\",\"value\":\"1\"}],\"required\":true},{\"type\":\"input\",\"name\":\"idea\",\"label\":\"Что изменить?\",\"multiline\":true}]'",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "On the `view` submit event with this `callback_id`, store `data` by `user_id`, then count the `score` answers.",
+                    "По событию отправки `view` с этим `callback_id` сохраните `data` по `user_id`, затем подсчитайте ответы `score`.",
+                ),
+                command: None,
+                note: None,
+            },
+        ],
+        note: None,
     },
     GuideScenario {
         id: "send-to-chat-by-name",
@@ -5929,40 +6073,27 @@ static GUIDE: [GuideScenario; 68] = [
         steps: &[
             GuideStep {
                 text: (
-                    "Ask for upload parameters: a storage URL, a `key` and signed form fields:",
-                    "Запросите параметры загрузки: адрес хранилища, `key` и подписанные поля формы:",
+                    "Upload the file: the CLI asks for the upload parameters, sends the file to the storage and prints the attachment (`key`, `name`, `file_type`, `size`):",
+                    "Загрузите файл: CLI запросит параметры загрузки, отправит файл в хранилище и выведет вложение (`key`, `name`, `file_type`, `size`):",
                 ),
-                command: Some(("pachca files uploads", "pachca files uploads")),
+                command: Some(("pachca upload ./report.pdf", "pachca upload ./report.pdf")),
                 note: None,
             },
             GuideStep {
                 text: (
-                    "Upload the file to `direct_url` with those fields; this request carries no token. Put the real file name in place of `${filename}` in `key`:",
-                    "Загрузите файл на `direct_url` с этими полями; этот запрос идёт без токена. В `key` замените `${filename}` на настоящее имя файла:",
+                    "Send the message with that attachment:",
+                    "Отправьте сообщение с этим вложением:",
                 ),
                 command: Some(
                     (
-                        "pachca files direct-url --direct-url=<direct_url> --content-disposition=<content_disposition> --acl=<acl> --policy=<policy> --x-amz-credential=<x_amz_credential> --x-amz-algorithm=<x_amz_algorithm> --x-amz-date=<x_amz_date> --x-amz-signature=<x_amz_signature> --key=<key> --file=./report.pdf",
-                        "pachca files direct-url --direct-url=<direct_url> --content-disposition=<content_disposition> --acl=<acl> --policy=<policy> --x-amz-credential=<x_amz_credential> --x-amz-algorithm=<x_amz_algorithm> --x-amz-date=<x_amz_date> --x-amz-signature=<x_amz_signature> --key=<key> --file=./report.pdf",
-                    ),
-                ),
-                note: None,
-            },
-            GuideStep {
-                text: (
-                    "Send the message with the uploaded file:",
-                    "Отправьте сообщение с загруженным файлом:",
-                ),
-                command: Some(
-                    (
-                        "pachca messages create --entity-id=<chat_id> --content=\"May report\" --files='[{\"key\":\"<key>\",\"name\":\"report.pdf\",\"file_type\":\"file\",\"size\":48213}]'",
-                        "pachca messages create --entity-id=<chat_id> --content=\"Отчёт за май\" --files='[{\"key\":\"<key>\",\"name\":\"report.pdf\",\"file_type\":\"file\",\"size\":48213}]'",
+                        "pachca messages create --entity-id=<chat_id> --content=\"May report\" --files='[{\"key\":\"<key>\",\"name\":\"report.pdf\",\"file_type\":\"file\",\"size\":<size>}]'",
+                        "pachca messages create --entity-id=<chat_id> --content=\"Отчёт за май\" --files='[{\"key\":\"<key>\",\"name\":\"report.pdf\",\"file_type\":\"file\",\"size\":<size>}]'",
                     ),
                 ),
                 note: Some(
                     (
-                        "`size` is in bytes; use `file_type` `image` for pictures so they show inline.",
-                        "`size` — в байтах; для картинок ставьте `file_type` `image`, чтобы они показывались в сообщении.",
+                        "For a picture `upload` prints `file_type` `image`: pass it on, so the picture shows inline.",
+                        "Для картинки `upload` выводит `file_type` `image` — передайте его как есть, и картинка покажется в сообщении.",
                     ),
                 ),
             },
@@ -5989,8 +6120,16 @@ static GUIDE: [GuideScenario; 68] = [
             },
             GuideStep {
                 text: (
-                    "Upload any new file as in the scenario of sending a file, then send the complete list:",
-                    "Новый файл загрузите, как в сценарии отправки файла, затем передайте полный список:",
+                    "Upload the new file and take its `key`:",
+                    "Загрузите новый файл и возьмите его `key`:",
+                ),
+                command: Some(("pachca upload ./plan-v2.pdf", "pachca upload ./plan-v2.pdf")),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Send the complete list: the entries you keep and the new file:",
+                    "Передайте полный список: оставленные файлы и новый:",
                 ),
                 command: Some(
                     (
@@ -6152,6 +6291,105 @@ static GUIDE: [GuideScenario; 68] = [
         ),
     },
     GuideScenario {
+        id: "send-to-known-chat",
+        skill: "pachca-messages",
+        title: ("Post to a chat whose id you know", "Написать в чат, id которого известен"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Post straight into it; a channel and a group chat are sent to the same way:",
+                    "Пишите прямо в него; в канал и в беседу сообщение отправляется одинаково:",
+                ),
+                command: Some(
+                    (
+                        "pachca messages create --entity-id=<chat_id> --content=\"The build for 2.4 is green\"",
+                        "pachca messages create --entity-id=<chat_id> --content=\"Сборка 2.4 прошла\"",
+                    ),
+                ),
+                note: Some(
+                    (
+                        "The id is in the chat's link (`/chats/<id>`), in webhook events and in earlier answers.",
+                        "id есть в ссылке на чат (`/chats/<id>`), в событиях вебхука и в прошлых ответах.",
+                    ),
+                ),
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "list-reactions",
+        skill: "pachca-messages",
+        title: ("See who reacted to a message", "Посмотреть, кто отреагировал на сообщение"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "List the reactions: each has the emoji `code`, the `user_id` and the time:",
+                    "Получите реакции: у каждой есть эмодзи `code`, `user_id` и время:",
+                ),
+                command: Some(
+                    (
+                        "pachca reactions list <message_id> --all",
+                        "pachca reactions list <message_id> --all",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Turn a `user_id` into a name where needed:",
+                    "При необходимости превратите `user_id` в имя:",
+                ),
+                command: Some(("pachca users get <user_id>", "pachca users get <user_id>")),
+                note: None,
+            },
+        ],
+        note: Some(
+            (
+                "To count votes, group the list by `code`.",
+                "Чтобы подсчитать голоса, сгруппируйте список по `code`.",
+            ),
+        ),
+    },
+    GuideScenario {
+        id: "standalone-thread",
+        skill: "pachca-messages",
+        title: ("Start a thread without a message", "Завести тред без сообщения"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Create the thread; you are its only member, and `message_id` is `null`:",
+                    "Создайте тред: вы его единственный участник, а `message_id` равен `null`:",
+                ),
+                command: Some(("pachca threads create", "pachca threads create")),
+                note: None,
+            },
+            GuideStep {
+                text: ("Post the first message into it:", "Напишите в него первое сообщение:"),
+                command: Some(
+                    (
+                        "pachca messages create --entity-type=thread --entity-id=<thread_id> --content=\"Notes from the planning call\"",
+                        "pachca messages create --entity-type=thread --entity-id=<thread_id> --content=\"Заметки со встречи по планированию\"",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Bring people in through the thread's own chat:",
+                    "Пригласите людей через чат треда:",
+                ),
+                command: Some(
+                    (
+                        "pachca members add <thread_chat_id> --member-ids='[186,187]'",
+                        "pachca members add <thread_chat_id> --member-ids='[186,187]'",
+                    ),
+                ),
+                note: None,
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
         id: "check-token-scopes",
         skill: "pachca-oauth",
         title: ("Check what a token may do", "Проверить, что разрешено токену"),
@@ -6181,8 +6419,24 @@ static GUIDE: [GuideScenario; 68] = [
                 note: None,
             },
             GuideStep {
+                text: (
+                    "Rule out the setup first: the config file, where the token comes from, the network and the token itself:",
+                    "Сначала убедитесь, что всё настроено: файл конфигурации, источник токена, сеть и сам токен:",
+                ),
+                command: Some(("pachca doctor", "pachca doctor")),
+                note: None,
+            },
+            GuideStep {
                 text: ("Compare with the token's scopes:", "Сравните с правами токена:"),
                 command: Some(("pachca oauth token-info", "pachca oauth token-info")),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "List the commands those scopes allow; the refused one is missing from it when a scope is the cause:",
+                    "Выведите команды, которые эти права разрешают: если дело в праве, отклонённой команды в списке нет:",
+                ),
+                command: Some(("pachca commands --available", "pachca commands --available")),
                 note: None,
             },
             GuideStep {
@@ -6511,8 +6765,8 @@ static GUIDE: [GuideScenario; 68] = [
                 ),
                 command: Some(
                     (
-                        "pachca security list --start-time=2025-04-01T00:00:00Z --end-time=2025-07-01T00:00:00Z --all -o json",
-                        "pachca security list --start-time=2025-04-01T00:00:00Z --end-time=2025-07-01T00:00:00Z --all -o json",
+                        "pachca security list --start-time=2025-04-01T00:00:00Z --end-time=2025-07-01T00:00:00Z --limit=50 --all -o json",
+                        "pachca security list --start-time=2025-04-01T00:00:00Z --end-time=2025-07-01T00:00:00Z --limit=50 --all -o json",
                     ),
                 ),
                 note: None,
@@ -6536,6 +6790,61 @@ static GUIDE: [GuideScenario; 68] = [
                     "Ищите изменения токенов и ботов — `access_token_created`, `bot_token_recreated`, `bot_scopes_updated` — и `dlp_violation_detected`.",
                 ),
                 command: None,
+                note: None,
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "suspicious-logins",
+        skill: "pachca-security",
+        title: ("Spot suspicious sign-ins", "Найти подозрительные входы"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Fetch failed second-factor attempts for the last day:",
+                    "Получите неудачные попытки второго фактора за последние сутки:",
+                ),
+                command: Some(
+                    (
+                        "pachca security list --event-key=user_2fa_fail --start-time=2025-05-14T00:00:00Z --end-time=2025-05-15T00:00:00Z --all",
+                        "pachca security list --event-key=user_2fa_fail --start-time=2025-05-14T00:00:00Z --end-time=2025-05-15T00:00:00Z --all",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Group them by `actor_id`; many failures, or an `ip_address` and `user_agent` the person never used, call for a closer look.",
+                    "Сгруппируйте их по `actor_id`: много неудач или `ip_address` и `user_agent`, с которых человек раньше не входил, — повод присмотреться.",
+                ),
+                command: None,
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "See that account's successful sign-ins in the same window:",
+                    "Посмотрите успешные входы этого аккаунта за то же время:",
+                ),
+                command: Some(
+                    (
+                        "pachca security list --event-key=user_login --actor-id=<user_id> --start-time=2025-05-14T00:00:00Z --end-time=2025-05-15T00:00:00Z --all",
+                        "pachca security list --event-key=user_login --actor-id=<user_id> --start-time=2025-05-14T00:00:00Z --end-time=2025-05-15T00:00:00Z --all",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "If the account looks taken over, suspend it until its owner is reached (skill pachca-users):",
+                    "Если похоже, что аккаунт захвачен, заблокируйте его, пока не свяжетесь с владельцем (навык pachca-users):",
+                ),
+                command: Some(
+                    (
+                        "pachca users update <user_id> --suspended",
+                        "pachca users update <user_id> --suspended",
+                    ),
+                ),
                 note: None,
             },
         ],
@@ -6709,6 +7018,79 @@ static GUIDE: [GuideScenario; 68] = [
         note: None,
     },
     GuideScenario {
+        id: "upcoming-tasks",
+        skill: "pachca-tasks",
+        title: ("See your upcoming tasks", "Посмотреть ближайшие задачи"),
+        steps: &[
+            GuideStep {
+                text: ("Fetch the tasks, every page:", "Получите задачи, все страницы:"),
+                command: Some(
+                    ("pachca tasks list --limit=50 --all", "pachca tasks list --limit=50 --all"),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Keep the open ones (`status` `undone`) with `due_at` ahead, soonest first.",
+                    "Оставьте открытые (`status` `undone`) с `due_at` в будущем, ближайшие первыми.",
+                ),
+                command: None,
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Open one by its id for the full card, with performers and custom fields:",
+                    "Откройте нужную по id — с исполнителями и дополнительными полями:",
+                ),
+                command: Some(("pachca tasks get <task_id>", "pachca tasks get <task_id>")),
+                note: None,
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
+        id: "reminder-series",
+        skill: "pachca-tasks",
+        title: ("Set a series of reminders", "Поставить серию напоминаний"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Work out the dates on your side, say every Monday at 09:00 for a month: a task has one `due_at` and no repeat setting.",
+                    "Рассчитайте даты на своей стороне, например каждый понедельник в 09:00 в течение месяца: у задачи один `due_at`, а настройки повтора нет.",
+                ),
+                command: None,
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Create one reminder per date, pausing between calls:",
+                    "Создайте по напоминанию на каждую дату, с паузами между вызовами:",
+                ),
+                command: Some(
+                    (
+                        "pachca tasks create --kind=reminder --content=\"Send the weekly report\" --due-at=2025-06-02T09:00:00Z",
+                        "pachca tasks create --kind=reminder --content=\"Отправить недельный отчёт\" --due-at=2025-06-02T09:00:00Z",
+                    ),
+                ),
+                note: Some(
+                    (
+                        "Then 2025-06-09, 2025-06-16 and so on, with the same text.",
+                        "Затем 2025-06-09, 2025-06-16 и так далее, с тем же текстом.",
+                    ),
+                ),
+            },
+            GuideStep {
+                text: (
+                    "Keep the ids from the answers: moving or cancelling the series means one call per task.",
+                    "Сохраните id из ответов: перенос или отмена серии — по вызову на каждую задачу.",
+                ),
+                command: None,
+                note: None,
+            },
+        ],
+        note: None,
+    },
+    GuideScenario {
         id: "find-employee",
         skill: "pachca-users",
         title: ("Find an employee and read their card", "Найти сотрудника и открыть его карточку"),
@@ -6866,8 +7248,8 @@ static GUIDE: [GuideScenario; 68] = [
                 ),
                 command: Some(
                     (
-                        "pachca members add <chat_id> --member-ids='[<user_id>]'",
-                        "pachca members add <chat_id> --member-ids='[<user_id>]'",
+                        "pachca members add <other_chat_id> --member-ids='[<user_id>]'",
+                        "pachca members add <other_chat_id> --member-ids='[<user_id>]'",
                     ),
                 ),
                 note: None,
@@ -7105,5 +7487,91 @@ static GUIDE: [GuideScenario; 68] = [
             },
         ],
         note: None,
+    },
+    GuideScenario {
+        id: "list-tag-members",
+        skill: "pachca-users",
+        title: ("List everyone in an employee tag", "Получить всех сотрудников тега"),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Check the tag: its name and how many people are in it (`users_count`):",
+                    "Проверьте тег: название и сколько в нём людей (`users_count`):",
+                ),
+                command: Some(("pachca group-tags get <tag_id>", "pachca group-tags get <tag_id>")),
+                note: None,
+            },
+            GuideStep {
+                text: ("Get the people, every page:", "Получите людей, все страницы:"),
+                command: Some(
+                    (
+                        "pachca group-tags list-users <tag_id> --all",
+                        "pachca group-tags list-users <tag_id> --all",
+                    ),
+                ),
+                note: None,
+            },
+        ],
+        note: Some(
+            (
+                "Know only the name? Filter the tag list by `names`. A department is not a tag: list the employees and keep those whose `department` matches.",
+                "Известно только название? Отфильтруйте список тегов по `names`. Отдел — не тег: получите сотрудников и оставьте тех, у кого подходящий `department`.",
+            ),
+        ),
+    },
+    GuideScenario {
+        id: "bulk-invite-employees",
+        skill: "pachca-users",
+        title: (
+            "Invite several employees with their tags",
+            "Пригласить несколько сотрудников сразу с тегами",
+        ),
+        steps: &[
+            GuideStep {
+                text: (
+                    "Check that the tags exist, with their exact names:",
+                    "Проверьте, что теги есть, и уточните их точные названия:",
+                ),
+                command: Some(
+                    (
+                        "pachca group-tags list --names=Sales,Support",
+                        "pachca group-tags list --names=Продажи,Поддержка",
+                    ),
+                ),
+                note: None,
+            },
+            GuideStep {
+                text: (
+                    "Create the accounts one call per person, each with its tags; pause between calls:",
+                    "Создайте аккаунты — по вызову на человека, каждому с его тегами; делайте паузы между вызовами:",
+                ),
+                command: Some(
+                    (
+                        "pachca users create --email=maria.ivanova@example.com --first-name=Maria --last-name=Ivanova --department=Sales --list-tags='[\"Sales\",\"Support\"]'",
+                        "pachca users create --email=maria.ivanova@example.com --first-name=Мария --last-name=Иванова --department=Продажи --list-tags='[\"Продажи\",\"Поддержка\"]'",
+                    ),
+                ),
+                note: Some(
+                    (
+                        "There is no call that creates many employees at once.",
+                        "Вызова, который создаёт сразу много сотрудников, нет.",
+                    ),
+                ),
+            },
+            GuideStep {
+                text: (
+                    "Note each new `id`, and report the people whose call failed: the error names the field.",
+                    "Запишите каждый новый `id` и сообщите, для кого вызов не прошёл: в ошибке указано поле.",
+                ),
+                command: None,
+                note: None,
+            },
+        ],
+        note: Some(
+            (
+                "Accounts created before people sign in through SSO can skip the invitation email with `skip_email_notify`.",
+                "Аккаунтам, которые заводятся до входа через SSO, письмо-приглашение можно не отправлять: `skip_email_notify`.",
+            ),
+        ),
     },
 ];

@@ -9,9 +9,13 @@
 //! dead override) stay errors.
 //!
 //! [`skills`] reads the skills' curated data and [`skills_check`] checks it
-//! against a spec and its CLI model, once per run ([`crate::model`]); the
-//! skills renderer only reads the result.
+//! against a spec and its CLI model, once per run ([`crate::model`]), with
+//! [`chain`] (what a scenario step sends and gets back) and [`coverage`]
+//! (upstream's workflows and the scenarios doing their jobs); the skills
+//! renderer only reads the result.
 
+pub mod chain;
+pub mod coverage;
 pub mod skills;
 pub mod skills_check;
 

@@ -19,6 +19,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use super::coverage::{UpstreamWorkflows, UPSTREAM_FILE};
 use crate::load::yaml;
 use crate::pin::Lang;
 
@@ -190,9 +191,12 @@ pub struct Scenario {
     #[serde(default)]
     pub note: Option<Text>,
     /// The request that does what the title says, as `METHOD /path
-    /// field=value` (a body field by its dotted path, or a query or form
-    /// field by name; the value may be a `<placeholder>`). Exactly one step
-    /// of each variant makes it: the scenario test checks.
+    /// field=value` (a body field by its dotted path, a query or form field
+    /// by name, or a path parameter by its name in the template; the value
+    /// may be a `<placeholder>`), or `METHOD /path` alone for a request that
+    /// takes no parameters (`GET /profile`). Exactly one step of each
+    /// variant makes it: generation checks what the step arguments show,
+    /// the scenario test checks the requests.
     #[serde(default)]
     pub goal: Option<String>,
     /// Values of the placeholders no earlier step's `out` fills: what the
@@ -204,34 +208,47 @@ pub struct Scenario {
     pub files: Vec<String>,
 }
 
-/// A scenario's goal, parsed from `METHOD /path field=value`.
+/// A scenario's goal, parsed from `METHOD /path field=value` (or `METHOD /path`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Goal {
     /// `POST`.
     pub method: String,
     /// The spec's path template (`/messages/{id}/thread`).
     pub path: String,
-    /// A body field by dotted path (`message.entity_type`), or a query or
-    /// form field by name (`user_ids[]`).
+    /// A body field by dotted path (`message.entity_type`), a query or form
+    /// field by name (`user_ids[]`), or a path parameter by name (`id` of
+    /// `/messages/{id}/thread`). Empty, as is `value`, when the goal is the
+    /// method and path alone: a request with no parameters (`GET /profile`).
     pub field: String,
     /// The value as text; may hold `<placeholders>`.
     pub value: String,
 }
 
 impl Goal {
-    /// Parses `METHOD /path field=value`.
+    /// Parses `METHOD /path field=value`, or `METHOD /path`.
     pub fn parse(text: &str) -> Result<Goal, String> {
-        let expected = "expected `METHOD /path field=value`, such as `POST /messages message.entity_type=thread`";
+        let expected = "expected `METHOD /path field=value` (such as `POST /messages message.entity_type=thread`), or `METHOD /path` for a request without parameters";
         let mut parts = text.splitn(3, ' ');
-        let (Some(method), Some(path), Some(pair)) = (parts.next(), parts.next(), parts.next()) else {
+        let (Some(method), Some(path)) = (parts.next(), parts.next()) else {
             return Err(format!("`{text}`: {expected}"));
         };
-        let Some((field, value)) = pair.split_once('=') else { return Err(format!("`{text}`: no `field=value`; {expected}")) };
+        let (field, value) = match parts.next() {
+            None => ("", ""),
+            Some(pair) => match pair.split_once('=') {
+                Some((field, value)) if !field.is_empty() && !field.contains(' ') => (field, value),
+                _ => return Err(format!("`{text}`: no `field=value`; {expected}")),
+            },
+        };
         const METHODS: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
-        if !METHODS.contains(&method) || !path.starts_with('/') || field.is_empty() {
+        if !METHODS.contains(&method) || !path.starts_with('/') {
             return Err(format!("`{text}`: {expected}"));
         }
         Ok(Goal { method: method.to_owned(), path: path.to_owned(), field: field.to_owned(), value: value.to_owned() })
+    }
+
+    /// The goal names a field (not the method and path alone).
+    pub fn has_field(&self) -> bool {
+        !self.field.is_empty()
     }
 }
 
@@ -286,6 +303,17 @@ pub struct Step {
     pub out: BTreeMap<String, String>,
     #[serde(default)]
     pub note: Option<Text>,
+}
+
+impl Step {
+    /// Whether the step is in the `variant` skills: a step marked `only` is
+    /// in that variant alone, a `run` step (a CLI command) in the `cli` one.
+    pub fn in_variant(&self, variant: Only) -> bool {
+        match self.only {
+            Some(only) => only == variant,
+            None => self.run.is_none() || variant == Only::Cli,
+        }
+    }
 }
 
 /// Step arguments: the same in both languages, or per language (when they carry text).
@@ -371,6 +399,8 @@ pub struct Curated {
     pub scenarios: BTreeMap<String, (&'static str, Vec<Scenario>)>,
     /// Trigger evals by skill name (the router's too), with the file they came from.
     pub evals: BTreeMap<String, (&'static str, Evals)>,
+    /// Upstream's workflows and the scenarios that do their jobs ([`super::coverage::UPSTREAM_FILE`]).
+    pub upstream: UpstreamWorkflows,
 }
 
 /// The catalogue file.
@@ -384,8 +414,12 @@ macro_rules! curated_files {
 
 const CATALOGUE: &str = include_str!("../../../spec/skills/catalogue.yaml");
 
-/// `(file, skill, contents)` of every scenario file.
-const SCENARIO_FILES: &[(&str, &str, &str)] = curated_files!("scenarios":
+const UPSTREAM: &str = include_str!("../../../spec/skills/upstream-workflows.yaml");
+
+/// `(file, skill, contents)` of every scenario file: one per skill of the
+/// catalogue (the check says which is missing; `tests/skills.rs` that every
+/// file of `spec/skills/scenarios/` is listed here).
+pub const SCENARIO_FILES: &[(&str, &str, &str)] = curated_files!("scenarios":
     "pachca-chats", "pachca-messages", "pachca-bots", "pachca-users", "pachca-tasks",
     "pachca-search", "pachca-profile", "pachca-forms", "pachca-security", "pachca-oauth",
 );
@@ -421,5 +455,6 @@ pub fn load() -> Result<Curated, CuratedError> {
     for (file, skill, text) in EVAL_FILES {
         evals.insert((*skill).to_owned(), (*file, parse(file, text)?));
     }
-    Ok(Curated { catalogue, scenarios, evals })
+    let upstream = parse(UPSTREAM_FILE, UPSTREAM)?;
+    Ok(Curated { catalogue, scenarios, evals, upstream })
 }

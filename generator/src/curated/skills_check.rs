@@ -11,7 +11,15 @@
 //!   shared by the `cli` and `curl` variants;
 //! * a step's arguments parse against the derived command (positional
 //!   count, required flags, valid values), and a `DELETE` step passes
-//!   `--force` (skills run non-interactively);
+//!   `--force` (skills run non-interactively); a `run` step names a
+//!   hand-written command of the CLI;
+//! * an inline scenario has at most [`MAX_INLINE_STEPS`] steps per variant;
+//! * a scenario's chain (`check_chain`): its goal names an operation and
+//!   one of its fields, exactly one step per variant and language sends it,
+//!   every placeholder is an input or an earlier step's `out`, every input
+//!   is used, and each `out` path is in the step's response;
+//! * every scenario named in `spec/skills/upstream-workflows.yaml` exists
+//!   ([`super::coverage::check`]);
 //! * the trigger evals ([`check_evals`]): every skill and the router has a
 //!   file; per language at least [`MIN_TRIGGER`] requests the skill serves
 //!   and [`MIN_NEAR_MISS`] near misses, each naming another skill; every
@@ -27,10 +35,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::skills::{Args, Curated, CuratedError, Goal, Only, Scenario, SkillEntry, Step, Text, CATALOGUE_FILE};
+use super::chain;
+use super::skills::{Args, Curated, CuratedError, Goal, Only, Place, Scenario, SkillEntry, Step, Text, CATALOGUE_FILE};
 use crate::cli_model::{fixed, args, Command, CliModel, FlagKind, FlagSource};
 use crate::curated::CuratedWarning;
-use crate::ir::{Api, HttpMethod, Operation};
+use crate::ir::{Api, HttpMethod, MediaType, Operation, ParamLocation};
 use crate::pin::Lang;
 
 /// Which skill owns each operation (by operationId).
@@ -140,7 +149,8 @@ pub fn validate(curated: &Curated, api: &Api, cli: &CliModel) -> Result<Validate
             ));
         }
     }
-    check_scenarios(curated, cli, &mut usable, &mut warnings)?;
+    check_scenarios(curated, api, cli, &mut usable, &mut warnings)?;
+    super::coverage::check(curated)?;
     check_evals(curated)?;
     Ok(Validated { curated: usable, ownership, warnings })
 }
@@ -182,13 +192,13 @@ fn lacks(command: &Command, args: &str) -> Option<String> {
     })
 }
 
-fn check_scenarios(curated: &Curated, cli: &CliModel, usable: &mut Curated, warnings: &mut Vec<CuratedWarning>) -> Result<(), CuratedError> {
+fn check_scenarios(curated: &Curated, api: &Api, cli: &CliModel, usable: &mut Curated, warnings: &mut Vec<CuratedWarning>) -> Result<(), CuratedError> {
     for (i, skill) in curated.catalogue.skills.iter().enumerate() {
         if !curated.scenarios.contains_key(&skill.name) {
             return Err(CuratedError::new(
                 CATALOGUE_FILE,
                 format!("skills[{i}].name"),
-                format!("`{}` has no scenario file; add spec/skills/scenarios/{}.yaml and list it in render/skills/curated.rs", skill.name, skill.name),
+                format!("`{}` has no scenario file; add spec/skills/scenarios/{}.yaml and list it in SCENARIO_FILES (generator/src/curated/skills.rs)", skill.name, skill.name),
             ));
         }
     }
@@ -262,8 +272,20 @@ fn check_scenarios(curated: &Curated, cli: &CliModel, usable: &mut Curated, warn
                     }
                 }
             }
+            if sc.place == Place::Inline {
+                for only in [Only::Cli, Only::Curl] {
+                    let steps = sc.steps.iter().filter(|s| s.in_variant(only)).count();
+                    if steps > MAX_INLINE_STEPS {
+                        return Err(CuratedError::new(
+                            file,
+                            key(".place"),
+                            format!("an inline scenario has at most {MAX_INLINE_STEPS} steps (this one has {steps} in a variant); give it `place: reference`"),
+                        ));
+                    }
+                }
+            }
             if !skipped {
-                check_chain(file, &key(""), sc, cli)?;
+                check_chain(file, &key(""), sc, api, cli)?;
                 kept.push(sc.clone());
             }
         }
@@ -297,9 +319,11 @@ fn check_run(file: &str, key: &str, step: &Step, run: &Args, cli: &CliModel) -> 
 
 /// The scenario test's preconditions, per variant: every `<placeholder>` of
 /// a step is an input or the `out` of an earlier step; every input is used;
-/// the goal parses, names the method and path of one of the steps, and its
-/// value's placeholder is known.
-fn check_chain(file: &str, key: &str, sc: &Scenario, cli: &CliModel) -> Result<(), CuratedError> {
+/// each `out` path is in the step's response; the goal parses, its field is
+/// one the operation takes, its value's placeholder is known, and exactly
+/// one step of each variant and language sends it (as far as the arguments
+/// show: a hand-written command's own requests count as sending it).
+fn check_chain(file: &str, key: &str, sc: &Scenario, api: &Api, cli: &CliModel) -> Result<(), CuratedError> {
     let commands = sc.steps.iter().filter(|s| s.op.is_some() || s.run.is_some()).count();
     let Some(goal_text) = &sc.goal else {
         if commands == 0 {
@@ -312,12 +336,60 @@ fn check_chain(file: &str, key: &str, sc: &Scenario, cli: &CliModel) -> Result<(
         ));
     };
     let goal = Goal::parse(goal_text).map_err(|e| CuratedError::new(file, format!("{key}.goal"), e))?;
+    let goal_op = api.operations().find(|o| o.http_method.as_str() == goal.method && o.path == goal.path);
+    match goal_op {
+        None => {
+            return Err(CuratedError::new(file, format!("{key}.goal"), format!("the spec has no operation `{} {}`", goal.method, goal.path)));
+        }
+        Some(op) => {
+            let known = chain::fields(api, op);
+            if goal.has_field() && !known.contains(&goal.field) {
+                return Err(CuratedError::new(
+                    file,
+                    format!("{key}.goal"),
+                    format!("`{}` is not a field of `{} {}`; its fields: {}", goal.field, goal.method, goal.path, known.join(", ")),
+                ));
+            }
+            // Only a file (a multipart body) or nothing at all: the method and path are the request.
+            let bare = op.params.iter().all(|p| p.location == ParamLocation::Header) && op.body.as_ref().is_none_or(|b| b.media == MediaType::Multipart);
+            if !goal.has_field() && !bare {
+                return Err(CuratedError::new(
+                    file,
+                    format!("{key}.goal"),
+                    format!("`{} {}` takes parameters; name the one that tells this request apart (`field=value`; its fields: {})", goal.method, goal.path, known.join(", ")),
+                ));
+            }
+        }
+    }
     let mut used: BTreeSet<&str> = BTreeSet::new();
+    for (j, step) in sc.steps.iter().enumerate() {
+        for (name, path) in &step.out {
+            let at = format!("{key}.steps[{j}].out.{name}");
+            if name.is_empty() || !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+                return Err(CuratedError::new(file, at, "a placeholder name is snake_case, such as `thread_id`"));
+            }
+            if let Some(run) = &step.run {
+                let printed = hand_written_of(run, cli).map_or(&[][..], |h| h.prints);
+                if !printed.contains(&path.as_str()) {
+                    return Err(CuratedError::new(
+                        file,
+                        at,
+                        format!("`pachca {}` prints {}; `{path}` is not one of them", run.get(Lang::En), if printed.is_empty() { "no fields".to_owned() } else { printed.join(", ") }),
+                    ));
+                }
+            } else if let Some(op) = step.op.as_deref().and_then(|id| api.operations().find(|o| o.id == id)) {
+                chain::response_path(api, op, path).map_err(|e| CuratedError::new(file, at, e))?;
+            }
+        }
+    }
     for only in [Only::Cli, Only::Curl] {
+        let variant = if only == Only::Cli { "cli" } else { "curl" };
         let mut known: BTreeSet<&str> = sc.inputs.keys().map(String::as_str).collect();
-        let mut reaches_goal = false;
+        // Per language: the steps that send the goal, and those that call its method and path.
+        let mut sending: [Vec<usize>; 2] = [Vec::new(), Vec::new()];
+        let mut calling: Vec<usize> = Vec::new();
         for (j, step) in sc.steps.iter().enumerate() {
-            if step.only.is_some_and(|o| o != only) || (step.run.is_some() && only == Only::Curl) {
+            if !step.in_variant(only) {
                 continue;
             }
             let step_key = format!("{key}.steps[{j}]");
@@ -335,11 +407,23 @@ fn check_chain(file: &str, key: &str, sc: &Scenario, cli: &CliModel) -> Result<(
                 }
             }
             if let Some(command) = step.op.as_deref().and_then(|op| cli.by_operation(op)) {
-                reaches_goal |= command.method.as_str() == goal.method && command.path == goal.path;
+                if command.method.as_str() == goal.method && command.path == goal.path {
+                    calling.push(j);
+                    for (l, lang) in [Lang::En, Lang::Ru].into_iter().enumerate() {
+                        let args = step.args.as_ref().map_or("", |a| a.get(lang));
+                        let sends = !goal.has_field() || command.parse_args(args).is_ok_and(|call| chain::sent(api, &call, &goal.field).contains(&goal.value));
+                        if sends {
+                            sending[l].push(j);
+                        }
+                    }
+                }
             }
-            if step.run.is_some() {
+            if let Some(run) = &step.run {
                 // A hand-written command's requests are its own (`upload`: `POST /uploads`, then the storage).
-                reaches_goal |= goal.method == "POST" && (goal.path == "/uploads" || goal.path == "/direct_url");
+                if hand_written_of(run, cli).is_some_and(|h| h.group == "upload") && goal.method == "POST" && (goal.path == "/uploads" || goal.path == "/direct_url") {
+                    calling.push(j);
+                    sending.iter_mut().for_each(|s| s.push(j));
+                }
             }
             known.extend(step.out.keys().map(String::as_str));
         }
@@ -349,18 +433,45 @@ fn check_chain(file: &str, key: &str, sc: &Scenario, cli: &CliModel) -> Result<(
             }
             used.insert(name);
         }
-        if !reaches_goal {
-            return Err(CuratedError::new(
-                file,
-                format!("{key}.goal"),
-                format!("no step of the {} variant calls `{} {}`", if only == Only::Cli { "cli" } else { "curl" }, goal.method, goal.path),
-            ));
+        let list = |steps: &[usize]| steps.iter().map(|j| format!("steps[{j}]")).collect::<Vec<_>>().join(", ");
+        if calling.is_empty() {
+            return Err(CuratedError::new(file, format!("{key}.goal"), format!("no step of the {variant} variant calls `{} {}`", goal.method, goal.path)));
+        }
+        for (l, lang) in [Lang::En, Lang::Ru].into_iter().enumerate() {
+            match sending[l].len() {
+                1 => {}
+                0 => {
+                    return Err(CuratedError::new(
+                        file,
+                        format!("{key}.goal"),
+                        format!(
+                            "no step of the {variant} variant sends `{}={}` ({lang} arguments); {} call `{} {}` without it (a field inside a JSON flag's value does not count)",
+                            goal.field, goal.value, list(&calling), goal.method, goal.path
+                        ),
+                    ));
+                }
+                _ => {
+                    return Err(CuratedError::new(
+                        file,
+                        format!("{key}.goal"),
+                        format!("{} of the {variant} variant all send `{goal_text}`; the goal must tell one request apart", list(&sending[l])),
+                    ));
+                }
+            }
         }
     }
     if let Some(unused) = sc.inputs.keys().find(|k| !used.contains(k.as_str())) {
         return Err(CuratedError::new(file, format!("{key}.inputs.{unused}"), "no step uses this input"));
     }
     Ok(())
+}
+
+/// The hand-written command a `run` line names.
+fn hand_written_of(run: &Args, cli: &CliModel) -> Option<&'static crate::cli_model::fixed::HandWritten> {
+    match args::resolve_line(cli, &format!("{} {}", crate::cli_model::BINARY, run.get(Lang::En))) {
+        Ok(args::Resolved::HandWritten(h)) => Some(h),
+        _ => None,
+    }
 }
 
 /// The `<name>` placeholders of a text, in order.
@@ -402,6 +513,10 @@ fn shared_prose(file: &str, key: &str, text: &Text) -> Result<(), CuratedError> 
     }
     Ok(())
 }
+
+/// The most steps an inline scenario (in the SKILL.md itself) has; longer
+/// ones go to `references/` (upstream warns likewise).
+pub const MAX_INLINE_STEPS: usize = 3;
 
 /// The fewest requests per language a skill should be picked for.
 pub const MIN_TRIGGER: usize = 8;

@@ -34,6 +34,11 @@ pub fn resolve_argv<'m>(model: &'m CliModel, argv: &[String]) -> Result<Resolved
     }
     let is_help = |t: &String| t == "--help" || t == "-h";
     let words: Vec<&String> = rest.iter().take_while(|t| !t.starts_with('-')).take(2).collect();
+    // A one-word hand-written command: every other word is its argument (`pachca upload ./report.pdf`).
+    if let Some(h) = words.first().and_then(|w| fixed::hand_written(w, "")).filter(|_| !(rest.len() == 2 && is_help(&rest[1]))) {
+        check_hand_written(h, &rest[1..])?;
+        return Ok(Resolved::HandWritten(h));
+    }
     match words.as_slice() {
         [] if rest.iter().all(|t| is_help(t) || t == "--version") && !rest.is_empty() => return Ok(Resolved::Help),
         [group] if model.has_group(group) && rest.len() == 2 && is_help(&rest[1]) => return Ok(Resolved::Help),
@@ -58,7 +63,7 @@ pub fn check_line(model: &CliModel, line: &str) -> Result<(), ArgError> {
 }
 
 fn check_hand_written(h: &fixed::HandWritten, args: &[String]) -> Result<(), ArgError> {
-    let name = format!("{BINARY} {} {}", h.group, h.action);
+    let name = format!("{BINARY} {}", h.name());
     let mut positionals = 0;
     let mut it = args.iter();
     while let Some(t) = it.next() {
@@ -86,7 +91,7 @@ fn check_hand_written(h: &fixed::HandWritten, args: &[String]) -> Result<(), Arg
         }
     }
     let required = h.positionals.iter().filter(|(_, r)| *r).count();
-    if positionals < required || positionals > h.positionals.len() {
+    if positionals < required || (positionals > h.positionals.len() && !h.rest) {
         return err(format!("`{name}` takes {} positional argument(s); got {positionals}", h.positionals.len()));
     }
     Ok(())

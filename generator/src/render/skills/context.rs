@@ -5,10 +5,10 @@
 
 use serde::Serialize;
 
-use super::curated::{Curated, Place, Scenario, SkillEntry};
+use super::curated::{Curated, Only, Place, Scenario, SkillEntry};
 use super::limits::{self, LimitsCtx, ValueNote};
 use super::request::{self, FormField, RequestCtx};
-use crate::cli_model::CliModel;
+use crate::cli_model::{CliModel, BINARY};
 use crate::ir::{Api, HttpMethod, Operation, TypeKind};
 use crate::pin::Lang;
 use crate::render::RenderError;
@@ -309,7 +309,11 @@ impl Builder<'_> {
         let lang = self.lang;
         let mut steps = Vec::new();
         for step in &sc.steps {
+            if !step.in_variant(if self.variant == Variant::Cli { Only::Cli } else { Only::Curl }) {
+                continue;
+            }
             let (cli, http) = match &step.op {
+                None if step.run.is_some() => (step.run.as_ref().map(|r| format!("{BINARY} {}", r.get(lang).trim())), None),
                 Some(op) => {
                     let command = self.cli.by_operation(op).ok_or_else(|| self.fail(format!("unknown operation `{op}`")))?;
                     let args = step.args.as_ref().map_or("", |a| a.get(lang));

@@ -1,0 +1,130 @@
+//! What a scenario's steps send and get back, as far as the spec and the
+//! step arguments show it, for the checks of a scenario's chain
+//! ([`super::skills_check`]):
+//!
+//! * [`sent`]: the values a parsed step sends for a goal's field (a path
+//!   parameter, a query parameter, a JSON body field set by a flag, or a
+//!   form field), so that generation can tell which steps make the goal;
+//! * [`fields`]: every field name an operation takes, for the error when a
+//!   goal names none of them;
+//! * [`response_path`]: whether a step's `out` path (`id`, `0.id`,
+//!   `thread.chat_id`) is in the operation's response.
+
+use crate::cli_model::args::{Invocation, Value};
+use crate::cli_model::{FlagSource, ParamSource};
+use crate::ir::{Api, MediaType, Operation, ParamLocation, ResponseBody, TypeKind, TypeRef};
+
+/// The values `call` sends for `field`: a path parameter by name, a query
+/// parameter by wire name (`user_ids[]`, once per item), a body field by
+/// dotted path or a form field by name. Placeholders stay as written
+/// (`<thread_id>`), switches are `true` or `false`. Empty when the step
+/// does not set the field through its own flag or argument (a field inside
+/// a JSON flag's value is not looked into).
+pub fn sent(api: &Api, call: &Invocation<'_>, field: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (p, v) in &call.positionals {
+        if matches!(&p.source, ParamSource::Path(name) if name == field) {
+            out.push(v.clone());
+        }
+    }
+    out.extend(call.query(api).into_iter().filter(|(k, _)| k == field).map(|(_, v)| v));
+    for (flag, value) in &call.flags {
+        if matches!(&flag.source, FlagSource::Body { path } if path.join(".") == field) {
+            out.push(match value {
+                Value::Text(t) => t.clone(),
+                Value::Switch(b) => b.to_string(),
+            });
+        }
+    }
+    out.extend(call.multipart().into_iter().filter(|(k, _, _)| k == field).map(|(_, v, _)| v));
+    out
+}
+
+/// Every field a goal may name for `op`: path and query parameters (an
+/// array sent Rails-style as `name[]`), and the body's fields by dotted path.
+pub fn fields(api: &Api, op: &Operation) -> Vec<String> {
+    let mut out: Vec<String> = op
+        .params
+        .iter()
+        .filter(|p| p.location != ParamLocation::Header)
+        .map(|p| if p.brackets && !p.name.ends_with("[]") { format!("{}[]", p.name) } else { p.name.clone() })
+        .collect();
+    if let Some(body) = &op.body {
+        let mut prefix = Vec::new();
+        body_fields(api, &body.ty, body.media == MediaType::Json, &mut prefix, &mut out, 0);
+    }
+    out
+}
+
+fn body_fields(api: &Api, ty: &TypeRef, nested: bool, prefix: &mut Vec<String>, out: &mut Vec<String>, depth: usize) {
+    let Some(TypeKind::Struct { fields }) = named(api, ty).map(|t| &t.kind) else { return };
+    for f in fields.iter().filter(|f| !f.read_only) {
+        prefix.push(f.name.clone());
+        out.push(prefix.join("."));
+        if nested && depth < 3 {
+            body_fields(api, &f.ty, nested, prefix, out, depth + 1);
+        }
+        prefix.pop();
+    }
+}
+
+fn named<'a>(api: &'a Api, ty: &TypeRef) -> Option<&'a crate::ir::TypeDef> {
+    let name = ty.as_named()?;
+    api.types.iter().find(|t| t.name == name)
+}
+
+/// Checks that the dotted `path` names a value in `op`'s response, with the
+/// `data` envelope removed: `id`, `thread.chat_id`, `0.id` in a list, `0`
+/// for the first item of a list of numbers. Errors say what is there instead.
+pub fn response_path(api: &Api, op: &Operation, path: &str) -> Result<(), String> {
+    if path.is_empty() || path == "." || path.split('.').any(str::is_empty) {
+        return Err(format!("`{path}` is not a path: name the value, such as `id` or `0.id`"));
+    }
+    let segments: Vec<&str> = path.split('.').collect();
+    let root = match &op.response.body {
+        ResponseBody::Data { ty, .. } | ResponseBody::Json { ty, .. } => ty.clone(),
+        ResponseBody::List { item, .. } => TypeRef::Array { items: Box::new(item.clone()) },
+        ResponseBody::Empty => return Err(format!("`{} {}` answers without a body", op.http_method.as_str(), op.path)),
+        ResponseBody::Redirect { .. } => return Err(format!("`{} {}` answers with a redirect, not a body", op.http_method.as_str(), op.path)),
+    };
+    walk(api, &root, &segments, 0).map_err(|at| format!("`{path}` is not in the response of `{} {}`: {at}", op.http_method.as_str(), op.path))
+}
+
+fn walk(api: &Api, ty: &TypeRef, segments: &[&str], depth: usize) -> Result<(), String> {
+    let Some((first, rest)) = segments.split_first() else { return Ok(()) };
+    if depth > 8 {
+        return Err("the path is deeper than the response".to_owned());
+    }
+    match ty {
+        TypeRef::Array { items } if first.parse::<usize>().is_ok() => walk(api, items, rest, depth + 1),
+        TypeRef::Array { .. } => Err(format!("`{first}` is taken from a list; name an item by its index (`0.{first}`)")),
+        TypeRef::Any | TypeRef::Map { .. } => Ok(()),
+        TypeRef::Named { .. } => {
+            let Some(def) = named(api, ty) else { return Err(format!("unknown type at `{first}`")) };
+            match &def.kind {
+                TypeKind::Struct { fields } => match fields.iter().find(|f| f.name == *first) {
+                    Some(f) => walk(api, &f.ty, rest, depth + 1),
+                    None => Err(format!(
+                        "`{first}` is not a field of {} (its fields: {})",
+                        def.name,
+                        fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", ")
+                    )),
+                },
+                TypeKind::Alias { target } => walk(api, target, segments, depth + 1),
+                TypeKind::Map { .. } => Ok(()),
+                TypeKind::Union(u) => {
+                    let mut last = format!("no member of {} has `{first}`", def.name);
+                    for v in &u.variants {
+                        match walk(api, &v.ty, segments, depth + 1) {
+                            Ok(()) => return Ok(()),
+                            Err(e) => last = e,
+                        }
+                    }
+                    Err(last)
+                }
+                TypeKind::Enum { .. } => Err(format!("`{first}` is taken from a plain value ({})", def.name)),
+            }
+        }
+        _ => Err(format!("`{first}` is taken from a plain value")),
+    }
+}
