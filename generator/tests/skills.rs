@@ -779,6 +779,14 @@ fn a_run_step_is_a_hand_written_command_and_its_out_what_it_prints() {
 }
 
 #[test]
+fn the_files_a_scenario_reads_are_declared() {
+    let e = render_with(|d| find(d, "pachca-profile", "change-my-avatar").files.clear());
+    assert!(e.contains("(change-my-avatar).files: steps[0] reads `me.png`; list it in `files`"), "{e}");
+    let e = render_with(|d| find(d, "pachca-messages", "send-message-with-files").files.push("notes.txt".into()));
+    assert!(e.contains("(send-message-with-files).files: no step reads `notes.txt`"), "{e}");
+}
+
+#[test]
 fn inline_scenarios_are_short() {
     let e = render_with(|d| {
         let sc = find(d, "pachca-users", "onboard-employee");

@@ -7,11 +7,13 @@
 //!   form field), so that generation can tell which steps make the goal;
 //! * [`fields`]: every field name an operation takes, for the error when a
 //!   goal names none of them;
+//! * [`files_read`]: the local files a step reads, which the scenario lists
+//!   in `files` for the scenario test to create;
 //! * [`response_path`]: whether a step's `out` path (`id`, `0.id`,
 //!   `thread.chat_id`) is in the operation's response.
 
 use crate::cli_model::args::{Invocation, Value};
-use crate::cli_model::{FlagSource, ParamSource};
+use crate::cli_model::{FlagKind, FlagSource, ParamSource};
 use crate::ir::{Api, MediaType, Operation, ParamLocation, ResponseBody, TypeKind, TypeRef};
 
 /// The values `call` sends for `field`: a path parameter by name, a query
@@ -38,6 +40,17 @@ pub fn sent(api: &Api, call: &Invocation<'_>, field: &str) -> Vec<String> {
     }
     out.extend(call.multipart().into_iter().filter(|(k, _, _)| k == field).map(|(_, v, _)| v));
     out
+}
+
+/// The local files `call` reads (`--file=./report.pdf`; not `-`, standard input).
+pub fn files_read(call: &Invocation<'_>) -> Vec<String> {
+    call.flags
+        .iter()
+        .filter_map(|(flag, value)| match value {
+            Value::Text(path) if flag.kind == FlagKind::File && path != "-" => Some(path.clone()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Every field a goal may name for `op`: path and query parameters (an

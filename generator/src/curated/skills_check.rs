@@ -17,7 +17,8 @@
 //! * a scenario's chain (`check_chain`): its goal names an operation and
 //!   one of its fields, exactly one step per variant and language sends it,
 //!   every placeholder is an input or an earlier step's `out`, every input
-//!   is used, and each `out` path is in the step's response;
+//!   is used, each `out` path is in the step's response, and the files the
+//!   steps read are its `files`;
 //! * every scenario named in `spec/skills/upstream-workflows.yaml` exists
 //!   ([`super::coverage::check`]);
 //! * the trigger evals ([`check_evals`]): every skill and the router has a
@@ -319,7 +320,8 @@ fn check_run(file: &str, key: &str, step: &Step, run: &Args, cli: &CliModel) -> 
 
 /// The scenario test's preconditions, per variant: every `<placeholder>` of
 /// a step is an input or the `out` of an earlier step; every input is used;
-/// each `out` path is in the step's response; the goal parses, its field is
+/// each `out` path is in the step's response; the files the steps read are
+/// the scenario's `files`; the goal parses, its field is
 /// one the operation takes, its value's placeholder is known, and exactly
 /// one step of each variant and language sends it (as far as the arguments
 /// show: a hand-written command's own requests count as sending it).
@@ -381,6 +383,27 @@ fn check_chain(file: &str, key: &str, sc: &Scenario, api: &Api, cli: &CliModel) 
                 chain::response_path(api, op, path).map_err(|e| CuratedError::new(file, at, e))?;
             }
         }
+    }
+    // The files the steps read are the scenario's `files` (the test creates them), and no others.
+    let mut read: BTreeMap<String, usize> = BTreeMap::new();
+    for (j, step) in sc.steps.iter().enumerate() {
+        let paths = match (&step.run, step.op.as_deref().and_then(|op| cli.by_operation(op))) {
+            (Some(run), _) if hand_written_of(run, cli).is_some_and(|h| h.group == "upload") => {
+                args::tokenize(run.get(Lang::En)).ok().and_then(|t| t.into_iter().skip(1).find(|a| !a.starts_with('-'))).into_iter().collect()
+            }
+            (None, Some(command)) => command.parse_args(step.args.as_ref().map_or("", |a| a.get(Lang::En))).map(|call| chain::files_read(&call)).unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        for path in paths.into_iter().filter(|p| p != "-") {
+            read.entry(path.trim_start_matches("./").to_owned()).or_insert(j);
+        }
+    }
+    let listed: BTreeSet<&str> = sc.files.iter().map(|f| f.trim_start_matches("./")).collect();
+    if let Some((path, j)) = read.iter().find(|(p, _)| !listed.contains(p.as_str())) {
+        return Err(CuratedError::new(file, format!("{key}.files"), format!("steps[{j}] reads `{path}`; list it in `files` so that the scenario test creates it")));
+    }
+    if let Some(extra) = listed.iter().find(|f| !read.contains_key(**f)) {
+        return Err(CuratedError::new(file, format!("{key}.files"), format!("no step reads `{extra}`")));
     }
     for only in [Only::Cli, Only::Curl] {
         let variant = if only == Only::Cli { "cli" } else { "curl" };
