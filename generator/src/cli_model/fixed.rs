@@ -41,9 +41,38 @@ pub const HAND_WRITTEN: &[HandWritten] = &[
         flags: &[],
         help: "forget the active profile's token",
     },
+    // Commands of one word: the action is empty.
+    HandWritten {
+        group: "upload",
+        action: "",
+        positionals: &[("file", true)],
+        flags: &[("name", true)],
+        help: "upload a file (or `-` for stdin) and print the attachment for `messages create --files`",
+    },
+    HandWritten {
+        group: "guide",
+        action: "",
+        positionals: &[("query", false)],
+        flags: &[("lang", true)],
+        help: "the step-by-step scenarios of the skills: all titles, or those matching a query",
+    },
+    HandWritten {
+        group: "doctor",
+        action: "",
+        positionals: &[],
+        flags: &[],
+        help: "check the config file, the token, the network and the version",
+    },
+    HandWritten {
+        group: "commands",
+        action: "",
+        positionals: &[],
+        flags: &[("available", false)],
+        help: "every command; with `--available`, those the token's scopes allow",
+    },
 ];
 
-/// The hand-written command `group action`.
+/// The hand-written command `group action` (`action` empty for a one-word command).
 pub fn hand_written(group: &str, action: &str) -> Option<&'static HandWritten> {
     HAND_WRITTEN.iter().find(|h| h.group == group && h.action == action)
 }

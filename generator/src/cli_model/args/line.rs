@@ -34,6 +34,10 @@ pub fn resolve_argv<'m>(model: &'m CliModel, argv: &[String]) -> Result<Resolved
     }
     let is_help = |t: &String| t == "--help" || t == "-h";
     let words: Vec<&String> = rest.iter().take_while(|t| !t.starts_with('-')).take(2).collect();
+    if let Some(h) = words.first().and_then(|w| fixed::hand_written(w, "")) {
+        check_hand_written(h, &rest[1..])?;
+        return Ok(Resolved::HandWritten(h));
+    }
     match words.as_slice() {
         [] if rest.iter().all(|t| is_help(t) || t == "--version") && !rest.is_empty() => return Ok(Resolved::Help),
         [group] if model.has_group(group) && rest.len() == 2 && is_help(&rest[1]) => return Ok(Resolved::Help),
@@ -58,7 +62,7 @@ pub fn check_line(model: &CliModel, line: &str) -> Result<(), ArgError> {
 }
 
 fn check_hand_written(h: &fixed::HandWritten, args: &[String]) -> Result<(), ArgError> {
-    let name = format!("{BINARY} {} {}", h.group, h.action);
+    let name = format!("{BINARY} {} {}", h.group, h.action).trim_end().to_owned();
     let mut positionals = 0;
     let mut it = args.iter();
     while let Some(t) = it.next() {

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::curated::{Curated, Place, Scenario, SkillEntry};
+use super::curated::{Curated, Only, Place, Scenario, SkillEntry, Step};
 use super::limits::{self, LimitsCtx, ValueNote};
 use super::request::{self, FormField, RequestCtx};
 use crate::cli_model::CliModel;
@@ -308,7 +308,12 @@ impl Builder<'_> {
     pub fn scenario(&self, skill: &str, sc: &Scenario) -> Result<ScenarioCtx, RenderError> {
         let lang = self.lang;
         let mut steps = Vec::new();
-        for step in &sc.steps {
+        for step in sc.steps.iter().filter(|s| in_variant(s, self.variant)) {
+            if let Some(run) = &step.run {
+                let cli = Some(format!("{} {}", crate::cli_model::BINARY, run.get(lang).trim()));
+                steps.push(StepCtx { text: step.text.get(lang).to_owned(), note: step.note.as_ref().map(|n| n.get(lang).to_owned()), cli, http: None });
+                continue;
+            }
             let (cli, http) = match &step.op {
                 Some(op) => {
                     let command = self.cli.by_operation(op).ok_or_else(|| self.fail(format!("unknown operation `{op}`")))?;
@@ -385,6 +390,15 @@ impl Builder<'_> {
             example: serde_json::to_string_pretty(&example).map_err(|e| self.fail(e.to_string()))?,
             union_name: WEBHOOK_UNION.to_owned(),
         })
+    }
+}
+
+/// Whether a step belongs to `variant`: `only` says so, and a `run` step
+/// (a hand-written CLI command) is the `cli` variant's.
+pub fn in_variant(step: &Step, variant: Variant) -> bool {
+    match (step.only, variant) {
+        (Some(Only::Cli), Variant::Curl) | (Some(Only::Curl), Variant::Cli) => false,
+        _ => step.run.is_none() || variant == Variant::Cli,
     }
 }
 
