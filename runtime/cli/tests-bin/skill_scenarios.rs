@@ -494,7 +494,7 @@ fn run_steps(set: &SetPlan, sc: &ScenarioPlan, proxy: &Proxy, bin_dir: &Path, di
         if !missing.is_empty() {
             return Err(format!("step {n}: <{}> is filled by no earlier step and no input:\n{}", missing.join(">, <"), step.command));
         }
-        let command = command.replace(&set.base_url, &proxy.url());
+        let command = if set.base_url.is_empty() { command } else { command.replace(&set.base_url, &proxy.url()) };
         proxy.take();
         let out = Command::new("sh")
             .arg("-c")
@@ -578,6 +578,7 @@ async fn every_skill_scenario_runs_and_reaches_its_goal() {
     let mut runs = Vec::new();
     let sets = plans.len();
     for set in plans {
+        assert!(!set.scenarios.is_empty(), "the plan of {} has no scenario", set.set);
         let proxy = Proxy::start(&prism.base_url()).await;
         let bin_dir = bin_dir.clone();
         runs.push(tokio::task::spawn_blocking(move || {
@@ -604,7 +605,53 @@ async fn every_skill_scenario_runs_and_reaches_its_goal() {
     }
     println!("{}", counts.join("\n"));
     assert_eq!(sets, 4, "the plan has the four sets (cli and curl, en and ru)");
+    broken_scenarios_fail(&prism, &bin_dir).await;
     assert!(failures.is_empty(), "{} scenario runs failed:\n\n{}", failures.len(), failures.join("\n\n"));
+}
+
+/// The checks themselves, on scenarios that are wrong the way a written
+/// one can be: it stops before its goal, it answers in the chat where it
+/// meant the thread it opened, two of its steps make the goal, a step runs
+/// another operation than its own, a placeholder nothing fills.
+async fn broken_scenarios_fail(prism: &Prism, bin_dir: &Path) {
+    let proxy = Proxy::start(&prism.base_url()).await;
+    let step = |command: &str, request: Option<[&str; 2]>, out: &[(&str, &str)]| StepPlan {
+        command: command.to_owned(),
+        request: request.map(|r| r.map(str::to_owned)),
+        envelope: Some("data".to_owned()),
+        out: out.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+    };
+    let thread = || step("pachca threads add <message_id>", Some(["POST", "/messages/{id}/thread"]), &[("thread_id", "id")]);
+    let reply = |to: &str| step(&format!("pachca messages create --entity-type=thread --entity-id=<{to}> --content=ok"), Some(["POST", "/messages"]), &[]);
+    let scenario = |steps: Vec<StepPlan>, field: &str, value: &str| ScenarioPlan {
+        skill: "pachca-bots".into(),
+        id: "broken".into(),
+        file: "test".into(),
+        goal: Goal { method: "POST".into(), path: "/messages".into(), field: field.into(), value: value.into() },
+        inputs: [("chat_id".to_owned(), "5000000003".to_owned())].into(),
+        files: Vec::new(),
+        steps,
+    };
+    let set = SetPlan { set: "cli-en".into(), variant: "cli".into(), base_url: String::new(), scenarios: Vec::new() };
+    let post = || step("pachca messages create --entity-id=<chat_id> --content=alert", Some(["POST", "/messages"]), &[("message_id", "id")]);
+    let cases = [
+        (scenario(vec![post(), thread()], "message.entity_id", "<thread_id>"), "no step made the goal"),
+        (scenario(vec![post(), thread(), reply("chat_id")], "message.entity_id", "<thread_id>"), "no step made the goal"),
+        (scenario(vec![post(), post()], "message.content", "alert"), "all make the goal"),
+        (scenario(vec![step("pachca threads add <chat_id>", Some(["GET", "/threads/{id}"]), &[])], "x", "y"), "should call GET /threads/{id}"),
+        (scenario(vec![reply("thread_id")], "message.entity_type", "thread"), "<thread_id> is filled by no earlier step"),
+    ];
+    for (i, (sc, expected)) in cases.iter().enumerate() {
+        match run_scenario(&set, sc, &proxy, bin_dir) {
+            Ok(_) => panic!("broken scenario {i} passed"),
+            Err(e) => assert!(e.contains(expected), "broken scenario {i} failed for another reason than {expected:?}: {e}"),
+        }
+    }
+    // And the sound one passes.
+    let sound = scenario(vec![post(), thread(), reply("thread_id")], "message.entity_id", "<thread_id>");
+    if let Err(e) = run_scenario(&set, &sound, &proxy, bin_dir) {
+        panic!("the sound scenario failed: {e}");
+    }
 }
 
 #[test]
