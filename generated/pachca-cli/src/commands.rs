@@ -4683,7 +4683,7 @@ static GUIDE: [GuideScenario; 79] = [
                 command: Some(
                     (
                         "pachca bots create --name=\"Deploy bot\" --outgoing-url=https://example.com/pachca/hook --events='[\"message_new\",\"button_click\"]' --trigger-on=all_messages",
-                        "pachca bots create --name=\"Бот выкладок\" --outgoing-url=https://example.com/pachca/hook --events='[\"message_new\",\"button_click\"]' --trigger-on=all_messages",
+                        "pachca bots create --name=\"Деплой-бот\" --outgoing-url=https://example.com/pachca/hook --events='[\"message_new\",\"button_click\"]' --trigger-on=all_messages",
                     ),
                 ),
                 note: None,
@@ -4691,7 +4691,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Add the bot to the chats it should hear, using its user id:",
-                    "Добавьте бота в чаты, которые он должен слышать, по его id пользователя:",
+                    "Добавьте бота в чаты, события из которых он должен получать, — по его id пользователя:",
                 ),
                 command: Some(
                     (
@@ -4705,14 +4705,14 @@ static GUIDE: [GuideScenario; 79] = [
         note: Some(
             (
                 "With `trigger_on: commands` the bot hears only its command words, listed in `commands`.",
-                "С `trigger_on: commands` бот слышит только свои команды из списка `commands`.",
+                "С `trigger_on: commands` бот получает только сообщения, которые начинаются с его команд из списка `commands`.",
             ),
         ),
     },
     GuideScenario {
         id: "change-webhook-url",
         skill: "pachca-bots",
-        title: ("Point a bot's webhook at a new URL", "Перенаправить вебхук бота на новый URL"),
+        title: ("Point a bot's webhook at a new URL", "Сменить URL вебхука бота"),
         steps: &[
             GuideStep {
                 text: (
@@ -4723,7 +4723,7 @@ static GUIDE: [GuideScenario; 79] = [
                 note: None,
             },
             GuideStep {
-                text: ("As an admin, by the bot's id:", "Администратором, по id бота:"),
+                text: ("As an admin, by the bot's id:", "С токеном администратора — по id бота:"),
                 command: Some(
                     (
                         "pachca bots update <bot_id> --outgoing-url=https://example.com/pachca/hook-v2",
@@ -4735,7 +4735,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Or as the bot itself, with its own token and no id:",
-                    "Или самим ботом, его токеном и без id:",
+                    "Или с токеном самого бота — без id:",
                 ),
                 command: Some(
                     (
@@ -4759,7 +4759,7 @@ static GUIDE: [GuideScenario; 79] = [
         title: ("Rotate a bot's token", "Перевыпустить токен бота"),
         steps: &[
             GuideStep {
-                text: ("As an admin, by the bot's id:", "Администратором, по id бота:"),
+                text: ("As an admin, by the bot's id:", "С токеном администратора — по id бота:"),
                 command: Some(
                     ("pachca bots recreate-token <bot_id>", "pachca bots recreate-token <bot_id>"),
                 ),
@@ -4768,7 +4768,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Or as the bot itself; the token used for this call stops working at once:",
-                    "Или самим ботом; токен этого вызова сразу перестаёт работать:",
+                    "Или с токеном самого бота; этот токен сразу перестаёт действовать:",
                 ),
                 command: Some(
                     ("pachca bots recreate-token-self", "pachca bots recreate-token-self"),
@@ -4779,7 +4779,7 @@ static GUIDE: [GuideScenario; 79] = [
         note: Some(
             (
                 "The new token is shown only in this answer: store it before doing anything else.",
-                "Новый токен есть только в этом ответе: сохраните его прежде всего остального.",
+                "Новый токен возвращается только в этом ответе: сохраните его в первую очередь.",
             ),
         ),
     },
@@ -4801,7 +4801,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Delete it; its token stops working and it leaves every chat:",
-                    "Удалите его: токен перестанет работать, а бот выйдет из всех чатов:",
+                    "Удалите бота: его токен перестанет действовать, а сам бот выйдет из всех чатов:",
                 ),
                 command: Some(
                     ("pachca bots delete <bot_id> --force", "pachca bots delete <bot_id> --force"),
@@ -4819,7 +4819,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Read the raw request body and the `Pachca-Signature` header; verify the signature and the `webhook_timestamp` before anything else (see webhook-events.md).",
-                    "Прочитайте сырое тело запроса и заголовок `Pachca-Signature`; сначала проверьте подпись и `webhook_timestamp` (см. webhook-events.md).",
+                    "Прочитайте тело запроса как есть и заголовок `Pachca-Signature`; прежде всего проверьте подпись и `webhook_timestamp` (см. webhook-events.md).",
                 ),
                 command: None,
                 note: None,
@@ -4827,7 +4827,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Answer 200 quickly and move slow work to the background.",
-                    "Быстро ответьте 200, а долгую работу унесите в фон.",
+                    "Сразу ответьте 200, а долгую обработку выполняйте в фоне.",
                 ),
                 command: None,
                 note: None,
@@ -4835,7 +4835,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Dispatch on `type` and `event`; ignore the bot's own messages to avoid loops.",
-                    "Разбирайте по `type` и `event`; свои же сообщения бота пропускайте, чтобы не зациклиться.",
+                    "Определите вид события по `type` и `event`; собственные сообщения бота пропускайте, чтобы не зациклиться.",
                 ),
                 command: None,
                 note: None,
@@ -4843,7 +4843,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Answer in the chat the event came from:",
-                    "Ответьте в чат, откуда пришло событие:",
+                    "Ответьте в чат, из которого пришло событие:",
                 ),
                 command: Some(
                     (
@@ -4859,7 +4859,10 @@ static GUIDE: [GuideScenario; 79] = [
     GuideScenario {
         id: "reply-to-user-who-messaged-the-bot",
         skill: "pachca-bots",
-        title: ("Reply to a person who wrote to the bot", "Ответить человеку, написавшему боту"),
+        title: (
+            "Reply to a person who wrote to the bot",
+            "Ответить пользователю, который написал боту",
+        ),
         steps: &[
             GuideStep {
                 text: (
@@ -4870,7 +4873,7 @@ static GUIDE: [GuideScenario; 79] = [
                 note: None,
             },
             GuideStep {
-                text: ("Reply privately to the author:", "Ответьте автору лично:"),
+                text: ("Reply privately to the author:", "Ответьте автору личным сообщением:"),
                 command: Some(
                     (
                         "pachca messages create --entity-type=user --entity-id=<user_id> --content=\"Thanks, I have logged your request\"",
@@ -4882,7 +4885,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Or answer in the thread of their message, so the chat stays tidy: open the thread (an existing one is returned as is) and take its `id`:",
-                    "Или ответьте в треде его сообщения, чтобы не засорять чат: откройте тред (если он уже есть, вернётся он же) и возьмите его `id`:",
+                    "Или ответьте в треде к его сообщению, чтобы не засорять чат: создайте тред (если он уже есть, вернётся существующий) и возьмите его `id`:",
                 ),
                 command: Some(
                     ("pachca threads add <message_id>", "pachca threads add <message_id>"),
@@ -4905,12 +4908,12 @@ static GUIDE: [GuideScenario; 79] = [
     GuideScenario {
         id: "link-unfurling",
         skill: "pachca-bots",
-        title: ("Show previews for your links", "Показывать превью своих ссылок"),
+        title: ("Show previews for your links", "Показывать превью ссылок на свой сервис"),
         steps: &[
             GuideStep {
                 text: (
                     "Create the bot with `trigger_on: unfurl`, the link-shared event and link previews enabled, then list your domains in its settings:",
-                    "Создайте бота с `trigger_on: unfurl`, событием о ссылках и включёнными превью, затем укажите свои домены в его настройках:",
+                    "Создайте бота с `trigger_on: unfurl`, событием об отправленных ссылках и включёнными превью, затем укажите свои домены в его настройках:",
                 ),
                 command: Some(
                     (
@@ -4923,13 +4926,13 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "When a `link_shared` event arrives, build a preview for each URL in `links` that you recognise.",
-                    "Когда придёт событие `link_shared`, соберите превью для каждого знакомого URL из `links`.",
+                    "Когда придёт событие `link_shared`, подготовьте превью для каждого URL из `links`, который относится к вашему сервису.",
                 ),
                 command: None,
                 note: None,
             },
             GuideStep {
-                text: ("Attach the previews to the message:", "Приложите превью к сообщению:"),
+                text: ("Attach the previews to the message:", "Добавьте превью к сообщению:"),
                 command: Some(
                     (
                         "pachca messages unfurl <message_id> --link-previews='{\"https://tracker.example.com/T-42\":{\"title\":\"T-42: Login fails\",\"description\":\"Open, assigned to Anna\"}}'",
@@ -4944,7 +4947,7 @@ static GUIDE: [GuideScenario; 79] = [
     GuideScenario {
         id: "handle-button-click",
         skill: "pachca-bots",
-        title: ("Act on a button click", "Отреагировать на нажатие кнопки"),
+        title: ("Act on a button click", "Обработать нажатие кнопки"),
         steps: &[
             GuideStep {
                 text: (
@@ -4957,7 +4960,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "The `button` event brings `data`, `message_id`, `user_id` and a `trigger_id` valid for 3 seconds.",
-                    "Событие `button` приносит `data`, `message_id`, `user_id` и `trigger_id`, живущий 3 секунды.",
+                    "В событии `button` приходят `data`, `message_id`, `user_id` и `trigger_id`, который действует 3 секунды.",
                 ),
                 command: None,
                 note: None,
@@ -4965,12 +4968,12 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Either open a form right away with the `trigger_id` (skill pachca-forms), or update the message to show the outcome:",
-                    "Либо сразу откройте форму по `trigger_id` (навык pachca-forms), либо обновите сообщение, показав итог:",
+                    "Либо сразу откройте форму по `trigger_id` (навык pachca-forms), либо отредактируйте сообщение и покажите результат:",
                 ),
                 command: Some(
                     (
                         "pachca messages update <message_id> --content=\"Approved by Anna\" --buttons='[]'",
-                        "pachca messages update <message_id> --content=\"Одобрено: Анна\" --buttons='[]'",
+                        "pachca messages update <message_id> --content=\"Одобрила Анна\" --buttons='[]'",
                     ),
                 ),
                 note: None,
@@ -4981,12 +4984,15 @@ static GUIDE: [GuideScenario; 79] = [
     GuideScenario {
         id: "process-events-via-history-polling",
         skill: "pachca-bots",
-        title: ("Process events by polling the history", "Обрабатывать события опросом истории"),
+        title: (
+            "Process events by polling the history",
+            "Обрабатывать события через историю (поллинг)",
+        ),
         steps: &[
             GuideStep {
                 text: (
                     "Switch on the event history in the bot's webhook settings; a webhook URL is not needed.",
-                    "Включите историю событий в настройках вебхука бота; URL вебхука не нужен.",
+                    "Включите «Сохранять историю событий» в настройках вебхука бота; URL вебхука не нужен.",
                 ),
                 command: None,
                 note: None,
@@ -4994,7 +5000,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Fetch the recent events with the bot's token:",
-                    "Получите последние события токеном бота:",
+                    "Получите последние события с токеном бота:",
                 ),
                 command: Some(
                     ("pachca bots list-events --limit=50", "pachca bots list-events --limit=50"),
@@ -5004,7 +5010,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Handle each event, then delete it so the next poll does not see it again:",
-                    "Обработайте каждое событие и удалите его, чтобы следующий опрос его не увидел:",
+                    "Обработайте каждое событие и удалите его, чтобы оно не пришло при следующем запросе:",
                 ),
                 command: Some(
                     (
@@ -5018,14 +5024,14 @@ static GUIDE: [GuideScenario; 79] = [
         note: Some(
             (
                 "Poll every few seconds at most; each event is the same JSON a webhook would deliver.",
-                "Опрашивайте не чаще раза в несколько секунд; каждое событие — тот же JSON, что пришёл бы вебхуком.",
+                "Запрашивайте историю не чаще раза в несколько секунд; каждое событие — тот же JSON, что пришёл бы в вебхуке.",
             ),
         ),
     },
     GuideScenario {
         id: "monitoring-alerts",
         skill: "pachca-bots",
-        title: ("Post monitoring alerts from a bot", "Публиковать алерты мониторинга ботом"),
+        title: ("Post monitoring alerts from a bot", "Отправлять алерты мониторинга от имени бота"),
         steps: &[
             GuideStep {
                 text: (
@@ -5038,7 +5044,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "From the monitoring hook, post each alert with the bot's token:",
-                    "Из хука мониторинга публикуйте каждый алерт токеном бота:",
+                    "Из обработчика мониторинга отправляйте каждый алерт с токеном бота:",
                 ),
                 command: Some(
                     (
@@ -5051,7 +5057,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "When the alert clears, reply in its thread instead of posting anew: open the thread of the alert's message and take its `id`:",
-                    "Когда алерт погаснет, ответьте в его треде, а не новым сообщением: откройте тред сообщения с алертом и возьмите его `id`:",
+                    "Когда алерт закроется, ответьте в его треде, а не новым сообщением: создайте тред к сообщению с алертом и возьмите его `id`:",
                 ),
                 command: Some(
                     ("pachca threads add <message_id>", "pachca threads add <message_id>"),
@@ -5061,7 +5067,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Post the all-clear into the thread:",
-                    "Напишите в тред, что всё в порядке:",
+                    "Сообщите в треде, что всё в порядке:",
                 ),
                 command: Some(
                     (
@@ -5075,7 +5081,7 @@ static GUIDE: [GuideScenario; 79] = [
         note: Some(
             (
                 "Group bursts of alerts into one message: messages into one chat are limited to about 4 per second.",
-                "Объединяйте пачки алертов в одно сообщение: в один чат — не больше примерно 4 сообщений в секунду.",
+                "Объединяйте серии алертов в одно сообщение: в один чат можно отправлять не больше примерно 4 сообщений в секунду.",
             ),
         ),
     },
@@ -5087,7 +5093,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Run a job on your side (cron or a scheduler): Pachca has no scheduler of its own.",
-                    "Запускайте задачу на своей стороне (cron или планировщик): своего планировщика в Pachca нет.",
+                    "Запускайте задание на своей стороне (cron или другой планировщик): встроенного планировщика в Пачке нет.",
                 ),
                 command: None,
                 note: None,
@@ -5095,13 +5101,13 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Collect the figures and write the digest text.",
-                    "Соберите данные и напишите текст дайджеста.",
+                    "Соберите данные и составьте текст дайджеста.",
                 ),
                 command: None,
                 note: None,
             },
             GuideStep {
-                text: ("Post it to the channel:", "Опубликуйте его в канал:"),
+                text: ("Post it to the channel:", "Отправьте его в канал:"),
                 command: Some(
                     (
                         "pachca messages create --entity-id=<chat_id> --content=\"Daily digest: 42 orders, 3 refunds\"",
@@ -5121,7 +5127,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Create the channel and invite people in the same call:",
-                    "Создайте канал и пригласите людей одним вызовом:",
+                    "Создайте канал и сразу добавьте в него участников — одним вызовом:",
                 ),
                 command: Some(
                     (
@@ -5132,14 +5138,14 @@ static GUIDE: [GuideScenario; 79] = [
                 note: Some(
                     (
                         "Drop `channel` for a group chat. Members and employee tags can also be passed later.",
-                        "Без `channel` получится беседа. Участников и теги можно передать и позже.",
+                        "Без `channel` будет создана беседа. Участников и теги можно добавить и позже.",
                     ),
                 ),
             },
             GuideStep {
                 text: (
                     "Add more people to the chat from the response (`data.id`):",
-                    "Добавьте ещё людей в чат из ответа (`data.id`):",
+                    "Добавьте ещё участников в созданный чат (его id — в `data.id` ответа):",
                 ),
                 command: Some(
                     (
@@ -5155,12 +5161,12 @@ static GUIDE: [GuideScenario; 79] = [
     GuideScenario {
         id: "rename-chat",
         skill: "pachca-chats",
-        title: ("Rename a chat or make it public", "Переименовать чат или открыть его"),
+        title: ("Rename a chat or make it public", "Переименовать чат или сделать его открытым"),
         steps: &[
             GuideStep {
                 text: (
                     "Change the name, the visibility, or both:",
-                    "Поменяйте название, видимость или и то, и другое:",
+                    "Измените название, видимость или и то и другое:",
                 ),
                 command: Some(
                     (
@@ -5171,7 +5177,7 @@ static GUIDE: [GuideScenario; 79] = [
                 note: Some(
                     (
                         "Members are changed separately, through the member endpoints.",
-                        "Участники меняются отдельно, методами для участников.",
+                        "Состав участников меняется отдельно — методами для участников.",
                     ),
                 ),
             },
@@ -5189,7 +5195,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Create the chat with the whole tag plus a few extra people:",
-                    "Создайте беседу со всем тегом и несколькими людьми сверх него:",
+                    "Создайте беседу со всеми участниками тега и ещё несколькими сотрудниками:",
                 ),
                 command: Some(
                     (
@@ -5202,7 +5208,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Post a welcome message into the new chat:",
-                    "Напишите приветствие в новую беседу:",
+                    "Отправьте приветствие в новую беседу:",
                 ),
                 command: Some(
                     (
@@ -5216,7 +5222,7 @@ static GUIDE: [GuideScenario; 79] = [
         note: Some(
             (
                 "Tag ids come from the list of employee tags (skill pachca-users).",
-                "id тегов берутся из списка тегов сотрудников (навык pachca-users).",
+                "Идентификаторы тегов берите из списка тегов сотрудников (навык pachca-users).",
             ),
         ),
     },
@@ -5228,7 +5234,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "List chats whose last message falls into the window:",
-                    "Получите чаты, где последнее сообщение попадает в окно:",
+                    "Получите чаты, последнее сообщение в которых попадает в заданный период:",
                 ),
                 command: Some(
                     (
@@ -5239,7 +5245,7 @@ static GUIDE: [GuideScenario; 79] = [
                 note: Some(
                     (
                         "Times are ISO 8601 in UTC. `availability` `public` adds public chats you are not in.",
-                        "Время — ISO 8601 в UTC. `availability` `public` добавит открытые чаты, где вас нет.",
+                        "Время — в формате ISO 8601 в UTC. С `availability` `public` в список попадут и открытые чаты, в которых вы не состоите.",
                     ),
                 ),
             },
@@ -5249,12 +5255,12 @@ static GUIDE: [GuideScenario; 79] = [
     GuideScenario {
         id: "archive-inactive-chats",
         skill: "pachca-chats",
-        title: ("Archive chats that went quiet", "Архивировать затихшие чаты"),
+        title: ("Archive chats that went quiet", "Архивировать неактивные чаты"),
         steps: &[
             GuideStep {
                 text: (
                     "List chats with no messages since the cut-off date, oldest activity first:",
-                    "Получите чаты без сообщений с даты отсечки, самые давние первыми:",
+                    "Получите чаты, в которых не было сообщений после пороговой даты, — сначала самые давние:",
                 ),
                 command: Some(
                     (
@@ -5267,7 +5273,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Check each candidate: skip channels and chats the owner wants to keep; ask before archiving many.",
-                    "Проверьте каждого кандидата: пропустите каналы и чаты, которые владелец хочет оставить; перед массовой архивацией спросите.",
+                    "Проверьте каждый чат из списка: пропустите каналы и чаты, которые владелец хочет сохранить; перед массовой архивацией спросите подтверждение.",
                 ),
                 command: None,
                 note: None,
@@ -5280,7 +5286,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "If one was archived by mistake, bring it back:",
-                    "Если какой-то заархивирован по ошибке, верните его:",
+                    "Если чат заархивирован по ошибке, верните его из архива:",
                 ),
                 command: Some(
                     ("pachca chats unarchive <chat_id>", "pachca chats unarchive <chat_id>"),
@@ -5298,7 +5304,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "See who is in the chat and with which role; filter by role if needed:",
-                    "Посмотрите, кто в чате и с какой ролью; при необходимости отфильтруйте по роли:",
+                    "Посмотрите, кто состоит в чате и с какой ролью; при необходимости отфильтруйте по роли:",
                 ),
                 command: Some(
                     (
@@ -5311,7 +5317,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Promote a member to admin (editor exists only in channels):",
-                    "Сделайте участника админом (редактор бывает только в каналах):",
+                    "Назначьте участника админом (роль редактора есть только в каналах):",
                 ),
                 command: Some(
                     (
@@ -5322,7 +5328,7 @@ static GUIDE: [GuideScenario; 79] = [
                 note: None,
             },
             GuideStep {
-                text: ("Remove someone from the chat:", "Исключите человека из чата:"),
+                text: ("Remove someone from the chat:", "Исключите участника из чата:"),
                 command: Some(
                     (
                         "pachca members remove <chat_id> <user_id> --force",
@@ -5334,7 +5340,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Detach an employee tag; its members who joined through it leave too:",
-                    "Отвяжите тег сотрудников — вошедшие через него тоже выйдут:",
+                    "Исключите тег из чата — участники, добавленные через него, тоже выйдут:",
                 ),
                 command: Some(
                     (
@@ -5347,7 +5353,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Leave the chat yourself (the token's owner):",
-                    "Выйдите из чата сами (владелец токена):",
+                    "Выйдите из чата сами (от имени владельца токена):",
                 ),
                 command: Some(
                     (
@@ -5361,7 +5367,7 @@ static GUIDE: [GuideScenario; 79] = [
         note: Some(
             (
                 "Roles that can be set are admin, editor and member; ownership cannot be handed over this way.",
-                "Назначить можно роли admin, editor и member; передать владение так нельзя.",
+                "Назначить можно роли `admin`, `editor` и `member`; передать права владельца этим методом нельзя.",
             ),
         ),
     },
@@ -5370,11 +5376,11 @@ static GUIDE: [GuideScenario; 79] = [
         skill: "pachca-chats",
         title: (
             "Bring a chat's members in line with a tag",
-            "Свести участников чата с составом тега",
+            "Привести состав чата в соответствие с тегом",
         ),
         steps: &[
             GuideStep {
-                text: ("Get everyone in the tag:", "Получите всех в теге:"),
+                text: ("Get everyone in the tag:", "Получите всех участников тега:"),
                 command: Some(
                     (
                         "pachca group-tags list-users <tag_id> --all",
@@ -5384,7 +5390,7 @@ static GUIDE: [GuideScenario; 79] = [
                 note: None,
             },
             GuideStep {
-                text: ("Get everyone in the chat:", "Получите всех в чате:"),
+                text: ("Get everyone in the chat:", "Получите всех участников чата:"),
                 command: Some(
                     ("pachca members list <chat_id> --all", "pachca members list <chat_id> --all"),
                 ),
@@ -5393,7 +5399,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Work out the difference: who is in the tag but not the chat, and the reverse.",
-                    "Найдите разницу: кто есть в теге, но не в чате, и наоборот.",
+                    "Сравните списки: кто есть в теге, но не в чате, и наоборот.",
                 ),
                 command: None,
                 note: None,
@@ -5401,7 +5407,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Add the missing people in one call, quietly:",
-                    "Добавьте недостающих одним вызовом, без уведомления в чат:",
+                    "Добавьте недостающих одним вызовом, без системного сообщения в чате:",
                 ),
                 command: Some(
                     (
@@ -5414,7 +5420,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Remove the extra ones, one call each:",
-                    "Исключите лишних, по вызову на каждого:",
+                    "Исключите лишних — по одному вызову на каждого:",
                 ),
                 command: Some(
                     (
@@ -5428,7 +5434,7 @@ static GUIDE: [GuideScenario; 79] = [
         note: Some(
             (
                 "Simpler when it fits: add the tag to the chat and it stays in sync by itself.",
-                "Проще, если подходит: добавьте тег в чат — состав будет синхронизироваться сам.",
+                "Если это подходит, проще добавить тег в чат — тогда состав будет синхронизироваться автоматически.",
             ),
         ),
     },
@@ -5440,7 +5446,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Request an export for the period; the result is announced to your webhook URL:",
-                    "Запросите экспорт за период; о готовности сообщат на ваш URL вебхука:",
+                    "Запросите экспорт за период; когда он будет готов, на указанный URL придёт вебхук:",
                 ),
                 command: Some(
                     (
@@ -5477,7 +5483,7 @@ static GUIDE: [GuideScenario; 79] = [
         note: Some(
             (
                 "Only the workspace owner, on the Corporation plan, can export.",
-                "Выгружать может только владелец пространства на корпоративном тарифе (`corporation`).",
+                "Экспорт доступен только владельцу пространства на тарифе «Корпорация».",
             ),
         ),
     },
@@ -5575,7 +5581,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Take `trigger_id` from the `button` webhook event (or a command event); it expires in 3 seconds.",
-                    "Возьмите `trigger_id` из события `button` (или события команды); он истекает через 3 секунды.",
+                    "Возьмите `trigger_id` из события `button` (или из события команды); он действует 3 секунды.",
                 ),
                 command: None,
                 note: None,
@@ -5583,7 +5589,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Open the form for that user right away:",
-                    "Сразу откройте форму этому пользователю:",
+                    "Сразу откройте форму для этого пользователя:",
                 ),
                 command: Some(
                     (
@@ -5612,7 +5618,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "On the click, open a form with dates, a type and a comment; keep your own reference in `private_metadata`:",
-                    "По нажатию откройте форму с датами, типом и комментарием; свою метку сохраните в `private_metadata`:",
+                    "По нажатию откройте форму с датами, видом отпуска и комментарием; свой идентификатор заявки сохраните в `private_metadata`:",
                 ),
                 command: Some(
                     (
@@ -5625,13 +5631,16 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "The `view` submit event brings `callback_id` `vacation`, your `private_metadata` and the answers in `data`, keyed by block `name`.",
-                    "Событие отправки `view` приносит `callback_id` `vacation`, вашу `private_metadata` и ответы в `data` по `name` блоков.",
+                    "В событии отправки `view` приходят `callback_id` `vacation`, ваше значение `private_metadata` и ответы в `data` — по `name` блоков.",
                 ),
                 command: None,
                 note: None,
             },
             GuideStep {
-                text: ("Confirm to the person in private:", "Подтвердите человеку лично:"),
+                text: (
+                    "Confirm to the person in private:",
+                    "Отправьте пользователю подтверждение личным сообщением:",
+                ),
                 command: Some(
                     (
                         "pachca messages create --entity-type=user --entity-id=<user_id> --content=\"Your vacation request is on its way to your manager\"",
@@ -5659,7 +5668,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Match `callback_id` to the form you opened and read `private_metadata` back.",
-                    "Сопоставьте `callback_id` с открытой формой и прочитайте `private_metadata`.",
+                    "По `callback_id` определите, какая это форма, и прочитайте `private_metadata`.",
                 ),
                 command: None,
                 note: None,
@@ -5667,7 +5676,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Validate `data`; store the result, then tell the user where it went:",
-                    "Проверьте `data`; сохраните результат и сообщите человеку, куда он ушёл:",
+                    "Проверьте `data`, сохраните результат и сообщите пользователю, куда переданы данные:",
                 ),
                 command: Some(
                     (
@@ -5759,12 +5768,12 @@ static GUIDE: [GuideScenario; 79] = [
     GuideScenario {
         id: "send-to-chat-by-name",
         skill: "pachca-messages",
-        title: ("Post to a chat you know by name", "Написать в чат, известный по названию"),
+        title: ("Post to a chat you know by name", "Написать в чат по его названию"),
         steps: &[
             GuideStep {
                 text: (
                     "Find the chat; with several hits, pick the closest `name`:",
-                    "Найдите чат; если совпадений несколько, выберите ближайший по `name`:",
+                    "Найдите чат; если совпадений несколько, выберите самый подходящий по `name`:",
                 ),
                 command: Some(
                     (
@@ -5775,7 +5784,7 @@ static GUIDE: [GuideScenario; 79] = [
                 note: None,
             },
             GuideStep {
-                text: ("Post into it:", "Напишите в него:"),
+                text: ("Post into it:", "Отправьте в него сообщение:"),
                 command: Some(
                     (
                         "pachca messages create --entity-id=<chat_id> --content=\"Version 2.4 is out\"",
@@ -5785,7 +5794,7 @@ static GUIDE: [GuideScenario; 79] = [
                 note: Some(
                     (
                         "The entity type defaults to `discussion`, a chat, so it can be left out.",
-                        "Тип по умолчанию — `discussion`, то есть чат, его можно не указывать.",
+                        "Тип по умолчанию — `discussion` (беседа или канал), поэтому его можно не указывать.",
                     ),
                 ),
             },
@@ -5795,12 +5804,12 @@ static GUIDE: [GuideScenario; 79] = [
     GuideScenario {
         id: "send-direct-message",
         skill: "pachca-messages",
-        title: ("Send a direct message", "Написать человеку лично"),
+        title: ("Send a direct message", "Отправить личное сообщение"),
         steps: &[
             GuideStep {
                 text: (
                     "Get the person's id, unless it is already known (from a webhook or an earlier answer):",
-                    "Узнайте id человека, если он ещё не известен (из вебхука или прошлого ответа):",
+                    "Узнайте id пользователя, если его ещё нет (например, из вебхука или предыдущего ответа):",
                 ),
                 command: Some(
                     (
@@ -5813,7 +5822,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Send the message straight to the user:",
-                    "Отправьте сообщение прямо пользователю:",
+                    "Отправьте сообщение напрямую пользователю:",
                 ),
                 command: Some(
                     (
@@ -5829,12 +5838,12 @@ static GUIDE: [GuideScenario; 79] = [
     GuideScenario {
         id: "reply-in-thread",
         skill: "pachca-messages",
-        title: ("Reply in a message's thread", "Ответить в треде сообщения"),
+        title: ("Reply in a message's thread", "Ответить в треде к сообщению"),
         steps: &[
             GuideStep {
                 text: (
                     "Open the thread of the message; an existing thread is returned as is. Keep `data.id`:",
-                    "Откройте тред сообщения; если он уже есть, вернётся существующий. Запомните `data.id`:",
+                    "Создайте тред к сообщению; если он уже есть, вернётся существующий. Запомните `data.id`:",
                 ),
                 command: Some(
                     ("pachca threads add <message_id>", "pachca threads add <message_id>"),
@@ -5842,7 +5851,7 @@ static GUIDE: [GuideScenario; 79] = [
                 note: None,
             },
             GuideStep {
-                text: ("Post the reply into the thread:", "Напишите ответ в тред:"),
+                text: ("Post the reply into the thread:", "Отправьте ответ в тред:"),
                 command: Some(
                     (
                         "pachca messages create --entity-type=thread --entity-id=<thread_id> --content=\"Fixed in the latest build\"",
@@ -5852,7 +5861,7 @@ static GUIDE: [GuideScenario; 79] = [
                 note: Some(
                     (
                         "Set `skip_invite_mentions` to keep people mentioned in the reply from being added to the thread.",
-                        "`skip_invite_mentions` не даёт добавить в тред упомянутых в ответе людей.",
+                        "С `skip_invite_mentions` упомянутые в ответе пользователи не добавляются в тред.",
                     ),
                 ),
             },
@@ -5867,7 +5876,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Send rows of buttons: a `url` button opens a link, a `data` button reports the click to the bot's webhook:",
-                    "Передайте ряды кнопок: кнопка с `url` открывает ссылку, с `data` — сообщает о нажатии в вебхук бота:",
+                    "Передайте кнопки рядами: кнопка с `url` открывает ссылку, кнопка с `data` сообщает о нажатии в вебхук бота:",
                 ),
                 command: Some(
                     (
@@ -5878,7 +5887,7 @@ static GUIDE: [GuideScenario; 79] = [
                 note: Some(
                     (
                         "Clicks on `data` buttons arrive as `button` webhook events (skill pachca-bots).",
-                        "Нажатия на кнопки с `data` приходят событиями `button` в вебхук (навык pachca-bots).",
+                        "Нажатия кнопок с `data` приходят в вебхук событиями `button` (навык pachca-bots).",
                     ),
                 ),
             },
@@ -5893,7 +5902,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Fetch the messages, newest first by default:",
-                    "Получите сообщения, по умолчанию новые первыми:",
+                    "Получите сообщения — по умолчанию сначала новые:",
                 ),
                 command: Some(
                     (
@@ -5904,7 +5913,7 @@ static GUIDE: [GuideScenario; 79] = [
                 note: Some(
                     (
                         "Page on for older messages, or sort with `order` `asc` for oldest first. A thread's messages live in the thread's own chat.",
-                        "Для более старых листайте дальше или отсортируйте `order` `asc` — сначала старые. Сообщения треда лежат в отдельном чате треда.",
+                        "Более старые сообщения — на следующих страницах; с `order` `asc` сначала идут старые. Сообщения треда хранятся в отдельном чате треда.",
                     ),
                 ),
             },
@@ -5919,7 +5928,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Pin it; a chat can have several pinned messages:",
-                    "Закрепите; закреплённых сообщений в чате может быть несколько:",
+                    "Закрепите сообщение; в чате может быть несколько закреплённых сообщений:",
                 ),
                 command: Some(
                     ("pachca messages pin <message_id>", "pachca messages pin <message_id>"),
@@ -5929,7 +5938,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Unpin it when it is no longer current:",
-                    "Открепите, когда оно потеряет актуальность:",
+                    "Открепите его, когда оно станет неактуальным:",
                 ),
                 command: Some(
                     (
@@ -5950,7 +5959,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "React with the emoji character itself, not its name:",
-                    "Ставьте сам символ эмодзи, а не его название:",
+                    "Передавайте сам символ эмодзи, а не его название:",
                 ),
                 command: Some(
                     (
@@ -5976,12 +5985,12 @@ static GUIDE: [GuideScenario; 79] = [
     GuideScenario {
         id: "edit-or-delete-message",
         skill: "pachca-messages",
-        title: ("Edit or delete a message", "Исправить или удалить сообщение"),
+        title: ("Edit or delete a message", "Отредактировать или удалить сообщение"),
         steps: &[
             GuideStep {
                 text: (
                     "Replace the text; only your own messages (or the bot's) can be edited:",
-                    "Замените текст; править можно только свои сообщения (или сообщения бота):",
+                    "Замените текст; редактировать можно только свои сообщения (или сообщения бота):",
                 ),
                 command: Some(
                     (
@@ -5992,7 +6001,7 @@ static GUIDE: [GuideScenario; 79] = [
                 note: None,
             },
             GuideStep {
-                text: ("Delete it for good:", "Удалите насовсем:"),
+                text: ("Delete it for good:", "Удалите сообщение безвозвратно:"),
                 command: Some(
                     (
                         "pachca messages delete <message_id> --force",
@@ -6010,7 +6019,10 @@ static GUIDE: [GuideScenario; 79] = [
         title: ("Check who has read a message", "Узнать, кто прочитал сообщение"),
         steps: &[
             GuideStep {
-                text: ("Get the ids of the readers:", "Получите id прочитавших:"),
+                text: (
+                    "Get the ids of the readers:",
+                    "Получите id пользователей, прочитавших сообщение:",
+                ),
                 command: Some(
                     (
                         "pachca read-member list-readers <message_id> --all",
@@ -6022,7 +6034,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Turn ids into names where needed:",
-                    "При необходимости превратите id в имена:",
+                    "При необходимости получите имена по id:",
                 ),
                 command: Some(("pachca users get <user_id>", "pachca users get <user_id>")),
                 note: None,
@@ -6031,7 +6043,7 @@ static GUIDE: [GuideScenario; 79] = [
         note: Some(
             (
                 "Compare with the chat's members to see who has not read it yet.",
-                "Сравните с участниками чата — так видно, кто ещё не прочитал.",
+                "Сравните со списком участников чата — так видно, кто ещё не прочитал.",
             ),
         ),
     },
@@ -6053,7 +6065,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Download each `files[].url` directly: the link is pre-signed and needs no token.",
-                    "Скачайте каждый `files[].url` напрямую: ссылка подписана и токен не нужен.",
+                    "Скачайте каждый файл по `files[].url` напрямую: ссылка уже подписана, токен не нужен.",
                 ),
                 command: None,
                 note: None,
@@ -6062,7 +6074,7 @@ static GUIDE: [GuideScenario; 79] = [
         note: Some(
             (
                 "Message webhooks do not include attachments, so fetch the message even when you got it from a webhook.",
-                "В вебхуках о сообщениях вложений нет, поэтому запрашивайте сообщение, даже если оно пришло вебхуком.",
+                "В вебхуках о сообщениях вложений нет, поэтому запрашивайте сообщение через API, даже если узнали о нём из вебхука.",
             ),
         ),
     },
@@ -6105,13 +6117,13 @@ static GUIDE: [GuideScenario; 79] = [
         skill: "pachca-messages",
         title: (
             "Change the attachments of a sent message",
-            "Поменять вложения отправленного сообщения",
+            "Изменить вложения отправленного сообщения",
         ),
         steps: &[
             GuideStep {
                 text: (
                     "Read the current `files` and keep the entries you want to stay:",
-                    "Прочитайте текущие `files` и оставьте те, что нужны:",
+                    "Получите текущие `files` и отберите те, что должны остаться:",
                 ),
                 command: Some(
                     ("pachca messages get <message_id>", "pachca messages get <message_id>"),
@@ -6150,12 +6162,12 @@ static GUIDE: [GuideScenario; 79] = [
     GuideScenario {
         id: "mention-user",
         skill: "pachca-messages",
-        title: ("Mention someone in a message", "Упомянуть человека в сообщении"),
+        title: ("Mention someone in a message", "Упомянуть пользователя в сообщении"),
         steps: &[
             GuideStep {
                 text: (
                     "Find the person and note their `nickname`:",
-                    "Найдите человека и запомните его `nickname`:",
+                    "Найдите пользователя и запомните его `nickname`:",
                 ),
                 command: Some(
                     (
@@ -6168,7 +6180,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Write `@nickname` in the text; the person gets a notification:",
-                    "Напишите в тексте `@nickname` — человек получит уведомление:",
+                    "Добавьте в текст `@nickname` — пользователь получит уведомление:",
                 ),
                 command: Some(
                     (
@@ -6184,12 +6196,12 @@ static GUIDE: [GuideScenario; 79] = [
     GuideScenario {
         id: "notify-many-users",
         skill: "pachca-messages",
-        title: ("Send the same note to many people", "Разослать одно сообщение многим людям"),
+        title: ("Send the same note to many people", "Разослать одно сообщение многим сотрудникам"),
         steps: &[
             GuideStep {
                 text: (
                     "Collect the recipients, for example everyone in an employee tag:",
-                    "Соберите получателей — например, всех из тега сотрудников:",
+                    "Соберите список получателей — например, всех участников тега сотрудников:",
                 ),
                 command: Some(
                     (
@@ -6202,7 +6214,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Send each one a direct message, pausing between calls:",
-                    "Отправьте каждому личное сообщение, с паузами между вызовами:",
+                    "Отправьте каждому личное сообщение, делая паузы между вызовами:",
                 ),
                 command: Some(
                     (
@@ -6216,7 +6228,7 @@ static GUIDE: [GuideScenario; 79] = [
         note: Some(
             (
                 "For a large list, a channel with everyone in it is kinder than many direct messages.",
-                "Для большого списка удобнее канал со всеми, чем много личных сообщений.",
+                "Если получателей много, удобнее канал со всеми ними, чем множество личных сообщений.",
             ),
         ),
     },
@@ -6228,7 +6240,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "List threads with a message inside the window:",
-                    "Получите треды с сообщениями внутри окна:",
+                    "Получите треды, в которых были сообщения за нужный период:",
                 ),
                 command: Some(
                     (
@@ -6241,7 +6253,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Read one of them; the thread's own chat id is in the response:",
-                    "Прочитайте один из них; id чата треда есть в ответе:",
+                    "Получите сведения об одном из них; в ответе есть id чата треда:",
                 ),
                 command: Some(("pachca threads get <thread_id>", "pachca threads get <thread_id>")),
                 note: None,
@@ -6257,7 +6269,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Open (or fetch) the thread of the message and note its chat id:",
-                    "Откройте (или получите) тред сообщения и запомните id его чата:",
+                    "Создайте тред к сообщению (или получите существующий) и запомните id его чата:",
                 ),
                 command: Some(
                     ("pachca threads add <message_id>", "pachca threads add <message_id>"),
@@ -6277,7 +6289,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "From now on the bot's webhook receives the thread's new messages.",
-                    "Теперь вебхук бота получает новые сообщения треда.",
+                    "Теперь в вебхук бота будут приходить новые сообщения треда.",
                 ),
                 command: None,
                 note: None,
@@ -6286,7 +6298,7 @@ static GUIDE: [GuideScenario; 79] = [
         note: Some(
             (
                 "Opening a thread twice is harmless: the existing one comes back.",
-                "Повторное открытие треда безопасно: вернётся существующий.",
+                "Повторно создавать тред безопасно: вернётся существующий.",
             ),
         ),
     },
@@ -6397,7 +6409,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Read the token's details: its scopes, creation date and last use:",
-                    "Прочитайте сведения о токене: права доступа, дату создания и последнего использования:",
+                    "Получите сведения о токене: скоупы, дату создания и последнего использования:",
                 ),
                 command: Some(("pachca oauth token-info", "pachca oauth token-info")),
                 note: None,
@@ -6413,7 +6425,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Read the error: `insufficient_scope` names the missing scope; other 403s mean the owner of the token lacks access.",
-                    "Прочитайте ошибку: `insufficient_scope` называет недостающее право; прочие 403 значат, что у владельца токена нет доступа.",
+                    "Прочитайте ошибку: при `insufficient_scope` в ней указан недостающий скоуп; другие ответы 403 означают, что у владельца токена нет доступа.",
                 ),
                 command: None,
                 note: None,
@@ -6427,7 +6439,7 @@ static GUIDE: [GuideScenario; 79] = [
                 note: None,
             },
             GuideStep {
-                text: ("Compare with the token's scopes:", "Сравните с правами токена:"),
+                text: ("Compare with the token's scopes:", "Сравните со скоупами токена:"),
                 command: Some(("pachca oauth token-info", "pachca oauth token-info")),
                 note: None,
             },
@@ -6442,7 +6454,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Check who the token belongs to; a bot must be a member of the chat it works with:",
-                    "Проверьте, чей это токен; бот должен состоять в чате, с которым работает:",
+                    "Проверьте, чей это токен; бот должен быть участником чата, с которым работает:",
                 ),
                 command: Some(("pachca profile get", "pachca profile get")),
                 note: None,
@@ -6450,7 +6462,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Fix the cause: add the scope in the token's settings, or add the bot to the chat (skill pachca-chats).",
-                    "Устраните причину: добавьте право в настройках токена или добавьте бота в чат (навык pachca-chats).",
+                    "Устраните причину: добавьте скоуп в настройках токена или добавьте бота в чат (навык pachca-chats).",
                 ),
                 command: None,
                 note: None,
@@ -6466,7 +6478,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Read your own profile: id, name, email, role:",
-                    "Прочитайте свой профиль: id, имя, почту, роль:",
+                    "Получите свой профиль: id, имя, почту и роль:",
                 ),
                 command: Some(("pachca profile get", "pachca profile get")),
                 note: Some(
@@ -6490,7 +6502,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "List the custom fields the workspace defines for people, with their ids and types:",
-                    "Получите дополнительные поля, заведённые в пространстве для сотрудников, — с id и типами:",
+                    "Получите список дополнительных полей сотрудников, созданных в пространстве, с их id и типами:",
                 ),
                 command: Some(
                     (
@@ -6503,7 +6515,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Read your profile: its `custom_properties` hold your values by field id:",
-                    "Прочитайте свой профиль: в `custom_properties` лежат ваши значения по id поля:",
+                    "Получите свой профиль: в `custom_properties` — ваши значения по id полей:",
                 ),
                 command: Some(("pachca profile get", "pachca profile get")),
                 note: None,
@@ -6512,7 +6524,7 @@ static GUIDE: [GuideScenario; 79] = [
         note: Some(
             (
                 "Your own fields are set by an admin (skill pachca-users); the profile only reads them.",
-                "Свои поля заполняет администратор (навык pachca-users), профиль их только читает.",
+                "Ваши поля заполняет администратор (навык pachca-users); через профиль их можно только прочитать.",
             ),
         ),
     },
@@ -6527,7 +6539,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Set the status, mark yourself away and leave a note for people who write to you:",
-                    "Поставьте статус, отметьте отсутствие и оставьте ответ тем, кто вам напишет:",
+                    "Установите статус, включите режим «Нет на месте» и оставьте сообщение для тех, кто вам напишет:",
                 ),
                 command: Some(
                     (
@@ -6548,7 +6560,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Read the current status (`null` when none):",
-                    "Прочитайте текущий статус (`null`, если его нет):",
+                    "Получите текущий статус (`null`, если его нет):",
                 ),
                 command: Some(("pachca profile get-status", "pachca profile get-status")),
                 note: None,
@@ -6574,7 +6586,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Upload a picture from a local file:",
-                    "Загрузите картинку из локального файла:",
+                    "Загрузите изображение из локального файла:",
                 ),
                 command: Some(
                     (
@@ -6585,7 +6597,7 @@ static GUIDE: [GuideScenario; 79] = [
                 note: None,
             },
             GuideStep {
-                text: ("Or go back to no avatar:", "Или вернитесь к пустому аватару:"),
+                text: ("Or go back to no avatar:", "Или удалите аватар:"),
                 command: Some(
                     (
                         "pachca profile delete-avatar --force",
@@ -6600,12 +6612,12 @@ static GUIDE: [GuideScenario; 79] = [
     GuideScenario {
         id: "search-messages-in-period",
         skill: "pachca-search",
-        title: ("Find messages about a topic in a period", "Найти сообщения на тему за период"),
+        title: ("Find messages about a topic in a period", "Найти сообщения по теме за период"),
         steps: &[
             GuideStep {
                 text: (
                     "Search by words, newest first, within dates:",
-                    "Ищите по словам, новые первыми, в границах дат:",
+                    "Ищите по словам в заданном диапазоне дат, сначала новые:",
                 ),
                 command: Some(
                     (
@@ -6616,7 +6628,7 @@ static GUIDE: [GuideScenario; 79] = [
                 note: Some(
                     (
                         "Narrow it down to chats with `chat_ids` or to authors with `user_ids` (comma-separated ids).",
-                        "Сузьте поиск до чатов (`chat_ids`) или авторов (`user_ids`) — id через запятую.",
+                        "Поиск можно ограничить чатами (`chat_ids`) или авторами (`user_ids`) — id через запятую.",
                     ),
                 ),
             },
@@ -6626,12 +6638,12 @@ static GUIDE: [GuideScenario; 79] = [
     GuideScenario {
         id: "find-people-by-role",
         skill: "pachca-search",
-        title: ("Find people by name or role", "Найти людей по имени или роли"),
+        title: ("Find people by name or role", "Найти сотрудников по имени или роли"),
         steps: &[
             GuideStep {
                 text: (
                     "Search employees, best matches first, limited to admins and regular employees:",
-                    "Ищите сотрудников, лучшие совпадения первыми, только администраторов и обычных сотрудников:",
+                    "Ищите среди администраторов и обычных сотрудников, сначала лучшие совпадения:",
                 ),
                 command: Some(
                     (
@@ -6668,10 +6680,10 @@ static GUIDE: [GuideScenario; 79] = [
     GuideScenario {
         id: "find-messages-by-person",
         skill: "pachca-search",
-        title: ("Find what a person wrote recently", "Найти, что человек писал недавно"),
+        title: ("Find what a person wrote recently", "Найти недавние сообщения сотрудника"),
         steps: &[
             GuideStep {
-                text: ("Find the person's id:", "Найдите id человека:"),
+                text: ("Find the person's id:", "Найдите id сотрудника:"),
                 command: Some(
                     (
                         "pachca search list-users --query=\"Petrov\"",
@@ -6683,7 +6695,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Search their messages in the period, optionally by topic:",
-                    "Ищите его сообщения за период, при желании — по теме:",
+                    "Ищите его сообщения за период, при необходимости — по теме:",
                 ),
                 command: Some(
                     (
@@ -6696,7 +6708,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Open a hit in context by reading the chat around it:",
-                    "Посмотрите найденное в контексте — прочитайте чат вокруг:",
+                    "Чтобы увидеть найденное сообщение в контексте, прочитайте соседние сообщения чата:",
                 ),
                 command: Some(
                     (
@@ -6712,10 +6724,13 @@ static GUIDE: [GuideScenario; 79] = [
     GuideScenario {
         id: "logins-for-period",
         skill: "pachca-security",
-        title: ("See who signed in during a period", "Посмотреть входы за период"),
+        title: ("See who signed in during a period", "Посмотреть входы в систему за период"),
         steps: &[
             GuideStep {
-                text: ("Fetch sign-in events for the window:", "Получите события входа за окно:"),
+                text: (
+                    "Fetch sign-in events for the window:",
+                    "Получите события входа за нужный период:",
+                ),
                 command: Some(
                     (
                         "pachca security list --event-key=user_login --start-time=2025-05-01T00:00:00Z --end-time=2025-05-02T00:00:00Z --all",
@@ -6725,7 +6740,7 @@ static GUIDE: [GuideScenario; 79] = [
                 note: Some(
                     (
                         "Use `user_2fa_fail` instead to spot failed second-factor attempts.",
-                        "С `user_2fa_fail` видны неудачные попытки второго фактора.",
+                        "С ключом `user_2fa_fail` видны неудачные попытки двухфакторной аутентификации.",
                     ),
                 ),
             },
@@ -6740,7 +6755,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Fetch deletions in the period; `actor_id` is who did it, `entity_id` what was deleted:",
-                    "Получите удаления за период: `actor_id` — кто удалил, `entity_id` — что удалено:",
+                    "Получите события удаления за период: `actor_id` — кто удалил, `entity_id` — что удалено:",
                 ),
                 command: Some(
                     (
@@ -6761,7 +6776,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Fetch every event of the period as JSON and save it:",
-                    "Получите все события периода в JSON и сохраните:",
+                    "Получите все события за период в JSON и сохраните их:",
                 ),
                 command: Some(
                     (
@@ -6774,7 +6789,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Narrow down to one person's actions:",
-                    "Сузьте до действий одного человека:",
+                    "Отберите действия одного пользователя:",
                 ),
                 command: Some(
                     (
@@ -6787,7 +6802,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Look for token and bot changes: `access_token_created`, `bot_token_recreated`, `bot_scopes_updated`, and for `dlp_violation_detected`.",
-                    "Ищите изменения токенов и ботов — `access_token_created`, `bot_token_recreated`, `bot_scopes_updated` — и `dlp_violation_detected`.",
+                    "Найдите изменения токенов и ботов (`access_token_created`, `bot_token_recreated`, `bot_scopes_updated`) и срабатывания DLP (`dlp_violation_detected`).",
                 ),
                 command: None,
                 note: None,
@@ -6853,7 +6868,7 @@ static GUIDE: [GuideScenario; 79] = [
     GuideScenario {
         id: "create-reminder",
         skill: "pachca-tasks",
-        title: ("Set a reminder", "Поставить напоминание"),
+        title: ("Set a reminder", "Создать напоминание"),
         steps: &[
             GuideStep {
                 text: (
@@ -6869,7 +6884,7 @@ static GUIDE: [GuideScenario; 79] = [
                 note: Some(
                     (
                         "Without performers the task is yours; `all_day` makes it a whole-day task.",
-                        "Без исполнителей задача ваша; `all_day` делает её задачей на весь день.",
+                        "Если исполнители не указаны, задача назначается вам; с `all_day` она становится задачей на весь день.",
                     ),
                 ),
             },
@@ -6884,7 +6899,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Create the task with performers and link it to the chat you are in:",
-                    "Создайте задачу с исполнителями и привяжите её к чату, где вы состоите:",
+                    "Создайте задачу с исполнителями и привяжите её к чату, в котором вы состоите:",
                 ),
                 command: Some(
                     (
@@ -6900,10 +6915,10 @@ static GUIDE: [GuideScenario; 79] = [
     GuideScenario {
         id: "complete-task",
         skill: "pachca-tasks",
-        title: ("Close or reopen a task", "Закрыть или вернуть задачу"),
+        title: ("Close or reopen a task", "Закрыть задачу или вернуть её в работу"),
         steps: &[
             GuideStep {
-                text: ("Mark it done:", "Отметьте выполненной:"),
+                text: ("Mark it done:", "Отметьте задачу выполненной:"),
                 command: Some(
                     (
                         "pachca tasks update <task_id> --status=done",
@@ -6915,7 +6930,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Reopen it if it was closed too early:",
-                    "Верните в работу, если закрыли рано:",
+                    "Верните её в работу, если закрыли слишком рано:",
                 ),
                 command: Some(
                     (
@@ -6934,14 +6949,14 @@ static GUIDE: [GuideScenario; 79] = [
         title: ("Review and tidy up tasks", "Разобрать список задач"),
         steps: &[
             GuideStep {
-                text: ("Fetch every task you can see:", "Получите все видимые вам задачи:"),
+                text: ("Fetch every task you can see:", "Получите все доступные вам задачи:"),
                 command: Some(("pachca tasks list --all", "pachca tasks list --all")),
                 note: None,
             },
             GuideStep {
                 text: (
                     "Pick the open ones (`status` `undone`) whose `due_at` has passed.",
-                    "Выберите открытые (`status` `undone`) с прошедшим `due_at`.",
+                    "Выберите открытые задачи (`status` `undone`) с прошедшим `due_at`.",
                 ),
                 command: None,
                 note: None,
@@ -6949,7 +6964,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Move each to a new date, or hand it to someone else:",
-                    "Перенесите каждую на новую дату или передайте другому:",
+                    "Перенесите каждую на новую дату или передайте другому исполнителю:",
                 ),
                 command: Some(
                     (
@@ -6983,7 +6998,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "List the custom fields defined for tasks:",
-                    "Получите дополнительные поля задач:",
+                    "Получите список дополнительных полей задач:",
                 ),
                 command: Some(
                     (
@@ -6996,7 +7011,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Create the task with values by field id, all as strings:",
-                    "Создайте задачу со значениями по id поля, все строкой:",
+                    "Создайте задачу со значениями по id полей; все значения передаются строками:",
                 ),
                 command: Some(
                     (
@@ -7009,7 +7024,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Read it back to check the values:",
-                    "Прочитайте её, чтобы проверить значения:",
+                    "Получите задачу, чтобы проверить значения:",
                 ),
                 command: Some(("pachca tasks get <task_id>", "pachca tasks get <task_id>")),
                 note: None,
@@ -7111,7 +7126,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Read the full card by id, with department, title and custom fields:",
-                    "Откройте полную карточку по id — с отделом, должностью и доп. полями:",
+                    "Получите полную карточку по id — с отделом, должностью и дополнительными полями:",
                 ),
                 command: Some(("pachca users get <user_id>", "pachca users get <user_id>")),
                 note: None,
@@ -7127,7 +7142,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Create the account; the person gets an invitation by email unless you skip it:",
-                    "Создайте аккаунт; человеку придёт приглашение на почту, если его не отключить:",
+                    "Создайте аккаунт; сотруднику придёт приглашение на почту, если не отключить его отправку:",
                 ),
                 command: Some(
                     (
@@ -7138,7 +7153,7 @@ static GUIDE: [GuideScenario; 79] = [
                 note: Some(
                     (
                         "`list_tags` puts the person into employee tags by name; `chat_ids` adds them to chats.",
-                        "`list_tags` включает человека в теги по названию; `chat_ids` добавляет в чаты.",
+                        "`list_tags` добавляет сотрудника в теги по их названиям, `chat_ids` — в чаты.",
                     ),
                 ),
             },
@@ -7148,12 +7163,12 @@ static GUIDE: [GuideScenario; 79] = [
     GuideScenario {
         id: "suspend-employee",
         skill: "pachca-users",
-        title: ("Suspend or restore an employee", "Заблокировать или вернуть сотрудника"),
+        title: ("Suspend or restore an employee", "Деактивировать или восстановить сотрудника"),
         steps: &[
             GuideStep {
                 text: (
                     "Suspend the account; it keeps its data and can be restored:",
-                    "Заблокируйте аккаунт; данные сохранятся, его можно вернуть:",
+                    "Деактивируйте аккаунт: данные сохранятся, и его можно будет восстановить:",
                 ),
                 command: Some(
                     (
@@ -7164,7 +7179,7 @@ static GUIDE: [GuideScenario; 79] = [
                 note: None,
             },
             GuideStep {
-                text: ("Restore it later:", "Позже верните доступ:"),
+                text: ("Restore it later:", "Позже восстановите доступ:"),
                 command: Some(
                     (
                         "pachca users update <user_id> --no-suspended",
@@ -7187,7 +7202,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Set an emoji and a short title, optionally with an end time:",
-                    "Поставьте эмодзи и короткий заголовок, при желании — со временем окончания:",
+                    "Задайте эмодзи и короткий текст статуса, при необходимости — со временем окончания:",
                 ),
                 command: Some(
                     (
@@ -7200,7 +7215,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Check what is set now; with no status the answer is `null`, and a status past its `expires_at` can still show for a short while:",
-                    "Проверьте, что стоит сейчас: без статуса ответ — `null`, а статус с прошедшим `expires_at` ещё недолго может отображаться:",
+                    "Проверьте текущий статус: если его нет, ответ — `null`, а статус с истёкшим `expires_at` может ещё какое-то время возвращаться:",
                 ),
                 command: Some(
                     ("pachca users get-status <user_id>", "pachca users get-status <user_id>"),
@@ -7210,7 +7225,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Clear it early if plans change:",
-                    "Снимите его раньше, если планы поменялись:",
+                    "Снимите его досрочно, если планы изменились:",
                 ),
                 command: Some(
                     (
@@ -7231,7 +7246,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Create the account with the guest role and the one chat the guest joins first:",
-                    "Создайте аккаунт с ролью гостя и одним чатом, в который он попадёт первым:",
+                    "Создайте аккаунт с ролью гостя и укажите чат, в который он попадёт первым:",
                 ),
                 command: Some(
                     (
@@ -7258,7 +7273,7 @@ static GUIDE: [GuideScenario; 79] = [
         note: Some(
             (
                 "With the `guest` role, `chat_ids` is required when the account is created and holds exactly one chat; add more chats afterwards, as above.",
-                "С ролью `guest` поле `chat_ids` при создании обязательно и содержит ровно один чат; остальные чаты добавляйте потом, как выше.",
+                "Для роли `guest` поле `chat_ids` при создании обязательно и должно содержать ровно один чат; остальные чаты добавляйте потом, как показано выше.",
             ),
         ),
     },
@@ -7288,7 +7303,7 @@ static GUIDE: [GuideScenario; 79] = [
                 note: None,
             },
             GuideStep {
-                text: ("See who is in a tag:", "Посмотрите, кто в теге:"),
+                text: ("See who is in a tag:", "Посмотрите, кто входит в тег:"),
                 command: Some(
                     (
                         "pachca group-tags list-users <tag_id> --all",
@@ -7308,7 +7323,7 @@ static GUIDE: [GuideScenario; 79] = [
                 note: None,
             },
             GuideStep {
-                text: ("Delete it when no longer used:", "Удалите, когда он больше не нужен:"),
+                text: ("Delete it when no longer used:", "Удалите тег, когда он больше не нужен:"),
                 command: Some(
                     (
                         "pachca group-tags delete <tag_id> --force",
@@ -7321,14 +7336,14 @@ static GUIDE: [GuideScenario; 79] = [
         note: Some(
             (
                 "People join or leave a tag through their employee card: `list_tags` on edit.",
-                "Люди входят в тег и выходят из него через карточку сотрудника: `list_tags` при правке.",
+                "Сотрудников добавляют в тег и исключают из него через их карточку: поле `list_tags` при редактировании сотрудника.",
             ),
         ),
     },
     GuideScenario {
         id: "onboard-employee",
         skill: "pachca-users",
-        title: ("Onboard a new employee", "Ввести нового сотрудника в работу"),
+        title: ("Onboard a new employee", "Провести онбординг нового сотрудника"),
         steps: &[
             GuideStep {
                 text: (
@@ -7344,7 +7359,7 @@ static GUIDE: [GuideScenario; 79] = [
                 note: None,
             },
             GuideStep {
-                text: ("Add them to the team's chats:", "Добавьте в чаты команды:"),
+                text: ("Add them to the team's chats:", "Добавьте его в чаты команды:"),
                 command: Some(
                     (
                         "pachca members add <chat_id> --member-ids='[<user_id>]'",
@@ -7354,7 +7369,7 @@ static GUIDE: [GuideScenario; 79] = [
                 note: None,
             },
             GuideStep {
-                text: ("Say hello in private:", "Поприветствуйте лично:"),
+                text: ("Say hello in private:", "Поприветствуйте его личным сообщением:"),
                 command: Some(
                     (
                         "pachca messages create --entity-type=user --entity-id=<user_id> --content=\"Welcome aboard! Your first week plan is pinned in #onboarding\"",
@@ -7379,12 +7394,12 @@ static GUIDE: [GuideScenario; 79] = [
     GuideScenario {
         id: "offboard-employee",
         skill: "pachca-users",
-        title: ("Offboard a leaving employee", "Отключить уходящего сотрудника"),
+        title: ("Offboard a leaving employee", "Отключить увольняющегося сотрудника"),
         steps: &[
             GuideStep {
                 text: (
                     "Suspend the account first: access stops, history stays:",
-                    "Сначала заблокируйте аккаунт: доступ закроется, история останется:",
+                    "Сначала деактивируйте аккаунт: доступ закроется, история сохранится:",
                 ),
                 command: Some(
                     (
@@ -7397,7 +7412,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Remove the avatar if the policy asks for it:",
-                    "Уберите аватар, если этого требует политика:",
+                    "Удалите аватар, если этого требуют правила компании:",
                 ),
                 command: Some(
                     (
@@ -7410,7 +7425,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Delete the account only when it must go for good; this cannot be undone:",
-                    "Удаляйте аккаунт, только если он должен исчезнуть насовсем; это необратимо:",
+                    "Удаляйте аккаунт, только если его нужно убрать навсегда, — удаление необратимо:",
                 ),
                 command: Some(
                     (
@@ -7431,7 +7446,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "List the custom fields defined for employees, with their ids and types:",
-                    "Получите дополнительные поля для сотрудников — с id и типами:",
+                    "Получите список дополнительных полей сотрудников с их id и типами:",
                 ),
                 command: Some(
                     (
@@ -7444,7 +7459,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Set values by field id; every value is sent as a string, dates in ISO 8601:",
-                    "Задайте значения по id поля; все значения передаются строкой, даты — в ISO 8601:",
+                    "Задайте значения по id полей; все значения передаются строками, даты — в формате ISO 8601:",
                 ),
                 command: Some(
                     (
@@ -7465,7 +7480,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Upload the picture from a local file:",
-                    "Загрузите картинку из локального файла:",
+                    "Загрузите изображение из локального файла:",
                 ),
                 command: Some(
                     (
@@ -7476,7 +7491,7 @@ static GUIDE: [GuideScenario; 79] = [
                 note: None,
             },
             GuideStep {
-                text: ("Or remove the current one:", "Или удалите текущую:"),
+                text: ("Or remove the current one:", "Или удалите текущий аватар:"),
                 command: Some(
                     (
                         "pachca users remove-avatar <user_id> --force",

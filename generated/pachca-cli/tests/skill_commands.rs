@@ -26,7 +26,7 @@ const GENERATED: &[&[&str]] = &[
     &[
         "bots",
         "create",
-        "--name=Бот выкладок",
+        "--name=Деплой-бот",
         "--outgoing-url=https://example.com/pachca/hook",
         "--events=[\"message_new\",\"button_click\"]",
         "--trigger-on=all_messages",
@@ -434,7 +434,7 @@ const GENERATED: &[&[&str]] = &[
     &["messages", "update", "1", "--content=Approved by Anna", "--buttons=[]"],
     &["messages", "update", "1", "--content=Version 2.4.1 is out"],
     &["messages", "update", "1", "--content=Вышла версия 2.4.1"],
-    &["messages", "update", "1", "--content=Одобрено: Анна", "--buttons=[]"],
+    &["messages", "update", "1", "--content=Одобрила Анна", "--buttons=[]"],
     &[
         "messages",
         "update",

@@ -64,6 +64,7 @@ pub const HAND_WRITTEN: &[HandWritten] = &[
         prints: &[],
         help: "forget the active profile's token",
     },
+    // Commands of one word: the action is empty.
     HandWritten {
         group: "upload",
         action: "",

@@ -209,7 +209,7 @@ pub struct Scenario {
 }
 
 /// A scenario's goal, parsed from `METHOD /path field=value` (or `METHOD /path`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Goal {
     /// `POST`.
     pub method: String,

@@ -37,7 +37,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::chain;
-use super::skills::{Args, Curated, CuratedError, Goal, Only, Place, Scenario, SkillEntry, Step, Text, CATALOGUE_FILE};
+use super::skills::{Args, Curated, CuratedError, Goal, Only, Place, Scalar, Scenario, SkillEntry, Step, Text, CATALOGUE_FILE};
 use crate::cli_model::{fixed, args, Command, CliModel, FlagKind, FlagSource};
 use crate::curated::CuratedWarning;
 use crate::ir::{Api, HttpMethod, MediaType, Operation, ParamLocation};
@@ -338,6 +338,11 @@ fn check_chain(file: &str, key: &str, sc: &Scenario, api: &Api, cli: &CliModel) 
         ));
     };
     let goal = Goal::parse(goal_text).map_err(|e| CuratedError::new(file, format!("{key}.goal"), e))?;
+    // JSON readers in JavaScript (Prism among them) round integers beyond 2^53.
+    const MAX_SAFE: i64 = (1 << 53) - 1;
+    if let Some((name, _)) = sc.inputs.iter().find(|(_, v)| matches!(v, Scalar::Integer(n) if n.unsigned_abs() > MAX_SAFE as u64)) {
+        return Err(CuratedError::new(file, format!("{key}.inputs.{name}"), format!("beyond 2^53 - 1 = {MAX_SAFE}: JavaScript JSON readers round it; take an id beyond 32 bits but below that")));
+    }
     let goal_op = api.operations().find(|o| o.http_method.as_str() == goal.method && o.path == goal.path);
     match goal_op {
         None => {

@@ -5,10 +5,10 @@
 
 use serde::Serialize;
 
-use super::curated::{Curated, Only, Place, Scenario, SkillEntry};
+use super::curated::{Curated, Only, Place, Scenario, SkillEntry, Step};
 use super::limits::{self, LimitsCtx, ValueNote};
 use super::request::{self, FormField, RequestCtx};
-use crate::cli_model::{CliModel, BINARY};
+use crate::cli_model::CliModel;
 use crate::ir::{Api, HttpMethod, Operation, TypeKind};
 use crate::pin::Lang;
 use crate::render::RenderError;
@@ -308,12 +308,13 @@ impl Builder<'_> {
     pub fn scenario(&self, skill: &str, sc: &Scenario) -> Result<ScenarioCtx, RenderError> {
         let lang = self.lang;
         let mut steps = Vec::new();
-        for step in &sc.steps {
-            if !step.in_variant(if self.variant == Variant::Cli { Only::Cli } else { Only::Curl }) {
+        for step in sc.steps.iter().filter(|s| in_variant(s, self.variant)) {
+            if let Some(run) = &step.run {
+                let cli = Some(format!("{} {}", crate::cli_model::BINARY, run.get(lang).trim()));
+                steps.push(StepCtx { text: step.text.get(lang).to_owned(), note: step.note.as_ref().map(|n| n.get(lang).to_owned()), cli, http: None });
                 continue;
             }
             let (cli, http) = match &step.op {
-                None if step.run.is_some() => (step.run.as_ref().map(|r| format!("{BINARY} {}", r.get(lang).trim())), None),
                 Some(op) => {
                     let command = self.cli.by_operation(op).ok_or_else(|| self.fail(format!("unknown operation `{op}`")))?;
                     let args = step.args.as_ref().map_or("", |a| a.get(lang));
@@ -390,6 +391,15 @@ impl Builder<'_> {
             union_name: WEBHOOK_UNION.to_owned(),
         })
     }
+}
+
+/// Whether a step belongs to `variant`: `only` says so, and a `run` step
+/// (a hand-written CLI command) is the `cli` variant's.
+pub fn in_variant(step: &Step, variant: Variant) -> bool {
+    step.in_variant(match variant {
+        Variant::Cli => Only::Cli,
+        Variant::Curl => Only::Curl,
+    })
 }
 
 /// The curated description parts in `lang`.

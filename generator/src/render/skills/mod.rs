@@ -27,6 +27,7 @@ pub use crate::curated::skills_check as validate;
 mod context;
 mod limits;
 mod request;
+pub mod scenario_plan;
 mod templates;
 
 use std::collections::BTreeMap;
@@ -136,10 +137,13 @@ pub fn render_checked(apis: Localized<'_>, clis: Localized2<'_>, skills: &valida
     // The UI strings, parsed once per language.
     let strings = Strings { en: templates::strings(Lang::En)?, ru: templates::strings(Lang::Ru)? };
     let descriptions = descriptions(&env, curated, &strings)?;
+    let mut plans = Vec::new();
     for &(variant, lang) in SETS {
         let builder = builder(apis, clis, skills, variant, lang);
         render_set(&env, &builder, strings.get(lang), &descriptions, files)?;
+        plans.push(scenario_plan::set_plan(&builder, files)?);
     }
+    scenario_plan::render(&plans, files)?;
     cli_check::render(clis.en, files)
 }
 

@@ -14,6 +14,8 @@ pub struct Prism {
     child: Child,
     port: u16,
     log_path: PathBuf,
+    /// The adjusted copy of the spec, removed on drop.
+    copy: Option<PathBuf>,
 }
 
 fn workspace_root() -> PathBuf {
@@ -30,6 +32,22 @@ impl Prism {
     /// Starts Prism and waits until it accepts connections. Fails the test,
     /// saying what is missing, when Prism or the spec is not there.
     pub async fn start() -> Prism {
+        Prism::start_with(&Prism::spec_path(), |_| ()).await
+    }
+
+    /// The pinned spec Prism serves: `PACHCA_SPEC`, else the checkout beside the repository.
+    pub fn spec_path() -> PathBuf {
+        required_path(
+            "PACHCA_SPEC",
+            workspace_root().join("../shared/spec/openapi.en.yaml"),
+            "The pinned Pachca spec",
+            "check out ../shared beside the repository",
+        )
+    }
+
+    /// [`Prism::start`] with the spec at `spec`, as `adjust` changes it
+    /// (the changed copy goes to a temporary file).
+    pub async fn start_with(spec: &Path, adjust: impl FnOnce(&mut String)) -> Prism {
         let root = workspace_root();
         let bin = required_path(
             "PACHCA_PRISM",
@@ -37,12 +55,15 @@ impl Prism {
             "Prism (the spec-driven mock server)",
             "run `npm ci --prefix tools/prism` (`cargo xtask ci` does it)",
         );
-        let spec = required_path(
-            "PACHCA_SPEC",
-            root.join("../shared/spec/openapi.en.yaml"),
-            "The pinned Pachca spec",
-            "check out ../shared beside the repository",
-        );
+        let mut text = std::fs::read_to_string(spec).unwrap_or_else(|e| panic!("cannot read {}: {e}", spec.display()));
+        let original = text.clone();
+        adjust(&mut text);
+        let copy = (text != original).then(|| {
+            let copy = std::env::temp_dir().join(format!("pachca-prism-spec-{}-{}.yaml", std::process::id(), free_port()));
+            std::fs::write(&copy, &text).expect("write the adjusted spec");
+            copy
+        });
+        let spec = copy.clone().unwrap_or_else(|| spec.to_path_buf());
         let port = free_port();
         let log_path = std::env::temp_dir().join(format!("pachca-prism-{port}.log"));
         let log = File::create(&log_path).expect("create the Prism log file");
@@ -55,7 +76,7 @@ impl Prism {
             .stderr(log_err)
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start Prism at {}: {e}", bin.display()));
-        let mut prism = Prism { child, port, log_path };
+        let mut prism = Prism { child, port, log_path, copy };
         let deadline = Instant::now() + Duration::from_secs(90);
         loop {
             if TcpStream::connect(("127.0.0.1", port)).is_ok() {
@@ -117,6 +138,9 @@ impl Drop for Prism {
         let _ = self.child.kill();
         let _ = self.child.wait();
         let _ = std::fs::remove_file(&self.log_path);
+        if let Some(copy) = &self.copy {
+            let _ = std::fs::remove_file(copy);
+        }
     }
 }
 
