@@ -5238,8 +5238,8 @@ static GUIDE: [GuideScenario; 79] = [
                 ),
                 command: Some(
                     (
-                        "pachca chats list --last-message-at-after=2025-05-01T00:00:00Z --last-message-at-before=2025-06-01T00:00:00Z --all",
-                        "pachca chats list --last-message-at-after=2025-05-01T00:00:00Z --last-message-at-before=2025-06-01T00:00:00Z --all",
+                        "pachca chats list --last-message-at-after=2025-05-01T00:00:00.000Z --last-message-at-before=2025-06-01T00:00:00.000Z --all",
+                        "pachca chats list --last-message-at-after=2025-05-01T00:00:00.000Z --last-message-at-before=2025-06-01T00:00:00.000Z --all",
                     ),
                 ),
                 note: Some(
@@ -6244,8 +6244,8 @@ static GUIDE: [GuideScenario; 79] = [
                 ),
                 command: Some(
                     (
-                        "pachca threads list --last-message-at-after=2025-05-01T00:00:00Z --last-message-at-before=2025-05-08T00:00:00Z --all",
-                        "pachca threads list --last-message-at-after=2025-05-01T00:00:00Z --last-message-at-before=2025-05-08T00:00:00Z --all",
+                        "pachca threads list --last-message-at-after=2025-05-01T00:00:00.000Z --last-message-at-before=2025-05-08T00:00:00.000Z --all",
+                        "pachca threads list --last-message-at-after=2025-05-01T00:00:00.000Z --last-message-at-before=2025-05-08T00:00:00.000Z --all",
                     ),
                 ),
                 note: None,

@@ -78,8 +78,8 @@ const GENERATED: &[&[&str]] = &[
     &[
         "chats",
         "list",
-        "--last-message-at-after=2025-05-01T00:00:00Z",
-        "--last-message-at-before=2025-06-01T00:00:00Z",
+        "--last-message-at-after=2025-05-01T00:00:00.000Z",
+        "--last-message-at-before=2025-06-01T00:00:00.000Z",
         "--all",
     ],
     &[
@@ -704,8 +704,8 @@ const GENERATED: &[&[&str]] = &[
     &[
         "threads",
         "list",
-        "--last-message-at-after=2025-05-01T00:00:00Z",
-        "--last-message-at-before=2025-05-08T00:00:00Z",
+        "--last-message-at-after=2025-05-01T00:00:00.000Z",
+        "--last-message-at-before=2025-05-08T00:00:00.000Z",
         "--all",
     ],
     &["users", "create", "--email=text"],

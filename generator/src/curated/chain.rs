@@ -13,7 +13,7 @@
 //!   `thread.chat_id`) is in the operation's response.
 
 use crate::cli_model::args::{Invocation, Value};
-use crate::cli_model::{FlagKind, FlagSource, ParamSource};
+use crate::cli_model::{FlagKind, FlagSource, ParamSource, ScalarType};
 use crate::ir::{Api, MediaType, Operation, ParamLocation, ResponseBody, TypeKind, TypeRef};
 
 /// The values `call` sends for `field`: a path parameter by name, a query
@@ -21,18 +21,25 @@ use crate::ir::{Api, MediaType, Operation, ParamLocation, ResponseBody, TypeKind
 /// dotted path or a form field by name. Placeholders stay as written
 /// (`<thread_id>`), switches are `true` or `false`. Empty when the step
 /// does not set the field through its own flag or argument (a field inside
-/// a JSON flag's value is not looked into).
-pub fn sent(api: &Api, call: &Invocation<'_>, field: &str) -> Vec<String> {
+/// a JSON flag's value is not looked into). The `pachca` CLI sends a
+/// date-time as the SDK writes it (`2025-05-01T00:00:00.000Z`), `curl` as
+/// typed: `cli` says which.
+pub fn sent(api: &Api, call: &Invocation<'_>, field: &str, cli: bool) -> Vec<String> {
+    let date_time = |source: &dyn Fn(&FlagSource) -> bool| {
+        cli && call.flags.iter().any(|(f, _)| source(&f.source) && f.kind == FlagKind::Scalar { ty: ScalarType::DateTime })
+    };
     let mut out = Vec::new();
     for (p, v) in &call.positionals {
         if matches!(&p.source, ParamSource::Path(name) if name == field) {
             out.push(v.clone());
         }
     }
-    out.extend(call.query(api).into_iter().filter(|(k, _)| k == field).map(|(_, v)| v));
+    let query_date = date_time(&|s| matches!(s, FlagSource::Query { name } if name == field));
+    out.extend(call.query(api).into_iter().filter(|(k, _)| k == field).map(|(_, v)| if query_date { wire_date_time(&v) } else { v }));
     for (flag, value) in &call.flags {
         if matches!(&flag.source, FlagSource::Body { path } if path.join(".") == field) {
             out.push(match value {
+                Value::Text(t) if cli && flag.kind == (FlagKind::Scalar { ty: ScalarType::DateTime }) => wire_date_time(t),
                 Value::Text(t) => t.clone(),
                 Value::Switch(b) => b.to_string(),
             });
@@ -40,6 +47,25 @@ pub fn sent(api: &Api, call: &Invocation<'_>, field: &str) -> Vec<String> {
     }
     out.extend(call.multipart().into_iter().filter(|(k, _, _)| k == field).map(|(_, v, _)| v));
     out
+}
+
+/// An RFC 3339 date-time as the SDK writes it: milliseconds, `Z` for a zero
+/// offset (`2025-05-01T00:00:00Z` → `2025-05-01T00:00:00.000Z`). Anything
+/// else (a placeholder) is returned as is.
+pub fn wire_date_time(text: &str) -> String {
+    let Some((date, time)) = text.split_once('T') else { return text.to_owned() };
+    let zone_at = time.find(['Z', 'z', '+']).or_else(|| time.rfind('-')).unwrap_or(time.len());
+    let (clock, zone) = time.split_at(zone_at);
+    let (hms, fraction) = clock.split_once('.').unwrap_or((clock, ""));
+    if hms.len() != 8 || !fraction.chars().all(|c| c.is_ascii_digit()) {
+        return text.to_owned();
+    }
+    let millis: String = fraction.chars().chain(std::iter::repeat('0')).take(3).collect();
+    let zone = match zone {
+        "Z" | "z" | "+00:00" | "-00:00" | "" => "Z",
+        other => other,
+    };
+    format!("{date}T{hms}.{millis}{zone}")
 }
 
 /// The local files `call` reads (`--file=./report.pdf`; not `-`, standard input).
@@ -139,5 +165,20 @@ fn walk(api: &Api, ty: &TypeRef, segments: &[&str], depth: usize) -> Result<(), 
             }
         }
         _ => Err(format!("`{first}` is taken from a plain value")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wire_date_time;
+
+    #[test]
+    fn date_times_are_written_with_milliseconds_and_z() {
+        assert_eq!(wire_date_time("2025-05-01T00:00:00Z"), "2025-05-01T00:00:00.000Z");
+        assert_eq!(wire_date_time("2025-05-01T00:00:00.5+00:00"), "2025-05-01T00:00:00.500Z");
+        assert_eq!(wire_date_time("2025-05-01T09:30:00.123456+03:00"), "2025-05-01T09:30:00.123+03:00");
+        assert_eq!(wire_date_time("2025-05-01T09:30:00-05:00"), "2025-05-01T09:30:00.000-05:00");
+        assert_eq!(wire_date_time("<due_at>"), "<due_at>");
+        assert_eq!(wire_date_time("2025-05-01"), "2025-05-01");
     }
 }

@@ -439,7 +439,7 @@ fn check_chain(file: &str, key: &str, sc: &Scenario, api: &Api, cli: &CliModel) 
                     calling.push(j);
                     for (l, lang) in [Lang::En, Lang::Ru].into_iter().enumerate() {
                         let args = step.args.as_ref().map_or("", |a| a.get(lang));
-                        let sends = !goal.has_field() || command.parse_args(args).is_ok_and(|call| chain::sent(api, &call, &goal.field).contains(&goal.value));
+                        let sends = !goal.has_field() || command.parse_args(args).is_ok_and(|call| chain::sent(api, &call, &goal.field, only == Only::Cli).contains(&goal.value));
                         if sends {
                             sending[l].push(j);
                         }
@@ -469,11 +469,13 @@ fn check_chain(file: &str, key: &str, sc: &Scenario, api: &Api, cli: &CliModel) 
             match sending[l].len() {
                 1 => {}
                 0 => {
+                    let wire = chain::wire_date_time(&goal.value);
+                    let hint = if wire != goal.value { format!("; the CLI sends a date-time as `{wire}`: write the goal and the arguments so") } else { String::new() };
                     return Err(CuratedError::new(
                         file,
                         format!("{key}.goal"),
                         format!(
-                            "no step of the {variant} variant sends `{}={}` ({lang} arguments); {} call `{} {}` without it (a field inside a JSON flag's value does not count)",
+                            "no step of the {variant} variant sends `{}={}` ({lang} arguments); {} call `{} {}` but send another value or none (a field inside a JSON flag's value does not count){hint}",
                             goal.field, goal.value, list(&calling), goal.method, goal.path
                         ),
                     ));
