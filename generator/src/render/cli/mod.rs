@@ -3,8 +3,10 @@
 //! hands the table to the runtime, the end-to-end test of every command, and
 //! the hand-written runtime copied verbatim from `runtime/cli/src/` (the
 //! library crate `pachca-cli-runtime`) and `runtime/cli-spec/src/lib.rs`
-//! (its `spec` module), with the binary's tests from `runtime/cli/tests-bin/`.
+//! (its `spec` module), with the binary's tests from `runtime/cli/tests-bin/`,
+//! and the agent skills `pachca skills install` writes ([`bundle`]).
 
+pub mod bundle;
 mod commands;
 mod e2e;
 
@@ -15,6 +17,10 @@ use crate::ir::Api;
 use crate::render::{Files, RenderError};
 
 const CARGO_TOML: &str = include_str!("../../../../templates/cli/Cargo.toml.j2");
+
+/// The CLI crate's version; the skills it carries have the same (their
+/// `skill.json`).
+pub const CLI_VERSION: &str = "0.1.0";
 
 /// Declares [`RUNTIME_MODULES`] from one list of names, each with the text
 /// of `runtime/cli/src/<name>.rs`.
@@ -27,7 +33,7 @@ macro_rules! runtime_modules {
     };
 }
 
-runtime_modules!("app", "config", "entry", "errors", "input", "oauth", "output", "raw", "run", "save", "secrets", "tools", "verbose");
+runtime_modules!("app", "config", "entry", "errors", "input", "oauth", "output", "raw", "run", "save", "secrets", "skills", "tools", "verbose");
 
 /// The runtime model (`cli_spec`), the CLI's module `spec`.
 const SPEC_MODULE: (&str, &str) = ("spec", include_str!("../../../../runtime/cli-spec/src/lib.rs"));
@@ -40,6 +46,7 @@ const VERBATIM: &[(&str, &str)] = &[
     ("tests/cli.rs", include_str!("../../../../runtime/cli/tests-bin/cli.rs")),
     ("tests/api.rs", include_str!("../../../../runtime/cli/tests-bin/api.rs")),
     ("tests/download.rs", include_str!("../../../../runtime/cli/tests-bin/download.rs")),
+    ("tests/skills.rs", include_str!("../../../../runtime/cli/tests-bin/skills.rs")),
     ("tests/support/mod.rs", include_str!("../../../../runtime/cli/tests-bin/support/mod.rs")),
     // One Prism harness for the SDK's and the CLI's tests.
     ("tests/support/prism.rs", include_str!("../../../../runtime/sdk-pachca/tests/support/prism.rs")),
@@ -83,12 +90,14 @@ fn cargo_toml(title: &str, api_version: &str, sdk_crate: &str) -> Result<String,
     let err = |e: minijinja::Error| RenderError { artifact: "Cargo.toml".to_owned(), message: e.to_string() };
     env.add_template("Cargo.toml", CARGO_TOML).map_err(err)?;
     env.get_template("Cargo.toml")
-        .and_then(|t| t.render(context! { title => title, api_version => api_version, sdk_crate => sdk_crate }))
+        .and_then(|t| t.render(context! { title => title, api_version => api_version, sdk_crate => sdk_crate, version => CLI_VERSION }))
         .map_err(err)
 }
 
 /// Renders the CLI crate of `cli` into the folder `dir` of `files`; it uses
-/// the SDK crate `sdk_crate` under the name `pachca`.
+/// the SDK crate `sdk_crate` under the name `pachca`. With `skills`, the
+/// binary carries [`bundle::BUNDLE_FILE`], which the skills renderer writes.
+#[allow(clippy::too_many_arguments)]
 pub fn render(
     api: &Api,
     types: &crate::model::TypeIndex<'_>,
@@ -96,12 +105,13 @@ pub fn render(
     sdk_crate: &str,
     dir: &str,
     guide: &[crate::render::rust::literal::Lit],
+    skills: bool,
     files: &mut Files,
 ) -> Result<(), RenderError> {
     let text = cargo_toml(&api.title, &api.version, sdk_crate)?;
     files.insert(format!("{dir}/Cargo.toml"), text);
     files.insert(format!("{dir}/src/main.rs"), main_rs());
-    files.insert(format!("{dir}/{}", commands::COMMANDS_FILE), commands::render(api, types, cli, guide)?);
+    files.insert(format!("{dir}/{}", commands::COMMANDS_FILE), commands::render(api, types, cli, guide, skills)?);
     files.insert(format!("{dir}/{}", e2e::E2E_FILE), e2e::render(api, cli)?);
     for (name, text) in RUNTIME_MODULES.iter().chain([&SPEC_MODULE]) {
         files.insert(format!("{dir}/src/{name}.rs"), (*text).to_owned());
