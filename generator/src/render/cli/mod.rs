@@ -154,6 +154,24 @@ mod tests {
         assert_eq!(declared, expected, "runtime/cli/src/lib.rs declares other modules");
     }
 
+    /// Every test of the binary in `runtime/cli/tests-bin/` is copied into
+    /// the crate (a file left out would never run).
+    #[test]
+    fn every_binary_test_is_copied() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime/cli/tests-bin");
+        let mut files: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .map(|entry| entry.expect("directory entry").file_name().to_string_lossy().into_owned())
+            .filter(|name| name.ends_with(".rs"))
+            .map(|name| format!("tests/{name}"))
+            .collect();
+        files.push("tests/support/mod.rs".to_owned());
+        files.sort();
+        let mut copied: Vec<String> = VERBATIM.iter().map(|(path, _)| (*path).to_owned()).filter(|p| p != "tests/support/prism.rs").collect();
+        copied.sort();
+        assert_eq!(copied, files, "VERBATIM and runtime/cli/tests-bin differ");
+    }
+
     #[test]
     fn the_sdk_is_always_the_dependency_pachca() {
         let text = cargo_toml("Acme", "1.0", "acme-sdk").expect("renders");
