@@ -126,18 +126,25 @@ pub fn render(
 mod tests {
     use super::*;
 
+    /// `runtime/cli/<dir>`, and the names of its `.rs` files without the
+    /// extension, sorted.
+    fn rust_files(dir: &str) -> (std::path::PathBuf, Vec<String>) {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime/cli").join(dir);
+        let mut files: Vec<String> = std::fs::read_dir(&path)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+            .map(|entry| entry.expect("directory entry").file_name().to_string_lossy().into_owned())
+            .filter_map(|name| name.strip_suffix(".rs").map(str::to_owned))
+            .collect();
+        files.sort();
+        (path, files)
+    }
+
     /// The one module list is the runtime crate's files, and its `lib.rs`
     /// declares exactly those modules (and `spec`).
     #[test]
     fn runtime_modules_are_the_runtime_crates_files() {
-        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime/cli/src");
-        let mut files: Vec<String> = std::fs::read_dir(&src)
-            .unwrap_or_else(|e| panic!("{}: {e}", src.display()))
-            .map(|entry| entry.expect("directory entry").file_name().to_string_lossy().into_owned())
-            .filter_map(|name| name.strip_suffix(".rs").map(str::to_owned))
-            .filter(|name| name != "lib")
-            .collect();
-        files.sort();
+        let (src, mut files) = rust_files("src");
+        files.retain(|name| name != "lib");
         let mut listed: Vec<String> = RUNTIME_MODULES.iter().map(|(name, _)| (*name).to_owned()).collect();
         listed.sort();
         assert_eq!(listed, files, "RUNTIME_MODULES and runtime/cli/src/*.rs differ");
@@ -158,13 +165,7 @@ mod tests {
     /// the crate (a file left out would never run).
     #[test]
     fn every_binary_test_is_copied() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime/cli/tests-bin");
-        let mut files: Vec<String> = std::fs::read_dir(&dir)
-            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-            .map(|entry| entry.expect("directory entry").file_name().to_string_lossy().into_owned())
-            .filter(|name| name.ends_with(".rs"))
-            .map(|name| format!("tests/{name}"))
-            .collect();
+        let mut files: Vec<String> = rust_files("tests-bin").1.iter().map(|name| format!("tests/{name}.rs")).collect();
         files.push("tests/support/mod.rs".to_owned());
         files.sort();
         let mut copied: Vec<String> = VERBATIM.iter().map(|(path, _)| (*path).to_owned()).filter(|p| p != "tests/support/prism.rs").collect();
