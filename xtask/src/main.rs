@@ -6,6 +6,7 @@
 //! cargo xtask generate --tsp PATH [...]
 //! cargo xtask spec pin --from PATH [--lang ru|en]
 //! cargo xtask spec compile --tsp PATH --out FILE
+//! cargo xtask spec overlay --spec PATH|--tsp PATH --overlay FILE [--out FILE] [--compare FILE]
 //! cargo xtask ci
 //! cargo xtask bench [--runs N] [--scaled-runs N] [--factor N] [--check-runs N] [--cli-runs N] [--spec PATH]
 //! cargo xtask bench-cli [--cli-runs N]
@@ -16,6 +17,7 @@ mod bench;
 mod bench_runtime;
 mod fsx;
 mod npm_tool;
+mod overlay_report;
 mod skills_eval;
 mod typespec;
 
@@ -40,6 +42,7 @@ fn main() -> ExitCode {
         Some("generate") => generate(&args[1..]),
         Some("spec") if args.get(1).map(String::as_str) == Some("pin") => spec_pin(&args[2..]),
         Some("spec") if args.get(1).map(String::as_str) == Some("compile") => spec_compile(&args[2..]),
+        Some("spec") if args.get(1).map(String::as_str) == Some("overlay") => spec_overlay(&args[2..]),
         Some("ci") => ci(),
         Some("bench") => bench::bench(&args[1..]),
         Some("bench-run") => bench::bench_run(&args[1..]),
@@ -71,8 +74,14 @@ const USAGE: &str = "usage:
       (tools/typespec, installed with npm ci; node >= 20) and use the result as --spec
   cargo xtask spec pin --from PATH [--lang ru|en]
       record PATH and its sha256 in spec/pin.yaml
+  cargo xtask generate ... --overlay FILE
+      with either form above: apply an OpenAPI Overlay 1.0 document (repeatable, in
+      order) to the --lang spec before lowering; actions that select nothing are warnings
   cargo xtask spec compile --tsp PATH --out FILE
       compile TypeSpec to OpenAPI YAML (FILE is written only on success)
+  cargo xtask spec overlay --spec PATH|--tsp PATH --overlay FILE [--out FILE] [--compare FILE]
+      apply overlays and write the result to FILE; --compare reports, pointer by pointer,
+      how the result differs from another document
   cargo xtask ci
       install Prism and the TypeSpec compiler if needed, then drift check, tests, clippy and rustdoc: what CI runs
   cargo xtask bench [--runs N] [--scaled-runs N] [--factor N] [--check-runs N] [--cli-runs N] [--spec PATH]
@@ -101,6 +110,8 @@ struct Flags {
     check: bool,
     spec: Option<PathBuf>,
     tsp: Option<PathBuf>,
+    overlays: Vec<PathBuf>,
+    compare: Option<PathBuf>,
     from: Option<PathBuf>,
     out: Option<PathBuf>,
     name: Option<String>,
@@ -111,7 +122,7 @@ struct Flags {
 
 fn parse_flags(args: &[String]) -> Result<Flags, String> {
     let mut flags =
-        Flags { check: false, spec: None, tsp: None, from: None, out: None, name: None, lenient: false, lang: DEFAULT_LANG, profile: None };
+        Flags { check: false, spec: None, tsp: None, overlays: Vec::new(), compare: None, from: None, out: None, name: None, lenient: false, lang: DEFAULT_LANG, profile: None };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value\n{USAGE}"));
@@ -120,6 +131,8 @@ fn parse_flags(args: &[String]) -> Result<Flags, String> {
             "--lenient" => flags.lenient = true,
             "--spec" => flags.spec = Some(PathBuf::from(value("--spec")?)),
             "--tsp" => flags.tsp = Some(PathBuf::from(value("--tsp")?)),
+            "--overlay" => flags.overlays.push(PathBuf::from(value("--overlay")?)),
+            "--compare" => flags.compare = Some(PathBuf::from(value("--compare")?)),
             "--from" => flags.from = Some(PathBuf::from(value("--from")?)),
             "--out" => flags.out = Some(PathBuf::from(value("--out")?)),
             "--name" => flags.name = Some(value("--name")?),
@@ -131,7 +144,8 @@ fn parse_flags(args: &[String]) -> Result<Flags, String> {
     Ok(flags)
 }
 
-fn generate(args: &[String]) -> Result<ExitCode, String> {
+/// Parses the flags; `--tsp PATH` is compiled and becomes `--spec`.
+fn parse_spec_flags(args: &[String]) -> Result<Flags, String> {
     let mut flags = parse_flags(args)?;
     if let Some(tsp) = flags.tsp.take() {
         if flags.spec.is_some() {
@@ -139,6 +153,11 @@ fn generate(args: &[String]) -> Result<ExitCode, String> {
         }
         flags.spec = Some(typespec::compile_for_generate(&root(), &tsp)?);
     }
+    Ok(flags)
+}
+
+fn generate(args: &[String]) -> Result<ExitCode, String> {
+    let flags = parse_spec_flags(args)?;
     if let Some(out) = &flags.out {
         return generate_out(&flags, out);
     }
@@ -172,6 +191,7 @@ fn generate(args: &[String]) -> Result<ExitCode, String> {
         let req = generator::generate::Request {
             spec: (flags.lang, &spec_path),
             other: Some((flags.lang.other(), &other_path)),
+            overlays: &flags.overlays,
             ..generator::generate::Request::new(&spec_path, generator::profile::Profile::Pachca)
         };
         let generated = generator::generate::generate(&req);
@@ -235,6 +255,7 @@ fn generate_out(flags: &Flags, out: &Path) -> Result<ExitCode, String> {
         spec: (flags.lang, spec),
         name: flags.name.as_deref(),
         lenient: flags.lenient,
+        overlays: &flags.overlays,
         ..generator::generate::Request::new(spec, profile)
     };
     let generated = generator::generate::generate(&req).map_err(|e| e.to_string())?;
@@ -299,6 +320,11 @@ fn pathdiff(base: &Path, target: &Path) -> PathBuf {
 fn spec_compile(args: &[String]) -> Result<ExitCode, String> {
     let flags = parse_flags(args)?;
     typespec::spec_compile(&root(), flags.tsp.as_deref(), flags.out.as_deref(), USAGE)
+}
+
+fn spec_overlay(args: &[String]) -> Result<ExitCode, String> {
+    let flags = parse_spec_flags(args)?;
+    overlay_report::run(flags.spec.as_deref(), &flags.overlays, flags.out.as_deref(), flags.compare.as_deref(), USAGE)
 }
 
 fn ci() -> Result<ExitCode, String> {

@@ -4,6 +4,7 @@
 //! pointer of every construct is known.
 
 mod locate;
+pub mod overlay;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};
@@ -17,28 +18,46 @@ pub struct Spec {
     pub file: PathBuf,
     /// The parsed document.
     pub doc: openapiv3::OpenAPI,
+    /// What loading skipped or ignored (overlay actions that selected
+    /// nothing), reported with lowering's warnings.
+    pub warnings: Vec<SpecError>,
 }
 
 /// Reads and parses the spec at `path`.
 pub fn load_file(path: &Path) -> Result<Spec, SpecError> {
-    let text = std::fs::read_to_string(path).map_err(|e| SpecError {
+    load_file_with(path, &[])
+}
+
+/// Reads the spec at `path` and applies the [`overlay`] files in order
+/// before checking and deserialising it.
+pub fn load_file_with(path: &Path, overlays: &[PathBuf]) -> Result<Spec, SpecError> {
+    let text = read_text(path, "spec")?;
+    load_str_with(path, &text, overlays)
+}
+
+fn read_text(path: &Path, what: &str) -> Result<String, SpecError> {
+    std::fs::read_to_string(path).map_err(|e| SpecError {
         file: path.to_path_buf(),
         location: Location::File,
-        message: format!("cannot read the spec file: {e}"),
-    })?;
-    load_str(path, &text)
+        message: format!("cannot read the {what} file: {e}"),
+    })
+}
+
+/// Reads and parses a YAML (or JSON) file into a generic document, for
+/// tools that work on the document before it is loaded (`spec overlay`).
+pub fn read_value(path: &Path) -> Result<yaml::Value, SpecError> {
+    parse_yaml(path, &read_text(path, "spec")?)
 }
 
 /// Parses spec text; `file` is used only to name the source in errors.
 pub fn load_str(file: &Path, text: &str) -> Result<Spec, SpecError> {
-    let value = yaml::parse(text).map_err(|e| SpecError {
-        file: file.to_path_buf(),
-        location: match e.position {
-            Some((line, column)) => Location::Position { line, column },
-            None => Location::File,
-        },
-        message: format!("invalid YAML: {}", e.message),
-    })?;
+    load_str_with(file, text, &[])
+}
+
+/// [`load_str`], with the [`overlay`] files applied to the parsed document.
+pub fn load_str_with(file: &Path, text: &str, overlays: &[PathBuf]) -> Result<Spec, SpecError> {
+    let mut value = parse_yaml(file, text)?;
+    let warnings = overlay::apply_files(&mut value, file, overlays)?;
     check_version(file, &value)?;
     // Deserialising from a borrowed value keeps it for error reporting without a deep copy.
     let doc: openapiv3::OpenAPI = match serde_path_to_error::deserialize(&value) {
@@ -55,6 +74,19 @@ pub fn load_str(file: &Path, text: &str) -> Result<Spec, SpecError> {
     Ok(Spec {
         file: file.to_path_buf(),
         doc,
+        warnings,
+    })
+}
+
+/// [`yaml::parse`], a syntax error as a [`SpecError`] at its line and column.
+pub(crate) fn parse_yaml(file: &Path, text: &str) -> Result<yaml::Value, SpecError> {
+    yaml::parse(text).map_err(|e| SpecError {
+        file: file.to_path_buf(),
+        location: match e.position {
+            Some((line, column)) => Location::Position { line, column },
+            None => Location::File,
+        },
+        message: format!("invalid YAML: {}", e.message),
     })
 }
 

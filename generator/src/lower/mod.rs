@@ -61,7 +61,7 @@ pub fn lower_with(spec: &Spec, options: Options) -> Result<Lowered, SpecError> {
         file: &spec.file,
         doc: &spec.doc,
         options,
-        warnings: Vec::new(),
+        warnings: spec.warnings.clone(),
         types: BTreeMap::new(),
         type_names: NameSet::default(),
         component_names: HashMap::new(),
