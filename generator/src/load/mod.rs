@@ -1,11 +1,15 @@
-//! Stage 1: read a spec file, parse YAML, check it is OpenAPI 3.0 and
+//! Stage 1: read a spec file, parse YAML, apply overlays, check it is
+//! OpenAPI 3.0 or 3.1 (converted to the 3.0 shape, [`v31`]) and
 //! deserialise it into `openapiv3` types. Semantic checks (references,
 //! parameters, media types) happen in [`crate::lower`], where the JSON
 //! pointer of every construct is known.
 
 mod locate;
 pub mod overlay;
+pub mod v31;
 pub mod yaml;
+
+pub use v31::Origin;
 
 use std::path::{Path, PathBuf};
 
@@ -19,8 +23,12 @@ pub struct Spec {
     /// The parsed document.
     pub doc: openapiv3::OpenAPI,
     /// What loading skipped or ignored (overlay actions that selected
-    /// nothing), reported with lowering's warnings.
+    /// nothing, 3.1 constructs without meaning for the generator), reported
+    /// with lowering's warnings.
     pub warnings: Vec<SpecError>,
+    /// For a 3.1 document, where the parts the conversion moved were:
+    /// lowering reports its pointers through it.
+    pub origin: Origin,
 }
 
 /// Reads and parses the spec at `path`.
@@ -57,8 +65,15 @@ pub fn load_str(file: &Path, text: &str) -> Result<Spec, SpecError> {
 /// [`load_str`], with the [`overlay`] files applied to the parsed document.
 pub fn load_str_with(file: &Path, text: &str, overlays: &[PathBuf]) -> Result<Spec, SpecError> {
     let mut value = parse_yaml(file, text)?;
-    let warnings = overlay::apply_files(&mut value, file, overlays)?;
-    check_version(file, &value)?;
+    let mut warnings = overlay::apply_files(&mut value, file, overlays)?;
+    let origin = match check_version(file, &value)? {
+        Version::V30 => Origin::default(),
+        Version::V31 => {
+            let (origin, converted) = v31::convert(file, &mut value);
+            warnings.extend(converted);
+            origin
+        }
+    };
     // Deserialising from a borrowed value keeps it for error reporting without a deep copy.
     let doc: openapiv3::OpenAPI = match serde_path_to_error::deserialize(&value) {
         Ok(doc) => doc,
@@ -68,13 +83,15 @@ pub fn load_str_with(file: &Path, text: &str, overlays: &[PathBuf]) -> Result<Sp
                 Some(found) => (found.pointer, found.message),
                 None => (locate::extend(&Pointer::root(), e.path()), e.inner().to_string()),
             };
-            return Err(SpecError::at(file, pointer, format!("not a valid OpenAPI 3.0 object: {message}")));
+            let e = SpecError::at(file, pointer, format!("not a valid OpenAPI 3.0 object: {message}"));
+            return Err(origin.restore(e));
         }
     };
     Ok(Spec {
         file: file.to_path_buf(),
         doc,
         warnings,
+        origin,
     })
 }
 
@@ -90,7 +107,12 @@ pub(crate) fn parse_yaml(file: &Path, text: &str) -> Result<yaml::Value, SpecErr
     })
 }
 
-fn check_version(file: &Path, value: &yaml::Value) -> Result<(), SpecError> {
+enum Version {
+    V30,
+    V31,
+}
+
+fn check_version(file: &Path, value: &yaml::Value) -> Result<Version, SpecError> {
     let ptr = "#/openapi";
     let Some(map) = value.as_mapping() else {
         return Err(SpecError::at(
@@ -100,11 +122,12 @@ fn check_version(file: &Path, value: &yaml::Value) -> Result<(), SpecError> {
         ));
     };
     match map.get("openapi") {
-        Some(yaml::Value::String(v)) if v.starts_with("3.0.") || v == "3.0" => Ok(()),
+        Some(yaml::Value::String(v)) if v.starts_with("3.0.") || v == "3.0" => Ok(Version::V30),
+        Some(yaml::Value::String(v)) if v.starts_with("3.1.") || v == "3.1" => Ok(Version::V31),
         Some(yaml::Value::String(v)) => Err(SpecError::at(
             file,
             ptr,
-            format!("unsupported OpenAPI version `{v}`; expected 3.0.x"),
+            format!("unsupported OpenAPI version `{v}`; expected 3.0.x or 3.1.x"),
         )),
         Some(_) => Err(SpecError::at(
             file,
@@ -114,12 +137,12 @@ fn check_version(file: &Path, value: &yaml::Value) -> Result<(), SpecError> {
         None if map.contains_key("swagger") => Err(SpecError::at(
             file,
             "#/swagger",
-            "this is a Swagger 2.0 document; expected OpenAPI 3.0.x (`openapi: 3.0.0`)",
+            "this is a Swagger 2.0 document; expected OpenAPI 3.0.x or 3.1.x (`openapi: 3.0.0`)",
         )),
         None => Err(SpecError::at(
             file,
             ptr,
-            "missing `openapi` field; expected an OpenAPI 3.0.x document",
+            "missing `openapi` field; expected an OpenAPI 3.0.x or 3.1.x document",
         )),
     }
 }
