@@ -24,12 +24,14 @@ pub struct Request<'p> {
     pub name: Option<&'p str>,
     /// `--lenient`: degrade what cannot be represented, with a warning.
     pub lenient: bool,
+    /// `--overlay`: Overlay documents applied in order to `spec` (not to `other`).
+    pub overlays: &'p [std::path::PathBuf],
 }
 
 impl<'p> Request<'p> {
     /// One spec in English, nothing else set.
     pub fn new(spec: &'p Path, profile: Profile) -> Self {
-        Request { spec: (Lang::En, spec), other: None, profile, name: None, lenient: false }
+        Request { spec: (Lang::En, spec), other: None, profile, name: None, lenient: false, overlays: &[] }
     }
 }
 
@@ -75,11 +77,11 @@ pub fn generate(req: &Request<'_>) -> Result<Generated, GenerateError> {
         let other_job = req.other.map(|(_, path)| {
             scope.spawn(move || {
                 let t = Instant::now();
-                let lowered = load_and_lower(path, options, &mut Vec::new());
+                let lowered = load_and_lower(path, &[], options, &mut Vec::new());
                 (lowered, t.elapsed())
             })
         });
-        let main = load_and_lower(req.spec.1, options, &mut timings);
+        let main = load_and_lower(req.spec.1, req.overlays, options, &mut timings);
         let other = other_job.map(|job| job.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
         (main, other)
     });
@@ -102,9 +104,14 @@ pub fn generate(req: &Request<'_>) -> Result<Generated, GenerateError> {
 }
 
 /// Stages 1 and 2, timed as `load` and `lower`.
-fn load_and_lower(spec: &Path, options: crate::lower::Options, timings: &mut Vec<(&'static str, Duration)>) -> Result<Lowered, SpecError> {
+fn load_and_lower(
+    spec: &Path,
+    overlays: &[std::path::PathBuf],
+    options: crate::lower::Options,
+    timings: &mut Vec<(&'static str, Duration)>,
+) -> Result<Lowered, SpecError> {
     let t = Instant::now();
-    let loaded = crate::load::load_file(spec)?;
+    let loaded = crate::load::load_file_with(spec, overlays)?;
     timings.push(("load", t.elapsed()));
     let t = Instant::now();
     let lowered = crate::lower::lower_with(&loaded, options)?;
@@ -160,7 +167,7 @@ pub fn generate_fixture_suite(dir: &Path) -> Result<Files, GenerateError> {
     let mut lowered = Vec::with_capacity(specs.len());
     for spec in &specs {
         let name = spec.file_stem().and_then(|s| s.to_str()).unwrap_or("fixture").replace('-', "_");
-        let api = load_and_lower(spec, Profile::Generic.lower_options(false), &mut Vec::new())?.api;
+        let api = load_and_lower(spec, &[], Profile::Generic.lower_options(false), &mut Vec::new())?.api;
         lowered.push((name, api));
     }
     let mut models = Vec::with_capacity(lowered.len());

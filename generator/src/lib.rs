@@ -2,7 +2,8 @@
 //!
 //! Three stages, each in its own module:
 //!
-//! 1. [`load`]: read and parse the YAML, check it is OpenAPI 3.0;
+//! 1. [`load`]: read and parse the YAML, apply overlays, check it is
+//!    OpenAPI 3.0 or 3.1 (converted to the 3.0 shape);
 //! 2. [`lower`]: resolve references, validate, name everything, and build
 //!    the [`ir`] — plain data, no `openapiv3` types;
 //! 3. [`render`]: pure functions from the IR to file contents.

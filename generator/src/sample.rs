@@ -15,7 +15,9 @@ pub struct Sampler<'a> {
     read_only: bool,
 }
 
-/// Nesting deeper than this yields `null` (guards against recursive types).
+/// Guards against recursive types: past this depth an array is empty and a
+/// named type `null` (scalars are still sampled, so a required recursive
+/// array such as a tree's `children` ends as `[]`).
 const MAX_DEPTH: usize = 8;
 
 impl<'a> Sampler<'a> {
@@ -36,9 +38,6 @@ impl<'a> Sampler<'a> {
     }
 
     fn at_depth(&self, ty: &TypeRef, depth: usize) -> Value {
-        if depth > MAX_DEPTH {
-            return Value::Null;
-        }
         match ty {
             TypeRef::String => json!("example"),
             TypeRef::DateTime => json!("2025-01-01T00:00:00.000Z"),
@@ -50,8 +49,10 @@ impl<'a> Sampler<'a> {
             TypeRef::Number => json!(1.0),
             TypeRef::Boolean => json!(true),
             TypeRef::Any => json!({}),
+            TypeRef::Array { .. } if depth >= MAX_DEPTH => json!([]),
             TypeRef::Array { items } => Value::Array(vec![self.at_depth(items, depth + 1)]),
             TypeRef::Map { .. } => json!({}),
+            TypeRef::Named { .. } if depth > MAX_DEPTH => Value::Null,
             TypeRef::Named { name } => match self.types.get(name.as_str()) {
                 Some(def) => self.named(def, depth),
                 None => Value::Null,
@@ -125,24 +126,43 @@ mod tests {
         }
     }
 
-    #[test]
-    fn required_fields_only_with_examples_preferred() {
-        let mut with_example = field("content", TypeRef::String, true);
-        with_example.example = Some(json!("hello"));
+    /// An API with one struct `name` of `fields`.
+    fn api_of(name: &str, fields: Vec<Field>) -> Api {
         let def = TypeDef {
-            name: "Msg".into(),
-            source: TypeSource::Component { name: "Msg".into() },
+            name: name.into(),
+            source: TypeSource::Component { name: name.into() },
             description: None,
             example: None,
             is_error: false,
             deprecated: false,
             record_key_example: None,
-            kind: TypeKind::Struct {
-                fields: vec![with_example, field("chat_id", TypeRef::Integer { bits: 32 }, true), field("note", TypeRef::String, false)],
-            },
+            kind: TypeKind::Struct { fields },
         };
-        let api = Api { title: "T".into(), version: "1".into(), description: None, servers: vec![], services: vec![], types: vec![def], token_required: false };
+        Api { title: "T".into(), version: "1".into(), description: None, servers: vec![], services: vec![], types: vec![def], token_required: false }
+    }
+
+    #[test]
+    fn required_fields_only_with_examples_preferred() {
+        let mut with_example = field("content", TypeRef::String, true);
+        with_example.example = Some(json!("hello"));
+        let api = api_of("Msg", vec![with_example, field("chat_id", TypeRef::Integer { bits: 32 }, true), field("note", TypeRef::String, false)]);
         let sampler = Sampler::new(&api);
         assert_eq!(sampler.value(&TypeRef::named("Msg")), json!({"content": "hello", "chat_id": 1}));
+    }
+
+    /// A tree whose `children` are required: the sample is finite and every
+    /// node has its `id` (no `null` for a required non-nullable field).
+    #[test]
+    fn a_required_recursive_array_ends_empty() {
+        let children = field("children", TypeRef::Array { items: Box::new(TypeRef::named("Node")) }, true);
+        let api = api_of("Node", vec![field("id", TypeRef::Integer { bits: 64 }, true), children]);
+        let mut node = Sampler::new(&api).value(&TypeRef::named("Node"));
+        let mut depth = 0;
+        while let Some(next) = node["children"].get(0).cloned() {
+            assert_eq!(node["id"], json!(1));
+            node = next;
+            depth += 1;
+        }
+        assert_eq!(node, json!({"id": 1, "children": []}), "after {depth} levels");
     }
 }

@@ -56,10 +56,29 @@ fn swagger_2_is_rejected() {
 }
 
 #[test]
-fn openapi_3_1_is_rejected() {
-    let e = err("openapi: 3.1.0\ninfo:\n  title: T\n  version: '1'\npaths: {}\n");
+fn openapi_3_2_is_rejected() {
+    let e = err("openapi: 3.2.0\ninfo:\n  title: T\n  version: '1'\npaths: {}\n");
     assert_eq!(e.pointer(), Some("#/openapi"));
-    assert!(e.message.contains("`3.1.0`") && e.message.contains("expected 3.0.x"), "{e}");
+    assert!(e.message.contains("`3.2.0`") && e.message.contains("expected 3.0.x or 3.1.x"), "{e}");
+}
+
+/// A 3.1 document is converted to the 3.0 shape before it is read, and
+/// errors point into the document as written, not into the conversion.
+#[test]
+fn openapi_3_1_errors_point_into_the_original_document() {
+    let schemas = "    A:\n      type: object\n      properties:\n        b:\n          $ref: '#/components/schemas/Missing'\n          description: gone\n        c:\n          anyOf:\n            - {type: 'null'}\n            - {$ref: '#/components/schemas/Gone'}\n";
+    let e = err(&doc("  {}", schemas).replace("openapi: 3.0.0", "openapi: 3.1.0"));
+    // The $ref with a sibling became `allOf: [{$ref}]`; the error is at the $ref's object.
+    assert_eq!(e.pointer(), Some("#/components/schemas/A/properties/b"), "{e}");
+    assert!(e.message.contains("dangling `$ref`") && e.message.contains("Missing"), "{e}");
+    let e = err(&doc("  {}", &schemas.replace("Missing", "A")).replace("openapi: 3.0.0", "openapi: 3.1.0"));
+    // `anyOf: [null, X]` became `allOf: [X]`: the error names member 1 of the anyOf.
+    assert_eq!(e.pointer(), Some("#/components/schemas/A/properties/c/anyOf/1"), "{e}");
+    assert!(e.message.contains("Gone"), "{e}");
+    // Not valid even after conversion: the pointer is the original one.
+    let bad = "    A:\n      type: [string, 'null']\n      examples: [1]\n      minLength: x\n";
+    let e = err(&doc("  {}", bad).replace("openapi: 3.0.0", "openapi: 3.1.0"));
+    assert!(e.pointer().is_some_and(|p| p.starts_with("#/components/schemas/A")), "{e}");
 }
 
 #[test]

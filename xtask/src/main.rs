@@ -3,7 +3,10 @@
 //! ```text
 //! cargo xtask generate [--check] [--spec PATH] [--lang ru|en]
 //! cargo xtask generate --spec PATH --out DIR [--name NAME] [--lenient]
+//! cargo xtask generate --tsp PATH [...]
 //! cargo xtask spec pin --from PATH [--lang ru|en]
+//! cargo xtask spec compile --tsp PATH --out FILE
+//! cargo xtask spec overlay --spec PATH|--tsp PATH --overlay FILE [--out FILE] [--compare FILE]
 //! cargo xtask ci
 //! cargo xtask bench [--runs N] [--scaled-runs N] [--factor N] [--check-runs N] [--cli-runs N] [--spec PATH]
 //! cargo xtask bench-cli [--cli-runs N]
@@ -13,7 +16,10 @@
 mod bench;
 mod bench_runtime;
 mod fsx;
+mod npm_tool;
+mod overlay_report;
 mod skills_eval;
+mod typespec;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -35,6 +41,8 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("generate") => generate(&args[1..]),
         Some("spec") if args.get(1).map(String::as_str) == Some("pin") => spec_pin(&args[2..]),
+        Some("spec") if args.get(1).map(String::as_str) == Some("compile") => spec_compile(&args[2..]),
+        Some("spec") if args.get(1).map(String::as_str) == Some("overlay") => spec_overlay(&args[2..]),
         Some("ci") => ci(),
         Some("bench") => bench::bench(&args[1..]),
         Some("bench-run") => bench::bench_run(&args[1..]),
@@ -61,10 +69,21 @@ const USAGE: &str = "usage:
       conventions, SDK additions and CLI, warning about curated data the spec does not
       match; --lenient degrades what cannot be represented (to serde_json::Value, or
       skips it) with a warning
+  cargo xtask generate --tsp PATH/main.tsp [...]
+      with either form above: compile the TypeSpec source with the pinned compiler
+      (tools/typespec, installed with npm ci; node >= 20) and use the result as --spec
   cargo xtask spec pin --from PATH [--lang ru|en]
       record PATH and its sha256 in spec/pin.yaml
+  cargo xtask generate ... --overlay FILE
+      with either form above: apply an OpenAPI Overlay 1.0 document (repeatable, in
+      order) to the --lang spec before lowering; actions that select nothing are warnings
+  cargo xtask spec compile --tsp PATH --out FILE
+      compile TypeSpec to OpenAPI YAML (FILE is written only on success)
+  cargo xtask spec overlay --spec PATH|--tsp PATH --overlay FILE [--out FILE] [--compare FILE]
+      apply overlays and write the result to FILE; --compare reports, pointer by pointer,
+      how the result differs from another document
   cargo xtask ci
-      install Prism if needed, then drift check, tests, clippy and rustdoc: what CI runs
+      install Prism and the TypeSpec compiler if needed, then drift check, tests, clippy and rustdoc: what CI runs
   cargo xtask bench [--runs N] [--scaled-runs N] [--factor N] [--check-runs N] [--cli-runs N] [--spec PATH]
       time generation in a release build (real spec, N runs, default 30; a synthetic
       spec --factor times its size, default 10) and `cargo xtask generate --check`
@@ -90,6 +109,9 @@ fn root() -> PathBuf {
 struct Flags {
     check: bool,
     spec: Option<PathBuf>,
+    tsp: Option<PathBuf>,
+    overlays: Vec<PathBuf>,
+    compare: Option<PathBuf>,
     from: Option<PathBuf>,
     out: Option<PathBuf>,
     name: Option<String>,
@@ -100,7 +122,7 @@ struct Flags {
 
 fn parse_flags(args: &[String]) -> Result<Flags, String> {
     let mut flags =
-        Flags { check: false, spec: None, from: None, out: None, name: None, lenient: false, lang: DEFAULT_LANG, profile: None };
+        Flags { check: false, spec: None, tsp: None, overlays: Vec::new(), compare: None, from: None, out: None, name: None, lenient: false, lang: DEFAULT_LANG, profile: None };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value\n{USAGE}"));
@@ -108,6 +130,9 @@ fn parse_flags(args: &[String]) -> Result<Flags, String> {
             "--check" => flags.check = true,
             "--lenient" => flags.lenient = true,
             "--spec" => flags.spec = Some(PathBuf::from(value("--spec")?)),
+            "--tsp" => flags.tsp = Some(PathBuf::from(value("--tsp")?)),
+            "--overlay" => flags.overlays.push(PathBuf::from(value("--overlay")?)),
+            "--compare" => flags.compare = Some(PathBuf::from(value("--compare")?)),
             "--from" => flags.from = Some(PathBuf::from(value("--from")?)),
             "--out" => flags.out = Some(PathBuf::from(value("--out")?)),
             "--name" => flags.name = Some(value("--name")?),
@@ -119,8 +144,20 @@ fn parse_flags(args: &[String]) -> Result<Flags, String> {
     Ok(flags)
 }
 
+/// Parses the flags; `--tsp PATH` is compiled and becomes `--spec`.
+fn parse_spec_flags(args: &[String]) -> Result<Flags, String> {
+    let mut flags = parse_flags(args)?;
+    if let Some(tsp) = flags.tsp.take() {
+        if flags.spec.is_some() {
+            return Err(format!("--spec and --tsp both name the spec; give one\n{USAGE}"));
+        }
+        flags.spec = Some(typespec::compile_for_generate(&root(), &tsp)?);
+    }
+    Ok(flags)
+}
+
 fn generate(args: &[String]) -> Result<ExitCode, String> {
-    let flags = parse_flags(args)?;
+    let flags = parse_spec_flags(args)?;
     if let Some(out) = &flags.out {
         return generate_out(&flags, out);
     }
@@ -154,6 +191,7 @@ fn generate(args: &[String]) -> Result<ExitCode, String> {
         let req = generator::generate::Request {
             spec: (flags.lang, &spec_path),
             other: Some((flags.lang.other(), &other_path)),
+            overlays: &flags.overlays,
             ..generator::generate::Request::new(&spec_path, generator::profile::Profile::Pachca)
         };
         let generated = generator::generate::generate(&req);
@@ -217,6 +255,7 @@ fn generate_out(flags: &Flags, out: &Path) -> Result<ExitCode, String> {
         spec: (flags.lang, spec),
         name: flags.name.as_deref(),
         lenient: flags.lenient,
+        overlays: &flags.overlays,
         ..generator::generate::Request::new(spec, profile)
     };
     let generated = generator::generate::generate(&req).map_err(|e| e.to_string())?;
@@ -278,28 +317,20 @@ fn pathdiff(base: &Path, target: &Path) -> PathBuf {
     }
 }
 
-/// Installs the pinned Prism mock server (`tools/prism`) unless it is there.
-fn install_prism(root: &Path) -> Result<(), String> {
-    let dir = root.join("tools/prism");
-    if dir.join("node_modules/.bin/prism").exists() {
-        return Ok(());
-    }
-    println!("==> prism: npm ci --prefix tools/prism");
-    let status = Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund", "--prefix"])
-        .arg(&dir)
-        .status()
-        .map_err(|e| format!("cannot run npm (needed to install Prism for the contract tests): {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("`npm ci --prefix tools/prism` failed ({status}); the contract tests need Prism"))
-    }
+fn spec_compile(args: &[String]) -> Result<ExitCode, String> {
+    let flags = parse_flags(args)?;
+    typespec::spec_compile(&root(), flags.tsp.as_deref(), flags.out.as_deref(), USAGE)
+}
+
+fn spec_overlay(args: &[String]) -> Result<ExitCode, String> {
+    let flags = parse_spec_flags(args)?;
+    overlay_report::run(flags.spec.as_deref(), &flags.overlays, flags.out.as_deref(), flags.compare.as_deref(), USAGE)
 }
 
 fn ci() -> Result<ExitCode, String> {
     let root = root();
-    install_prism(&root)?;
+    npm_tool::PRISM.ensure(&root)?;
+    npm_tool::TYPESPEC.ensure(&root)?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     type Step<'s> = (&'s str, Vec<&'s str>, Vec<(&'s str, &'s str)>);
     let steps: Vec<Step> = vec![

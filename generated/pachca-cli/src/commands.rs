@@ -29,6 +29,7 @@ pub static COMMANDS: Commands = Commands {
     table: &TABLE,
     call,
     guide: &GUIDE,
+    skills: include_str!("skills.bundle"),
 };
 
 /// Runs the operation behind a command.

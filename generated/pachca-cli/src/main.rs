@@ -18,6 +18,7 @@ mod raw;
 mod run;
 mod save;
 mod secrets;
+mod skills;
 #[allow(dead_code)]
 mod spec;
 mod tools;

@@ -1,5 +1,6 @@
 //! Hand-written commands beyond the API's operations: `upload`, `doctor`,
-//! `commands --available` and `guide`, as the upstream CLI has them.
+//! `commands --available` and `guide`, as the upstream CLI has them (and
+//! `skills`, in [`crate::skills`]).
 
 use std::time::{Duration, Instant};
 
@@ -183,17 +184,24 @@ async fn network_check(base_url: &str) -> Check {
     }
 }
 
+/// Whether to speak Russian: `--lang ru|en` when given, else whether the
+/// locale (the first of `LC_ALL`, `LC_MESSAGES`, `LANG` that is set) is
+/// Russian; English otherwise.
+pub fn russian(lang: Option<&str>) -> Result<bool, CliError> {
+    match lang {
+        Some("ru") => Ok(true),
+        Some("en") => Ok(false),
+        Some(other) => Err(CliError::usage(format!("--lang {other}: expected en or ru"))),
+        None => Ok(["LC_ALL", "LC_MESSAGES", "LANG"].iter().find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty())).is_some_and(|l| l.starts_with("ru"))),
+    }
+}
+
 /// `pachca guide [query]`: the agent skills' scenarios. Without a query,
 /// their titles by skill; with one, every scenario whose titles, steps and
 /// commands contain each of its words (in either language,
 /// case-insensitively), step by step.
 pub fn guide(scenarios: &'static [GuideScenario], m: &ArgMatches, globals: &Globals) -> Result<(), CliError> {
-    let russian = match m.get_one::<String>("lang").map(String::as_str) {
-        Some("ru") => true,
-        Some("en") => false,
-        Some(other) => return Err(CliError::usage(format!("--lang {other}: expected en or ru"))),
-        None => ["LC_ALL", "LC_MESSAGES", "LANG"].iter().find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty())).is_some_and(|l| l.starts_with("ru")),
-    };
+    let russian = russian(m.get_one::<String>("lang").map(String::as_str))?;
     let pick = |text: Bilingual| if russian { text.1 } else { text.0 };
     let query = m.get_many::<String>("query").map(|words| words.cloned().collect::<Vec<_>>().join(" ")).unwrap_or_default();
     let needle = query.to_lowercase();

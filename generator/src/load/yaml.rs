@@ -7,6 +7,45 @@
 /// A parsed YAML document.
 pub type Value = serde_yaml::Value;
 
+/// A YAML mapping (the keys are [`Value`]s: `200:` is a number).
+pub type Mapping = serde_yaml::Mapping;
+
+/// A mapping key as text (`200` for the number 200), as JSON and JSON
+/// pointers see it; `None` for a key that is a sequence or mapping.
+pub fn key_text(key: &Value) -> Option<String> {
+    match key {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Null => Some("null".to_owned()),
+        Value::Tagged(t) => key_text(&t.value),
+        Value::Sequence(_) | Value::Mapping(_) => None,
+    }
+}
+
+/// The document as JSON (for JSONPath queries): keys as [`key_text`]
+/// (others dropped), tags dropped, numbers kept.
+pub fn to_json(value: &Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    match value {
+        Value::Null => J::Null,
+        Value::Bool(b) => J::Bool(*b),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                J::from(i)
+            } else if let Some(u) = n.as_u64() {
+                J::from(u)
+            } else {
+                n.as_f64().and_then(serde_json::Number::from_f64).map_or(J::Null, J::Number)
+            }
+        }
+        Value::String(s) => J::String(s.clone()),
+        Value::Sequence(items) => J::Array(items.iter().map(to_json).collect()),
+        Value::Mapping(map) => J::Object(map.iter().filter_map(|(k, v)| Some((key_text(k)?, to_json(v)))).collect()),
+        Value::Tagged(t) => to_json(&t.value),
+    }
+}
+
 /// A YAML syntax error with its 1-based position, when the parser knows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct YamlError {

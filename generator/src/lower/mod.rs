@@ -55,13 +55,23 @@ pub fn lower(spec: &Spec) -> Result<Api, SpecError> {
     lower_with(spec, Options::default()).map(|l| l.api)
 }
 
-/// Lowers a spec into the IR.
+/// Lowers a spec into the IR. Pointers in errors and in lowering's
+/// warnings are into the original document ([`crate::load::Origin`]).
 pub fn lower_with(spec: &Spec, options: Options) -> Result<Lowered, SpecError> {
+    let loaded = spec.warnings.len();
+    let mut lowered = lower_converted(spec, options).map_err(|e| spec.origin.restore(e))?;
+    for w in &mut lowered.warnings[loaded..] {
+        *w = spec.origin.restore(w.clone());
+    }
+    Ok(lowered)
+}
+
+fn lower_converted(spec: &Spec, options: Options) -> Result<Lowered, SpecError> {
     let mut lowerer = Lowerer {
         file: &spec.file,
         doc: &spec.doc,
         options,
-        warnings: Vec::new(),
+        warnings: spec.warnings.clone(),
         types: BTreeMap::new(),
         type_names: NameSet::default(),
         component_names: HashMap::new(),

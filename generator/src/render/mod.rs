@@ -63,12 +63,13 @@ fn render_client(m: &Model<'_>, files: &mut Files) -> Result<(), RenderError> {
 fn render_cli(m: &Model<'_>, files: &mut Files) -> Result<(), RenderError> {
     match &m.cli {
         Some(cli) => {
-            // `pachca guide` carries the skills' scenarios when they are rendered.
-            let guide = match (m.localized(), m.localized_cli(), &m.skills) {
-                (Some(apis), Some(clis), Some(inputs)) => skills::guide(apis, clis, &inputs.validated)?,
-                _ => Vec::new(),
+            // `pachca guide` and `pachca skills` carry the skills when they are rendered.
+            let inputs = skills_inputs(m);
+            let guide = match inputs {
+                Some((apis, clis, inputs)) => skills::guide(apis, clis, &inputs.validated)?,
+                None => Vec::new(),
             };
-            cli::render(m.api, &m.types, cli, &m.sdk_crate, &m.cli_crate(), &guide, files)
+            cli::render(m.api, &m.types, cli, &m.sdk_crate, &m.cli_crate(), &guide, inputs.is_some(), files)
         }
         None => Ok(()),
     }
@@ -82,9 +83,19 @@ fn render_examples(m: &Model<'_>, files: &mut Files) -> Result<(), RenderError> 
     Ok(())
 }
 
+/// What the agent skills are rendered from: both languages' APIs and
+/// command lines, and the checked curated data (the Pachca profile with
+/// both specs loaded), else `None`.
+fn skills_inputs<'m>(m: &'m Model<'_>) -> Option<(Localized<'m>, crate::model::LocalizedCli<'m>, &'m crate::model::SkillsInputs)> {
+    Some((m.localized()?, m.localized_cli()?, m.skills.as_ref()?))
+}
+
 fn render_skills(m: &Model<'_>, files: &mut Files) -> Result<(), RenderError> {
-    match (m.localized(), m.localized_cli(), &m.skills) {
-        (Some(apis), Some(clis), Some(inputs)) => skills::render_checked(apis, clis, &inputs.validated, files),
-        _ => Ok(()),
+    let Some((apis, clis, inputs)) = skills_inputs(m) else { return Ok(()) };
+    skills::render_checked(apis, clis, &inputs.validated, files)?;
+    // The same files, carried by the CLI binary for `pachca skills install`.
+    if m.cli.is_some() {
+        files.insert(format!("{}/{}", m.cli_crate(), cli::bundle::BUNDLE_FILE), cli::bundle::render(files));
     }
+    Ok(())
 }

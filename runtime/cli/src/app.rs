@@ -156,6 +156,38 @@ fn api_command() -> Command {
         .arg(Arg::new("follow").long("follow").action(ArgAction::SetTrue).help("Follow a redirect: fetch its target (without the token) and write its body to stdout"))
 }
 
+/// `pachca skills list|install`: the agent skills the binary carries.
+fn skills_command() -> Command {
+    let agents: Vec<&str> = crate::skills::Agent::ALL.iter().map(|a| a.name()).collect();
+    let variant = || Arg::new("variant").long("variant").value_name("VARIANT").value_parser(["cli", "curl"]);
+    let lang = || Arg::new("lang").long("lang").value_name("LANG").value_parser(["en", "ru"]);
+    Command::new("skills")
+        .about("The agent skills: list them, or install them where an agent reads skills")
+        .subcommand_required(true)
+        .subcommand(
+            Command::new("list")
+                .about("The skill sets this binary carries, and which is installed where each agent looks")
+                .arg(variant().help("Only the sets of this variant"))
+                .arg(lang().help("Only the sets in this language")),
+        )
+        .subcommand(
+            Command::new("install")
+                .about("Write one skill set where an agent reads skills (changed files are kept unless --force)")
+                .arg(
+                    Arg::new("agent")
+                        .long("agent")
+                        .value_name("AGENT")
+                        .value_parser(agents)
+                        .help("The agent: its user-level skills folder (~/.claude/skills, ~/.cursor/skills, ~/.agents/skills, ~/.gemini/skills)"),
+                )
+                .arg(Arg::new("dir").long("dir").value_name("PATH").conflicts_with_all(["agent", "project"]).help("Write the skill folders into PATH instead"))
+                .arg(Arg::new("project").long("project").action(ArgAction::SetTrue).help("The agent's project-level folder, under the current directory"))
+                .arg(variant().default_value("cli").help("`cli`: commands of this CLI; `curl`: HTTP requests"))
+                .arg(lang().help("en or ru [default: ru when the locale (LC_ALL, LC_MESSAGES, LANG) is Russian, else en]"))
+                .arg(Arg::new("force").long("force").action(ArgAction::SetTrue).help("Replace files that differ from the set, and remove files it does not have")),
+        )
+}
+
 /// The whole command tree, with one command per entry of `table`.
 pub fn build(table: &'static [CommandSpec]) -> Command {
     let mut root = Command::new("pachca")
@@ -211,6 +243,7 @@ pub fn build(table: &'static [CommandSpec]) -> Command {
                 .arg(Arg::new("query").num_args(0..).help("Words to look for in titles, steps and commands"))
                 .arg(Arg::new("lang").long("lang").help("en or ru (default: from LANG)")),
         )
+        .subcommand(skills_command())
         .subcommand(
             Command::new("introspect")
                 .about("One command's arguments and flags as JSON")

@@ -20,6 +20,7 @@ pub mod raw;
 pub mod run;
 pub mod save;
 pub mod secrets;
+pub mod skills;
 /// The command-table types and global flags: the very file of the
 /// `pachca-cli-spec` crate, compiled here as a module.
 #[path = "../../cli-spec/src/lib.rs"]

@@ -128,6 +128,9 @@ pub struct Commands {
     pub call: CallFn,
     /// The scenarios of `pachca guide` (empty without the agent skills' data).
     pub guide: &'static [crate::spec::GuideScenario],
+    /// The agent skills of `pachca skills`, as a bundle ([`crate::skills`];
+    /// empty without them).
+    pub skills: &'static str,
 }
 
 /// The environment variable with the request timeout in seconds, as upstream.

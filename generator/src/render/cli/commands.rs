@@ -231,8 +231,9 @@ fn call_arm(index: &TypeIndex, op: &Operation, service: &str) -> Result<TokenStr
     })
 }
 
-/// Renders `src/commands.rs`.
-pub fn render(api: &Api, index: &TypeIndex<'_>, cli: &CliModel, guide: &[Lit]) -> Result<String, RenderError> {
+/// Renders `src/commands.rs`; with `skills`, `COMMANDS` carries the bundle
+/// of the agent skills (`src/skills.bundle`), else none.
+pub fn render(api: &Api, index: &TypeIndex<'_>, cli: &CliModel, guide: &[Lit], skills: bool) -> Result<String, RenderError> {
     let mut specs = Vec::new();
     let mut arms = Vec::new();
     for service in &api.services {
@@ -246,6 +247,7 @@ pub fn render(api: &Api, index: &TypeIndex<'_>, cli: &CliModel, guide: &[Lit]) -
         }
     }
     let count = specs.len();
+    let bundle = if skills { quote!(include_str!("skills.bundle")) } else { quote!("") };
     let tokens = quote! {
         //! Every API operation as a command: the table the CLI builds its clap
         //! commands from, and the typed SDK call behind each command.
@@ -266,7 +268,7 @@ pub fn render(api: &Api, index: &TypeIndex<'_>, cli: &CliModel, guide: &[Lit]) -
         use crate::spec::{CommandSpec, FlagSpec, GuideScenario, GuideStep, Kind, PositionalSpec, Target, Ty};
 
         /// The generated commands and their calls, for `entry::main`.
-        pub static COMMANDS: Commands = Commands { table: &TABLE, call, guide: &GUIDE };
+        pub static COMMANDS: Commands = Commands { table: &TABLE, call, guide: &GUIDE, skills: #bundle };
 
         /// Runs the operation behind a command.
         fn call<'a>(client: &'a Client, spec: &'static CommandSpec, input: &'a mut Input<'_>) -> CallFuture<'a> {

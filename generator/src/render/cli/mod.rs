@@ -3,8 +3,10 @@
 //! hands the table to the runtime, the end-to-end test of every command, and
 //! the hand-written runtime copied verbatim from `runtime/cli/src/` (the
 //! library crate `pachca-cli-runtime`) and `runtime/cli-spec/src/lib.rs`
-//! (its `spec` module), with the binary's tests from `runtime/cli/tests-bin/`.
+//! (its `spec` module), with the binary's tests from `runtime/cli/tests-bin/`,
+//! and the agent skills `pachca skills install` writes ([`bundle`]).
 
+pub mod bundle;
 mod commands;
 mod e2e;
 
@@ -15,6 +17,10 @@ use crate::ir::Api;
 use crate::render::{Files, RenderError};
 
 const CARGO_TOML: &str = include_str!("../../../../templates/cli/Cargo.toml.j2");
+
+/// The CLI crate's version; the skills it carries have the same (their
+/// `skill.json`).
+pub const CLI_VERSION: &str = "0.1.0";
 
 /// Declares [`RUNTIME_MODULES`] from one list of names, each with the text
 /// of `runtime/cli/src/<name>.rs`.
@@ -27,7 +33,7 @@ macro_rules! runtime_modules {
     };
 }
 
-runtime_modules!("app", "config", "entry", "errors", "input", "oauth", "output", "raw", "run", "save", "secrets", "tools", "verbose");
+runtime_modules!("app", "config", "entry", "errors", "input", "oauth", "output", "raw", "run", "save", "secrets", "skills", "tools", "verbose");
 
 /// The runtime model (`cli_spec`), the CLI's module `spec`.
 const SPEC_MODULE: (&str, &str) = ("spec", include_str!("../../../../runtime/cli-spec/src/lib.rs"));
@@ -40,6 +46,7 @@ const VERBATIM: &[(&str, &str)] = &[
     ("tests/cli.rs", include_str!("../../../../runtime/cli/tests-bin/cli.rs")),
     ("tests/api.rs", include_str!("../../../../runtime/cli/tests-bin/api.rs")),
     ("tests/download.rs", include_str!("../../../../runtime/cli/tests-bin/download.rs")),
+    ("tests/skills.rs", include_str!("../../../../runtime/cli/tests-bin/skills.rs")),
     ("tests/support/mod.rs", include_str!("../../../../runtime/cli/tests-bin/support/mod.rs")),
     // One Prism harness for the SDK's and the CLI's tests.
     ("tests/support/prism.rs", include_str!("../../../../runtime/sdk-pachca/tests/support/prism.rs")),
@@ -83,12 +90,14 @@ fn cargo_toml(title: &str, api_version: &str, sdk_crate: &str) -> Result<String,
     let err = |e: minijinja::Error| RenderError { artifact: "Cargo.toml".to_owned(), message: e.to_string() };
     env.add_template("Cargo.toml", CARGO_TOML).map_err(err)?;
     env.get_template("Cargo.toml")
-        .and_then(|t| t.render(context! { title => title, api_version => api_version, sdk_crate => sdk_crate }))
+        .and_then(|t| t.render(context! { title => title, api_version => api_version, sdk_crate => sdk_crate, version => CLI_VERSION }))
         .map_err(err)
 }
 
 /// Renders the CLI crate of `cli` into the folder `dir` of `files`; it uses
-/// the SDK crate `sdk_crate` under the name `pachca`.
+/// the SDK crate `sdk_crate` under the name `pachca`. With `skills`, the
+/// binary carries [`bundle::BUNDLE_FILE`], which the skills renderer writes.
+#[allow(clippy::too_many_arguments)]
 pub fn render(
     api: &Api,
     types: &crate::model::TypeIndex<'_>,
@@ -96,12 +105,13 @@ pub fn render(
     sdk_crate: &str,
     dir: &str,
     guide: &[crate::render::rust::literal::Lit],
+    skills: bool,
     files: &mut Files,
 ) -> Result<(), RenderError> {
     let text = cargo_toml(&api.title, &api.version, sdk_crate)?;
     files.insert(format!("{dir}/Cargo.toml"), text);
     files.insert(format!("{dir}/src/main.rs"), main_rs());
-    files.insert(format!("{dir}/{}", commands::COMMANDS_FILE), commands::render(api, types, cli, guide)?);
+    files.insert(format!("{dir}/{}", commands::COMMANDS_FILE), commands::render(api, types, cli, guide, skills)?);
     files.insert(format!("{dir}/{}", e2e::E2E_FILE), e2e::render(api, cli)?);
     for (name, text) in RUNTIME_MODULES.iter().chain([&SPEC_MODULE]) {
         files.insert(format!("{dir}/src/{name}.rs"), (*text).to_owned());
@@ -116,18 +126,25 @@ pub fn render(
 mod tests {
     use super::*;
 
+    /// `runtime/cli/<dir>`, and the names of its `.rs` files without the
+    /// extension, sorted.
+    fn rust_files(dir: &str) -> (std::path::PathBuf, Vec<String>) {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime/cli").join(dir);
+        let mut files: Vec<String> = std::fs::read_dir(&path)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+            .map(|entry| entry.expect("directory entry").file_name().to_string_lossy().into_owned())
+            .filter_map(|name| name.strip_suffix(".rs").map(str::to_owned))
+            .collect();
+        files.sort();
+        (path, files)
+    }
+
     /// The one module list is the runtime crate's files, and its `lib.rs`
     /// declares exactly those modules (and `spec`).
     #[test]
     fn runtime_modules_are_the_runtime_crates_files() {
-        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime/cli/src");
-        let mut files: Vec<String> = std::fs::read_dir(&src)
-            .unwrap_or_else(|e| panic!("{}: {e}", src.display()))
-            .map(|entry| entry.expect("directory entry").file_name().to_string_lossy().into_owned())
-            .filter_map(|name| name.strip_suffix(".rs").map(str::to_owned))
-            .filter(|name| name != "lib")
-            .collect();
-        files.sort();
+        let (src, mut files) = rust_files("src");
+        files.retain(|name| name != "lib");
         let mut listed: Vec<String> = RUNTIME_MODULES.iter().map(|(name, _)| (*name).to_owned()).collect();
         listed.sort();
         assert_eq!(listed, files, "RUNTIME_MODULES and runtime/cli/src/*.rs differ");
@@ -142,6 +159,18 @@ mod tests {
         expected.push(SPEC_MODULE.0.to_owned());
         expected.sort();
         assert_eq!(declared, expected, "runtime/cli/src/lib.rs declares other modules");
+    }
+
+    /// Every test of the binary in `runtime/cli/tests-bin/` is copied into
+    /// the crate (a file left out would never run).
+    #[test]
+    fn every_binary_test_is_copied() {
+        let mut files: Vec<String> = rust_files("tests-bin").1.iter().map(|name| format!("tests/{name}.rs")).collect();
+        files.push("tests/support/mod.rs".to_owned());
+        files.sort();
+        let mut copied: Vec<String> = VERBATIM.iter().map(|(path, _)| (*path).to_owned()).filter(|p| p != "tests/support/prism.rs").collect();
+        copied.sort();
+        assert_eq!(copied, files, "VERBATIM and runtime/cli/tests-bin differ");
     }
 
     #[test]

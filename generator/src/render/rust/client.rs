@@ -17,7 +17,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{doc_attrs, format_file, ident, raw_doc_attrs, rust_type, TypeIndex, GENERATED_HEADER};
+use super::{doc_attrs, format_file, ident, raw_doc_attrs, rust_type, FieldShape, TypeIndex, GENERATED_HEADER};
 use crate::ir::{Api, MediaType, Operation, Param, ParamLocation, PathPart, ResponseBody, Service, TypeKind, TypeRef};
 use crate::render::RenderError;
 
@@ -355,12 +355,14 @@ fn multipart_parts(index: &TypeIndex, ty: &TypeRef) -> Result<TokenStream, Rende
     for f in fields {
         let field = ident(&f.rust_name);
         let wire = &f.name;
-        let optional = index.field_shape(def, f).optional();
+        let shape = index.field_shape(def, f);
         if f.ty == TypeRef::Binary {
             files.push(quote!(Part::file(#wire, file_name.to_owned(), None, body.#field.clone())));
-        } else if optional {
+        } else if shape.optional() {
             let value = to_text(index, &f.ty, quote!(value), true);
-            optional_text.push(quote!(if let Some(value) = body.#field.as_ref() { parts.push(Part::text(#wire, #value)); }));
+            // A form has no `null`: a `Nullable` field that is null is left out, like an absent one.
+            let get = if shape == FieldShape::Nullable { quote!(as_option) } else { quote!(as_ref) };
+            optional_text.push(quote!(if let Some(value) = body.#field.#get() { parts.push(Part::text(#wire, #value)); }));
         } else {
             let value = to_text(index, &f.ty, quote!(body.#field), false);
             required.push(quote!(Part::text(#wire, #value)));

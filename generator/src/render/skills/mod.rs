@@ -286,7 +286,7 @@ fn render_set(
     for (path, text) in eval_files(b.curated, b.lang) {
         files.insert(format!("{dir}/{path}"), text);
     }
-    let manifest = manifest(&router_name, &b.api.version, &describe(&router_name));
+    let manifest = manifest(&router_name, crate::render::cli::CLI_VERSION, &describe(&router_name));
     let text = serde_json::to_string_pretty(&manifest).map_err(|e| RenderError { artifact: format!("{dir}/skill.json"), message: e.to_string() })?;
     files.insert(format!("{dir}/{MANIFEST_FILE}"), text + "\n");
     Ok(())
@@ -356,7 +356,8 @@ pub const MANIFEST_FILE: &str = "skill.json";
 pub const PLATFORMS: [&str; 4] = ["claude-code", "cursor", "codex", "gemini-cli"];
 
 /// `skill.json` in the fields upstream ships: the router's name and
-/// description, the spec's version, the category and platforms, and the
+/// description, the version of the CLI crate that carries the skills
+/// (`pachca skills install`), the category and platforms, and the
 /// crates' license. `author`, `homepage` and `repository` are the
 /// publisher's to add (see the README's placeholders).
 fn manifest(name: &str, version: &str, description: &str) -> serde_json::Value {

@@ -51,7 +51,7 @@ pub static TABLE: [CommandSpec; 1] = [CommandSpec {
     ],
 }];
 
-pub static COMMANDS: Commands = Commands { table: &TABLE, call, guide: &[] };
+pub static COMMANDS: Commands = Commands { table: &TABLE, call, guide: &[], skills: "" };
 
 fn call<'a>(client: &'a pachca::Client, spec: &'static CommandSpec, input: &'a mut Input<'_>) -> CallFuture<'a> {
     Box::pin(async move {
