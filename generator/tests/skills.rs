@@ -16,7 +16,7 @@ use generator::cli_model::args::{self, Resolved};
 use generator::cli_model::{self, CliModel};
 use generator::ir::Api;
 use generator::pin::{self, Lang, SpecSource};
-use generator::render::skills::{self, curated};
+use generator::render::skills::{self, curated, scenario_plan};
 use generator::render::{Files, Localized};
 
 struct Fixture {
@@ -55,11 +55,11 @@ fn markdown() -> impl Iterator<Item = (&'static String, &'static String)> {
 #[test]
 fn the_renderer_writes_only_skills_and_their_command_test() {
     let files = &fixture().files;
-    // Besides the skills, one test of the CLI crate that runs their command lines.
-    assert!(
-        files.keys().all(|p| p.starts_with("skills/") || p == generator::render::skills::cli_check::TEST_FILE),
-        "the skills renderer writes only under skills/ and the CLI's skill-command test"
-    );
+    // Besides the skills, the CLI crate's tests that run them: their command
+    // lines, and their scenarios (the test and its run plan).
+    let tests = [generator::render::skills::cli_check::TEST_FILE, scenario_plan::PLAN_FILE, scenario_plan::TEST_FILE.0];
+    let others: Vec<&String> = files.keys().filter(|p| !p.starts_with("skills/") && !tests.contains(&p.as_str())).collect();
+    assert!(others.is_empty(), "the skills renderer writes only under skills/ and the CLI's tests of them; also: {others:?}");
     assert!(files.len() > 100, "{} files", files.len());
 }
 
