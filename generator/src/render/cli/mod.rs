@@ -162,13 +162,17 @@ mod tests {
     }
 
     /// Every test of the binary in `runtime/cli/tests-bin/` is copied into
-    /// the crate (a file left out would never run).
+    /// the crate (a file left out would never run): by this renderer, or
+    /// (the scenario test) by the skills renderer.
     #[test]
     fn every_binary_test_is_copied() {
         let mut files: Vec<String> = rust_files("tests-bin").1.iter().map(|name| format!("tests/{name}.rs")).collect();
         files.push("tests/support/mod.rs".to_owned());
         files.sort();
         let mut copied: Vec<String> = VERBATIM.iter().map(|(path, _)| (*path).to_owned()).filter(|p| p != "tests/support/prism.rs").collect();
+        // The scenario test comes with its plan, from the skills renderer.
+        let scenarios = crate::render::skills::scenario_plan::TEST_FILE.0;
+        copied.push(scenarios.strip_prefix("pachca-cli/").unwrap_or(scenarios).to_owned());
         copied.sort();
         assert_eq!(copied, files, "VERBATIM and runtime/cli/tests-bin differ");
     }
