@@ -4,6 +4,7 @@
 //! cargo xtask generate [--check] [--spec PATH] [--lang ru|en]
 //! cargo xtask generate --spec PATH --out DIR [--name NAME] [--lenient]
 //! cargo xtask spec pin --from PATH [--lang ru|en]
+//! cargo xtask diff OLD NEW [--json] [--lang ru|en] [--profile pachca|generic]
 //! cargo xtask ci
 //! cargo xtask bench [--runs N] [--scaled-runs N] [--factor N] [--check-runs N] [--cli-runs N] [--spec PATH]
 //! cargo xtask bench-cli [--cli-runs N]
@@ -12,6 +13,7 @@
 
 mod bench;
 mod bench_runtime;
+mod diff;
 mod fsx;
 mod skills_eval;
 
@@ -35,6 +37,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("generate") => generate(&args[1..]),
         Some("spec") if args.get(1).map(String::as_str) == Some("pin") => spec_pin(&args[2..]),
+        Some("diff") => diff::command(&root(), &args[1..]),
         Some("ci") => ci(),
         Some("bench") => bench::bench(&args[1..]),
         Some("bench-run") => bench::bench_run(&args[1..]),
@@ -63,6 +66,11 @@ const USAGE: &str = "usage:
       skips it) with a warning
   cargo xtask spec pin --from PATH [--lang ru|en]
       record PATH and its sha256 in spec/pin.yaml
+  cargo xtask diff OLD NEW [--json] [--lang ru|en] [--profile pachca|generic]
+      the API changes from OLD to NEW, each classified for users of the generated crate
+      and CLI (breaking, compatible, docs-only); OLD and NEW are spec files, `pin` (the
+      pinned spec) or a git revision (`HEAD~1`, `main`): the spec its spec/pin.yaml pins,
+      found by its sha256 among ../shared/spec/ and ../shared/spec/history/
   cargo xtask ci
       install Prism if needed, then drift check, tests, clippy and rustdoc: what CI runs
   cargo xtask bench [--runs N] [--scaled-runs N] [--factor N] [--check-runs N] [--cli-runs N] [--spec PATH]
