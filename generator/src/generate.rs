@@ -24,12 +24,16 @@ pub struct Request<'p> {
     pub name: Option<&'p str>,
     /// `--lenient`: degrade what cannot be represented, with a warning.
     pub lenient: bool,
+    /// The release log (`spec/release.yaml`): the crates' version and
+    /// `CHANGELOG.md`. Without one the crates are version
+    /// [`crate::release::INITIAL`] and no changelog is written.
+    pub release: Option<&'p crate::release::ReleaseLog>,
 }
 
 impl<'p> Request<'p> {
     /// One spec in English, nothing else set.
     pub fn new(spec: &'p Path, profile: Profile) -> Self {
-        Request { spec: (Lang::En, spec), other: None, profile, name: None, lenient: false }
+        Request { spec: (Lang::En, spec), other: None, profile, name: None, lenient: false, release: None }
     }
 }
 
@@ -93,7 +97,11 @@ pub fn generate(req: &Request<'_>) -> Result<Generated, GenerateError> {
         None => None,
     };
     let t = Instant::now();
-    let model = Model::build(&api, req.spec.0, other_api.as_ref(), req.profile, req.name)?;
+    let mut model = Model::build(&api, req.spec.0, other_api.as_ref(), req.profile, req.name)?;
+    if let Some(log) = req.release {
+        model.version = log.current();
+        model.changelog = Some(log.changelog());
+    }
     timings.push(("model", t.elapsed()));
     let files = render(&model, &mut timings)?;
     let (profile, sdk_crate, skipped) = (model.profile, model.sdk_crate.clone(), model.warnings.clone());

@@ -93,19 +93,20 @@ impl Version {
         }
     }
 
-    /// What kind of release `self → next` is: `major`, `minor` or `patch`
-    /// in Cargo's terms (in `0.y.z`, a change of `y` is `major`).
+    /// What kind of release `self → next` is in Cargo's terms: `breaking`
+    /// (major; in `0.y.z` a change of `y`), `compatible` (minor; any other
+    /// change before 1.0) or `patch`.
     pub fn level(self, next: Version) -> &'static str {
         if self.major == 0 && next.major == 0 {
             if next.minor != self.minor {
-                "major"
+                "breaking"
             } else {
-                "minor"
+                "compatible"
             }
         } else if next.major != self.major {
-            "major"
+            "breaking"
         } else if next.minor != self.minor {
-            "minor"
+            "compatible"
         } else {
             "patch"
         }
@@ -323,8 +324,9 @@ mod tests {
         assert_eq!(v("1.2.3").bump(Impact::Breaking), v("2.0.0"));
         assert_eq!(v("1.2.3").bump(Impact::Compatible), v("1.3.0"));
         assert_eq!(v("1.2.3").bump(Impact::Docs), v("1.2.4"));
-        assert_eq!(v("0.2.0").level(v("0.3.0")), "major");
-        assert_eq!(v("0.2.0").level(v("0.2.1")), "minor");
+        assert_eq!(v("0.2.0").level(v("0.3.0")), "breaking");
+        assert_eq!(v("0.2.0").level(v("0.2.1")), "compatible");
+        assert_eq!(v("1.2.0").level(v("1.3.0")), "compatible");
         assert_eq!(v("1.2.0").level(v("1.2.1")), "patch");
     }
 
@@ -370,6 +372,6 @@ mod tests {
         let newer = text.find("## 0.3.0 (2026-07-28)").expect("0.3.0");
         let older = text.find("## 0.2.0 (2026-07-28)").expect("0.2.0");
         assert!(newer < older, "{text}");
-        assert!(text.contains("Spec: Pachca API 1.0.0; a major release after 0.2.0.\n\n### Breaking\n\n- `Chat` loses `x`\n\n### Compatible\n\n- `Chat` gains `y`\n"), "{text}");
+        assert!(text.contains("Spec: Pachca API 1.0.0; a breaking release after 0.2.0.\n\n### Breaking\n\n- `Chat` loses `x`\n\n### Compatible\n\n- `Chat` gains `y`\n"), "{text}");
     }
 }

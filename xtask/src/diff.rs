@@ -73,8 +73,13 @@ fn find_by_sha(root: &Path, pinned: &Path, sha256: &str) -> Option<PathBuf> {
     candidates.into_iter().find(|p| std::fs::read(p).is_ok_and(|bytes| pin::sha256_hex(&bytes) == sha256))
 }
 
-/// Loads and lowers `path` as `profile` lowers it.
+/// Loads and lowers `path` as `profile` lowers it; an IR written by
+/// `generate` (`*.ir.yaml`) is read back as it is.
 pub fn lower(path: &Path, profile: Profile) -> Result<Api, String> {
+    if path.to_string_lossy().ends_with(".ir.yaml") {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        return generator::ir::from_yaml(&text).map_err(|e| format!("{}: {}", path.display(), e.message));
+    }
     let spec = generator::load::load_file(path).map_err(|e| e.to_string())?;
     let lowered = generator::lower::lower_with(&spec, profile.lower_options(false)).map_err(|e| e.to_string())?;
     Ok(lowered.api)
@@ -125,4 +130,118 @@ pub fn command(root: &Path, args: &[String]) -> Result<ExitCode, String> {
         print!("{}", diff::render_text(&diff, &old.label, &new.label));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The committed IR, the model `generated/` was made from.
+pub const COMMITTED_IR: &str = "generated/ir/pachca.ir.yaml";
+
+/// The model the committed crates were generated from: the pinned English
+/// spec when its file is still there (found by its sha256), else the
+/// committed IR (an upstream update usually overwrites the pinned file).
+pub fn committed_model(root: &Path) -> Result<(Api, String), String> {
+    if let Ok(side) = resolve(root, "pin", Lang::En) {
+        return Ok((lower(&side.path, Profile::Pachca)?, side.label));
+    }
+    Ok((lower(&root.join(COMMITTED_IR), Profile::Pachca)?, COMMITTED_IR.to_owned()))
+}
+
+/// `spec pin` of the English spec: the diff from the committed model to
+/// `new`, recorded as a release in `spec/release.yaml` (nothing when the
+/// model is the same). Returns what to tell the user.
+pub fn record_release(root: &Path, new: &Api, sha256: &str, date: Option<&str>) -> Result<String, String> {
+    use generator::release::ReleaseLog;
+    let (old, label) = committed_model(root)?;
+    let diff = diff::diff(&old, new);
+    let mut log = ReleaseLog::read(root).map_err(|e| e.to_string())?;
+    let date = match date {
+        Some(d) => check_date(d)?,
+        None => today(),
+    };
+    let before = log.current();
+    let spec = format!("{} {}", new.title, new.version);
+    let mut text = diff::render_text(&diff, &label, "the new spec");
+    match log.record(&diff, &date, &spec, sha256) {
+        Some(version) => {
+            log.write(root).map_err(|e| e.to_string())?;
+            text.push_str(&format!(
+                "\nrelease {version} (was {before}, a {} release) recorded in {}; next: `cargo xtask generate`, then review generated/CHANGELOG.md",
+                before.level(version),
+                generator::release::RELEASE_FILE
+            ));
+        }
+        None => text.push_str(&format!("\nthe model is unchanged: no release, the version stays {before}")),
+    }
+    Ok(text)
+}
+
+fn check_date(d: &str) -> Result<String, String> {
+    let ok = d.len() == 10 && d.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    if ok {
+        Ok(d.to_owned())
+    } else {
+        Err(format!("--date {d}: expected YYYY-MM-DD"))
+    }
+}
+
+/// Today's date in UTC, `YYYY-MM-DD`.
+fn today() -> String {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    civil_date(secs / 86_400)
+}
+
+/// The proleptic Gregorian date of a day count since 1970-01-01 (Howard
+/// Hinnant's `civil_from_days`).
+fn civil_date(days: u64) -> String {
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// How many changes `generate --check` names before the file list.
+const DRIFT_SHOWN: usize = 5;
+
+/// For `generate --check` on a drifted tree: the API changes from the
+/// committed IR (in `on_disk`, the files of `generated/`) to `api`, the
+/// first few of them, or `None` when the model is the same (the drift is
+/// the generator's or a curated file's).
+pub fn drift_summary(on_disk: &std::collections::BTreeMap<String, String>, api: &Api) -> Option<String> {
+    let ir = COMMITTED_IR.trim_start_matches("generated/");
+    let old = match on_disk.get(ir).map(|text| generator::ir::from_yaml(text)) {
+        Some(Ok(old)) => old,
+        Some(Err(e)) => return Some(format!("{COMMITTED_IR}: cannot read it back ({}); the API changes are unknown", e.message)),
+        None => return Some(format!("{COMMITTED_IR} is missing; the API changes are unknown")),
+    };
+    let d = diff::diff(&old, api);
+    if d.is_empty() {
+        return None;
+    }
+    let mut out = format!("the spec's API changed since generated/ was written: {}", diff::summary(&d));
+    for c in d.changes.iter().take(DRIFT_SHOWN) {
+        out.push_str(&format!("\n  - {}: {}", c.impact.as_str(), c.text));
+    }
+    if d.changes.len() > DRIFT_SHOWN {
+        out.push_str(&format!("\n  - and {} more (`cargo xtask diff {COMMITTED_IR} pin`)", d.changes.len() - DRIFT_SHOWN));
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_from_day_counts() {
+        assert_eq!(civil_date(0), "1970-01-01");
+        assert_eq!(civil_date(11_016), "2000-02-29");
+        assert_eq!(civil_date(20_425), "2025-12-03");
+        assert!(check_date("2026-7-1").is_err());
+        assert_eq!(check_date("2026-07-01").as_deref(), Ok("2026-07-01"));
+    }
 }

@@ -64,12 +64,15 @@ const USAGE: &str = "usage:
       conventions, SDK additions and CLI, warning about curated data the spec does not
       match; --lenient degrades what cannot be represented (to serde_json::Value, or
       skips it) with a warning
-  cargo xtask spec pin --from PATH [--lang ru|en]
-      record PATH and its sha256 in spec/pin.yaml
+  cargo xtask spec pin --from PATH [--lang ru|en] [--date YYYY-MM-DD]
+      record PATH and its sha256 in spec/pin.yaml; for the English spec (the crates'
+      docs) also add a release to spec/release.yaml: the API diff from the model the
+      crates were generated from (the pinned file, else generated/ir/pachca.ir.yaml)
+      and the version it bumps to; then `cargo xtask generate`, review CHANGELOG.md
   cargo xtask diff OLD NEW [--json] [--lang ru|en] [--profile pachca|generic]
       the API changes from OLD to NEW, each classified for users of the generated crate
-      and CLI (breaking, compatible, docs-only); OLD and NEW are spec files, `pin` (the
-      pinned spec) or a git revision (`HEAD~1`, `main`): the spec its spec/pin.yaml pins,
+      and CLI (breaking, compatible, docs-only); OLD and NEW are spec files, IRs written
+      by generate (`generated/ir/pachca.ir.yaml`), `pin` (the pinned spec) or a git revision (`HEAD~1`, `main`): the spec its spec/pin.yaml pins,
       found by its sha256 among ../shared/spec/ and ../shared/spec/history/
   cargo xtask ci
       install Prism if needed, then drift check, tests, clippy and rustdoc: what CI runs
@@ -104,11 +107,13 @@ struct Flags {
     lenient: bool,
     lang: Lang,
     profile: Option<generator::profile::Profile>,
+    /// `spec pin --date YYYY-MM-DD`: the release's date (default: today, UTC).
+    date: Option<String>,
 }
 
 fn parse_flags(args: &[String]) -> Result<Flags, String> {
     let mut flags =
-        Flags { check: false, spec: None, from: None, out: None, name: None, lenient: false, lang: DEFAULT_LANG, profile: None };
+        Flags { check: false, spec: None, from: None, out: None, name: None, lenient: false, lang: DEFAULT_LANG, profile: None, date: None };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value\n{USAGE}"));
@@ -121,6 +126,7 @@ fn parse_flags(args: &[String]) -> Result<Flags, String> {
             "--name" => flags.name = Some(value("--name")?),
             "--lang" => flags.lang = value("--lang")?.parse()?,
             "--profile" => flags.profile = Some(value("--profile")?.parse()?),
+            "--date" => flags.date = Some(value("--date")?),
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         }
     }
@@ -143,7 +149,22 @@ fn generate(args: &[String]) -> Result<ExitCode, String> {
         (None, Some(p)) => SpecSource::Env(PathBuf::from(p)),
         (None, None) => SpecSource::Pinned,
     };
-    let (spec_path, _sha) = pin::resolve(&root, flags.lang, source).map_err(|e| e.to_string())?;
+    let pinned_spec = !matches!(source, SpecSource::Flag(_));
+    let (spec_path, sha) = pin::resolve(&root, flags.lang, source).map_err(|e| e.to_string())?;
+    let release = generator::release::ReleaseLog::read(&root).map_err(|e| e.to_string())?;
+    // Each update of the pin records a release; generating without one would
+    // ship a changed API under the old version.
+    if pinned_spec && flags.lang == DEFAULT_LANG {
+        let recorded = release.releases.first().and_then(|r| r.sha256.as_deref());
+        if recorded != Some(sha.as_str()) {
+            return Err(format!(
+                "{}: the newest release is for sha256 {}, but the pinned spec is {sha}; record the update with `cargo xtask spec pin --from {}` (it adds the release)",
+                generator::release::RELEASE_FILE,
+                recorded.unwrap_or("(none)"),
+                spec_path.display()
+            ));
+        }
+    }
     // The agent skills are written in both languages: the other one comes from the pin.
     let (other_path, _) = pin::resolve(&root, flags.lang.other(), SpecSource::Pinned).map_err(|e| e.to_string())?;
     let total = Instant::now();
@@ -162,6 +183,7 @@ fn generate(args: &[String]) -> Result<ExitCode, String> {
         let req = generator::generate::Request {
             spec: (flags.lang, &spec_path),
             other: Some((flags.lang.other(), &other_path)),
+            release: Some(&release),
             ..generator::generate::Request::new(&spec_path, generator::profile::Profile::Pachca)
         };
         let generated = generator::generate::generate(&req);
@@ -190,6 +212,9 @@ fn generate(args: &[String]) -> Result<ExitCode, String> {
         if changes.is_empty() {
             println!("generated/ is up to date ({} files)", generated.files.len());
             return Ok(ExitCode::SUCCESS);
+        }
+        if let Some(summary) = diff::drift_summary(&on_disk, &generated.api) {
+            eprintln!("{summary}");
         }
         eprintln!("generated/ has drifted from the spec and generator ({} files):", changes.len());
         for change in &changes {
@@ -261,15 +286,19 @@ fn spec_pin(args: &[String]) -> Result<ExitCode, String> {
     let root = root();
     let bytes = std::fs::read(&from).map_err(|e| format!("{}: {e}", from.display()))?;
     // Check it is a spec we can generate from before pinning it.
-    generator::load::load_file(&from)
-        .and_then(|s| generator::lower::lower(&s))
-        .map_err(|e| e.to_string())?;
+    let new = diff::lower(&from, generator::profile::Profile::Pachca)?;
+    let sha256 = pin::sha256_hex(&bytes);
+    // The generated crates' docs and API come from the default language's
+    // spec: its update is a release (the other language only feeds the skills).
+    let release = if flags.lang == DEFAULT_LANG { Some(diff::record_release(&root, &new, &sha256, flags.date.as_deref())?) } else { None };
     let mut pin = pin::Pin::read(&root).map_err(|e| e.to_string())?;
     let path = pathdiff(&root, &from);
-    let sha256 = pin::sha256_hex(&bytes);
     println!("pinned {} ({}) = {sha256}", path.display(), flags.lang);
     pin.files.insert(flags.lang, pin::PinnedFile { path, sha256 });
     pin.write(&root).map_err(|e| e.to_string())?;
+    if let Some(message) = release {
+        println!("{message}");
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -29,6 +29,7 @@ pub static COMMANDS: Commands = Commands {
     table: &TABLE,
     call,
     guide: &GUIDE,
+    changelog: include_str!("../CHANGELOG.md"),
 };
 
 /// Runs the operation behind a command.

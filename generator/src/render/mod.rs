@@ -40,7 +40,16 @@ pub const RENDERERS: &[(&str, Renderer)] = &[
     ("cli", render_cli),
     ("examples", render_examples),
     ("skills", render_skills),
+    ("changelog", render_changelog),
 ];
+
+/// `CHANGELOG.md` beside the crates, from the release log.
+fn render_changelog(m: &Model<'_>, files: &mut Files) -> Result<(), RenderError> {
+    if let Some(text) = &m.changelog {
+        files.insert("CHANGELOG.md".to_owned(), text.clone());
+    }
+    Ok(())
+}
 
 fn render_models(m: &Model<'_>, files: &mut Files) -> Result<(), RenderError> {
     files.insert(m.sdk_path(rust::models::MODELS_FILE), rust::models::render(m)?);
@@ -68,7 +77,10 @@ fn render_cli(m: &Model<'_>, files: &mut Files) -> Result<(), RenderError> {
                 (Some(apis), Some(clis), Some(inputs)) => skills::guide(apis, clis, &inputs.validated)?,
                 _ => Vec::new(),
             };
-            cli::render(m.api, &m.types, cli, &m.sdk_crate, &m.cli_crate(), &guide, files)
+            let version = m.version.to_string();
+            let empty = crate::release::ReleaseLog::default().changelog();
+            let release = cli::Release { version: &version, changelog: m.changelog.as_deref().unwrap_or(&empty) };
+            cli::render(m.api, &m.types, cli, &m.sdk_crate, &m.cli_crate(), &guide, &release, files)
         }
         None => Ok(()),
     }

@@ -128,6 +128,8 @@ pub struct Commands {
     pub call: CallFn,
     /// The scenarios of `pachca guide` (empty without the agent skills' data).
     pub guide: &'static [crate::spec::GuideScenario],
+    /// `CHANGELOG.md` of the generated crates, for `pachca changelog`.
+    pub changelog: &'static str,
 }
 
 /// The environment variable with the request timeout in seconds, as upstream.
