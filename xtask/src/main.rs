@@ -5,6 +5,7 @@
 //! cargo xtask generate --spec PATH --out DIR [--name NAME] [--lenient]
 //! cargo xtask spec pin --from PATH [--lang ru|en]
 //! cargo xtask diff OLD NEW [--json] [--lang ru|en] [--profile pachca|generic]
+//! cargo xtask semver-proof [--install] [--keep]
 //! cargo xtask ci
 //! cargo xtask bench [--runs N] [--scaled-runs N] [--factor N] [--check-runs N] [--cli-runs N] [--spec PATH]
 //! cargo xtask bench-cli [--cli-runs N]
@@ -14,6 +15,7 @@
 mod bench;
 mod bench_runtime;
 mod diff;
+mod semver_proof;
 mod fsx;
 mod skills_eval;
 
@@ -38,6 +40,7 @@ fn main() -> ExitCode {
         Some("generate") => generate(&args[1..]),
         Some("spec") if args.get(1).map(String::as_str) == Some("pin") => spec_pin(&args[2..]),
         Some("diff") => diff::command(&root(), &args[1..]),
+        Some("semver-proof") => semver_proof::run(&root(), &args[1..]),
         Some("ci") => ci(),
         Some("bench") => bench::bench(&args[1..]),
         Some("bench-run") => bench::bench_run(&args[1..]),
@@ -74,6 +77,12 @@ const USAGE: &str = "usage:
       and CLI (breaking, compatible, docs-only); OLD and NEW are spec files, IRs written
       by generate (`generated/ir/pachca.ir.yaml`), `pin` (the pinned spec) or a git revision (`HEAD~1`, `main`): the spec its spec/pin.yaml pins,
       found by its sha256 among ../shared/spec/ and ../shared/spec/history/
+  cargo xtask semver-proof [--install] [--keep]
+      check the version bump our diff chooses against cargo-semver-checks (pinned, in
+      tools/semver-checks; --install installs it): the SDK generated from each pair of
+      ../shared/spec/history/ specs plus the pin, and each synthetic pair of
+      generator/tests/data/semver/cases.yaml; fails when the checker finds a breaking
+      change our diff classified compatible, or rejects the version written to Cargo.toml
   cargo xtask ci
       install Prism if needed, then drift check, tests, clippy and rustdoc: what CI runs
   cargo xtask bench [--runs N] [--scaled-runs N] [--factor N] [--check-runs N] [--cli-runs N] [--spec PATH]

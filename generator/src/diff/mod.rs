@@ -369,6 +369,11 @@ impl<'a> Sides<'a> {
     #[allow(clippy::too_many_arguments)]
     fn parameters(&self, o: &Operation, n: &Operation, os: &OpSurface, ns: &OpSurface, subject: &Subject, out: &mut Out) {
         let call = format!("`{}`", ns.call());
+        // The params struct disappears with its last optional parameter.
+        let gone = match (&os.params, &ns.params) {
+            (Some((name, _)), None) => format!(" (`{name}` is gone)"),
+            _ => String::new(),
+        };
         let key = |p: &crate::ir::Param| (p.location, p.name.clone());
         let old_params: BTreeMap<_, _> = o.params.iter().map(|p| (key(p), p)).collect();
         for p in &n.params {
@@ -414,7 +419,7 @@ impl<'a> Sides<'a> {
                         out.breaking(
                             subject,
                             kind,
-                            format!("{call}: {name} was {from}, now {where_to}"),
+                            format!("{call}: {name} was {from}, now {where_to}{gone}"),
                             "the argument moves between the method and its params struct".to_owned(),
                         );
                     } else if old.ty != p.ty {
@@ -440,7 +445,7 @@ impl<'a> Sides<'a> {
                 out.push(subject, kind, Impact::Compatible, format!("{call}: header parameter `{}` is gone", p.name));
             } else {
                 let why = if p.required { "calls passing it no longer compile" } else { "code setting it no longer compiles" };
-                out.breaking(subject, kind, format!("{call} loses {}", code(&p.rust_name)), why.to_owned());
+                out.breaking(subject, kind, format!("{call} loses {}{gone}", code(&p.rust_name)), why.to_owned());
             }
         }
     }
