@@ -3,7 +3,7 @@
 //! generated Rust crate and the `pachca` CLI.
 //!
 //! Pure functions of two [`Api`] values. The classification follows what the
-//! renderers write (see [`surface`]):
+//! renderers write (see `diff/surface.rs`):
 //!
 //! * models are `#[non_exhaustive]` with public fields and a builder, so a
 //!   new field is compatible, unless the type is a request type and the
