@@ -244,4 +244,52 @@ mod tests {
         assert!(check_date("2026-7-1").is_err());
         assert_eq!(check_date("2026-07-01").as_deref(), Ok("2026-07-01"));
     }
+
+    fn fixture(edit: Option<(&str, &str)>) -> Api {
+        let base = include_str!("../../generator/tests/data/semver/base.yaml");
+        let text = match edit {
+            Some((find, replace)) => base.replace(find, replace),
+            None => base.to_owned(),
+        };
+        let spec = generator::load::load_str(Path::new("base.yaml"), &text).expect("loads");
+        generator::lower::lower_with(&spec, Profile::Pachca.lower_options(false)).expect("lowers").api
+    }
+
+    const ARCHIVED: (&str, &str) = ("        topic: {type: string}\n", "        topic: {type: string}\n        archived: {type: boolean}\n");
+
+    /// `spec pin` of a spec whose pinned file is gone: the old model is the
+    /// committed IR, and the release is written on top with the bumped version.
+    #[test]
+    fn a_pin_records_a_release_from_the_committed_ir() {
+        let root = std::env::temp_dir().join(format!("xtask-pin-{}", std::process::id()));
+        std::fs::create_dir_all(root.join("spec")).expect("spec dir");
+        std::fs::create_dir_all(root.join("generated/ir")).expect("ir dir");
+        let ir = generator::load::yaml::to_string(&fixture(None)).expect("yaml");
+        std::fs::write(root.join(COMMITTED_IR), ir).expect("ir");
+        let log = "releases:\n- version: 0.2.0\n  date: 2026-07-01\n  spec: Semver Fixture 1.0.0\n";
+        std::fs::write(root.join(generator::release::RELEASE_FILE), log).expect("release");
+        let message = record_release(&root, &fixture(Some(ARCHIVED)), "abc", Some("2026-08-01")).expect("recorded");
+        assert!(message.contains("release 0.2.1 (was 0.2.0, a compatible release)"), "{message}");
+        let log = generator::release::ReleaseLog::read(&root).expect("reads back");
+        let top = &log.releases[0];
+        assert_eq!((top.version.to_string().as_str(), top.date.as_str(), top.sha256.as_deref()), ("0.2.1", "2026-08-01", Some("abc")));
+        assert_eq!(top.compatible, ["`Chat` gains `archived` (`Option<bool>`)"]);
+        // The same spec again: nothing to release.
+        std::fs::write(root.join(COMMITTED_IR), generator::load::yaml::to_string(&fixture(Some(ARCHIVED))).expect("yaml")).expect("ir");
+        let message = record_release(&root, &fixture(Some(ARCHIVED)), "abc", Some("2026-08-02")).expect("ran");
+        assert!(message.ends_with("the model is unchanged: no release, the version stays 0.2.1"), "{message}");
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn a_drift_names_the_api_change_first() {
+        let mut on_disk = std::collections::BTreeMap::new();
+        on_disk.insert("ir/pachca.ir.yaml".to_owned(), generator::load::yaml::to_string(&fixture(None)).expect("yaml"));
+        let summary = drift_summary(&on_disk, &fixture(Some(ARCHIVED))).expect("a change");
+        assert_eq!(
+            summary,
+            "the spec's API changed since generated/ was written: 0 breaking, 1 compatible, 0 docs-only changes\n  - compatible: `Chat` gains `archived` (`Option<bool>`)"
+        );
+        assert_eq!(drift_summary(&on_disk, &fixture(None)), None, "a generator-only drift names no API change");
+    }
 }
