@@ -423,7 +423,7 @@ impl<'a> Sides<'a> {
                             "the argument moves between the method and its params struct".to_owned(),
                         );
                     } else if old.ty != p.ty {
-                        let (from, to) = (surface_type(&self.old_index, &old.ty), surface_type(&self.new_index, &p.ty));
+                        let (from, to) = (surface::text(&old.ty), surface::text(&p.ty));
                         let kind = Kind::ParameterTypeChanged { name: p.name.clone(), from: from.clone(), to: to.clone() };
                         if from != to && p.location != ParamLocation::Header {
                             out.breaking(subject, kind, format!("{call}: {name} is `{to}` (was `{from}`)"), "values of the old type no longer compile".to_owned());
@@ -766,11 +766,6 @@ type ParamDocs<'p> = (&'p Option<String>, &'p Option<crate::ir::Json>, &'p Optio
 
 fn param_docs(p: &crate::ir::Param) -> ParamDocs<'_> {
     (&p.description, &p.default, &p.example, &p.schema_example, &p.constraints, p.deprecated)
-}
-
-/// `T` of a parameter as the method or params struct takes it.
-fn surface_type(_index: &TypeIndex, ty: &crate::ir::TypeRef) -> String {
-    crate::render::rust::tokens_text(&crate::render::rust::rust_type(ty))
 }
 
 fn kind_name(kind: &TypeKind) -> &'static str {

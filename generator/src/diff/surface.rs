@@ -35,7 +35,8 @@ impl OpSurface {
     }
 }
 
-fn text(ty: &TypeRef) -> String {
+/// A type's Rust text, as the renderers write it (`Vec<i64>`).
+pub(super) fn text(ty: &TypeRef) -> String {
     tokens_text(&rust_type(ty))
 }
 
