@@ -26,12 +26,16 @@ pub struct Request<'p> {
     pub lenient: bool,
     /// `--overlay`: Overlay documents applied in order to `spec` (not to `other`).
     pub overlays: &'p [std::path::PathBuf],
+    /// The release log (`spec/release.yaml`): the crates' version and
+    /// `CHANGELOG.md`. Without one the crates are version
+    /// [`crate::release::INITIAL`] and no changelog is written.
+    pub release: Option<&'p crate::release::ReleaseLog>,
 }
 
 impl<'p> Request<'p> {
     /// One spec in English, nothing else set.
     pub fn new(spec: &'p Path, profile: Profile) -> Self {
-        Request { spec: (Lang::En, spec), other: None, profile, name: None, lenient: false, overlays: &[] }
+        Request { spec: (Lang::En, spec), other: None, profile, name: None, lenient: false, overlays: &[], release: None }
     }
 }
 
@@ -95,7 +99,11 @@ pub fn generate(req: &Request<'_>) -> Result<Generated, GenerateError> {
         None => None,
     };
     let t = Instant::now();
-    let model = Model::build(&api, req.spec.0, other_api.as_ref(), req.profile, req.name)?;
+    let mut model = Model::build(&api, req.spec.0, other_api.as_ref(), req.profile, req.name)?;
+    if let Some(log) = req.release {
+        model.version = log.current();
+        model.changelog = Some(log.changelog());
+    }
     timings.push(("model", t.elapsed()));
     let files = render(&model, &mut timings)?;
     let (profile, sdk_crate, skipped) = (model.profile, model.sdk_crate.clone(), model.warnings.clone());

@@ -10,13 +10,13 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A JSON value from the spec (examples, defaults).
 pub type Json = serde_json::Value;
 
 /// The whole API.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Api {
     pub title: String,
     pub version: String,
@@ -39,14 +39,14 @@ impl Api {
 }
 
 /// A server from `servers`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Server {
     pub url: String,
     pub description: Option<String>,
 }
 
 /// Operations grouped by their first tag.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Service {
     /// The tag as written in the spec (`Group tags`).
     pub tag: String,
@@ -59,7 +59,7 @@ pub struct Service {
 }
 
 /// One HTTP operation.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Operation {
     /// The spec's `operationId` (`ChatOperations_listChats`).
     pub id: String,
@@ -90,7 +90,7 @@ pub struct Operation {
     pub deprecated: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum HttpMethod {
     Get,
@@ -123,7 +123,7 @@ impl HttpMethod {
 }
 
 /// A piece of a path template.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PathPart {
     Literal(String),
@@ -131,7 +131,7 @@ pub enum PathPart {
     Param(String),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ParamLocation {
     Path,
@@ -140,7 +140,7 @@ pub enum ParamLocation {
 }
 
 /// A path, query or header parameter.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Param {
     /// The wire name (`sort[field]`, `chat_ids[]`).
     pub name: String,
@@ -150,39 +150,39 @@ pub struct Param {
     pub required: bool,
     pub ty: TypeRef,
     pub description: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<Json>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub example: Option<Json>,
     /// The `example` of the parameter's schema, when it has one of its own.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema_example: Option<Json>,
     /// For arrays: `true` repeats the name per item, `false` joins with commas.
     pub explode: bool,
     /// For arrays: sent as `name[]=v` per item, whatever `explode` says (the
     /// Pachca API's Rails convention; see `lower::conventions`).
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub brackets: bool,
-    #[serde(skip_serializing_if = "Constraints::is_empty")]
+    #[serde(default, skip_serializing_if = "Constraints::is_empty")]
     pub constraints: Constraints,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub deprecated: bool,
 }
 
 /// Numeric and length limits from the schema.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Constraints {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minimum: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maximum: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_length: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_length: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_items: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_items: Option<usize>,
 }
 
@@ -192,7 +192,7 @@ impl Constraints {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MediaType {
     Json,
@@ -200,7 +200,7 @@ pub enum MediaType {
 }
 
 /// A request body.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RequestBody {
     pub media: MediaType,
     pub required: bool,
@@ -208,15 +208,15 @@ pub struct RequestBody {
     pub ty: TypeRef,
     pub description: Option<String>,
     /// Set when the body is `{"<field>": {...}}` with that one required field.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wrapper: Option<Wrapper>,
     /// The media type's `example`: a whole request body.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub example: Option<Json>,
 }
 
 /// The single-field wrapper object around a request body.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Wrapper {
     /// The wrapper's field on the wire (`message`).
     pub field: String,
@@ -225,18 +225,18 @@ pub struct Wrapper {
 }
 
 /// The success (2xx/3xx) response of an operation.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SuccessResponse {
     pub status: u16,
     pub description: Option<String>,
     pub body: ResponseBody,
     /// The media type's `example`: a whole response body, envelope included.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub example: Option<Json>,
 }
 
 /// What a success response carries, with the `data` envelope unwrapped.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum ResponseBody {
     /// No body (`204`, `201` without content).
@@ -256,7 +256,7 @@ pub enum ResponseBody {
 }
 
 /// An error response.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ErrorResponse {
     pub status: u16,
     pub description: Option<String>,
@@ -265,7 +265,7 @@ pub struct ErrorResponse {
 }
 
 /// Cursor pagination (`x-paginated: true`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Pagination {
     /// Query parameter carrying the cursor (wire name).
     pub cursor_param: String,
@@ -282,18 +282,18 @@ pub struct Pagination {
 }
 
 /// Authentication and access requirements (`x-requirements`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Auth {
     /// `false` for `x-requirements.auth: false` (no `Authorization` header).
     pub required: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan: Option<String>,
 }
 
 /// A reference to a type, as used by fields, parameters and bodies.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "type")]
 pub enum TypeRef {
     String,
@@ -336,27 +336,27 @@ impl TypeRef {
 }
 
 /// A named type.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TypeDef {
     /// Unique `PascalCase` Rust name.
     pub name: String,
     pub source: TypeSource,
     pub description: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub example: Option<Json>,
     /// `x-error: true`: the body of error responses.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub is_error: bool,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub deprecated: bool,
     /// `x-record-key-example`: an example key for map-typed fields.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_key_example: Option<String>,
     pub kind: TypeKind,
 }
 
 /// Where a named type came from.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "from")]
 pub enum TypeSource {
     /// `#/components/schemas/<name>`.
@@ -365,7 +365,7 @@ pub enum TypeSource {
     Inline { pointer: String },
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum TypeKind {
     /// An object with known properties (all `allOf` members merged).
@@ -380,7 +380,7 @@ pub enum TypeKind {
     Alias { target: TypeRef },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EnumRepr {
     String,
@@ -388,7 +388,7 @@ pub enum EnumRepr {
 }
 
 /// One enum value.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EnumValue {
     /// The value on the wire, as text.
     pub value: String,
@@ -399,7 +399,7 @@ pub struct EnumValue {
 }
 
 /// A field of a struct.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Field {
     /// The wire name.
     pub name: String,
@@ -408,33 +408,33 @@ pub struct Field {
     pub ty: TypeRef,
     pub required: bool,
     pub nullable: bool,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub read_only: bool,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub write_only: bool,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub deprecated: bool,
     pub description: Option<String>,
     /// The original `format`, when there is one.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<Json>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub example: Option<Json>,
-    #[serde(skip_serializing_if = "Constraints::is_empty")]
+    #[serde(default, skip_serializing_if = "Constraints::is_empty")]
     pub constraints: Constraints,
     /// `x-record-key-example`: an example key of a map-typed field.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_key_example: Option<String>,
     /// The field's type contains its owner without an array or map in
     /// between (a recursive type): renderers put it behind a pointer.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub boxed: bool,
 }
 
 /// `anyOf`/`oneOf` over named types.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Union {
     pub variants: Vec<UnionVariant>,
     /// How a payload is matched to a variant.
@@ -442,7 +442,7 @@ pub struct Union {
 }
 
 /// One member of a union.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UnionVariant {
     /// `PascalCase` variant name, unique within the union.
     pub variant: String,
@@ -456,7 +456,7 @@ pub struct UnionVariant {
 }
 
 /// The decoding strategy of a union.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "strategy")]
 pub enum UnionDecoding {
     /// Decode by the value of `property`. When several variants share a value,
@@ -471,4 +471,11 @@ pub enum UnionDecoding {
     /// specific (most required properties) first, a variant matching when all
     /// its required properties are present; empty objects last.
     Structural { order: Vec<usize> },
+}
+
+/// Reads back an IR written by `cargo xtask generate`
+/// (`generated/ir/pachca.ir.yaml`): the model the committed crates were
+/// generated from, for diffs against a new spec.
+pub fn from_yaml(text: &str) -> Result<Api, crate::load::yaml::YamlError> {
+    crate::load::yaml::from_str(text)
 }

@@ -17,6 +17,7 @@
 
 pub mod cli_model;
 pub mod curated;
+pub mod diff;
 pub mod error;
 pub mod generate;
 pub mod ir;
@@ -27,5 +28,6 @@ pub mod render;
 pub mod sample;
 pub mod model;
 pub mod profile;
+pub mod release;
 
 pub use error::SpecError;

@@ -534,6 +534,8 @@ fn a_stale_fact_is_a_warning_and_left_out() {
 /// Each set ships a `skill.json` manifest: the router's name and
 /// description, the version of the CLI crate that carries the skills, and
 /// the workspace's license.
+const INITIAL_VERSION: &str = "0.1.0";
+
 #[test]
 fn every_set_has_a_manifest() {
     let f = fixture();
@@ -547,7 +549,13 @@ fn every_set_has_a_manifest() {
         let router = index["skills"].as_array().and_then(|s| s.iter().find(|e| e["name"] == "pachca")).expect("the router in index.json");
         assert_eq!(manifest["description"], router["description"], "{set}: the manifest's description is the router's");
         assert_eq!(manifest["name"], "pachca", "{set}");
-        assert_eq!(manifest["version"], generator::render::cli::CLI_VERSION, "{set}");
+        assert_eq!(manifest["version"], INITIAL_VERSION, "{set}: rendered without a release log");
+        // As generated: the version of the CLI crate that carries the skills.
+        let committed: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(root.join(format!("generated/skills/{set}/skill.json"))).expect("skill.json")).expect("JSON");
+        let cli = std::fs::read_to_string(root.join("generated/pachca-cli/Cargo.toml")).expect("the CLI's Cargo.toml");
+        let cli_version = cli.lines().find_map(|l| l.strip_prefix("version = ")).map(|v| v.trim_matches('"')).expect("a version");
+        assert_eq!(committed["version"], cli_version, "{set}");
         assert_eq!(manifest["license"], license, "{set}");
         assert_eq!(manifest["platforms"], serde_json::json!(["claude-code", "cursor", "codex", "gemini-cli"]), "{set}");
         assert!(manifest.get("repository").is_none(), "{set}: the repository is the publisher's to set");

@@ -7,6 +7,8 @@
 //! cargo xtask spec pin --from PATH [--lang ru|en]
 //! cargo xtask spec compile --tsp PATH --out FILE
 //! cargo xtask spec overlay --spec PATH|--tsp PATH --overlay FILE [--out FILE] [--compare FILE]
+//! cargo xtask diff OLD NEW [--json] [--lang ru|en] [--profile pachca|generic]
+//! cargo xtask semver-proof [--install] [--keep]
 //! cargo xtask ci
 //! cargo xtask bench [--runs N] [--scaled-runs N] [--factor N] [--check-runs N] [--cli-runs N] [--spec PATH]
 //! cargo xtask bench-cli [--cli-runs N]
@@ -15,6 +17,8 @@
 
 mod bench;
 mod bench_runtime;
+mod diff;
+mod semver_proof;
 mod fsx;
 mod npm_tool;
 mod overlay_report;
@@ -43,6 +47,8 @@ fn main() -> ExitCode {
         Some("spec") if args.get(1).map(String::as_str) == Some("pin") => spec_pin(&args[2..]),
         Some("spec") if args.get(1).map(String::as_str) == Some("compile") => spec_compile(&args[2..]),
         Some("spec") if args.get(1).map(String::as_str) == Some("overlay") => spec_overlay(&args[2..]),
+        Some("diff") => diff::command(&root(), &args[1..]),
+        Some("semver-proof") => semver_proof::run(&root(), &args[1..]),
         Some("ci") => ci(),
         Some("bench") => bench::bench(&args[1..]),
         Some("bench-run") => bench::bench_run(&args[1..]),
@@ -72,8 +78,6 @@ const USAGE: &str = "usage:
   cargo xtask generate --tsp PATH/main.tsp [...]
       with either form above: compile the TypeSpec source with the pinned compiler
       (tools/typespec, installed with npm ci; node >= 20) and use the result as --spec
-  cargo xtask spec pin --from PATH [--lang ru|en]
-      record PATH and its sha256 in spec/pin.yaml
   cargo xtask generate ... --overlay FILE
       with either form above: apply an OpenAPI Overlay 1.0 document (repeatable, in
       order) to the --lang spec before lowering; actions that select nothing are warnings
@@ -82,6 +86,22 @@ const USAGE: &str = "usage:
   cargo xtask spec overlay --spec PATH|--tsp PATH --overlay FILE [--out FILE] [--compare FILE]
       apply overlays and write the result to FILE; --compare reports, pointer by pointer,
       how the result differs from another document
+  cargo xtask spec pin --from PATH [--lang ru|en] [--date YYYY-MM-DD]
+      record PATH and its sha256 in spec/pin.yaml; for the English spec (the crates'
+      docs) also add a release to spec/release.yaml: the API diff from the model the
+      crates were generated from (the pinned file, else generated/ir/pachca.ir.yaml)
+      and the version it bumps to; then `cargo xtask generate`, review CHANGELOG.md
+  cargo xtask diff OLD NEW [--json] [--lang ru|en] [--profile pachca|generic]
+      the API changes from OLD to NEW, each classified for users of the generated crate
+      and CLI (breaking, compatible, docs-only); OLD and NEW are spec files, IRs written
+      by generate (`generated/ir/pachca.ir.yaml`), `pin` (the pinned spec) or a git revision (`HEAD~1`, `main`): the spec its spec/pin.yaml pins,
+      found by its sha256 among ../shared/spec/ and ../shared/spec/history/
+  cargo xtask semver-proof [--install] [--keep]
+      check the version bump our diff chooses against cargo-semver-checks (pinned, in
+      tools/semver-checks; --install installs it): the SDK generated from each pair of
+      ../shared/spec/history/ specs plus the pin, and each synthetic pair of
+      generator/tests/data/semver/cases.yaml; fails when the checker finds a breaking
+      change our diff classified compatible, or rejects the version written to Cargo.toml
   cargo xtask ci
       install Prism and the TypeSpec compiler if needed, then drift check, tests, clippy and rustdoc: what CI runs
   cargo xtask bench [--runs N] [--scaled-runs N] [--factor N] [--check-runs N] [--cli-runs N] [--spec PATH]
@@ -118,11 +138,13 @@ struct Flags {
     lenient: bool,
     lang: Lang,
     profile: Option<generator::profile::Profile>,
+    /// `spec pin --date YYYY-MM-DD`: the release's date (default: today, UTC).
+    date: Option<String>,
 }
 
 fn parse_flags(args: &[String]) -> Result<Flags, String> {
     let mut flags =
-        Flags { check: false, spec: None, tsp: None, overlays: Vec::new(), compare: None, from: None, out: None, name: None, lenient: false, lang: DEFAULT_LANG, profile: None };
+        Flags { check: false, spec: None, tsp: None, overlays: Vec::new(), compare: None, from: None, out: None, name: None, lenient: false, lang: DEFAULT_LANG, profile: None, date: None };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value\n{USAGE}"));
@@ -138,6 +160,7 @@ fn parse_flags(args: &[String]) -> Result<Flags, String> {
             "--name" => flags.name = Some(value("--name")?),
             "--lang" => flags.lang = value("--lang")?.parse()?,
             "--profile" => flags.profile = Some(value("--profile")?.parse()?),
+            "--date" => flags.date = Some(value("--date")?),
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         }
     }
@@ -172,7 +195,22 @@ fn generate(args: &[String]) -> Result<ExitCode, String> {
         (None, Some(p)) => SpecSource::Env(PathBuf::from(p)),
         (None, None) => SpecSource::Pinned,
     };
-    let (spec_path, _sha) = pin::resolve(&root, flags.lang, source).map_err(|e| e.to_string())?;
+    let pinned_spec = !matches!(source, SpecSource::Flag(_));
+    let (spec_path, sha) = pin::resolve(&root, flags.lang, source).map_err(|e| e.to_string())?;
+    let release = generator::release::ReleaseLog::read(&root).map_err(|e| e.to_string())?;
+    // Each update of the pin records a release; generating without one would
+    // ship a changed API under the old version.
+    if pinned_spec && flags.lang == DEFAULT_LANG {
+        let recorded = release.releases.first().and_then(|r| r.sha256.as_deref());
+        if recorded != Some(sha.as_str()) {
+            return Err(format!(
+                "{}: the newest release is for sha256 {}, but the pinned spec is {sha}; record the update with `cargo xtask spec pin --from {}` (it adds the release)",
+                generator::release::RELEASE_FILE,
+                recorded.unwrap_or("(none)"),
+                spec_path.display()
+            ));
+        }
+    }
     // The agent skills are written in both languages: the other one comes from the pin.
     let (other_path, _) = pin::resolve(&root, flags.lang.other(), SpecSource::Pinned).map_err(|e| e.to_string())?;
     let total = Instant::now();
@@ -192,6 +230,7 @@ fn generate(args: &[String]) -> Result<ExitCode, String> {
             spec: (flags.lang, &spec_path),
             other: Some((flags.lang.other(), &other_path)),
             overlays: &flags.overlays,
+            release: Some(&release),
             ..generator::generate::Request::new(&spec_path, generator::profile::Profile::Pachca)
         };
         let generated = generator::generate::generate(&req);
@@ -220,6 +259,9 @@ fn generate(args: &[String]) -> Result<ExitCode, String> {
         if changes.is_empty() {
             println!("generated/ is up to date ({} files)", generated.files.len());
             return Ok(ExitCode::SUCCESS);
+        }
+        if let Some(summary) = diff::drift_summary(&on_disk, &generated.api) {
+            eprintln!("{summary}");
         }
         eprintln!("generated/ has drifted from the spec and generator ({} files):", changes.len());
         for change in &changes {
@@ -292,15 +334,19 @@ fn spec_pin(args: &[String]) -> Result<ExitCode, String> {
     let root = root();
     let bytes = std::fs::read(&from).map_err(|e| format!("{}: {e}", from.display()))?;
     // Check it is a spec we can generate from before pinning it.
-    generator::load::load_file(&from)
-        .and_then(|s| generator::lower::lower(&s))
-        .map_err(|e| e.to_string())?;
+    let new = diff::lower(&from, generator::profile::Profile::Pachca)?;
+    let sha256 = pin::sha256_hex(&bytes);
+    // The generated crates' docs and API come from the default language's
+    // spec: its update is a release (the other language only feeds the skills).
+    let release = if flags.lang == DEFAULT_LANG { Some(diff::record_release(&root, &new, &sha256, flags.date.as_deref())?) } else { None };
     let mut pin = pin::Pin::read(&root).map_err(|e| e.to_string())?;
     let path = pathdiff(&root, &from);
-    let sha256 = pin::sha256_hex(&bytes);
     println!("pinned {} ({}) = {sha256}", path.display(), flags.lang);
     pin.files.insert(flags.lang, pin::PinnedFile { path, sha256 });
     pin.write(&root).map_err(|e| e.to_string())?;
+    if let Some(message) = release {
+        println!("{message}");
+    }
     Ok(ExitCode::SUCCESS)
 }
 

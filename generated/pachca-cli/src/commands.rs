@@ -30,6 +30,7 @@ pub static COMMANDS: Commands = Commands {
     call,
     guide: &GUIDE,
     skills: include_str!("skills.bundle"),
+    changelog: include_str!("../CHANGELOG.md"),
 };
 
 /// Runs the operation behind a command.

@@ -269,6 +269,45 @@ pub fn guide(scenarios: &'static [GuideScenario], m: &ArgMatches, globals: &Glob
 }
 
 /// Every searchable text of a scenario, in both languages.
+/// `pachca changelog [VERSION]`: the generated crates' `CHANGELOG.md`, or
+/// the section of one version. Printed as the Markdown it is, whatever
+/// `--output` says: it is a document, not data.
+pub fn changelog(text: &str, m: &ArgMatches) -> Result<(), CliError> {
+    let out = match m.get_one::<String>("version") {
+        None => text.to_owned(),
+        Some(wanted) => {
+            let sections = changelog_sections(text);
+            match sections.iter().find(|(version, _)| version == wanted) {
+                Some((_, section)) => (*section).to_owned(),
+                None => {
+                    let known: Vec<&str> = sections.iter().map(|(v, _)| v.as_str()).collect();
+                    return Err(CliError::usage(format!("no release {wanted} in the changelog; releases: {}", known.join(", "))));
+                }
+            }
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    match std::io::Write::write_all(&mut stdout, out.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(CliError::Io(e)),
+        _ => Ok(()),
+    }
+}
+
+/// `(version, section)` of every `## VERSION (DATE)` heading, in order.
+fn changelog_sections(text: &str) -> Vec<(String, &str)> {
+    let starts: Vec<usize> = text.match_indices("\n## ").map(|(i, _)| i + 1).collect();
+    starts
+        .iter()
+        .enumerate()
+        .map(|(n, &start)| {
+            let end = starts.get(n + 1).copied().unwrap_or(text.len());
+            let section = &text[start..end];
+            let version = section.trim_start_matches("## ").split_whitespace().next().unwrap_or_default().to_owned();
+            (version, section)
+        })
+        .collect()
+}
+
 fn guide_text(s: &GuideScenario) -> impl Iterator<Item = &'static str> + '_ {
     let both = |t: Bilingual| [t.0, t.1];
     both(s.title)
@@ -285,5 +324,16 @@ mod tests {
         let info = json!({"data": {"id": 1, "scopes": ["chats:read", "messages:create"], "user_id": 4_294_967_296_i64}});
         assert_eq!(scopes_of(&info), ["chats:read", "messages:create"]);
         assert!(scopes_of(&json!({"data": {}})).is_empty());
+    }
+
+    #[test]
+    fn changelog_sections_split_at_each_release() {
+        let text = "# Changelog\n\nIntro.\n\n## 0.3.0 (2026-08-01)\n\n- a\n\n## 0.2.0 (2026-07-01)\n\n- b\n";
+        let sections = changelog_sections(text);
+        assert_eq!(
+            sections,
+            vec![("0.3.0".to_owned(), "## 0.3.0 (2026-08-01)\n\n- a\n\n"), ("0.2.0".to_owned(), "## 0.2.0 (2026-07-01)\n\n- b\n")]
+        );
+        assert!(changelog_sections("# Changelog\n").is_empty());
     }
 }

@@ -996,3 +996,23 @@ async fn a_file_flag_sends_the_file_from_disk_with_its_name_and_type() {
     assert!(head.contains("filename=\"me.png\"") && head.contains("Content-Type: image/png"), "{head}");
     assert!(body.windows(bytes.len()).any(|w| w == bytes.as_slice()), "the whole file, byte for byte");
 }
+
+/// `pachca changelog` prints the generated CHANGELOG.md, whose newest
+/// release is this binary's version; `changelog VERSION` only that release.
+#[test]
+fn changelog_prints_the_releases_newest_first() {
+    let home = Home::new("changelog");
+    let out = pachca(&home, &["changelog"], None);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(text.starts_with("# Changelog\n"), "{text}");
+    let first = text.find("\n## ").map(|i| &text[i + 4..]).unwrap_or_default();
+    assert!(first.starts_with(&format!("{} (", env!("CARGO_PKG_VERSION"))), "the newest release is this version: {text}");
+    let out = pachca(&home, &["changelog", "0.1.0"], None);
+    assert_eq!(out.status.code(), Some(0));
+    let one = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(one.starts_with("## 0.1.0 (") && !one.contains("## 0.2.0"), "{one}");
+    let out = pachca(&home, &["changelog", "9.9.9"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no release 9.9.9"));
+}

@@ -35,6 +35,10 @@ pub struct Model<'a> {
     pub sdk_additions: bool,
     /// Curated data or additions that do not match the spec, skipped: `what: why`.
     pub warnings: Vec<String>,
+    /// The version of the generated crates (`spec/release.yaml`).
+    pub version: crate::release::Version,
+    /// `CHANGELOG.md`, when a release log was given.
+    pub changelog: Option<String>,
 }
 
 /// The API lowered from each language's spec, for renderers that write text
@@ -111,7 +115,8 @@ impl<'a> Model<'a> {
                 (Some(derived.model), missing.is_empty())
             }
         };
-        Ok(Model { api, lang, other, profile, sdk_crate, types: TypeIndex::new(api), cli, skills, sdk_additions, warnings })
+        let (version, changelog) = (crate::release::INITIAL, None);
+        Ok(Model { api, lang, other, profile, sdk_crate, types: TypeIndex::new(api), cli, skills, sdk_additions, warnings, version, changelog })
     }
 
     /// The SDK library's name in Rust paths: `pachca` in the Pachca profile

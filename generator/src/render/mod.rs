@@ -40,7 +40,16 @@ pub const RENDERERS: &[(&str, Renderer)] = &[
     ("cli", render_cli),
     ("examples", render_examples),
     ("skills", render_skills),
+    ("changelog", render_changelog),
 ];
+
+/// `CHANGELOG.md` beside the crates, from the release log.
+fn render_changelog(m: &Model<'_>, files: &mut Files) -> Result<(), RenderError> {
+    if let Some(text) = &m.changelog {
+        files.insert("CHANGELOG.md".to_owned(), text.clone());
+    }
+    Ok(())
+}
 
 fn render_models(m: &Model<'_>, files: &mut Files) -> Result<(), RenderError> {
     files.insert(m.sdk_path(rust::models::MODELS_FILE), rust::models::render(m)?);
@@ -69,7 +78,10 @@ fn render_cli(m: &Model<'_>, files: &mut Files) -> Result<(), RenderError> {
                 Some((apis, clis, inputs)) => skills::guide(apis, clis, &inputs.validated)?,
                 None => Vec::new(),
             };
-            cli::render(m.api, &m.types, cli, &m.sdk_crate, &m.cli_crate(), &guide, inputs.is_some(), files)
+            let version = m.version.to_string();
+            let empty = crate::release::ReleaseLog::default().changelog();
+            let release = cli::Release { version: &version, changelog: m.changelog.as_deref().unwrap_or(&empty) };
+            cli::render(m.api, &m.types, cli, &m.sdk_crate, &m.cli_crate(), &guide, inputs.is_some(), &release, files)
         }
         None => Ok(()),
     }
@@ -92,7 +104,7 @@ fn skills_inputs<'m>(m: &'m Model<'_>) -> Option<(Localized<'m>, crate::model::L
 
 fn render_skills(m: &Model<'_>, files: &mut Files) -> Result<(), RenderError> {
     let Some((apis, clis, inputs)) = skills_inputs(m) else { return Ok(()) };
-    skills::render_checked(apis, clis, &inputs.validated, files)?;
+    skills::render_checked(apis, clis, &inputs.validated, &m.version.to_string(), files)?;
     // The same files, carried by the CLI binary for `pachca skills install`.
     if m.cli.is_some() {
         files.insert(format!("{}/{}", m.cli_crate(), cli::bundle::BUNDLE_FILE), cli::bundle::render(files));

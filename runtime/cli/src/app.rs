@@ -257,6 +257,11 @@ pub fn build(table: &'static [CommandSpec]) -> Command {
                 .arg(Arg::new("shell").required(true).value_parser(value_parser!(clap_complete::Shell))),
         )
         .subcommand(Command::new("version").about("Print the CLI's version"))
+        .subcommand(
+            Command::new("changelog")
+                .about("What changed in each version of this CLI and the SDK")
+                .arg(Arg::new("version").help("Only this release (`0.2.0`)")),
+        )
 }
 
 /// The command of `table` called `group action`, or with that hidden alias.

@@ -141,7 +141,7 @@ async fn dispatch(commands: &'static Commands, m: &ArgMatches, globals: &Globals
     };
     // Upstream's init hook: an OAuth token about to expire is refreshed
     // first, except for the commands it exempts and `--dry-run`.
-    if !matches!(group, "auth" | "config" | "commands" | "doctor" | "guide" | "skills" | "introspect" | "version" | "completions") && !globals.dry_run {
+    if !matches!(group, "auth" | "config" | "commands" | "doctor" | "guide" | "skills" | "introspect" | "version" | "completions" | "changelog") && !globals.dry_run {
         crate::oauth::refresh_if_due(globals, &mut config).await?;
     }
     match group {
@@ -161,6 +161,7 @@ async fn dispatch(commands: &'static Commands, m: &ArgMatches, globals: &Globals
         "doctor" => tools::doctor(globals, &config).await,
         "guide" => tools::guide(commands.guide, sub, globals),
         "skills" => crate::skills::run(commands.skills, sub, globals),
+        "changelog" => tools::changelog(commands.changelog, sub),
         "introspect" => raw::introspect(commands.table, sub, globals),
         "version" => {
             globals.print(&serde_json::json!({ "version": env!("CARGO_PKG_VERSION") }));

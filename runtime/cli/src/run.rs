@@ -131,6 +131,8 @@ pub struct Commands {
     /// The agent skills of `pachca skills`, as a bundle ([`crate::skills`];
     /// empty without them).
     pub skills: &'static str,
+    /// `CHANGELOG.md` of the generated crates, for `pachca changelog`.
+    pub changelog: &'static str,
 }
 
 /// The environment variable with the request timeout in seconds, as upstream.

@@ -18,6 +18,8 @@ pub const MODULE: &str = "commands";
 
 /// Path of the command table inside `generated/`.
 pub const COMMANDS_FILE: &str = "src/commands.rs";
+/// The changelog `pachca changelog` prints, embedded by `commands.rs`.
+pub const CHANGELOG_FILE: &str = "CHANGELOG.md";
 
 fn ty(t: ScalarType) -> Lit {
     Lit::raw(match t {
@@ -268,7 +270,7 @@ pub fn render(api: &Api, index: &TypeIndex<'_>, cli: &CliModel, guide: &[Lit], s
         use crate::spec::{CommandSpec, FlagSpec, GuideScenario, GuideStep, Kind, PositionalSpec, Target, Ty};
 
         /// The generated commands and their calls, for `entry::main`.
-        pub static COMMANDS: Commands = Commands { table: &TABLE, call, guide: &GUIDE, skills: #bundle };
+        pub static COMMANDS: Commands = Commands { table: &TABLE, call, guide: &GUIDE, skills: #bundle, changelog: include_str!("../CHANGELOG.md") };
 
         /// Runs the operation behind a command.
         fn call<'a>(client: &'a Client, spec: &'static CommandSpec, input: &'a mut Input<'_>) -> CallFuture<'a> {

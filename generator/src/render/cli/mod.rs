@@ -18,10 +18,6 @@ use crate::render::{Files, RenderError};
 
 const CARGO_TOML: &str = include_str!("../../../../templates/cli/Cargo.toml.j2");
 
-/// The CLI crate's version; the skills it carries have the same (their
-/// `skill.json`).
-pub const CLI_VERSION: &str = "0.1.0";
-
 /// Declares [`RUNTIME_MODULES`] from one list of names, each with the text
 /// of `runtime/cli/src/<name>.rs`.
 macro_rules! runtime_modules {
@@ -84,14 +80,21 @@ fn main_rs() -> String {
 }
 
 /// `Cargo.toml`: the SDK crate `sdk_crate` is the dependency `pachca`.
-fn cargo_toml(title: &str, api_version: &str, sdk_crate: &str) -> Result<String, RenderError> {
+fn cargo_toml(title: &str, api_version: &str, sdk_crate: &str, version: &str) -> Result<String, RenderError> {
     let mut env = Environment::new();
     env.set_keep_trailing_newline(true);
     let err = |e: minijinja::Error| RenderError { artifact: "Cargo.toml".to_owned(), message: e.to_string() };
     env.add_template("Cargo.toml", CARGO_TOML).map_err(err)?;
     env.get_template("Cargo.toml")
-        .and_then(|t| t.render(context! { title => title, api_version => api_version, sdk_crate => sdk_crate, version => CLI_VERSION }))
+        .and_then(|t| t.render(context! { title => title, api_version => api_version, sdk_crate => sdk_crate, version => version }))
         .map_err(err)
+}
+
+/// The crates' version and the changelog `pachca changelog` prints (its
+/// `CHANGELOG.md`, embedded by `commands.rs`).
+pub struct Release<'r> {
+    pub version: &'r str,
+    pub changelog: &'r str,
 }
 
 /// Renders the CLI crate of `cli` into the folder `dir` of `files`; it uses
@@ -106,10 +109,12 @@ pub fn render(
     dir: &str,
     guide: &[crate::render::rust::literal::Lit],
     skills: bool,
+    release: &Release<'_>,
     files: &mut Files,
 ) -> Result<(), RenderError> {
-    let text = cargo_toml(&api.title, &api.version, sdk_crate)?;
+    let text = cargo_toml(&api.title, &api.version, sdk_crate, release.version)?;
     files.insert(format!("{dir}/Cargo.toml"), text);
+    files.insert(format!("{dir}/{}", commands::CHANGELOG_FILE), release.changelog.to_owned());
     files.insert(format!("{dir}/src/main.rs"), main_rs());
     files.insert(format!("{dir}/{}", commands::COMMANDS_FILE), commands::render(api, types, cli, guide, skills)?);
     files.insert(format!("{dir}/{}", e2e::E2E_FILE), e2e::render(api, cli)?);
@@ -179,10 +184,11 @@ mod tests {
 
     #[test]
     fn the_sdk_is_always_the_dependency_pachca() {
-        let text = cargo_toml("Acme", "1.0", "acme-sdk").expect("renders");
+        let text = cargo_toml("Acme", "1.0", "acme-sdk", "0.1.0").expect("renders");
         assert!(text.contains(r#"pachca = { package = "acme-sdk", path = "../acme-sdk", version = "0.1.0" }"#), "{text}");
-        let text = cargo_toml("Pachca", "1.0", "pachca").expect("renders");
-        assert!(text.contains(r#"pachca = { package = "pachca", path = "../pachca", version = "0.1.0" }"#), "{text}");
+        let text = cargo_toml("Pachca", "1.0", "pachca", "0.4.2").expect("renders");
+        assert!(text.contains("\nversion = \"0.4.2\"\n"), "{text}");
+        assert!(text.contains(r#"pachca = { package = "pachca", path = "../pachca", version = "0.4.2" }"#), "{text}");
     }
 
     #[test]

@@ -43,7 +43,7 @@ fn path_params(op: &Operation) -> impl Iterator<Item = &Param> {
     op.params.iter().filter(|p| p.location == ParamLocation::Path)
 }
 
-fn optional_query(op: &Operation) -> impl Iterator<Item = &Param> {
+pub(crate) fn optional_query(op: &Operation) -> impl Iterator<Item = &Param> {
     op.params.iter().filter(|p| p.location == ParamLocation::Query && !p.required)
 }
 
@@ -84,7 +84,7 @@ pub fn positional_args(op: &Operation, values: Vec<TokenStream>) -> Vec<TokenStr
 }
 
 /// The argument type of a positional parameter; `owned` for stream methods.
-fn arg_type(ty: &TypeRef, owned: bool) -> TokenStream {
+pub(crate) fn arg_type(ty: &TypeRef, owned: bool) -> TokenStream {
     match ty {
         TypeRef::String | TypeRef::Uri if !owned => quote!(&str),
         other => rust_type(other),
@@ -163,7 +163,7 @@ fn method_docs(op: &Operation) -> TokenStream {
 
 /// The success type and the decoding expression of an operation. A list
 /// that is not paginated (no cursor) is a `Vec`, not a `Page`.
-fn response(op: &Operation) -> Result<(TokenStream, TokenStream), RenderError> {
+pub(crate) fn response(op: &Operation) -> Result<(TokenStream, TokenStream), RenderError> {
     Ok(match &op.response.body {
         ResponseBody::Empty => (quote!(()), quote!({
             let _ = resp;

@@ -131,6 +131,7 @@ pub fn render(m: &Model<'_>, files: &mut Files) -> Result<(), RenderError> {
             context! {
                 api_name => api_name(m),
                 crate_name => m.sdk_crate,
+                version => m.version.to_string(),
                 lib_name => m.sdk_lib(),
                 description => description,
                 package_extra => package_extra,

@@ -122,7 +122,7 @@ pub fn check(curated: &curated::Curated, api: &Api) -> Result<Checked, RenderErr
 pub fn render_curated(curated: &curated::Curated, apis: Localized<'_>, files: &mut Files) -> Result<Vec<CuratedWarning>, RenderError> {
     let checked = check(curated, apis.en)?;
     let ru = cli_model::derive_bundled(apis.ru).map_err(cli_error)?.model;
-    render_checked(apis, Localized2 { en: &checked.cli.model, ru: &ru }, &checked.skills, files)?;
+    render_checked(apis, Localized2 { en: &checked.cli.model, ru: &ru }, &checked.skills, &crate::release::INITIAL.to_string(), files)?;
     Ok(checked.warnings().cloned().collect())
 }
 
@@ -130,8 +130,8 @@ pub use crate::model::LocalizedCli as Localized2;
 
 /// Renders every skill set from curated data already checked against the
 /// English spec ([`validate::validate`]), with each language's command line
-/// derived once by the caller.
-pub fn render_checked(apis: Localized<'_>, clis: Localized2<'_>, skills: &validate::Validated, files: &mut Files) -> Result<(), RenderError> {
+/// derived once by the caller; `version` is the CLI crate's, which carries them (their `skill.json`).
+pub fn render_checked(apis: Localized<'_>, clis: Localized2<'_>, skills: &validate::Validated, version: &str, files: &mut Files) -> Result<(), RenderError> {
     let env = templates::environment()?;
     let curated = &skills.curated;
     // The UI strings, parsed once per language.
@@ -140,7 +140,7 @@ pub fn render_checked(apis: Localized<'_>, clis: Localized2<'_>, skills: &valida
     let mut plans = Vec::new();
     for &(variant, lang) in SETS {
         let builder = builder(apis, clis, skills, variant, lang);
-        render_set(&env, &builder, strings.get(lang), &descriptions, files)?;
+        render_set(&env, &builder, strings.get(lang), &descriptions, version, files)?;
         plans.push(scenario_plan::set_plan(&builder, files)?);
     }
     scenario_plan::render(&plans, files)?;
@@ -231,6 +231,7 @@ fn render_set(
     b: &Builder<'_>,
     t: &BTreeMap<String, String>,
     descriptions: &BTreeMap<(String, Lang), String>,
+    version: &str,
     files: &mut Files,
 ) -> Result<(), RenderError> {
     let dir = format!("{SKILLS_DIR}/{}", set_dir(b.variant, b.lang));
@@ -286,7 +287,7 @@ fn render_set(
     for (path, text) in eval_files(b.curated, b.lang) {
         files.insert(format!("{dir}/{path}"), text);
     }
-    let manifest = manifest(&router_name, crate::render::cli::CLI_VERSION, &describe(&router_name));
+    let manifest = manifest(&router_name, version, &describe(&router_name));
     let text = serde_json::to_string_pretty(&manifest).map_err(|e| RenderError { artifact: format!("{dir}/skill.json"), message: e.to_string() })?;
     files.insert(format!("{dir}/{MANIFEST_FILE}"), text + "\n");
     Ok(())

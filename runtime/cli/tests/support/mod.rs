@@ -51,7 +51,7 @@ pub static TABLE: [CommandSpec; 1] = [CommandSpec {
     ],
 }];
 
-pub static COMMANDS: Commands = Commands { table: &TABLE, call, guide: &[], skills: "" };
+pub static COMMANDS: Commands = Commands { table: &TABLE, call, guide: &[], skills: "", changelog: "# Changelog\n\n## 0.2.0 (2026-08-01)\n\n- new\n\n## 0.1.0 (2026-07-01)\n\n- old\n" };
 
 fn call<'a>(client: &'a pachca::Client, spec: &'static CommandSpec, input: &'a mut Input<'_>) -> CallFuture<'a> {
     Box::pin(async move {
