@@ -4719,7 +4719,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "See where the webhook points now, and which events it gets:",
-                    "Посмотрите, куда сейчас смотрит вебхук и какие события он получает:",
+                    "Посмотрите текущий URL вебхука и события, которые он получает:",
                 ),
                 command: Some(("pachca bots get <bot_id>", "pachca bots get <bot_id>")),
                 note: None,
@@ -5497,7 +5497,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Make sure it is the right chat: check `name`, `channel` and `archived`:",
-                    "Убедитесь, что это тот чат: проверьте `name`, `channel` и `archived`:",
+                    "Убедитесь, что это нужный чат: проверьте `name`, `channel` и `archived`:",
                 ),
                 command: Some(("pachca chats get <chat_id>", "pachca chats get <chat_id>")),
                 note: None,
@@ -5505,7 +5505,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Archive it; the history is kept:",
-                    "Заархивируйте его; история сохранится:",
+                    "Отправьте чат в архив — история сообщений сохранится:",
                 ),
                 command: Some(("pachca chats archive <chat_id>", "pachca chats archive <chat_id>")),
                 note: None,
@@ -5513,7 +5513,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Bring it back when it is needed again:",
-                    "Верните его, когда он снова понадобится:",
+                    "Верните чат из архива, когда он снова понадобится:",
                 ),
                 command: Some(
                     ("pachca chats unarchive <chat_id>", "pachca chats unarchive <chat_id>"),
@@ -5524,7 +5524,7 @@ static GUIDE: [GuideScenario; 79] = [
         note: Some(
             (
                 "The chat list leaves archived chats out unless `archived` is set.",
-                "В списке чатов архивных нет, пока не передан `archived`.",
+                "Архивные чаты попадают в список чатов, только если передан `archived`.",
             ),
         ),
     },
@@ -5549,7 +5549,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Link the tag: everyone in it joins the chat, and people who join or leave the tag later follow:",
-                    "Привяжите тег: все его участники войдут в чат, а те, кто потом войдёт в тег или выйдет из него, последуют за ним:",
+                    "Привяжите тег: все его участники станут участниками чата, а дальше состав чата будет меняться вместе с составом тега:",
                 ),
                 command: Some(
                     (
@@ -5562,7 +5562,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Check the chat: `group_tag_ids` now lists the tag:",
-                    "Проверьте чат: тег появился в `group_tag_ids`:",
+                    "Проверьте чат: теперь тег есть в `group_tag_ids`:",
                 ),
                 command: Some(("pachca chats get <chat_id>", "pachca chats get <chat_id>")),
                 note: None,
@@ -5571,7 +5571,7 @@ static GUIDE: [GuideScenario; 79] = [
         note: Some(
             (
                 "Unlinking the tag (see managing members) takes its people out of the chat again.",
-                "Если отвязать тег (см. управление участниками), его люди снова выйдут из чата.",
+                "Если отвязать тег (см. управление участниками), его участники будут удалены из чата.",
             ),
         ),
     },
@@ -5720,17 +5720,17 @@ static GUIDE: [GuideScenario; 79] = [
     GuideScenario {
         id: "employee-survey-form",
         skill: "pachca-forms",
-        title: ("Run a team survey through a form", "Провести опрос команды через форму"),
+        title: ("Run a team survey through a form", "Провести опрос сотрудников через форму"),
         steps: &[
             GuideStep {
                 text: (
                     "Post the invitation with a button that carries `data`:",
-                    "Опубликуйте приглашение с кнопкой, у которой есть `data`:",
+                    "Отправьте приглашение с кнопкой, у которой задано `data`:",
                 ),
                 command: Some(
                     (
                         "pachca messages create --entity-id=<chat_id> --content=\"Two minutes for the quarterly survey?\" --buttons='[[{\"text\":\"Take the survey\",\"data\":\"survey-2025-q2\"}]]'",
-                        "pachca messages create --entity-id=<chat_id> --content=\"Две минуты на квартальный опрос?\" --buttons='[[{\"text\":\"Пройти опрос\",\"data\":\"survey-2025-q2\"}]]'",
+                        "pachca messages create --entity-id=<chat_id> --content=\"Найдётся две минуты на квартальный опрос?\" --buttons='[[{\"text\":\"Пройти опрос\",\"data\":\"survey-2025-q2\"}]]'",
                     ),
                 ),
                 note: None,
@@ -5738,7 +5738,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Each click brings a `button` event with the person's `user_id` and a fresh `trigger_id`.",
-                    "Каждое нажатие приносит событие `button` с `user_id` человека и свежим `trigger_id`.",
+                    "При каждом нажатии приходит событие `button` с `user_id` нажавшего и новым `trigger_id`.",
                 ),
                 command: None,
                 note: None,
@@ -5746,12 +5746,12 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Open the survey for that person at once:",
-                    "Сразу откройте этому человеку опрос:",
+                    "Сразу откройте этому пользователю форму опроса:",
                 ),
                 command: Some(
                     (
                         "pachca views open --type=modal --trigger-id=<trigger_id> --title=\"Quarterly survey\" --callback-id=survey-2025-q2 --blocks='[{\"type\":\"radio\",\"name\":\"score\",\"label\":\"How was this quarter?\",\"options\":[{\"text\":\"Good\",\"value\":\"3\"},{\"text\":\"So-so\",\"value\":\"2\"},{\"text\":\"Bad\",\"value\":\"1\"}],\"required\":true},{\"type\":\"input\",\"name\":\"idea\",\"label\":\"One thing to change\",\"multiline\":true}]'",
-                        "pachca views open --type=modal --trigger-id=<trigger_id> --title=\"Квартальный опрос\" --callback-id=survey-2025-q2 --blocks='[{\"type\":\"radio\",\"name\":\"score\",\"label\":\"Как прошёл квартал?\",\"options\":[{\"text\":\"Хорошо\",\"value\":\"3\"},{\"text\":\"Так себе\",\"value\":\"2\"},{\"text\":\"Плохо\",\"value\":\"1\"}],\"required\":true},{\"type\":\"input\",\"name\":\"idea\",\"label\":\"Что изменить?\",\"multiline\":true}]'",
+                        "pachca views open --type=modal --trigger-id=<trigger_id> --title=\"Квартальный опрос\" --callback-id=survey-2025-q2 --blocks='[{\"type\":\"radio\",\"name\":\"score\",\"label\":\"Как прошёл квартал?\",\"options\":[{\"text\":\"Хорошо\",\"value\":\"3\"},{\"text\":\"Так себе\",\"value\":\"2\"},{\"text\":\"Плохо\",\"value\":\"1\"}],\"required\":true},{\"type\":\"input\",\"name\":\"idea\",\"label\":\"Что бы вы изменили?\",\"multiline\":true}]'",
                     ),
                 ),
                 note: None,
@@ -5759,7 +5759,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "On the `view` submit event with this `callback_id`, store `data` by `user_id`, then count the `score` answers.",
-                    "По событию отправки `view` с этим `callback_id` сохраните `data` по `user_id`, затем подсчитайте ответы `score`.",
+                    "Получив событие `view` (отправка формы) с этим `callback_id`, сохраните `data` по `user_id`, а затем подсчитайте ответы `score`.",
                 ),
                 command: None,
                 note: None,
@@ -6088,7 +6088,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Upload the file: the CLI asks for the upload parameters, sends the file to the storage and prints the attachment (`key`, `name`, `file_type`, `size`):",
-                    "Загрузите файл: CLI запросит параметры загрузки, отправит файл в хранилище и выведет вложение (`key`, `name`, `file_type`, `size`):",
+                    "Загрузите файл: CLI запросит параметры загрузки, отправит файл в хранилище и выведет данные вложения (`key`, `name`, `file_type`, `size`):",
                 ),
                 command: Some(("pachca upload ./report.pdf", "pachca upload ./report.pdf")),
                 note: None,
@@ -6107,7 +6107,7 @@ static GUIDE: [GuideScenario; 79] = [
                 note: Some(
                     (
                         "For a picture `upload` prints `file_type` `image`: pass it on, so the picture shows inline.",
-                        "Для картинки `upload` выводит `file_type` `image` — передайте его как есть, и картинка покажется в сообщении.",
+                        "Для изображения `upload` выводит `file_type` `image` — передайте его без изменений, и изображение будет показано прямо в сообщении.",
                     ),
                 ),
             },
@@ -6135,7 +6135,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Upload the new file and take its `key`:",
-                    "Загрузите новый файл и возьмите его `key`:",
+                    "Загрузите новый файл и сохраните его `key`:",
                 ),
                 command: Some(("pachca upload ./plan-v2.pdf", "pachca upload ./plan-v2.pdf")),
                 note: None,
@@ -6143,7 +6143,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Send the complete list: the entries you keep and the new file:",
-                    "Передайте полный список: оставленные файлы и новый:",
+                    "Передайте полный список вложений: оставшиеся файлы и новый:",
                 ),
                 command: Some(
                     (
@@ -6307,23 +6307,23 @@ static GUIDE: [GuideScenario; 79] = [
     GuideScenario {
         id: "send-to-known-chat",
         skill: "pachca-messages",
-        title: ("Post to a chat whose id you know", "Написать в чат, id которого известен"),
+        title: ("Post to a chat whose id you know", "Отправить сообщение в чат по известному id"),
         steps: &[
             GuideStep {
                 text: (
                     "Post straight into it; a channel and a group chat are sent to the same way:",
-                    "Пишите прямо в него; в канал и в беседу сообщение отправляется одинаково:",
+                    "Отправьте сообщение сразу в чат: в канал и в беседу оно отправляется одинаково:",
                 ),
                 command: Some(
                     (
                         "pachca messages create --entity-id=<chat_id> --content=\"The build for 2.4 is green\"",
-                        "pachca messages create --entity-id=<chat_id> --content=\"Сборка 2.4 прошла\"",
+                        "pachca messages create --entity-id=<chat_id> --content=\"Сборка 2.4 прошла успешно\"",
                     ),
                 ),
                 note: Some(
                     (
                         "The id is in the chat's link (`/chats/<id>`), in webhook events and in earlier answers.",
-                        "id есть в ссылке на чат (`/chats/<id>`), в событиях вебхука и в прошлых ответах.",
+                        "Узнать id чата можно из ссылки на него (`/chats/<id>`), из событий вебхука и из ответов на предыдущие запросы.",
                     ),
                 ),
             },
@@ -6333,12 +6333,12 @@ static GUIDE: [GuideScenario; 79] = [
     GuideScenario {
         id: "list-reactions",
         skill: "pachca-messages",
-        title: ("See who reacted to a message", "Посмотреть, кто отреагировал на сообщение"),
+        title: ("See who reacted to a message", "Посмотреть, кто поставил реакции на сообщение"),
         steps: &[
             GuideStep {
                 text: (
                     "List the reactions: each has the emoji `code`, the `user_id` and the time:",
-                    "Получите реакции: у каждой есть эмодзи `code`, `user_id` и время:",
+                    "Получите список реакций: у каждой есть код эмодзи (`code`), `user_id` и время:",
                 ),
                 command: Some(
                     (
@@ -6351,7 +6351,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Turn a `user_id` into a name where needed:",
-                    "При необходимости превратите `user_id` в имя:",
+                    "При необходимости получите имя пользователя по `user_id`:",
                 ),
                 command: Some(("pachca users get <user_id>", "pachca users get <user_id>")),
                 note: None,
@@ -6367,22 +6367,22 @@ static GUIDE: [GuideScenario; 79] = [
     GuideScenario {
         id: "standalone-thread",
         skill: "pachca-messages",
-        title: ("Start a thread without a message", "Завести тред без сообщения"),
+        title: ("Start a thread without a message", "Создать тред, не связанный с сообщением"),
         steps: &[
             GuideStep {
                 text: (
                     "Create the thread; you are its only member, and `message_id` is `null`:",
-                    "Создайте тред: вы его единственный участник, а `message_id` равен `null`:",
+                    "Создайте тред: вы станете его единственным участником, а `message_id` в ответе будет `null`:",
                 ),
                 command: Some(("pachca threads create", "pachca threads create")),
                 note: None,
             },
             GuideStep {
-                text: ("Post the first message into it:", "Напишите в него первое сообщение:"),
+                text: ("Post the first message into it:", "Отправьте в него первое сообщение:"),
                 command: Some(
                     (
                         "pachca messages create --entity-type=thread --entity-id=<thread_id> --content=\"Notes from the planning call\"",
-                        "pachca messages create --entity-type=thread --entity-id=<thread_id> --content=\"Заметки со встречи по планированию\"",
+                        "pachca messages create --entity-type=thread --entity-id=<thread_id> --content=\"Заметки с созвона по планированию\"",
                     ),
                 ),
                 note: None,
@@ -6390,7 +6390,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Bring people in through the thread's own chat:",
-                    "Пригласите людей через чат треда:",
+                    "Добавьте участников в чат треда:",
                 ),
                 command: Some(
                     (
@@ -6435,7 +6435,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Rule out the setup first: the config file, where the token comes from, the network and the token itself:",
-                    "Сначала убедитесь, что всё настроено: файл конфигурации, источник токена, сеть и сам токен:",
+                    "Сначала исключите ошибки настройки: проверьте файл конфигурации, источник токена, сеть и сам токен:",
                 ),
                 command: Some(("pachca doctor", "pachca doctor")),
                 note: None,
@@ -6448,7 +6448,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "List the commands those scopes allow; the refused one is missing from it when a scope is the cause:",
-                    "Выведите команды, которые эти права разрешают: если дело в праве, отклонённой команды в списке нет:",
+                    "Выведите команды, доступные с этими скоупами: если причина в скоупе, отклонённой команды в списке не будет:",
                 ),
                 command: Some(("pachca commands --available", "pachca commands --available")),
                 note: None,
@@ -6815,12 +6815,12 @@ static GUIDE: [GuideScenario; 79] = [
     GuideScenario {
         id: "suspicious-logins",
         skill: "pachca-security",
-        title: ("Spot suspicious sign-ins", "Найти подозрительные входы"),
+        title: ("Spot suspicious sign-ins", "Найти подозрительные входы в систему"),
         steps: &[
             GuideStep {
                 text: (
                     "Fetch failed second-factor attempts for the last day:",
-                    "Получите неудачные попытки второго фактора за последние сутки:",
+                    "Получите неудачные попытки двухфакторной аутентификации за последние сутки:",
                 ),
                 command: Some(
                     (
@@ -6833,7 +6833,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Group them by `actor_id`; many failures, or an `ip_address` and `user_agent` the person never used, call for a closer look.",
-                    "Сгруппируйте их по `actor_id`: много неудач или `ip_address` и `user_agent`, с которых человек раньше не входил, — повод присмотреться.",
+                    "Сгруппируйте их по `actor_id`: если неудачных попыток много или `ip_address` и `user_agent` незнакомы для этого пользователя, присмотритесь к аккаунту внимательнее.",
                 ),
                 command: None,
                 note: None,
@@ -6841,7 +6841,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "See that account's successful sign-ins in the same window:",
-                    "Посмотрите успешные входы этого аккаунта за то же время:",
+                    "Получите успешные входы этого пользователя за тот же период:",
                 ),
                 command: Some(
                     (
@@ -6854,7 +6854,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "If the account looks taken over, suspend it until its owner is reached (skill pachca-users):",
-                    "Если похоже, что аккаунт захвачен, заблокируйте его, пока не свяжетесь с владельцем (навык pachca-users):",
+                    "Если похоже, что аккаунт взломан, деактивируйте его, пока не свяжетесь с владельцем (навык pachca-users):",
                 ),
                 command: Some(
                     (
@@ -7040,7 +7040,7 @@ static GUIDE: [GuideScenario; 79] = [
         title: ("See your upcoming tasks", "Посмотреть ближайшие задачи"),
         steps: &[
             GuideStep {
-                text: ("Fetch the tasks, every page:", "Получите задачи, все страницы:"),
+                text: ("Fetch the tasks, every page:", "Получите задачи со всех страниц:"),
                 command: Some(
                     ("pachca tasks list --limit=50 --all", "pachca tasks list --limit=50 --all"),
                 ),
@@ -7049,7 +7049,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Keep the open ones (`status` `undone`) with `due_at` ahead, soonest first.",
-                    "Оставьте открытые (`status` `undone`) с `due_at` в будущем, ближайшие первыми.",
+                    "Оставьте открытые задачи (`status` `undone`) со сроком `due_at` в будущем и отсортируйте их, начиная с ближайших.",
                 ),
                 command: None,
                 note: None,
@@ -7057,7 +7057,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Open one by its id for the full card, with performers and custom fields:",
-                    "Откройте нужную по id — с исполнителями и дополнительными полями:",
+                    "Получите полную карточку нужной задачи по id — с исполнителями и дополнительными полями:",
                 ),
                 command: Some(("pachca tasks get <task_id>", "pachca tasks get <task_id>")),
                 note: None,
@@ -7068,12 +7068,12 @@ static GUIDE: [GuideScenario; 79] = [
     GuideScenario {
         id: "reminder-series",
         skill: "pachca-tasks",
-        title: ("Set a series of reminders", "Поставить серию напоминаний"),
+        title: ("Set a series of reminders", "Создать серию напоминаний"),
         steps: &[
             GuideStep {
                 text: (
                     "Work out the dates on your side, say every Monday at 09:00 for a month: a task has one `due_at` and no repeat setting.",
-                    "Рассчитайте даты на своей стороне, например каждый понедельник в 09:00 в течение месяца: у задачи один `due_at`, а настройки повтора нет.",
+                    "Рассчитайте даты на своей стороне — например, каждый понедельник в 09:00 в течение месяца: у задачи только один `due_at`, а повторение настроить нельзя.",
                 ),
                 command: None,
                 note: None,
@@ -7081,25 +7081,25 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Create one reminder per date, pausing between calls:",
-                    "Создайте по напоминанию на каждую дату, с паузами между вызовами:",
+                    "Создайте по одному напоминанию на каждую дату, делая паузы между вызовами:",
                 ),
                 command: Some(
                     (
                         "pachca tasks create --kind=reminder --content=\"Send the weekly report\" --due-at=2025-06-02T09:00:00Z",
-                        "pachca tasks create --kind=reminder --content=\"Отправить недельный отчёт\" --due-at=2025-06-02T09:00:00Z",
+                        "pachca tasks create --kind=reminder --content=\"Отправить еженедельный отчёт\" --due-at=2025-06-02T09:00:00Z",
                     ),
                 ),
                 note: Some(
                     (
                         "Then 2025-06-09, 2025-06-16 and so on, with the same text.",
-                        "Затем 2025-06-09, 2025-06-16 и так далее, с тем же текстом.",
+                        "Затем — 2025-06-09, 2025-06-16 и так далее, с тем же текстом.",
                     ),
                 ),
             },
             GuideStep {
                 text: (
                     "Keep the ids from the answers: moving or cancelling the series means one call per task.",
-                    "Сохраните id из ответов: перенос или отмена серии — по вызову на каждую задачу.",
+                    "Сохраните id из ответов: чтобы перенести или отменить серию, придётся вызвать метод для каждой задачи.",
                 ),
                 command: None,
                 note: None,
@@ -7508,18 +7508,18 @@ static GUIDE: [GuideScenario; 79] = [
     GuideScenario {
         id: "list-tag-members",
         skill: "pachca-users",
-        title: ("List everyone in an employee tag", "Получить всех сотрудников тега"),
+        title: ("List everyone in an employee tag", "Получить всех участников тега"),
         steps: &[
             GuideStep {
                 text: (
                     "Check the tag: its name and how many people are in it (`users_count`):",
-                    "Проверьте тег: название и сколько в нём людей (`users_count`):",
+                    "Проверьте тег: его название и число участников (`users_count`):",
                 ),
                 command: Some(("pachca group-tags get <tag_id>", "pachca group-tags get <tag_id>")),
                 note: None,
             },
             GuideStep {
-                text: ("Get the people, every page:", "Получите людей, все страницы:"),
+                text: ("Get the people, every page:", "Получите участников тега со всех страниц:"),
                 command: Some(
                     (
                         "pachca group-tags list-users <tag_id> --all",
@@ -7532,7 +7532,7 @@ static GUIDE: [GuideScenario; 79] = [
         note: Some(
             (
                 "Know only the name? Filter the tag list by `names`. A department is not a tag: list the employees and keep those whose `department` matches.",
-                "Известно только название? Отфильтруйте список тегов по `names`. Отдел — не тег: получите сотрудников и оставьте тех, у кого подходящий `department`.",
+                "Если известно только название, найдите тег в списке тегов с фильтром `names`. Отдел — это не тег: получите список сотрудников и отберите тех, у кого нужный `department`.",
             ),
         ),
     },
@@ -7541,13 +7541,13 @@ static GUIDE: [GuideScenario; 79] = [
         skill: "pachca-users",
         title: (
             "Invite several employees with their tags",
-            "Пригласить несколько сотрудников сразу с тегами",
+            "Пригласить нескольких сотрудников с тегами",
         ),
         steps: &[
             GuideStep {
                 text: (
                     "Check that the tags exist, with their exact names:",
-                    "Проверьте, что теги есть, и уточните их точные названия:",
+                    "Проверьте, что теги существуют, и уточните их точные названия:",
                 ),
                 command: Some(
                     (
@@ -7560,7 +7560,7 @@ static GUIDE: [GuideScenario; 79] = [
             GuideStep {
                 text: (
                     "Create the accounts one call per person, each with its tags; pause between calls:",
-                    "Создайте аккаунты — по вызову на человека, каждому с его тегами; делайте паузы между вызовами:",
+                    "Создайте аккаунты — по одному вызову на сотрудника, каждый со своими тегами; делайте паузы между вызовами:",
                 ),
                 command: Some(
                     (
@@ -7571,14 +7571,14 @@ static GUIDE: [GuideScenario; 79] = [
                 note: Some(
                     (
                         "There is no call that creates many employees at once.",
-                        "Вызова, который создаёт сразу много сотрудников, нет.",
+                        "Метода для массового создания сотрудников нет.",
                     ),
                 ),
             },
             GuideStep {
                 text: (
                     "Note each new `id`, and report the people whose call failed: the error names the field.",
-                    "Запишите каждый новый `id` и сообщите, для кого вызов не прошёл: в ошибке указано поле.",
+                    "Сохраните каждый новый `id` и сообщите, для кого вызов завершился ошибкой: в ней указано проблемное поле.",
                 ),
                 command: None,
                 note: None,
@@ -7587,7 +7587,7 @@ static GUIDE: [GuideScenario; 79] = [
         note: Some(
             (
                 "Accounts created before people sign in through SSO can skip the invitation email with `skip_email_notify`.",
-                "Аккаунтам, которые заводятся до входа через SSO, письмо-приглашение можно не отправлять: `skip_email_notify`.",
+                "Если сотрудники будут входить через SSO, письмо-приглашение можно не отправлять: передайте `skip_email_notify`.",
             ),
         ),
     },

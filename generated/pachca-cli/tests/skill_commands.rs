@@ -229,13 +229,6 @@ const GENERATED: &[&[&str]] = &[
         "messages",
         "create",
         "--entity-id=1",
-        "--content=Две минуты на квартальный опрос?",
-        "--buttons=[[{\"text\":\"Пройти опрос\",\"data\":\"survey-2025-q2\"}]]",
-    ],
-    &[
-        "messages",
-        "create",
-        "--entity-id=1",
         "--content=Добро пожаловать в проект Альфа!",
     ],
     &[
@@ -243,6 +236,13 @@ const GENERATED: &[&[&str]] = &[
         "create",
         "--entity-id=1",
         "--content=Итоги дня: 42 заказа, 3 возврата",
+    ],
+    &[
+        "messages",
+        "create",
+        "--entity-id=1",
+        "--content=Найдётся две минуты на квартальный опрос?",
+        "--buttons=[[{\"text\":\"Пройти опрос\",\"data\":\"survey-2025-q2\"}]]",
     ],
     &[
         "messages",
@@ -263,7 +263,12 @@ const GENERATED: &[&[&str]] = &[
         "--entity-id=1",
         "--content=Принято, занимаюсь",
     ],
-    &["messages", "create", "--entity-id=1", "--content=Сборка 2.4 прошла"],
+    &[
+        "messages",
+        "create",
+        "--entity-id=1",
+        "--content=Сборка 2.4 прошла успешно",
+    ],
     &[
         "messages",
         "create",
@@ -305,7 +310,7 @@ const GENERATED: &[&[&str]] = &[
         "create",
         "--entity-type=thread",
         "--entity-id=1",
-        "--content=Заметки со встречи по планированию",
+        "--content=Заметки с созвона по планированию",
     ],
     &[
         "messages",
@@ -673,7 +678,7 @@ const GENERATED: &[&[&str]] = &[
         "tasks",
         "create",
         "--kind=reminder",
-        "--content=Отправить недельный отчёт",
+        "--content=Отправить еженедельный отчёт",
         "--due-at=2025-06-02T09:00:00Z",
     ],
     &[
@@ -902,7 +907,7 @@ const GENERATED: &[&[&str]] = &[
         "--trigger-id=text",
         "--title=Квартальный опрос",
         "--callback-id=survey-2025-q2",
-        "--blocks=[{\"type\":\"radio\",\"name\":\"score\",\"label\":\"Как прошёл квартал?\",\"options\":[{\"text\":\"Хорошо\",\"value\":\"3\"},{\"text\":\"Так себе\",\"value\":\"2\"},{\"text\":\"Плохо\",\"value\":\"1\"}],\"required\":true},{\"type\":\"input\",\"name\":\"idea\",\"label\":\"Что изменить?\",\"multiline\":true}]",
+        "--blocks=[{\"type\":\"radio\",\"name\":\"score\",\"label\":\"Как прошёл квартал?\",\"options\":[{\"text\":\"Хорошо\",\"value\":\"3\"},{\"text\":\"Так себе\",\"value\":\"2\"},{\"text\":\"Плохо\",\"value\":\"1\"}],\"required\":true},{\"type\":\"input\",\"name\":\"idea\",\"label\":\"Что бы вы изменили?\",\"multiline\":true}]",
     ],
     &[
         "views",
