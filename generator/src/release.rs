@@ -245,9 +245,18 @@ impl ReleaseLog {
 
     /// Records `diff` as a new release on top, dated `date`, for the spec
     /// `spec` with `sha256`. Returns the new version, or `None` when the
-    /// diff is empty (nothing to release).
+    /// diff is empty and `sha256` is the newest release's (nothing to release).
     pub fn record(&mut self, diff: &ApiDiff, date: &str, spec: &str, sha256: &str) -> Option<Version> {
-        let impact = diff.impact()?;
+        // A new spec file with the same model (reformatted, an `x-` key the
+        // IR ignores) is still a new pin: a patch release notes it, so that
+        // `generate` finds a release for the pinned sha256.
+        let (impact, notes) = match diff.impact() {
+            Some(impact) => (impact, Vec::new()),
+            None if self.releases.first().and_then(|r| r.sha256.as_deref()) != Some(sha256) => {
+                (Impact::Docs, vec!["The spec file changed; the API it describes did not.".to_owned()])
+            }
+            None => return None,
+        };
         let version = self.current().bump(impact);
         let lines = |impact: Impact| diff.with(impact).map(|c| c.text.clone()).collect::<Vec<_>>();
         let release = Release {
@@ -255,7 +264,7 @@ impl ReleaseLog {
             date: date.to_owned(),
             spec: spec.to_owned(),
             sha256: Some(sha256.to_owned()),
-            notes: Vec::new(),
+            notes,
             breaking: lines(Impact::Breaking),
             compatible: lines(Impact::Compatible),
             docs: docs_lines(diff),

@@ -147,7 +147,8 @@ pub fn committed_model(root: &Path) -> Result<(Api, String), String> {
 
 /// `spec pin` of the English spec: the diff from the committed model to
 /// `new`, recorded as a release in `spec/release.yaml` (nothing when the
-/// model is the same). Returns what to tell the user.
+/// model is the same and the file too; a patch release with a note when
+/// only the file changed). Returns what to tell the user.
 pub fn record_release(root: &Path, new: &Api, sha256: &str, date: Option<&str>) -> Result<String, String> {
     use generator::release::ReleaseLog;
     let (old, label) = committed_model(root)?;
@@ -278,6 +279,15 @@ mod tests {
         std::fs::write(root.join(COMMITTED_IR), generator::load::yaml::to_string(&fixture(Some(ARCHIVED))).expect("yaml")).expect("ir");
         let message = record_release(&root, &fixture(Some(ARCHIVED)), "abc", Some("2026-08-02")).expect("ran");
         assert!(message.ends_with("the model is unchanged: no release, the version stays 0.2.1"), "{message}");
+        // A new file (another sha256) with the same model: a patch release
+        // with a note, so that `generate` finds a release for the new pin.
+        let message = record_release(&root, &fixture(Some(ARCHIVED)), "def", Some("2026-08-03")).expect("ran");
+        assert!(message.contains("release 0.2.2 (was 0.2.1, a compatible release)"), "{message}");
+        let log = generator::release::ReleaseLog::read(&root).expect("reads back");
+        let top = &log.releases[0];
+        assert_eq!((top.version.to_string().as_str(), top.sha256.as_deref()), ("0.2.2", Some("def")));
+        assert_eq!(top.notes, ["The spec file changed; the API it describes did not."]);
+        assert!(top.breaking.is_empty() && top.compatible.is_empty() && top.docs.is_empty());
         let _ = std::fs::remove_dir_all(&root);
     }
 

@@ -189,6 +189,12 @@ fn generate(args: &[String]) -> Result<ExitCode, String> {
             "--name, --profile and --lenient go with --out (generated/ always holds the `pachca` crates of the pinned spec)\n{USAGE}"
         ));
     }
+    // The release records the pinned file's sha256: an overlaid pin would
+    // ship another API under that version. Compare (`--check`) or write
+    // elsewhere (`--out`).
+    if !flags.overlays.is_empty() && flags.spec.is_none() && flags.tsp.is_none() && !flags.check {
+        return Err(format!("--overlay on the pinned spec goes with --check or --out: generated/ holds the API its release in spec/release.yaml records\n{USAGE}"));
+    }
     let root = root();
     let source = match (flags.spec, std::env::var_os("PACHCA_SPEC")) {
         (Some(p), _) => SpecSource::Flag(p),

@@ -6,11 +6,25 @@ use crate::cli_model::{self, Command, Flag, FlagKind};
 use crate::ir::Api;
 
 /// Compares the command lines derived from `old` and `new`; `pairs` matches
-/// their operations (by id, or renamed). A model whose command line cannot
-/// be derived (a generic spec with clashing names) has none to compare.
+/// their operations (by id, or renamed). Two models whose command lines
+/// cannot be derived (generic specs with clashing names) have none to
+/// compare; when only one side's can, that is the change.
 pub(super) fn commands(old: &Api, new: &Api, pairs: &Pairs, out: &mut Out) {
-    let (Ok(old_cli), Ok(new_cli)) = (cli_model::derive_bundled(old), cli_model::derive_bundled(new)) else { return };
-    let (old_cli, new_cli) = (old_cli.model, new_cli.model);
+    let (old_cli, new_cli) = match (cli_model::derive_bundled(old), cli_model::derive_bundled(new)) {
+        (Ok(o), Ok(n)) => (o.model, n.model),
+        (Err(_), Err(_)) => return,
+        // One side has a command line and the other none: say so, never drop it.
+        (Ok(_), Err(e)) => {
+            let text = format!("the command line cannot be derived from the new spec: {e}");
+            out.breaking(&Subject::Api, Kind::DetailsChanged { parts: vec!["cli".to_owned()] }, text, "no `pachca` commands can be generated".to_owned());
+            return;
+        }
+        (Err(e), Ok(_)) => {
+            let text = format!("the command line can now be derived (the old spec's failed: {e})");
+            out.push(&Subject::Api, Kind::DetailsChanged { parts: vec!["cli".to_owned()] }, Impact::Compatible, text);
+            return;
+        }
+    };
     for n in &new_cli.commands {
         let old_id = pairs.iter().find(|(_, new_id)| *new_id == n.operation_id).map(|(o, _)| o.as_str());
         match old_id.and_then(|id| old_cli.by_operation(id)) {

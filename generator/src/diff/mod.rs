@@ -42,7 +42,9 @@ pub use text::{heading, render_text, summary};
 pub enum Impact {
     /// Only documentation (descriptions, examples, error lists).
     Docs,
-    /// Code and scripts that worked keep working: additions, behaviour.
+    /// Code and scripts that worked keep compiling and decoding: additions,
+    /// behaviour. A required field added to a model is one: a builder that
+    /// does not set it then fails at `build()`, which the change's text says.
     Compatible,
     /// Some code or script that worked may stop compiling or running.
     Breaking,

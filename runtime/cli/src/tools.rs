@@ -268,7 +268,6 @@ pub fn guide(scenarios: &'static [GuideScenario], m: &ArgMatches, globals: &Glob
     Ok(())
 }
 
-/// Every searchable text of a scenario, in both languages.
 /// `pachca changelog [VERSION]`: the generated crates' `CHANGELOG.md`, or
 /// the section of one version. Printed as the Markdown it is, whatever
 /// `--output` says: it is a document, not data.
@@ -308,6 +307,7 @@ fn changelog_sections(text: &str) -> Vec<(String, &str)> {
         .collect()
 }
 
+/// Every searchable text of a scenario, in both languages.
 fn guide_text(s: &GuideScenario) -> impl Iterator<Item = &'static str> + '_ {
     let both = |t: Bilingual| [t.0, t.1];
     both(s.title)
