@@ -77,6 +77,18 @@ fn fixtures_cover_the_constructs() {
     let warnings: Vec<String> = g.warnings.iter().map(ToString::to_string).collect();
     assert_eq!(warnings.len(), 1, "{warnings:#?}");
     assert!(warnings[0].contains("/responses/default: the `default` response is not modelled"), "{warnings:#?}");
+    // Operations with equal method names get params structs of their own:
+    // prefixed with the service across services, numbered within one.
+    let g = generated("operation_collisions");
+    let methods: Vec<(&str, &str)> = g.api.operations().map(|o| (o.method_name.as_str(), o.type_stem.as_str())).collect();
+    assert_eq!(
+        methods,
+        [("get", "ChatsGet"), ("get", "UsersGet"), ("get", "DefaultGet"), ("get2", "DefaultGet2"), ("get_2", "Get2")],
+    );
+    let params = &g.files["operation_collisions/src/params.rs"];
+    for s in ["ChatsGetParams", "UsersGetParams", "DefaultGetParams", "DefaultGet2Params", "Get2Params"] {
+        assert_eq!(params.matches(&format!("pub struct {s} ")).count(), 1, "{s} in {params}");
+    }
     // A tag that is also a model name gets a `Service` suffix.
     let g = generated("enums");
     assert_eq!(g.api.services[0].type_name, "SettingsService");

@@ -9,6 +9,7 @@
 //! cargo xtask spec overlay --spec PATH|--tsp PATH --overlay FILE [--out FILE] [--compare FILE]
 //! cargo xtask diff OLD NEW [--json] [--lang ru|en] [--profile pachca|generic]
 //! cargo xtask semver-proof [--install] [--keep]
+//! cargo xtask conformance [--only PATTERN] [--keep DIR] [--report FILE]
 //! cargo xtask ci
 //! cargo xtask bench [--runs N] [--scaled-runs N] [--factor N] [--check-runs N] [--cli-runs N] [--spec PATH]
 //! cargo xtask bench-cli [--cli-runs N]
@@ -17,6 +18,7 @@
 
 mod bench;
 mod bench_runtime;
+mod conformance;
 mod diff;
 mod semver_proof;
 mod fsx;
@@ -49,6 +51,7 @@ fn main() -> ExitCode {
         Some("spec") if args.get(1).map(String::as_str) == Some("overlay") => spec_overlay(&args[2..]),
         Some("diff") => diff::command(&root(), &args[1..]),
         Some("semver-proof") => semver_proof::run(&root(), &args[1..]),
+        Some("conformance") => conformance::run(&root(), &args[1..], USAGE),
         Some("ci") => ci(),
         Some("bench") => bench::bench(&args[1..]),
         Some("bench-run") => bench::bench_run(&args[1..]),
@@ -102,6 +105,11 @@ const USAGE: &str = "usage:
       ../shared/spec/history/ specs plus the pin, and each synthetic pair of
       generator/tests/data/semver/cases.yaml; fails when the checker finds a breaking
       change our diff classified compatible, or rejects the version written to Cargo.toml
+  cargo xtask conformance [--only PATTERN] [--keep DIR] [--report FILE]
+      the TypeSpec http-specs suite (tools/http-specs, installed with npm ci): every scenario
+      (or those whose path contains PATTERN) compiled to OpenAPI 3.0, generated (generic
+      profile) into one workspace (a temporary one, or DIR, kept) and `cargo check`ed; prints
+      the table and writes it as markdown to FILE (default target/conformance.md)
   cargo xtask ci
       install Prism and the TypeSpec compiler if needed, then drift check, tests, clippy and rustdoc: what CI runs
   cargo xtask bench [--runs N] [--scaled-runs N] [--factor N] [--check-runs N] [--cli-runs N] [--spec PATH]

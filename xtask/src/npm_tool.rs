@@ -19,6 +19,9 @@ pub const PRISM: NpmTool = NpmTool { dir: "tools/prism", needed_by: "the contrac
 /// The TypeSpec compiler behind `--tsp`.
 pub const TYPESPEC: NpmTool = NpmTool { dir: "tools/typespec", needed_by: "`--tsp` (the TypeSpec compiler)" };
 
+/// The TypeSpec http-specs conformance suite, with its own compiler and Spector.
+pub const HTTP_SPECS: NpmTool = NpmTool { dir: "tools/http-specs", needed_by: "`cargo xtask conformance` (@typespec/http-specs)" };
+
 /// The oldest node the pinned tools run on (TypeSpec 1.10 and Prism 5.14 both support node 20).
 const MIN_NODE_MAJOR: u32 = 20;
 

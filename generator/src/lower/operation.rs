@@ -17,6 +17,53 @@ use crate::ir::{
 const JSON: &str = "application/json";
 const MULTIPART: &str = "multipart/form-data";
 
+/// The method part of an operationId: after its last `_` (`ChatOperations_listChats`
+/// → `listChats`), but a numeric last part is kept with the word before it
+/// (`Default_get_2`, TypeSpec's name for a second `Default.get`, → `get_2`).
+fn short_name(id: &str) -> &str {
+    let mut parts = id.rmatch_indices('_').map(|(i, _)| i);
+    let Some(last) = parts.next() else { return id };
+    let tail = &id[last + 1..];
+    if !tail.is_empty() && tail.bytes().all(|b| b.is_ascii_digit()) {
+        return match parts.next() {
+            Some(before) => &id[before + 1..],
+            None => id,
+        };
+    }
+    tail
+}
+
+/// The types derived from an operation (`<Stem>Params`, `<Stem>Path`) all
+/// live in the crate's `params` module, so operations whose stems are equal
+/// (`get` in two services, or twice in one) get stems of their own: the
+/// method's unique name in its service (`Get`, `Get2`), prefixed with the
+/// service's type when the stem is shared across services (`ChatsGet`,
+/// `UsersGet`). Stems that no other operation has are kept as they are.
+fn unique_type_stems(services: &mut [Service]) {
+    let mut owners: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, service) in services.iter().enumerate() {
+        for op in &service.operations {
+            owners.entry(op.type_stem.clone()).or_default().push(i);
+        }
+    }
+    let shared = |stem: &str| owners.get(stem).is_some_and(|o| o.len() > 1);
+    let mut taken = NameSet::default();
+    for op in services.iter().flat_map(|s| &s.operations) {
+        if !shared(&op.type_stem) {
+            taken.insert(&op.type_stem);
+        }
+    }
+    for (i, service) in services.iter_mut().enumerate() {
+        let prefix = &service.type_name;
+        for op in &mut service.operations {
+            let Some(o) = owners.get(&op.type_stem).filter(|o| o.len() > 1) else { continue };
+            let own = names::type_name(op.method_name.trim_start_matches("r#"));
+            let across = o.iter().any(|&s| s != i);
+            op.type_stem = taken.unique(&if across { format!("{prefix}{own}") } else { own });
+        }
+    }
+}
+
 impl<'a> Lowerer<'a> {
     /// Lowers every operation, grouped into services by first tag, in the
     /// order the spec declares its tags (undeclared tags follow, in order of use).
@@ -74,7 +121,7 @@ impl<'a> Lowerer<'a> {
         // Service types share `use crate::models::*` scope with the models:
         // a tag named like a model gets a `Service` suffix.
         let mut service_types = NameSet::default();
-        Ok(services
+        let mut services: Vec<Service> = services
             .into_iter()
             .filter(|(_, ops)| !ops.is_empty())
             .map(|(tag, mut operations)| {
@@ -98,7 +145,9 @@ impl<'a> Lowerer<'a> {
                     operations,
                 }
             })
-            .collect())
+            .collect();
+        unique_type_stems(&mut services);
+        Ok(services)
     }
 
     fn operation(
@@ -110,7 +159,7 @@ impl<'a> Lowerer<'a> {
         id: String,
         at: &Pointer,
     ) -> Result<Operation, SpecError> {
-        let short = id.rsplit('_').next().unwrap_or(&id);
+        let short = short_name(&id);
         let method_name = names::snake_ident(short);
         let type_stem = names::type_name(short);
         let (summary, description) = split_description(op.summary.as_deref(), op.description.as_deref());
@@ -618,6 +667,15 @@ fn parse_path(path: &str) -> Result<Vec<PathPart>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn method_part_of_an_operation_id() {
+        assert_eq!(short_name("ChatOperations_listChats"), "listChats");
+        assert_eq!(short_name("listChats"), "listChats");
+        assert_eq!(short_name("Default_get_2"), "get_2");
+        assert_eq!(short_name("get_2"), "get_2");
+        assert_eq!(short_name("a_b_"), "");
+    }
 
     #[test]
     fn summary_is_first_paragraph() {
