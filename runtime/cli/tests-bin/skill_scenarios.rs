@@ -341,10 +341,10 @@ fn parse_response(raw: &[u8]) -> std::io::Result<Message> {
 // ---------------------------------------------------------------------------
 // Running the scenarios.
 
-/// `text` with each `<name>` replaced by its value, quoted for the shell
-/// position it is in (inside `'...'`, inside `"..."`, or bare); the names
-/// that have no value.
-fn fill(text: &str, values: &BTreeMap<String, String>) -> (String, Vec<String>) {
+/// `text` with each `<name>` replaced by its value, with `shell` quoted for
+/// the shell position it is in (inside `'...'`, inside `"..."`, or bare),
+/// else as it is (a goal's value); the names that have no value.
+fn fill(text: &str, values: &BTreeMap<String, String>, shell: bool) -> (String, Vec<String>) {
     #[derive(PartialEq, Clone, Copy)]
     enum Quote {
         None,
@@ -361,6 +361,7 @@ fn fill(text: &str, values: &BTreeMap<String, String>) -> (String, Vec<String>) 
             let name: String = rest.chars().take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_').collect();
             if !name.is_empty() && rest[name.len()..].starts_with('>') {
                 match values.get(&name) {
+                    Some(value) if !shell => out.push_str(value),
                     Some(value) => out.push_str(&match quote {
                         Quote::Single => value.replace('\'', "'\\''"),
                         Quote::Double => value.chars().flat_map(|c| if "\\\"$`".contains(c) { vec!['\\', c] } else { vec![c] }).collect(),
@@ -391,33 +392,6 @@ fn fill(text: &str, values: &BTreeMap<String, String>) -> (String, Vec<String>) 
             _ => {}
         }
     }
-    (out, missing)
-}
-
-/// `text` with each `<name>` replaced by its bare value; the names that have none.
-fn fill_raw(text: &str, values: &BTreeMap<String, String>) -> (String, Vec<String>) {
-    let mut out = String::new();
-    let mut missing = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find('<') {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 1..];
-        let name: String = after.chars().take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_').collect();
-        if !name.is_empty() && after[name.len()..].starts_with('>') {
-            match values.get(&name) {
-                Some(value) => out.push_str(value),
-                None => {
-                    out.push_str(&format!("<{name}>"));
-                    missing.push(name.clone());
-                }
-            }
-            rest = &after[name.len() + 1..];
-        } else {
-            out.push('<');
-            rest = after;
-        }
-    }
-    out.push_str(rest);
     (out, missing)
 }
 
@@ -518,7 +492,7 @@ fn run_steps(set: &SetPlan, sc: &ScenarioPlan, proxy: &Proxy, bin_dir: &Path, di
     let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
     for (n, step) in sc.steps.iter().enumerate() {
         let n = n + 1;
-        let (command, missing) = fill(&step.command, &values);
+        let (command, missing) = fill(&step.command, &values, true);
         if !missing.is_empty() {
             return Err(format!("step {n}: <{}> is filled by no earlier step and no input:\n{}", missing.join(">, <"), step.command));
         }
@@ -572,7 +546,7 @@ fn run_steps(set: &SetPlan, sc: &ScenarioPlan, proxy: &Proxy, bin_dir: &Path, di
         made.push(records);
     }
     // The goal compares bare values, not shell words.
-    let (goal_value, missing) = fill_raw(&sc.goal.value, &values);
+    let (goal_value, missing) = fill(&sc.goal.value, &values, false);
     if !missing.is_empty() {
         return Err(format!("the goal's <{}> was never filled", missing.join(">, <")));
     }
@@ -696,9 +670,9 @@ async fn broken_scenarios_fail(prism: &Prism, bin_dir: &Path) {
 #[test]
 fn placeholders_are_quoted_for_where_they_stand() {
     let values: BTreeMap<String, String> = [("id", "42"), ("key", "a/${filename}"), ("name", "it's")].map(|(k, v)| (k.to_owned(), v.to_owned())).into();
-    assert_eq!(fill("x <id> '<key>' \"<key>\" '<name>'", &values).0, "x '42' 'a/${filename}' \"a/\\${filename}\" 'it'\\''s'");
-    assert_eq!(fill("<id> <nope> <a b>", &values), ("'42' <nope> <a b>".to_owned(), vec!["nope".to_owned()]));
-    assert_eq!(fill_raw("Report <id>: <name> <nope> a<b", &values), ("Report 42: it's <nope> a<b".to_owned(), vec!["nope".to_owned()]));
+    assert_eq!(fill("x <id> '<key>' \"<key>\" '<name>'", &values, true).0, "x '42' 'a/${filename}' \"a/\\${filename}\" 'it'\\''s'");
+    assert_eq!(fill("<id> <nope> <a b>", &values, true), ("'42' <nope> <a b>".to_owned(), vec!["nope".to_owned()]));
+    assert_eq!(fill("Report <id>: <name> <nope> a<b", &values, false), ("Report 42: it's <nope> a<b".to_owned(), vec!["nope".to_owned()]));
 }
 
 #[test]
