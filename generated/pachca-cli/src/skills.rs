@@ -11,12 +11,15 @@
 //! Installing never clobbers silently: a file that exists with other
 //! contents, or a file in one of the set's skill folders that the set does
 //! not have, stops the install before anything is written, unless
-//! `--force`; identical files are left alone. Each changed skill folder is
+//! `--force`; identical files are left alone. Each install leaves a record
+//! ([`RECORD`]: every file it wrote, with a digest of its contents), so the
+//! next install, from an upgraded `pachca`, replaces or removes the files an
+//! earlier one wrote and nobody edited since without asking for `--force`. Each changed skill folder is
 //! written complete into a staging folder beside the target and renamed
 //! into place, so an agent never sees a half-written skill, and a failure
 //! puts back what was there.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -32,6 +35,10 @@ pub const HEADER: &str = "pachca-skills-bundle 1";
 
 /// A set's manifest, beside its skill folders.
 const MANIFEST: &str = "skill.json";
+
+/// The install record in the target folder: `{"set", "version", "files":
+/// {path: digest}}`, the files of the last install and [`digest`] of each.
+pub const RECORD: &str = ".pachca-skills.json";
 
 /// The skill file that makes a folder a skill.
 const SKILL_FILE: &str = "SKILL.md";
@@ -263,6 +270,44 @@ pub enum FileState {
     Same,
     /// There with other contents (or not a plain file).
     Changed,
+    /// There as an earlier install wrote it (its record says so): replaced
+    /// without `--force`.
+    Outdated,
+}
+
+/// FNV-1a (64 bits) of `bytes`, as 16 hex digits: tells whether a file is
+/// still what an install wrote (not a defence against anyone).
+pub fn digest(bytes: &[u8]) -> String {
+    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3));
+    format!("{hash:016x}")
+}
+
+/// The files the last install into `root` wrote, with their digests; empty
+/// when there is no record or it cannot be read (so nothing more is
+/// replaced without `--force` than without a record).
+fn read_record(root: &Path) -> BTreeMap<String, String> {
+    let Ok(text) = std::fs::read_to_string(root.join(RECORD)) else { return BTreeMap::new() };
+    let Ok(value) = serde_json::from_str::<Value>(&text) else { return BTreeMap::new() };
+    let files = value["files"].as_object().into_iter().flatten();
+    files.filter_map(|(path, d)| Some((path.clone(), d.as_str()?.to_owned()))).collect()
+}
+
+/// Writes the record of `set` installed in `root` (through a temporary
+/// file, so a reader never sees half of it).
+fn write_record(set: &Set<'_>, root: &Path) -> io::Result<()> {
+    let files: serde_json::Map<String, Value> = set.skill_files().into_iter().map(|(path, contents)| (path.to_owned(), Value::String(digest(contents.as_bytes())))).collect();
+    let version = set.manifest().and_then(|v| v["version"].as_str().map(str::to_owned)).unwrap_or_default();
+    let text = serde_json::to_string_pretty(&json!({ "set": set.name, "version": version, "files": files })).map_err(io::Error::other)? + "\n";
+    let path = root.join(RECORD);
+    if std::fs::read_to_string(&path).is_ok_and(|old| old == text) {
+        return Ok(());
+    }
+    let temp = root.join(format!("{RECORD}.{}", std::process::id()));
+    write_file(&temp, &text)?;
+    std::fs::rename(&temp, &path).map_err(|e| {
+        let _ = std::fs::remove_file(&temp);
+        io_at(&path, e)
+    })
 }
 
 /// What installing a set into `root` would do.
@@ -273,6 +318,9 @@ pub struct Plan<'a> {
     pub files: Vec<(&'a str, &'a str, FileState)>,
     /// Files in the set's skill folders that the set does not have.
     pub extra: Vec<String>,
+    /// Such files that an earlier install wrote and nobody changed since:
+    /// removed without `--force`.
+    pub stale: Vec<String>,
     /// Skill folder names taken by something that is not a folder (a file, a symbolic link).
     pub not_folders: Vec<String>,
 }
@@ -290,7 +338,8 @@ impl Plan<'_> {
     fn skills_to_write(&self) -> BTreeSet<String> {
         let of = |path: &str| path.split('/').next().unwrap_or_default().to_owned();
         let files = self.files.iter().filter(|f| f.2 != FileState::Same).map(|f| of(f.0));
-        files.chain(self.extra.iter().map(|p| of(p))).chain(self.not_folders.iter().cloned()).collect()
+        let gone = self.extra.iter().chain(&self.stale).map(|p| of(p));
+        files.chain(gone).chain(self.not_folders.iter().cloned()).collect()
     }
 
     /// Whether the set is there byte for byte, with nothing extra.
@@ -321,7 +370,10 @@ fn files_under(root: &Path, dir: &Path, out: &mut Vec<String>) -> io::Result<()>
 
 /// Compares `set` with what is in `root`, writing nothing.
 pub fn plan<'a>(set: &Set<'a>, root: &Path) -> io::Result<Plan<'a>> {
-    let mut plan = Plan { root: root.to_path_buf(), files: Vec::new(), extra: Vec::new(), not_folders: Vec::new() };
+    let mut plan = Plan { root: root.to_path_buf(), files: Vec::new(), extra: Vec::new(), stale: Vec::new(), not_folders: Vec::new() };
+    let record = read_record(root);
+    // Whether `path` holds exactly what the last install wrote there.
+    let as_recorded = |path: &str, bytes: &[u8]| record.get(path).is_some_and(|d| *d == digest(bytes));
     let files = set.skill_files();
     let ours: BTreeSet<&str> = files.iter().map(|(p, _)| *p).collect();
     // The skill folders that are there as folders.
@@ -333,7 +385,12 @@ pub fn plan<'a>(set: &Set<'a>, root: &Path) -> io::Result<Plan<'a>> {
                 folders.insert(skill);
                 let mut found = Vec::new();
                 files_under(root, &dir, &mut found)?;
-                plan.extra.extend(found.into_iter().filter(|p| !ours.contains(p.as_str())));
+                for path in found.into_iter().filter(|p| !ours.contains(p.as_str())) {
+                    match std::fs::read(root.join(&path)) {
+                        Ok(bytes) if as_recorded(&path, &bytes) => plan.stale.push(path),
+                        _ => plan.extra.push(path),
+                    }
+                }
             }
             Ok(_) => plan.not_folders.push(skill.to_owned()),
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
@@ -347,6 +404,7 @@ pub fn plan<'a>(set: &Set<'a>, root: &Path) -> io::Result<Plan<'a>> {
         } else {
             match std::fs::read(&target) {
                 Ok(bytes) if bytes == contents.as_bytes() => FileState::Same,
+                Ok(bytes) if as_recorded(path, &bytes) => FileState::Outdated,
                 Ok(_) => FileState::Changed,
                 Err(e) if e.kind() == io::ErrorKind::NotFound => FileState::New,
                 // A folder there, or a file where a folder of the set goes.
@@ -442,26 +500,28 @@ impl Plan<'_> {
     pub fn outcome(&self) -> Installed {
         let written = self.files.iter().filter(|f| f.2 != FileState::Same).map(|f| f.0.to_owned()).collect();
         let unchanged = self.files.iter().filter(|f| f.2 == FileState::Same).count();
-        Installed { written, unchanged, removed: self.extra.clone() }
+        Installed { written, unchanged, removed: self.extra.iter().chain(&self.stale).cloned().collect() }
     }
 }
 
 /// Renames a file or folder; [`std::fs::rename`] but in tests.
 type Rename<'r> = &'r dyn Fn(&Path, &Path) -> io::Result<()>;
 
-/// Carries out `plan`: refused when it has conflicts and `force` is off;
-/// every skill folder with something to write is written complete into a
-/// staging folder in the plan's root, then swapped into place (the old one
-/// moved aside first); if a swap fails, the folders already swapped are
-/// put back as they were.
-pub fn apply(plan: &Plan<'_>, force: bool) -> Result<Installed, InstallError> {
-    apply_with(plan, force, &|from, to| std::fs::rename(from, to))
+/// Carries out `plan` of installing `set`: refused when it has conflicts
+/// and `force` is off; every skill folder with something to write is
+/// written complete into a staging folder in the plan's root, then swapped
+/// into place (the old one moved aside first); if a swap fails, the folders
+/// already swapped are put back as they were. Then the install record is
+/// written.
+pub fn apply(set: &Set<'_>, plan: &Plan<'_>, force: bool) -> Result<Installed, InstallError> {
+    apply_with(set, plan, force, &|from, to| std::fs::rename(from, to))
 }
 
-fn apply_with(plan: &Plan<'_>, force: bool, rename: Rename<'_>) -> Result<Installed, InstallError> {
+fn apply_with(set: &Set<'_>, plan: &Plan<'_>, force: bool, rename: Rename<'_>) -> Result<Installed, InstallError> {
     plan.check(force)?;
     let skills = plan.skills_to_write();
     if skills.is_empty() {
+        write_record(set, &plan.root)?;
         return Ok(plan.outcome());
     }
     let root = &plan.root;
@@ -474,6 +534,7 @@ fn apply_with(plan: &Plan<'_>, force: bool, rename: Rename<'_>) -> Result<Instal
         write_file(&staging.0.join(path), contents)?;
     }
     swap_in(root, &staging.0, &skills, rename)?;
+    write_record(set, root)?;
     Ok(plan.outcome())
 }
 
@@ -565,7 +626,7 @@ fn install(sets: &[Set<'_>], m: &ArgMatches, globals: &Globals) -> Result<(), Cl
         plan.check(m.get_flag("force"))?;
         plan.outcome()
     } else {
-        apply(&plan, m.get_flag("force"))?
+        apply(set, &plan, m.get_flag("force"))?
     };
     let version = set.manifest().and_then(|v| v["version"].as_str().map(str::to_owned)).unwrap_or_default();
     if matches!(globals.format, crate::output::Format::Json | crate::output::Format::Yaml) {
@@ -807,10 +868,10 @@ mod tests {
         let (sets, dir) = setup("install");
         // Someone else's skill beside ours stays untouched.
         write_file(&dir.0.join("other/SKILL.md"), "mine").expect("write");
-        let first = apply(&plan(&sets[0], &dir.0).expect("plan"), false).expect("installs");
+        let first = apply(&sets[0], &plan(&sets[0], &dir.0).expect("plan"), false).expect("installs");
         assert_eq!(first.written, ["pachca-chats/SKILL.md", "pachca-chats/references/export.md", "pachca/SKILL.md"]);
         assert_eq!((first.unchanged, first.removed.len()), (0, 0));
-        assert_eq!(tree(&dir.0), ["other/SKILL.md", "pachca-chats/SKILL.md", "pachca-chats/references/export.md", "pachca/SKILL.md"], "no staging left");
+        assert_eq!(tree(&dir.0), [RECORD, "other/SKILL.md", "pachca-chats/SKILL.md", "pachca-chats/references/export.md", "pachca/SKILL.md"], "no staging left");
         for (path, contents) in sets[0].skill_files() {
             assert_eq!(dir.read(path), contents, "{path}");
         }
@@ -818,14 +879,14 @@ mod tests {
 
         let again = plan(&sets[0], &dir.0).expect("plan");
         assert!(again.up_to_date() && again.conflicts().is_empty());
-        let second = apply(&again, false).expect("a no-op");
+        let second = apply(&sets[0], &again, false).expect("a no-op");
         assert_eq!(second, Installed { written: Vec::new(), unchanged: 3, removed: Vec::new() });
     }
 
     #[test]
     fn a_changed_or_extra_file_is_refused_without_force_and_nothing_is_written() {
         let (sets, dir) = setup("refuse");
-        apply(&plan(&sets[0], &dir.0).expect("plan"), false).expect("installs");
+        apply(&sets[0], &plan(&sets[0], &dir.0).expect("plan"), false).expect("installs");
         // A user edit, a note of the user's, and a file gone missing.
         write_file(&dir.0.join("pachca/SKILL.md"), "my edit").expect("write");
         write_file(&dir.0.join("pachca-chats/notes.md"), "my notes").expect("write");
@@ -833,7 +894,7 @@ mod tests {
 
         let plan = plan(&sets[0], &dir.0).expect("plan");
         assert_eq!(plan.conflicts(), ["pachca/SKILL.md differs", "pachca-chats/notes.md is not part of the set and would be removed"]);
-        let refused = apply(&plan, false).expect_err("refused");
+        let refused = apply(&sets[0], &plan, false).expect_err("refused");
         let message = refused.to_string();
         assert!(message.starts_with(&format!("2 files in {} would be replaced or removed: ", dir.0.display())), "{message}");
         assert!(message.ends_with("; nothing was written"), "{message}");
@@ -843,11 +904,66 @@ mod tests {
         assert_eq!(dir.read("pachca-chats/notes.md"), "my notes");
         assert!(!dir.0.join("pachca-chats/references/export.md").exists(), "refused means nothing written, the missing file too");
 
-        let forced = apply(&plan, true).expect("forced");
+        let forced = apply(&sets[0], &plan, true).expect("forced");
         assert_eq!(forced.written, ["pachca-chats/references/export.md", "pachca/SKILL.md"]);
         assert_eq!((forced.unchanged, forced.removed.clone()), (1, vec!["pachca-chats/notes.md".to_owned()]));
-        assert_eq!(tree(&dir.0), ["pachca-chats/SKILL.md", "pachca-chats/references/export.md", "pachca/SKILL.md"]);
+        assert_eq!(tree(&dir.0), [RECORD, "pachca-chats/SKILL.md", "pachca-chats/references/export.md", "pachca/SKILL.md"]);
         assert_eq!(dir.read("pachca/SKILL.md"), ROUTER);
+    }
+
+    #[test]
+    fn an_upgrade_replaces_and_removes_what_the_last_install_wrote_but_not_user_edits() {
+        let (sets, dir) = setup("upgrade");
+        apply(&sets[0], &plan(&sets[0], &dir.0).expect("plan"), false).expect("installs 0.1.0");
+        let record: Value = serde_json::from_str(&dir.read(RECORD)).expect("the record is JSON");
+        assert_eq!(record["set"], "cli-en");
+        assert_eq!(record["version"], "0.1.0");
+        assert_eq!(record["files"]["pachca/SKILL.md"], digest(ROUTER.as_bytes()));
+        assert_eq!(record["files"].as_object().map(serde_json::Map::len), Some(3));
+
+        // The next release rewrites the router, drops the export reference
+        // and adds a skill.
+        let next = bundle(&[
+            ("cli-en/pachca-chats/SKILL.md", CHATS),
+            ("cli-en/pachca-new/SKILL.md", "# new\n"),
+            ("cli-en/pachca/SKILL.md", "# pachca 0.2.0\n"),
+            ("cli-en/skill.json", "{\"name\": \"pachca\", \"version\": \"0.2.0\"}\n"),
+        ]);
+        let next_sets = super::sets(&next).expect("parses");
+        let upgrade = plan(&next_sets[0], &dir.0).expect("plan");
+        assert_eq!(upgrade.conflicts(), Vec::<String>::new(), "nothing of the user's is in the way");
+        let done = apply(&next_sets[0], &upgrade, false).expect("upgrades without --force");
+        assert_eq!(done.written, ["pachca-new/SKILL.md", "pachca/SKILL.md"]);
+        assert_eq!((done.unchanged, done.removed), (1, vec!["pachca-chats/references/export.md".to_owned()]));
+        assert_eq!(tree(&dir.0), [RECORD, "pachca-chats/SKILL.md", "pachca-new/SKILL.md", "pachca/SKILL.md"]);
+        assert_eq!(dir.read("pachca/SKILL.md"), "# pachca 0.2.0\n");
+        let record: Value = serde_json::from_str(&dir.read(RECORD)).expect("the record is JSON");
+        assert_eq!(record["version"], "0.2.0");
+
+        // A file the user edited after an install is theirs: going back to
+        // the first set needs --force for it, and only for it.
+        write_file(&dir.0.join("pachca-new/SKILL.md"), "# my edit\n").expect("write");
+        let back = plan(&sets[0], &dir.0).expect("plan");
+        assert!(back.conflicts().is_empty(), "pachca-new is not a folder of the first set: {:?}", back.conflicts());
+        assert_eq!(back.files.iter().find(|f| f.0 == "pachca/SKILL.md").map(|f| f.2), Some(FileState::Outdated));
+        write_file(&dir.0.join("pachca/SKILL.md"), "# my router\n").expect("write");
+        let edited = plan(&sets[0], &dir.0).expect("plan");
+        assert_eq!(edited.conflicts(), ["pachca/SKILL.md differs"]);
+        assert!(apply(&sets[0], &edited, false).is_err());
+        assert_eq!(dir.read("pachca/SKILL.md"), "# my router\n");
+
+        // A record that is not JSON counts as none: nothing more is replaced.
+        write_file(&dir.0.join(RECORD), "{ not json").expect("write");
+        let unrecorded = plan(&next_sets[0], &dir.0).expect("plan");
+        assert_eq!(unrecorded.conflicts(), ["pachca-new/SKILL.md differs", "pachca/SKILL.md differs"]);
+    }
+
+    #[test]
+    fn the_digest_is_fnv1a_64() {
+        // The published FNV-1a test values.
+        assert_eq!(digest(b""), "cbf29ce484222325");
+        assert_eq!(digest(b"a"), "af63dc4c8601ec8c");
+        assert_eq!(digest(b"foobar"), "85944171f73967e8");
     }
 
     #[test]
@@ -856,8 +972,8 @@ mod tests {
         write_file(&dir.0.join("pachca"), "a file").expect("write");
         let plan = plan(&sets[0], &dir.0).expect("plan");
         assert_eq!(plan.conflicts(), ["pachca is not a folder and would be replaced"]);
-        assert!(apply(&plan, false).is_err());
-        apply(&plan, true).expect("forced");
+        assert!(apply(&sets[0], &plan, false).is_err());
+        apply(&sets[0], &plan, true).expect("forced");
         assert_eq!(dir.read("pachca/SKILL.md"), ROUTER);
     }
 
@@ -875,14 +991,14 @@ mod tests {
                 std::fs::rename(from, to)
             }
         };
-        let e = apply_with(&plan, true, &failing).expect_err("the second swap fails");
+        let e = apply_with(&sets[0], &plan, true, &failing).expect_err("the second swap fails");
         assert!(e.to_string().contains("pachca-chats: injected"), "{e}");
         assert_eq!(tree(&dir.0), ["pachca/SKILL.md"], "the new skill is gone, the old one back, no staging left");
         assert_eq!(dir.read("pachca/SKILL.md"), "old router");
         // A root where no folder can be made fails before anything moves.
         let mut blocked = plan.clone();
         blocked.root = dir.0.join("pachca/SKILL.md");
-        assert!(matches!(apply(&blocked, true), Err(InstallError::Io(_))));
+        assert!(matches!(apply(&sets[0], &blocked, true), Err(InstallError::Io(_))));
         assert_eq!(dir.read("pachca/SKILL.md"), "old router");
     }
 
@@ -890,11 +1006,11 @@ mod tests {
     fn which_set_is_installed() {
         let (sets, dir) = setup("status");
         assert_eq!(installed_in(&sets, &dir.0), None);
-        apply(&plan(&sets[1], &dir.0).expect("plan"), false).expect("installs");
+        apply(&sets[1], &plan(&sets[1], &dir.0).expect("plan"), false).expect("installs");
         assert_eq!(installed_in(&sets, &dir.0), Some(json!({"set": "curl-ru", "up_to_date": true, "differing": 0})));
         write_file(&dir.0.join("pachca/SKILL.md"), "edited").expect("write");
         assert_eq!(installed_in(&sets, &dir.0), Some(json!({"set": null, "up_to_date": false})));
-        apply(&plan(&sets[0], &dir.0).expect("plan"), true).expect("forced");
+        apply(&sets[0], &plan(&sets[0], &dir.0).expect("plan"), true).expect("forced");
         std::fs::remove_file(dir.0.join("pachca-chats/SKILL.md")).expect("remove");
         assert_eq!(installed_in(&sets, &dir.0), Some(json!({"set": "cli-en", "up_to_date": false, "differing": 1})));
     }

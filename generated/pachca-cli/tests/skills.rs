@@ -50,7 +50,13 @@ fn skill_files(set: &str) -> Vec<String> {
 fn assert_installed(set: &str, dir: &Path) {
     let expected = skill_files(set);
     assert!(expected.len() > 20, "{set}: {} files", expected.len());
-    assert_eq!(tree(dir), expected, "{}: exactly the skill folders of {set}", dir.display());
+    let mut with_record = expected.clone();
+    with_record.push(".pachca-skills.json".to_owned());
+    with_record.sort();
+    assert_eq!(tree(dir), with_record, "{}: exactly the skill folders of {set} and the install record", dir.display());
+    let record: Value = serde_json::from_slice(&std::fs::read(dir.join(".pachca-skills.json")).expect("record")).expect("the record is JSON");
+    assert_eq!(record["set"], set, "{}: the record names the set", dir.display());
+    assert_eq!(record["files"].as_object().map(serde_json::Map::len), Some(expected.len()), "{}: the record lists every file", dir.display());
     for path in &expected {
         let want = std::fs::read(generated_skills().join(set).join(path)).expect("generated file");
         let got = std::fs::read(dir.join(path)).expect("installed file");
