@@ -13,11 +13,11 @@
 //! not have, stops the install before anything is written, unless
 //! `--force`; identical files are left alone. Each install leaves a record
 //! ([`RECORD`]: every file it wrote, with a digest of its contents), so the
-//! next install, from an upgraded `pachca`, replaces or removes the files an
-//! earlier one wrote and nobody edited since without asking for `--force`. Each changed skill folder is
-//! written complete into a staging folder beside the target and renamed
-//! into place, so an agent never sees a half-written skill, and a failure
-//! puts back what was there.
+//! next install, from an upgraded `pachca`, replaces or removes the files
+//! an earlier one wrote and nobody edited since without asking for
+//! `--force`. Each changed skill folder is written complete into a staging
+//! folder beside the target and renamed into place, so an agent never sees
+//! a half-written skill, and a failure puts back what was there.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -168,6 +168,11 @@ impl<'a> Set<'a> {
     pub fn manifest(&self) -> Option<Value> {
         serde_json::from_str(self.file(MANIFEST)?).ok()
     }
+
+    /// The set's version from its manifest, or empty.
+    pub fn version(&self) -> String {
+        self.manifest().and_then(|v| v["version"].as_str().map(str::to_owned)).unwrap_or_default()
+    }
 }
 
 /// The sets of `bundle`, in its order.
@@ -296,7 +301,7 @@ fn read_record(root: &Path) -> BTreeMap<String, String> {
 /// file, so a reader never sees half of it).
 fn write_record(set: &Set<'_>, root: &Path) -> io::Result<()> {
     let files: serde_json::Map<String, Value> = set.skill_files().into_iter().map(|(path, contents)| (path.to_owned(), Value::String(digest(contents.as_bytes())))).collect();
-    let version = set.manifest().and_then(|v| v["version"].as_str().map(str::to_owned)).unwrap_or_default();
+    let version = set.version();
     let text = serde_json::to_string_pretty(&json!({ "set": set.name, "version": version, "files": files })).map_err(io::Error::other)? + "\n";
     let path = root.join(RECORD);
     if std::fs::read_to_string(&path).is_ok_and(|old| old == text) {
@@ -628,7 +633,7 @@ fn install(sets: &[Set<'_>], m: &ArgMatches, globals: &Globals) -> Result<(), Cl
     } else {
         apply(set, &plan, m.get_flag("force"))?
     };
-    let version = set.manifest().and_then(|v| v["version"].as_str().map(str::to_owned)).unwrap_or_default();
+    let version = set.version();
     if matches!(globals.format, crate::output::Format::Json | crate::output::Format::Yaml) {
         globals.print(&json!({
             "set": set.name, "version": version, "dir": root, "skills": set.skills(), "dry_run": dry_run,
