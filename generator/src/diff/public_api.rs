@@ -497,7 +497,7 @@ impl Walker<'_> {
                 };
                 match &i.trait_ {
                     Some((bang, trait_path, _)) => {
-                        let name = trait_path.segments.last().map(|s| text(s)).unwrap_or_default();
+                        let name = trait_path.segments.last().map(text).unwrap_or_default();
                         let not = if bang.is_some() { "!" } else { "" };
                         self.add("impl", &format!("{not}{name} for {own}"), cfg_text);
                     }
