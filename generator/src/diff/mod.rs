@@ -23,6 +23,7 @@
 //!   values never break a script.
 
 mod cli;
+pub mod public_api;
 mod surface;
 mod text;
 
