@@ -51,7 +51,9 @@ pub struct Generated {
     pub warnings: Vec<SpecError>,
     /// Curated data or additions that did not match the spec and were skipped.
     pub skipped: Vec<String>,
-    /// `(stage, duration)` in the order they ran: `load`, `lower`, `model`, then each renderer.
+    /// The public API of the SDK crate, also written as its `public-api.txt`.
+    pub public_api: crate::diff::public_api::Listing,
+    /// `(stage, duration)` in the order they ran: `load`, `lower`, `model`, each renderer, `public-api`.
     pub timings: Vec<(&'static str, Duration)>,
 }
 
@@ -65,6 +67,11 @@ pub enum GenerateError {
     #[error(transparent)]
     Render(#[from] RenderError),
 }
+
+/// The SDK crate's public API listing, beside its `Cargo.toml`
+/// ([`crate::diff::public_api`]): a change of it is a change for the
+/// crate's users, which [`crate::release::ReleaseLog::record_api`] records.
+pub const PUBLIC_API_FILE: &str = "public-api.txt";
 
 /// Loads, lowers, models and renders `req`. With a second language, both
 /// specs are loaded and lowered at once, on two threads.
@@ -105,10 +112,15 @@ pub fn generate(req: &Request<'_>) -> Result<Generated, GenerateError> {
         model.changelog = Some(log.changelog());
     }
     timings.push(("model", t.elapsed()));
-    let files = render(&model, &mut timings)?;
+    let mut files = render(&model, &mut timings)?;
+    let t = Instant::now();
+    let public_api = crate::diff::public_api::listing(&files, &model.sdk_path("src"))
+        .map_err(|e| RenderError { artifact: "public-api".to_owned(), message: e.to_string() })?;
+    files.insert(model.sdk_path(PUBLIC_API_FILE), public_api.to_text());
+    timings.push(("public-api", t.elapsed()));
     let (profile, sdk_crate, skipped) = (model.profile, model.sdk_crate.clone(), model.warnings.clone());
     drop(model);
-    Ok(Generated { api, profile, sdk_crate, files, warnings, skipped, timings })
+    Ok(Generated { api, profile, sdk_crate, files, warnings, skipped, public_api, timings })
 }
 
 /// Stages 1 and 2, timed as `load` and `lower`.

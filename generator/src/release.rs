@@ -28,6 +28,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::diff::public_api::ApiChange;
 use crate::diff::{ApiDiff, Impact, Subject};
 use crate::load::yaml;
 
@@ -133,6 +134,11 @@ pub struct Release {
     /// The sha256 of that spec file (the description language's pin).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha256: Option<String>,
+    /// The sha256 of the SDK crate's public API listing
+    /// (`generated/pachca/public-api.txt`) this release ships; set by
+    /// `cargo xtask generate` ([`ReleaseLog::record_api`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_sha256: Option<String>,
     /// Hand-written notes: migration hints, generator changes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
@@ -145,12 +151,55 @@ pub struct Release {
     /// Documentation only.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub docs: Vec<String>,
+    /// Changes of the SDK crate's public API that the generator made, not
+    /// the spec ([`ReleaseLog::record_api`]); `generate` rewrites them
+    /// while the release is not committed.
+    #[serde(default, skip_serializing_if = "GeneratorChanges::is_empty")]
+    pub generator: GeneratorChanges,
+}
+
+/// [`Release::generator`]: changes in the crate's Rust names
+/// (`` `models::Chat.id`: `i32` → `i64` ``).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GeneratorChanges {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub breaking: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub compatible: Vec<String>,
+}
+
+impl GeneratorChanges {
+    pub fn is_empty(&self) -> bool {
+        self.breaking.is_empty() && self.compatible.is_empty()
+    }
 }
 
 impl Release {
+    /// A release of `version` on `date` for `spec` that lists nothing yet.
+    pub fn new(version: Version, date: &str, spec: &str) -> Release {
+        Release {
+            version,
+            date: date.to_owned(),
+            spec: spec.to_owned(),
+            sha256: None,
+            api_sha256: None,
+            notes: Vec::new(),
+            breaking: Vec::new(),
+            compatible: Vec::new(),
+            docs: Vec::new(),
+            generator: GeneratorChanges::default(),
+        }
+    }
+
     /// The largest impact the release lists; a release that lists nothing
     /// (notes only) counts as docs.
     pub fn impact(&self) -> Impact {
+        self.spec_impact().max(self.generator_impact())
+    }
+
+    /// The largest impact of the spec's changes alone.
+    fn spec_impact(&self) -> Impact {
         if !self.breaking.is_empty() {
             Impact::Breaking
         } else if !self.compatible.is_empty() {
@@ -159,8 +208,40 @@ impl Release {
             Impact::Docs
         }
     }
+
+    /// The largest impact of the generator's changes alone.
+    fn generator_impact(&self) -> Impact {
+        if !self.generator.breaking.is_empty() {
+            Impact::Breaking
+        } else if !self.generator.compatible.is_empty() {
+            Impact::Compatible
+        } else {
+            Impact::Docs
+        }
+    }
 }
 
+/// What [`ReleaseLog::record_api`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiRecord {
+    /// The newest release already ships this API.
+    Unchanged,
+    /// The newest release takes the API's hash: its changes already say
+    /// what changed for users (a release `spec pin` recorded, or the first
+    /// listing of the API).
+    Adopted,
+    /// The generator's changes are recorded in a release not yet
+    /// committed, now at this version.
+    Amended(Version),
+    /// A new release records the generator's changes.
+    Recorded(Version),
+    /// The release not yet committed that recorded earlier generator
+    /// changes is gone: the API is the committed one again.
+    Withdrawn,
+}
+
+/// At most this many generator changes of each impact per release; the rest are counted.
+const GENERATOR_LISTED: usize = 40;
 /// A problem with `spec/release.yaml`.
 #[derive(Debug, thiserror::Error)]
 pub enum ReleaseError {
@@ -260,17 +341,119 @@ impl ReleaseLog {
         let version = self.current().bump(impact);
         let lines = |impact: Impact| diff.with(impact).map(|c| c.text.clone()).collect::<Vec<_>>();
         let release = Release {
-            version,
-            date: date.to_owned(),
-            spec: spec.to_owned(),
             sha256: Some(sha256.to_owned()),
             notes,
             breaking: lines(Impact::Breaking),
             compatible: lines(Impact::Compatible),
             docs: docs_lines(diff),
+            ..Release::new(version, date, spec)
         };
         self.releases.insert(0, release);
         Some(version)
+    }
+
+    /// Records the SDK crate's public API, whose listing hashes to
+    /// `api_sha256`, in the newest release (`generate` calls it on every run).
+    ///
+    /// `changes` are the API changes from the listing in the last commit
+    /// (`None` when there is none), `committed` that commit's release log.
+    /// A release not in `committed` is pending and is rewritten: a pending
+    /// release of a spec update keeps its spec changes and gains the
+    /// generator's only when they need a larger bump than the spec's; a
+    /// pending release of generator changes alone is recomputed, or removed
+    /// when the API is the committed one again. Otherwise a change of the
+    /// API is a new release on the same spec. Breaking generator changes
+    /// need a migration note (`note`, or one the pending release has):
+    /// without one this is an error and nothing changes.
+    pub fn record_api(
+        &mut self,
+        committed: &ReleaseLog,
+        changes: Option<&[ApiChange]>,
+        api_sha256: &str,
+        note: Option<&str>,
+        date: &str,
+    ) -> Result<ApiRecord, String> {
+        let newest = self.releases.first().ok_or_else(|| format!("{RELEASE_FILE}: no release to record the crate's API in"))?;
+        let pending = !committed.releases.iter().any(|r| r.version == newest.version);
+        if newest.api_sha256.as_deref() == Some(api_sha256) && (note.is_none() || !pending) {
+            return Ok(ApiRecord::Unchanged);
+        }
+        let Some(changes) = changes else {
+            // No earlier listing to compare with: the hash is adopted as is.
+            return Ok(self.adopt(api_sha256));
+        };
+        let older = self.releases.get(1);
+        // A release of generator changes alone carries its predecessor's spec.
+        let spec_release = older.is_none_or(|o| o.sha256 != newest.sha256);
+        let mut next = if pending {
+            newest.clone()
+        } else {
+            if changes.is_empty() {
+                return Ok(self.adopt(api_sha256));
+            }
+            Release { sha256: newest.sha256.clone(), ..Release::new(newest.version, date, &newest.spec) }
+        };
+        let base = if pending { older.map(|o| o.version) } else { Some(newest.version) };
+        let generator_impact = changes.iter().map(|c| c.impact).max();
+        // A spec update's own lines say what changed; the crate's listing
+        // adds to them only what needs a larger bump.
+        let wanted = match generator_impact {
+            Some(i) if !(pending && spec_release) || i > next.spec_impact() => Some(i),
+            _ => None,
+        };
+        next.generator = GeneratorChanges::default();
+        if let Some(impact) = wanted {
+            let listed = |of: Impact| {
+                let all: Vec<&ApiChange> = changes.iter().filter(|c| c.impact == of).collect();
+                let mut lines: Vec<String> = all.iter().take(GENERATOR_LISTED).map(|c| c.text.clone()).collect();
+                if all.len() > GENERATOR_LISTED {
+                    lines.push(format!("and {} more (generated/pachca/public-api.txt)", all.len() - GENERATOR_LISTED));
+                }
+                lines
+            };
+            next.generator.breaking = listed(Impact::Breaking);
+            next.generator.compatible = if impact == Impact::Breaking && pending && spec_release { Vec::new() } else { listed(Impact::Compatible) };
+        }
+        if let Some(n) = note {
+            if !next.notes.iter().any(|x| x == n) {
+                next.notes.push(n.to_owned());
+            }
+        }
+        if !next.generator.breaking.is_empty() && next.notes.is_empty() {
+            let mut message = format!(
+                "the generator changed the crate's public API in {} breaking ways; describe the migration with `cargo xtask generate --note \"...\"`:",
+                changes.iter().filter(|c| c.impact == Impact::Breaking).count()
+            );
+            for line in next.generator.breaking.iter().take(8) {
+                message.push_str(&format!("\n  - {line}"));
+            }
+            return Err(message);
+        }
+        next.api_sha256 = Some(api_sha256.to_owned());
+        if pending && !spec_release && next.generator.is_empty() {
+            self.releases.remove(0);
+            return Ok(ApiRecord::Withdrawn);
+        }
+        next.version = match base {
+            Some(b) => b.bump(next.impact()),
+            None => next.version,
+        };
+        let version = next.version;
+        if pending {
+            self.releases[0] = next;
+            Ok(if self.releases[0].generator.is_empty() { ApiRecord::Adopted } else { ApiRecord::Amended(version) })
+        } else {
+            self.releases.insert(0, next);
+            Ok(ApiRecord::Recorded(version))
+        }
+    }
+
+    /// Sets the newest release's API hash.
+    fn adopt(&mut self, api_sha256: &str) -> ApiRecord {
+        if let Some(r) = self.releases.first_mut() {
+            r.api_sha256 = Some(api_sha256.to_owned());
+        }
+        ApiRecord::Adopted
     }
 
     /// `generated/CHANGELOG.md`.
@@ -290,7 +473,15 @@ impl ReleaseLog {
                 None => String::new(),
             };
             out.push_str(&format!("Spec: {}{sha}{level}.\n", r.spec));
-            for (title, lines) in [("Notes", &r.notes), ("Breaking", &r.breaking), ("Compatible", &r.compatible), ("Docs", &r.docs)] {
+            let sections = [
+                ("Notes", &r.notes),
+                ("Breaking", &r.breaking),
+                ("Compatible", &r.compatible),
+                ("Docs", &r.docs),
+                ("Breaking: made by the generator", &r.generator.breaking),
+                ("Compatible: made by the generator", &r.generator.compatible),
+            ];
+            for (title, lines) in sections {
                 if lines.is_empty() {
                     continue;
                 }
@@ -349,14 +540,9 @@ mod tests {
 
     fn release(version: &str, breaking: &[&str], compatible: &[&str]) -> Release {
         Release {
-            version: v(version),
-            date: "2026-07-28".to_owned(),
-            spec: "Pachca API 1.0.0".to_owned(),
-            sha256: None,
-            notes: Vec::new(),
             breaking: breaking.iter().map(|s| s.to_string()).collect(),
             compatible: compatible.iter().map(|s| s.to_string()).collect(),
-            docs: Vec::new(),
+            ..Release::new(v(version), "2026-07-28", "Pachca API 1.0.0")
         }
     }
 
@@ -382,5 +568,113 @@ mod tests {
         let older = text.find("## 0.2.0 (2026-07-28)").expect("0.2.0");
         assert!(newer < older, "{text}");
         assert!(text.contains("Spec: Pachca API 1.0.0; a breaking release after 0.2.0.\n\n### Breaking\n\n- `Chat` loses `x`\n\n### Compatible\n\n- `Chat` gains `y`\n"), "{text}");
+    }
+    fn change(impact: Impact, text: &str) -> ApiChange {
+        ApiChange { impact, text: text.to_owned() }
+    }
+
+    /// 0.2.0 on spec `aaa`, committed, with API `api0`.
+    fn committed() -> ReleaseLog {
+        let mut r = release("0.2.0", &[], &["`Chat` gains `y`"]);
+        r.sha256 = Some("aaa".to_owned());
+        r.api_sha256 = Some("api0".to_owned());
+        ReleaseLog { releases: vec![r] }
+    }
+
+    #[test]
+    fn a_generator_change_on_a_committed_release_is_a_new_release_on_the_same_spec() {
+        let base = committed();
+        let mut log = base.clone();
+        let added = [change(Impact::Compatible, "`models::Chat::builder` added")];
+        let got = log.record_api(&base, Some(&added), "api1", None, "2026-12-04");
+        assert_eq!(got, Ok(ApiRecord::Recorded(v("0.2.1"))));
+        assert_eq!(log.releases.len(), 2);
+        let r = &log.releases[0];
+        assert_eq!((r.version, r.date.as_str(), r.spec.as_str()), (v("0.2.1"), "2026-12-04", "Pachca API 1.0.0"));
+        assert_eq!((r.sha256.as_deref(), r.api_sha256.as_deref()), (Some("aaa"), Some("api1")));
+        assert!(r.breaking.is_empty() && r.compatible.is_empty() && r.notes.is_empty());
+        assert_eq!(r.generator.compatible, vec!["`models::Chat::builder` added".to_owned()]);
+        assert!(log.changelog().contains(
+            "## 0.2.1 (2026-12-04)\n\nSpec: Pachca API 1.0.0, sha256 `aaa`; a compatible release after 0.2.0.\n\n### Compatible: made by the generator\n\n- `models::Chat::builder` added\n"
+        ));
+        // Generating again changes nothing.
+        assert_eq!(log.clone().record_api(&base, Some(&added), "api1", None, "2026-12-05"), Ok(ApiRecord::Unchanged));
+    }
+
+    #[test]
+    fn a_breaking_generator_change_needs_a_migration_note() {
+        let base = committed();
+        let mut log = base.clone();
+        let changes = [
+            change(Impact::Breaking, "`models::Chat.id`: `i32` → `i64`"),
+            change(Impact::Compatible, "`models::Chat::builder` added"),
+        ];
+        let err = log.record_api(&base, Some(&changes), "api1", None, "2026-12-04").expect_err("needs a note");
+        assert_eq!(
+            err,
+            "the generator changed the crate's public API in 1 breaking ways; describe the migration with `cargo xtask generate --note \"...\"`:\n  - `models::Chat.id`: `i32` → `i64`"
+        );
+        assert_eq!(log, base, "nothing is recorded without the note");
+        let got = log.record_api(&base, Some(&changes), "api1", Some("Ids are `i64`: widen your variables."), "2026-12-04");
+        assert_eq!(got, Ok(ApiRecord::Recorded(v("0.3.0"))));
+        let r = &log.releases[0];
+        assert_eq!(r.notes, vec!["Ids are `i64`: widen your variables.".to_owned()]);
+        assert_eq!(r.generator.breaking, vec!["`models::Chat.id`: `i32` → `i64`".to_owned()]);
+        assert_eq!(r.generator.compatible, vec!["`models::Chat::builder` added".to_owned()]);
+        assert_eq!(log.check(), Ok(()));
+    }
+
+    #[test]
+    fn a_pending_generator_release_is_recomputed_from_the_committed_api_or_withdrawn() {
+        let base = committed();
+        let mut log = base.clone();
+        let first = [change(Impact::Compatible, "`a` added")];
+        assert_eq!(log.record_api(&base, Some(&first), "api1", None, "2026-12-04"), Ok(ApiRecord::Recorded(v("0.2.1"))));
+        // A second generator change before the commit: one release, from the committed API.
+        let both = [change(Impact::Breaking, "`b` removed"), change(Impact::Compatible, "`a` added")];
+        assert_eq!(log.record_api(&base, Some(&both), "api2", Some("Use `a`."), "2026-12-04"), Ok(ApiRecord::Amended(v("0.3.0"))));
+        assert_eq!(log.releases.len(), 2);
+        assert_eq!(log.releases[0].generator.breaking, vec!["`b` removed".to_owned()]);
+        assert_eq!(log.releases[0].api_sha256.as_deref(), Some("api2"));
+        // Back to the breaking change alone: the note stays, `a` goes.
+        let back = [change(Impact::Breaking, "`b` removed")];
+        assert_eq!(log.record_api(&base, Some(&back), "api3", None, "2026-12-04"), Ok(ApiRecord::Amended(v("0.3.0"))));
+        assert!(log.releases[0].generator.compatible.is_empty());
+        assert_eq!(log.releases[0].notes, vec!["Use `a`.".to_owned()]);
+        // Reverted: the API is the committed one, and so is the log.
+        assert_eq!(log.record_api(&base, Some(&[]), "api0", None, "2026-12-04"), Ok(ApiRecord::Withdrawn));
+        assert_eq!(log, base);
+    }
+
+    #[test]
+    fn a_pending_spec_release_gains_generator_changes_only_when_they_need_a_larger_bump() {
+        let base = committed();
+        let mut log = base.clone();
+        let mut pinned = release("0.2.1", &[], &["`messages().list()` gains `sort`"]);
+        pinned.sha256 = Some("bbb".to_owned());
+        log.releases.insert(0, pinned);
+        // The crate's listing says what the spec diff says: the release takes the hash.
+        let same = [change(Impact::Compatible, "`api::messages::ListMessagesParams.sort` added")];
+        assert_eq!(log.clone().record_api(&base, Some(&same), "api1", None, "2026-12-04"), Ok(ApiRecord::Adopted));
+        // The generator also broke something: the release becomes breaking and lists it.
+        let more = [change(Impact::Breaking, "`models::Chat.id`: `i32` → `i64`"), same[0].clone()];
+        assert!(log.clone().record_api(&base, Some(&more), "api1", None, "2026-12-04").is_err());
+        assert_eq!(log.record_api(&base, Some(&more), "api1", Some("Ids are `i64`."), "2026-12-04"), Ok(ApiRecord::Amended(v("0.3.0"))));
+        let r = &log.releases[0];
+        assert_eq!(r.compatible, vec!["`messages().list()` gains `sort`".to_owned()]);
+        assert_eq!(r.generator.breaking, vec!["`models::Chat.id`: `i32` → `i64`".to_owned()]);
+        assert!(r.generator.compatible.is_empty(), "the spec's lines already name the additions");
+        assert_eq!((r.sha256.as_deref(), r.api_sha256.as_deref()), (Some("bbb"), Some("api1")));
+        assert_eq!(log.check(), Ok(()));
+    }
+
+    #[test]
+    fn without_an_earlier_listing_the_newest_release_adopts_the_api() {
+        let base = committed();
+        let mut log = base.clone();
+        log.releases[0].api_sha256 = None;
+        assert_eq!(log.record_api(&base, None, "api9", None, "2026-12-04"), Ok(ApiRecord::Adopted));
+        assert_eq!(log.releases.len(), 1);
+        assert_eq!(log.releases[0].api_sha256.as_deref(), Some("api9"));
     }
 }

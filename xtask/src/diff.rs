@@ -145,15 +145,38 @@ pub fn committed_model(root: &Path) -> Result<(Api, String), String> {
     Ok((lower(&root.join(COMMITTED_IR), Profile::Pachca)?, COMMITTED_IR.to_owned()))
 }
 
+/// The model of the last commit: the spec its pin names (found by its
+/// sha256), else its committed IR.
+fn head_model(root: &Path) -> Result<(Api, String), String> {
+    if let Ok(side) = resolve(root, "HEAD", Lang::En) {
+        return Ok((lower(&side.path, Profile::Pachca)?, side.label));
+    }
+    let text = crate::api_release::at_head(root, COMMITTED_IR)?.ok_or_else(|| format!("HEAD has no {COMMITTED_IR}"))?;
+    let api = generator::ir::from_yaml(&text).map_err(|e| format!("{COMMITTED_IR}@HEAD: {}", e.message))?;
+    Ok((api, format!("{COMMITTED_IR} at HEAD")))
+}
+
 /// `spec pin` of the English spec: the diff from the committed model to
 /// `new`, recorded as a release in `spec/release.yaml` (nothing when the
 /// model is the same and the file too; a patch release with a note when
 /// only the file changed). Returns what to tell the user.
 pub fn record_release(root: &Path, new: &Api, sha256: &str, date: Option<&str>) -> Result<String, String> {
     use generator::release::ReleaseLog;
-    let (old, label) = committed_model(root)?;
-    let diff = diff::diff(&old, new);
     let mut log = ReleaseLog::read(root).map_err(|e| e.to_string())?;
+    // A second pin before the first is committed replaces its release: one
+    // release from the committed model, not two bumps for one update.
+    let committed = crate::api_release::committed_log(root, &log).unwrap_or_else(|_| log.clone());
+    let pending = log.releases.first().filter(|r| !committed.releases.iter().any(|c| c.version == r.version));
+    let spec_pending = pending.is_some_and(|r| log.releases.get(1).is_none_or(|o| o.sha256 != r.sha256));
+    let (old, label, kept_notes) = if spec_pending {
+        let (old, label) = head_model(root)?;
+        let replaced = log.releases.remove(0);
+        (old, label, replaced.notes)
+    } else {
+        let (old, label) = committed_model(root)?;
+        (old, label, Vec::new())
+    };
+    let diff = diff::diff(&old, new);
     let date = match date {
         Some(d) => check_date(d)?,
         None => today(),
@@ -161,8 +184,18 @@ pub fn record_release(root: &Path, new: &Api, sha256: &str, date: Option<&str>) 
     let before = log.current();
     let spec = format!("{} {}", new.title, new.version);
     let mut text = diff::render_text(&diff, &label, "the new spec");
+    if spec_pending {
+        text.push_str("\n(the release of the earlier pin, not committed yet, is replaced by this one)");
+    }
     match log.record(&diff, &date, &spec, sha256) {
         Some(version) => {
+            if let Some(top) = log.releases.first_mut() {
+                for note in kept_notes {
+                    if !top.notes.contains(&note) {
+                        top.notes.push(note);
+                    }
+                }
+            }
             log.write(root).map_err(|e| e.to_string())?;
             text.push_str(&format!(
                 "\nrelease {version} (was {before}, a {} release) recorded in {}; next: `cargo xtask generate`, then review generated/CHANGELOG.md",
@@ -175,7 +208,7 @@ pub fn record_release(root: &Path, new: &Api, sha256: &str, date: Option<&str>) 
     Ok(text)
 }
 
-fn check_date(d: &str) -> Result<String, String> {
+pub fn check_date(d: &str) -> Result<String, String> {
     let ok = d.len() == 10 && d.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
     if ok {
         Ok(d.to_owned())
@@ -185,7 +218,7 @@ fn check_date(d: &str) -> Result<String, String> {
 }
 
 /// Today's date in UTC, `YYYY-MM-DD`.
-fn today() -> String {
+pub fn today() -> String {
     let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
     civil_date(secs / 86_400)
 }
@@ -288,6 +321,49 @@ mod tests {
         assert_eq!((top.version.to_string().as_str(), top.sha256.as_deref()), ("0.2.2", Some("def")));
         assert_eq!(top.notes, ["The spec file changed; the API it describes did not."]);
         assert!(top.breaking.is_empty() && top.compatible.is_empty() && top.docs.is_empty());
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    fn git(root: &Path, args: &[&str]) {
+        let status = Command::new("git")
+            .arg("-C")
+            .arg(root)
+            .args(["-c", "user.name=test", "-c", "user.email=test@localhost", "-c", "commit.gpgsign=false"])
+            .args(args)
+            .status()
+            .expect("git runs (the tests need git)");
+        assert!(status.success(), "git {args:?}");
+    }
+
+    /// Two pins before a commit are one update: the second replaces the
+    /// first one's release with one diffed from the committed model, so the
+    /// version is bumped once (0.2.0 → 0.3.0, not 0.2.1 → 0.3.0).
+    #[test]
+    fn a_second_pin_before_the_commit_replaces_the_first_release() {
+        let root = std::env::temp_dir().join(format!("xtask-two-pins-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("spec")).expect("spec dir");
+        std::fs::create_dir_all(root.join("generated/ir")).expect("ir dir");
+        std::fs::write(root.join(COMMITTED_IR), generator::load::yaml::to_string(&fixture(None)).expect("yaml")).expect("ir");
+        let log = "releases:\n- version: 0.2.0\n  date: 2026-07-01\n  spec: Semver Fixture 1.0.0\n  sha256: '000'\n";
+        std::fs::write(root.join(generator::release::RELEASE_FILE), log).expect("release");
+        git(&root, &["init", "-q"]);
+        git(&root, &["add", "."]);
+        git(&root, &["commit", "-q", "-m", "0.2.0"]);
+        let first = record_release(&root, &fixture(Some(ARCHIVED)), "aaa", Some("2026-08-01")).expect("first pin");
+        assert!(first.contains("release 0.2.1 (was 0.2.0, a compatible release)"), "{first}");
+        // The second spec also drops `topic`: breaking, from the committed model.
+        let dropped = ("        topic: {type: string}\n", "        archived: {type: boolean}\n");
+        let second = record_release(&root, &fixture(Some(dropped)), "bbb", Some("2026-08-02")).expect("second pin");
+        assert!(second.contains("is replaced by this one"), "{second}");
+        assert!(second.contains("release 0.3.0 (was 0.2.0, a breaking release)"), "{second}");
+        let log = generator::release::ReleaseLog::read(&root).expect("reads back");
+        let versions: Vec<String> = log.releases.iter().map(|r| r.version.to_string()).collect();
+        assert_eq!(versions, ["0.3.0", "0.2.0"]);
+        let top = &log.releases[0];
+        assert_eq!((top.date.as_str(), top.sha256.as_deref()), ("2026-08-02", Some("bbb")));
+        assert!(top.compatible.iter().any(|c| c.contains("`archived`")), "{:?}", top.compatible);
+        assert!(top.breaking.iter().any(|c| c.contains("`topic`")), "{:?}", top.breaking);
         let _ = std::fs::remove_dir_all(&root);
     }
 

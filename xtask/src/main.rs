@@ -17,6 +17,7 @@
 //! ```
 
 mod bench;
+mod api_release;
 mod bench_runtime;
 mod conformance;
 mod diff;
@@ -148,11 +149,13 @@ struct Flags {
     profile: Option<generator::profile::Profile>,
     /// `spec pin --date YYYY-MM-DD`: the release's date (default: today, UTC).
     date: Option<String>,
+    /// `generate --note TEXT`: the migration note of a breaking generator change.
+    note: Option<String>,
 }
 
 fn parse_flags(args: &[String]) -> Result<Flags, String> {
     let mut flags =
-        Flags { check: false, spec: None, tsp: None, overlays: Vec::new(), compare: None, from: None, out: None, name: None, lenient: false, lang: DEFAULT_LANG, profile: None, date: None };
+        Flags { check: false, spec: None, tsp: None, overlays: Vec::new(), compare: None, from: None, out: None, name: None, lenient: false, lang: DEFAULT_LANG, profile: None, date: None, note: None };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value\n{USAGE}"));
@@ -169,6 +172,7 @@ fn parse_flags(args: &[String]) -> Result<Flags, String> {
             "--lang" => flags.lang = value("--lang")?.parse()?,
             "--profile" => flags.profile = Some(value("--profile")?.parse()?),
             "--date" => flags.date = Some(value("--date")?),
+            "--note" => flags.note = Some(value("--note")?),
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         }
     }
@@ -211,7 +215,7 @@ fn generate(args: &[String]) -> Result<ExitCode, String> {
     };
     let pinned_spec = !matches!(source, SpecSource::Flag(_));
     let (spec_path, sha) = pin::resolve(&root, flags.lang, source).map_err(|e| e.to_string())?;
-    let release = generator::release::ReleaseLog::read(&root).map_err(|e| e.to_string())?;
+    let mut release = generator::release::ReleaseLog::read(&root).map_err(|e| e.to_string())?;
     // Each update of the pin records a release; generating without one would
     // ship a changed API under the old version.
     if pinned_spec && flags.lang == DEFAULT_LANG {
@@ -225,6 +229,9 @@ fn generate(args: &[String]) -> Result<ExitCode, String> {
             ));
         }
     }
+    if flags.note.is_some() && flags.check {
+        return Err(format!("--note records a migration note in {}; it does not go with --check", generator::release::RELEASE_FILE));
+    }
     // The agent skills are written in both languages: the other one comes from the pin.
     let (other_path, _) = pin::resolve(&root, flags.lang.other(), SpecSource::Pinned).map_err(|e| e.to_string())?;
     let total = Instant::now();
@@ -232,22 +239,23 @@ fn generate(args: &[String]) -> Result<ExitCode, String> {
     // own thread, beside the main generation.
     let fixtures_dir = root.join("spec/fixtures");
     let out_dir = root.join("generated");
+    let request = |release| generator::generate::Request {
+        spec: (flags.lang, &spec_path),
+        other: Some((flags.lang.other(), &other_path)),
+        overlays: &flags.overlays,
+        release: Some(release),
+        ..generator::generate::Request::new(&spec_path, generator::profile::Profile::Pachca)
+    };
     // generated/ as it is on disk is read beside the generation, which
     // needs no file from it.
+    let read_log = release.clone();
     let (generated, suite, on_disk) = std::thread::scope(|scope| {
         let disk_job = scope.spawn(|| fsx::read_tree(&out_dir));
         let suite_job = scope.spawn(|| {
             let t = Instant::now();
             (generator::generate::generate_fixture_suite(&fixtures_dir), t.elapsed())
         });
-        let req = generator::generate::Request {
-            spec: (flags.lang, &spec_path),
-            other: Some((flags.lang.other(), &other_path)),
-            overlays: &flags.overlays,
-            release: Some(&release),
-            ..generator::generate::Request::new(&spec_path, generator::profile::Profile::Pachca)
-        };
-        let generated = generator::generate::generate(&req);
+        let generated = generator::generate::generate(&request(&read_log));
         let suite = suite_job.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         let on_disk = disk_job.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (generated, suite, on_disk)
@@ -265,25 +273,65 @@ fn generate(args: &[String]) -> Result<ExitCode, String> {
         ));
     }
     let (suite, suite_time) = suite;
-    generated.files.extend(suite.map_err(|e| e.to_string())?);
-    generated.timings.push(("fixtures (parallel)", suite_time));
+    let suite = suite.map_err(|e| e.to_string())?;
     let on_disk = on_disk.map_err(|e| format!("{}: {e}", out_dir.display()))?;
-    let changes = fsx::diff_tree(&on_disk, &generated.files);
+    let api_sha256 = generated.public_api.sha256();
+    let recorded_api = release.releases.first().and_then(|r| r.api_sha256.clone());
     if flags.check {
-        if changes.is_empty() {
+        generated.files.extend(suite);
+        let changes = fsx::diff_tree(&on_disk, &generated.files);
+        let release_stale = pinned_spec && recorded_api.as_deref() != Some(api_sha256.as_str());
+        if changes.is_empty() && !release_stale {
             println!("generated/ is up to date ({} files)", generated.files.len());
             return Ok(ExitCode::SUCCESS);
         }
         if let Some(summary) = diff::drift_summary(&on_disk, &generated.api) {
             eprintln!("{summary}");
         }
-        eprintln!("generated/ has drifted from the spec and generator ({} files):", changes.len());
-        for change in &changes {
-            eprintln!("{}", change.describe(true));
+        if let Some(summary) = api_release::drift_summary(&on_disk, &generated.sdk_crate, &generated.public_api) {
+            eprintln!("{summary}");
+        }
+        if release_stale {
+            eprintln!(
+                "{}: the newest release records the crate's public API as sha256 {}, but it is {api_sha256}",
+                generator::release::RELEASE_FILE,
+                recorded_api.as_deref().unwrap_or("(none)")
+            );
+        }
+        if !changes.is_empty() {
+            eprintln!("generated/ has drifted from the spec and generator ({} files):", changes.len());
+            for change in &changes {
+                eprintln!("{}", change.describe(true));
+            }
         }
         eprintln!("run `cargo xtask generate` and commit the result");
         return Ok(ExitCode::FAILURE);
     }
+    // The crate's public API is recorded in the release log: a change the
+    // generator made is a release too. The version and the changelog come
+    // from the log, so a changed log is generated again.
+    let mut api_message = None;
+    if pinned_spec && flags.lang == DEFAULT_LANG {
+        let committed = api_release::Committed::read(&root, &release, &on_disk, &generated.sdk_crate);
+        let date = match &flags.date {
+            Some(d) => diff::check_date(d)?,
+            None => diff::today(),
+        };
+        let before = release.clone();
+        api_message = api_release::record(&mut release, &committed, &generated.public_api, flags.note.as_deref(), &date)?;
+        if release != before {
+            let mut timings = std::mem::take(&mut generated.timings);
+            generated = generator::generate::generate(&request(&release)).map_err(|e| e.to_string())?;
+            timings.push(("again (release)", generated.timings.iter().map(|(_, d)| *d).sum()));
+            generated.timings = timings;
+            release.write(&root).map_err(|e| e.to_string())?;
+        }
+    } else if flags.note.is_some() {
+        return Err("--note goes with the pinned English spec: it is recorded in its release".to_owned());
+    }
+    generated.files.extend(suite);
+    generated.timings.push(("fixtures (parallel)", suite_time));
+    let changes = fsx::diff_tree(&on_disk, &generated.files);
     fsx::write_tree_atomically(&out_dir, &generated.files).map_err(|e| e.to_string())?;
     for (stage, d) in &generated.timings {
         println!("  {stage:<8} {:>8.2} ms", d.as_secs_f64() * 1e3);
@@ -295,6 +343,9 @@ fn generate(args: &[String]) -> Result<ExitCode, String> {
         for change in &changes {
             println!("{}", change.describe(false));
         }
+    }
+    if let Some(message) = api_message {
+        println!("{message}");
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -231,16 +231,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<ExitCode, String> {
 /// new one recorded from the diff (as `spec pin` records it).
 fn logs(pair: &Pair, start: Version) -> (ReleaseLog, ReleaseLog) {
     let old = ReleaseLog {
-        releases: vec![Release {
-            version: start,
-            date: "2026-01-01".to_owned(),
-            spec: pair.old.name.clone(),
-            sha256: None,
-            notes: Vec::new(),
-            breaking: Vec::new(),
-            compatible: Vec::new(),
-            docs: Vec::new(),
-        }],
+        releases: vec![Release::new(start, "2026-01-01", &pair.old.name)],
     };
     let mut new = old.clone();
     new.record(&pair.diff, "2026-01-02", &pair.new.name, "");

@@ -4,7 +4,7 @@
 //! files copied into the crate included): `generate` writes the listing as
 //! `generated/pachca/public-api.txt`, so every commit holds the API it
 //! ships, and a change of the generator that alters it is recorded
-//! ([`crate::release::ReleaseLog::record_generator`]).
+//! ([`crate::release::ReleaseLog::record_api`]).
 //!
 //! A line is `KIND PATH`, then, when the item has one, two spaces and its
 //! detail: the signature, field type, variant shape or generics, preceded

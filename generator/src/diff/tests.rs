@@ -95,16 +95,7 @@ fn every_case_reports_its_kind_with_its_impact_and_bumps_as_expected() {
 }
 
 fn release(version: &str) -> Release {
-    Release {
-        version: version.parse::<Version>().expect("version"),
-        date: "2026-07-01".to_owned(),
-        spec: "Semver Fixture 1.0.0".to_owned(),
-        sha256: None,
-        notes: Vec::new(),
-        breaking: Vec::new(),
-        compatible: Vec::new(),
-        docs: Vec::new(),
-    }
+    Release::new(version.parse::<Version>().expect("version"), "2026-07-01", "Semver Fixture 1.0.0")
 }
 
 #[test]
