@@ -51,8 +51,6 @@ pub struct Generated {
     pub warnings: Vec<SpecError>,
     /// Curated data or additions that did not match the spec and were skipped.
     pub skipped: Vec<String>,
-    /// The public API of the SDK crate, also written as its `public-api.txt`.
-    pub public_api: crate::diff::public_api::Listing,
     /// `(stage, duration)` in the order they ran: `load`, `lower`, `model`, each renderer, `public-api`.
     pub timings: Vec<(&'static str, Duration)>,
 }
@@ -112,15 +110,43 @@ pub fn generate(req: &Request<'_>) -> Result<Generated, GenerateError> {
         model.changelog = Some(log.changelog());
     }
     timings.push(("model", t.elapsed()));
-    let mut files = render(&model, &mut timings)?;
-    let t = Instant::now();
-    let public_api = crate::diff::public_api::listing(&files, &model.sdk_path("src"))
-        .map_err(|e| RenderError { artifact: "public-api".to_owned(), message: e.to_string() })?;
-    files.insert(model.sdk_path(PUBLIC_API_FILE), public_api.to_text());
-    timings.push(("public-api", t.elapsed()));
+    let files = render(&model, &mut timings)?;
     let (profile, sdk_crate, skipped) = (model.profile, model.sdk_crate.clone(), model.warnings.clone());
     drop(model);
-    Ok(Generated { api, profile, sdk_crate, files, warnings, skipped, public_api, timings })
+    Ok(Generated { api, profile, sdk_crate, files, warnings, skipped, timings })
+}
+
+impl Generated {
+    /// The SDK crate's public API, added to [`Generated::files`] as its
+    /// [`PUBLIC_API_FILE`] (timed as `public-api`). The listing is a pure
+    /// function of the crate's `src/` files, so when `previous` (the tree
+    /// written before) holds the same `src/` files and a listing, that
+    /// listing is reused instead of parsing the crate again.
+    pub fn public_api(&mut self, previous: Option<&Files>) -> Result<crate::diff::public_api::Listing, RenderError> {
+        let t = Instant::now();
+        let src = format!("{}/src/", self.sdk_crate);
+        let path = format!("{}/{PUBLIC_API_FILE}", self.sdk_crate);
+        let reused = previous.and_then(|prev| {
+            let text = prev.get(&path)?;
+            same_under(prev, &self.files, &src).then(|| crate::diff::public_api::Listing::parse(text))
+        });
+        let listing = match reused {
+            Some(listing) => listing,
+            None => crate::diff::public_api::listing(&self.files, src.trim_end_matches('/'))
+                .map_err(|e| RenderError { artifact: "public-api".to_owned(), message: e.to_string() })?,
+        };
+        self.files.insert(path, listing.to_text());
+        self.timings.push(("public-api", t.elapsed()));
+        Ok(listing)
+    }
+}
+
+/// Whether `a` and `b` hold the same files under the folder `dir` (`x/src/`).
+fn same_under(a: &Files, b: &Files, dir: &str) -> bool {
+    fn under<'f>(f: &'f Files, dir: &'f str) -> impl Iterator<Item = (&'f String, &'f String)> {
+        f.range(dir.to_owned()..).take_while(move |(k, _)| k.starts_with(dir))
+    }
+    under(a, dir).eq(under(b, dir))
 }
 
 /// Stages 1 and 2, timed as `load` and `lower`.

@@ -159,13 +159,14 @@ mod tests {
     fn listings(find: &str, replace: &str) -> (Listing, Listing) {
         let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../generator/tests/data/semver/base.yaml");
         let req = generator::generate::Request::new(&spec, generator::profile::Profile::Pachca);
-        let generated = generator::generate::generate(&req).expect("generates");
+        let mut generated = generator::generate::generate(&req).expect("generates");
+        let new = generated.public_api(None).expect("lists the new crate");
         let mut old = generated.files.clone();
         let models = old.get_mut("pachca/src/models.rs").expect("models.rs");
         assert!(models.contains(find), "the fixture's models.rs has `{find}`");
         *models = models.replacen(find, replace, 1);
         let old = public_api::listing(&old, "pachca/src").expect("lists the old crate");
-        (old, generated.public_api)
+        (old, new)
     }
 
     fn committed(old: &Listing) -> Committed {
@@ -214,5 +215,25 @@ mod tests {
             drift_summary(&on_disk, "pachca", &new).expect("a change")
         };
         assert_eq!(summary, "the crate's public API changed (0 breaking, 1 compatible):\n  - compatible: `models::Chat.topic` added");
+    }
+
+    /// The listing is a function of `src/`: with the same `src/` as the tree
+    /// written before, that tree's listing is taken as is; with one file
+    /// changed, the crate is listed again.
+    #[test]
+    fn the_listing_is_reused_only_for_the_same_src_files() {
+        let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../generator/tests/data/semver/base.yaml");
+        let req = generator::generate::Request::new(&spec, generator::profile::Profile::Pachca);
+        let fresh = generator::generate::generate(&req).expect("generates");
+        let mut previous = fresh.files.clone();
+        previous.insert(listing_path("pachca"), "fn marker  fn marker()\n".to_owned());
+        let mut same = generator::generate::generate(&req).expect("generates");
+        assert_eq!(same.public_api(Some(&previous)).expect("lists").to_text().lines().last(), Some("fn marker  fn marker()"));
+        let models = previous.get_mut("pachca/src/models.rs").expect("models.rs");
+        models.push_str("\npub fn added() {}\n");
+        let mut changed = generator::generate::generate(&req).expect("generates");
+        let listing = changed.public_api(Some(&previous)).expect("lists");
+        assert!(listing.items.iter().any(|i| i.key == "struct models::Chat"), "listed again");
+        assert!(!listing.items.iter().any(|i| i.key == "fn marker"));
     }
 }

@@ -347,7 +347,7 @@ fn measure(specs: &[(Lang, PathBuf); 2], runs: usize) -> Result<Measured, String
 
 /// Each stage of the pipeline alone, on this thread: load and lower of the
 /// main spec, load and lower of the other language's spec, the model, then
-/// every renderer.
+/// every renderer, then the public API listing of the SDK crate.
 fn stages_one_by_one(spec: (Lang, &Path), other: &Path) -> Result<Vec<(&'static str, Duration)>, String> {
     use generator::profile::Profile;
     use generator::render::{Files, RENDERERS};
@@ -369,11 +369,17 @@ fn stages_one_by_one(spec: (Lang, &Path), other: &Path) -> Result<Vec<(&'static 
     let t = Instant::now();
     let model = generator::model::Model::build(&api, spec.0, Some(&other_api), Profile::Pachca, None).map_err(|e| e.to_string())?;
     timed("model", t);
+    let mut all = Files::new();
     for (name, renderer) in RENDERERS {
         let t = Instant::now();
-        renderer(&model, &mut Files::new()).map_err(|e| e.to_string())?;
+        let mut files = Files::new();
+        renderer(&model, &mut files).map_err(|e| e.to_string())?;
         timed(name, t);
+        all.extend(files);
     }
+    let t = Instant::now();
+    generator::diff::public_api::listing(&all, &model.sdk_path("src")).map_err(|e| e.to_string())?;
+    timed("public-api", t);
     Ok(timings)
 }
 

@@ -275,7 +275,8 @@ fn generate(args: &[String]) -> Result<ExitCode, String> {
     let (suite, suite_time) = suite;
     let suite = suite.map_err(|e| e.to_string())?;
     let on_disk = on_disk.map_err(|e| format!("{}: {e}", out_dir.display()))?;
-    let api_sha256 = generated.public_api.sha256();
+    let public_api = generated.public_api(Some(&on_disk)).map_err(|e| e.to_string())?;
+    let api_sha256 = public_api.sha256();
     let recorded_api = release.releases.first().and_then(|r| r.api_sha256.clone());
     if flags.check {
         generated.files.extend(suite);
@@ -288,7 +289,7 @@ fn generate(args: &[String]) -> Result<ExitCode, String> {
         if let Some(summary) = diff::drift_summary(&on_disk, &generated.api) {
             eprintln!("{summary}");
         }
-        if let Some(summary) = api_release::drift_summary(&on_disk, &generated.sdk_crate, &generated.public_api) {
+        if let Some(summary) = api_release::drift_summary(&on_disk, &generated.sdk_crate, &public_api) {
             eprintln!("{summary}");
         }
         if release_stale {
@@ -318,10 +319,13 @@ fn generate(args: &[String]) -> Result<ExitCode, String> {
             None => diff::today(),
         };
         let before = release.clone();
-        api_message = api_release::record(&mut release, &committed, &generated.public_api, flags.note.as_deref(), &date)?;
+        api_message = api_release::record(&mut release, &committed, &public_api, flags.note.as_deref(), &date)?;
         if release != before {
+            // The version and changelog change; the crate's src/ does not.
             let mut timings = std::mem::take(&mut generated.timings);
+            let listed = generated.files.clone();
             generated = generator::generate::generate(&request(&release)).map_err(|e| e.to_string())?;
+            generated.public_api(Some(&listed)).map_err(|e| e.to_string())?;
             timings.push(("again (release)", generated.timings.iter().map(|(_, d)| *d).sum()));
             generated.timings = timings;
             release.write(&root).map_err(|e| e.to_string())?;
@@ -365,7 +369,8 @@ fn generate_out(flags: &Flags, out: &Path) -> Result<ExitCode, String> {
         overlays: &flags.overlays,
         ..generator::generate::Request::new(spec, profile)
     };
-    let generated = generator::generate::generate(&req).map_err(|e| e.to_string())?;
+    let mut generated = generator::generate::generate(&req).map_err(|e| e.to_string())?;
+    generated.public_api(None).map_err(|e| e.to_string())?;
     print_warnings(&generated.warnings);
     for s in &generated.skipped {
         eprintln!("warning: {s}");
