@@ -200,24 +200,24 @@ impl Release {
 
     /// The largest impact of the spec's changes alone.
     fn spec_impact(&self) -> Impact {
-        if !self.breaking.is_empty() {
-            Impact::Breaking
-        } else if !self.compatible.is_empty() {
-            Impact::Compatible
-        } else {
-            Impact::Docs
-        }
+        impact_of(&self.breaking, &self.compatible)
     }
 
     /// The largest impact of the generator's changes alone.
     fn generator_impact(&self) -> Impact {
-        if !self.generator.breaking.is_empty() {
-            Impact::Breaking
-        } else if !self.generator.compatible.is_empty() {
-            Impact::Compatible
-        } else {
-            Impact::Docs
-        }
+        impact_of(&self.generator.breaking, &self.generator.compatible)
+    }
+}
+
+/// Breaking when `breaking` lists anything, else compatible when
+/// `compatible` does, else docs.
+fn impact_of(breaking: &[String], compatible: &[String]) -> Impact {
+    if !breaking.is_empty() {
+        Impact::Breaking
+    } else if !compatible.is_empty() {
+        Impact::Compatible
+    } else {
+        Impact::Docs
     }
 }
 
@@ -373,8 +373,9 @@ impl ReleaseLog {
         note: Option<&str>,
         date: &str,
     ) -> Result<ApiRecord, String> {
+        let pending = self.newest_pending(committed);
+        let spec_release = self.newest_is_spec_update();
         let newest = self.releases.first().ok_or_else(|| format!("{RELEASE_FILE}: no release to record the crate's API in"))?;
-        let pending = !committed.releases.iter().any(|r| r.version == newest.version);
         if newest.api_sha256.as_deref() == Some(api_sha256) && (note.is_none() || !pending) {
             return Ok(ApiRecord::Unchanged);
         }
@@ -383,8 +384,6 @@ impl ReleaseLog {
             return Ok(self.adopt(api_sha256));
         };
         let older = self.releases.get(1);
-        // A release of generator changes alone carries its predecessor's spec.
-        let spec_release = older.is_none_or(|o| o.sha256 != newest.sha256);
         let mut next = if pending {
             newest.clone()
         } else {
@@ -445,6 +444,23 @@ impl ReleaseLog {
         } else {
             self.releases.insert(0, next);
             Ok(ApiRecord::Recorded(version))
+        }
+    }
+
+    /// Whether the newest release is not in `committed` (the last commit's
+    /// log): made by this working tree, so `spec pin` and `generate` may
+    /// rewrite it.
+    pub fn newest_pending(&self, committed: &ReleaseLog) -> bool {
+        self.releases.first().is_some_and(|r| !committed.releases.iter().any(|c| c.version == r.version))
+    }
+
+    /// Whether the newest release is a spec update (`spec pin`): a release
+    /// of generator changes alone carries its predecessor's spec sha256.
+    pub fn newest_is_spec_update(&self) -> bool {
+        match (self.releases.first(), self.releases.get(1)) {
+            (Some(newest), Some(older)) => older.sha256 != newest.sha256,
+            (Some(_), None) => true,
+            (None, _) => false,
         }
     }
 

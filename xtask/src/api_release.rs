@@ -6,7 +6,6 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
 use generator::diff::public_api::{self, ApiChange, Listing};
 use generator::diff::Impact;
@@ -15,35 +14,6 @@ use generator::release::{ApiRecord, ReleaseLog, RELEASE_FILE};
 /// The listing's path under `generated/`.
 pub fn listing_path(sdk_crate: &str) -> String {
     format!("{sdk_crate}/{}", generator::generate::PUBLIC_API_FILE)
-}
-
-/// `git show HEAD:PATH`: `Ok(None)` when HEAD has no such file, `Err` when
-/// git cannot answer (no git, not a checkout, no commit).
-pub fn at_head(root: &Path, path: &str) -> Result<Option<String>, String> {
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(["cat-file", "-e", &format!("HEAD:{path}")])
-        .output()
-        .map_err(|e| format!("cannot run git: {e}"))?;
-    if !output.status.success() {
-        // Either the file is not in HEAD or there is no HEAD: tell them apart.
-        let head = Command::new("git").arg("-C").arg(root).args(["rev-parse", "--verify", "-q", "HEAD"]).output();
-        return match head {
-            Ok(h) if h.status.success() => Ok(None),
-            _ => Err(format!("{}: not a git checkout with a commit", root.display())),
-        };
-    }
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(["show", &format!("HEAD:{path}")])
-        .output()
-        .map_err(|e| format!("cannot run git: {e}"))?;
-    if !output.status.success() {
-        return Err(format!("git show HEAD:{path}: {}", String::from_utf8_lossy(&output.stderr).trim()));
-    }
-    Ok(Some(String::from_utf8_lossy(&output.stdout).into_owned()))
 }
 
 /// What the last commit holds: its release log and the crate's listing.
@@ -57,7 +27,7 @@ pub struct Committed {
 /// The release log of the last commit; without git (or with a HEAD log
 /// that does not parse: a warning), `current`: nothing is pending.
 pub fn committed_log(root: &Path, current: &ReleaseLog) -> Result<ReleaseLog, String> {
-    let text = at_head(root, RELEASE_FILE)?;
+    let text = crate::git::show(root, "HEAD", RELEASE_FILE)?;
     Ok(match text {
         Some(text) => ReleaseLog::parse(Path::new(RELEASE_FILE), &text).unwrap_or_else(|e| {
             eprintln!("warning: {e} (at HEAD): every release counts as committed");
@@ -73,7 +43,7 @@ impl Committed {
         let disk_listing = || on_disk.get(&path).map(|t| Listing::parse(t));
         match committed_log(root, current) {
             Ok(log) => {
-                let listing = match at_head(root, &format!("generated/{path}")) {
+                let listing = match crate::git::show(root, "HEAD", &format!("generated/{path}")) {
                     Ok(Some(text)) => Some(Listing::parse(&text)),
                     _ => disk_listing(),
                 };

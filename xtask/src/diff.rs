@@ -2,7 +2,7 @@
 //! spec file behind a git revision of the pin.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 
 use generator::diff::{self, ApiDiff, Impact};
 use generator::ir::Api;
@@ -28,20 +28,11 @@ pub fn resolve(root: &Path, arg: &str, lang: Lang) -> Result<Side, String> {
     let (pin, label) = if arg == "pin" {
         (Pin::read(root).map_err(|e| e.to_string())?, "the pin".to_owned())
     } else {
-        let output = Command::new("git")
-            .arg("-C")
-            .arg(root)
-            .args(["show", &format!("{arg}:{}", pin::PIN_FILE)])
-            .output()
-            .map_err(|e| format!("cannot run git to read {} at `{arg}`: {e}", pin::PIN_FILE))?;
-        if !output.status.success() {
-            return Err(format!(
-                "`{arg}` is neither a spec file nor a git revision with {}: {}",
-                pin::PIN_FILE,
-                String::from_utf8_lossy(&output.stderr).trim()
-            ));
-        }
-        let text = String::from_utf8_lossy(&output.stdout);
+        let text = match crate::git::show(root, arg, pin::PIN_FILE) {
+            Ok(Some(text)) => text,
+            Ok(None) => return Err(format!("`{arg}` is a git revision without {}", pin::PIN_FILE)),
+            Err(why) => return Err(format!("`{arg}` is neither a spec file nor a git revision with {}: {why}", pin::PIN_FILE)),
+        };
         let pin: Pin = generator::load::yaml::from_str(&text).map_err(|e| format!("{}@{arg}: {}", pin::PIN_FILE, e.message))?;
         (pin, format!("the pin at {arg}"))
     };
@@ -151,7 +142,7 @@ fn head_model(root: &Path) -> Result<(Api, String), String> {
     if let Ok(side) = resolve(root, "HEAD", Lang::En) {
         return Ok((lower(&side.path, Profile::Pachca)?, side.label));
     }
-    let text = crate::api_release::at_head(root, COMMITTED_IR)?.ok_or_else(|| format!("HEAD has no {COMMITTED_IR}"))?;
+    let text = crate::git::show(root, "HEAD", COMMITTED_IR)?.ok_or_else(|| format!("HEAD has no {COMMITTED_IR}"))?;
     let api = generator::ir::from_yaml(&text).map_err(|e| format!("{COMMITTED_IR}@HEAD: {}", e.message))?;
     Ok((api, format!("{COMMITTED_IR} at HEAD")))
 }
@@ -166,8 +157,7 @@ pub fn record_release(root: &Path, new: &Api, sha256: &str, date: Option<&str>) 
     // A second pin before the first is committed replaces its release: one
     // release from the committed model, not two bumps for one update.
     let committed = crate::api_release::committed_log(root, &log).unwrap_or_else(|_| log.clone());
-    let pending = log.releases.first().filter(|r| !committed.releases.iter().any(|c| c.version == r.version));
-    let spec_pending = pending.is_some_and(|r| log.releases.get(1).is_none_or(|o| o.sha256 != r.sha256));
+    let spec_pending = log.newest_pending(&committed) && log.newest_is_spec_update();
     let (old, label, kept_notes) = if spec_pending {
         let (old, label) = head_model(root)?;
         let replaced = log.releases.remove(0);
@@ -325,7 +315,7 @@ mod tests {
     }
 
     fn git(root: &Path, args: &[&str]) {
-        let status = Command::new("git")
+        let status = std::process::Command::new("git")
             .arg("-C")
             .arg(root)
             .args(["-c", "user.name=test", "-c", "user.email=test@localhost", "-c", "commit.gpgsign=false"])

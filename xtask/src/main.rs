@@ -16,13 +16,14 @@
 //! cargo xtask skills eval --agent CMD [--set cli-en|cli-ru|curl-en|curl-ru] [--dir DIR]
 //! ```
 
-mod bench;
 mod api_release;
+mod bench;
 mod bench_runtime;
 mod conformance;
 mod diff;
 mod semver_proof;
 mod fsx;
+mod git;
 mod npm_tool;
 mod overlay_report;
 mod skills_eval;
@@ -214,11 +215,13 @@ fn generate(args: &[String]) -> Result<ExitCode, String> {
         (None, None) => SpecSource::Pinned,
     };
     let pinned_spec = !matches!(source, SpecSource::Flag(_));
+    // generated/ of the pinned English spec is what the releases record.
+    let records_release = pinned_spec && flags.lang == DEFAULT_LANG;
     let (spec_path, sha) = pin::resolve(&root, flags.lang, source).map_err(|e| e.to_string())?;
     let mut release = generator::release::ReleaseLog::read(&root).map_err(|e| e.to_string())?;
     // Each update of the pin records a release; generating without one would
     // ship a changed API under the old version.
-    if pinned_spec && flags.lang == DEFAULT_LANG {
+    if records_release {
         let recorded = release.releases.first().and_then(|r| r.sha256.as_deref());
         if recorded != Some(sha.as_str()) {
             return Err(format!(
@@ -281,7 +284,7 @@ fn generate(args: &[String]) -> Result<ExitCode, String> {
     if flags.check {
         generated.files.extend(suite);
         let changes = fsx::diff_tree(&on_disk, &generated.files);
-        let release_stale = pinned_spec && recorded_api.as_deref() != Some(api_sha256.as_str());
+        let release_stale = records_release && recorded_api.as_deref() != Some(api_sha256.as_str());
         if changes.is_empty() && !release_stale {
             println!("generated/ is up to date ({} files)", generated.files.len());
             return Ok(ExitCode::SUCCESS);
@@ -312,7 +315,7 @@ fn generate(args: &[String]) -> Result<ExitCode, String> {
     // generator made is a release too. The version and the changelog come
     // from the log, so a changed log is generated again.
     let mut api_message = None;
-    if pinned_spec && flags.lang == DEFAULT_LANG {
+    if records_release {
         let committed = api_release::Committed::read(&root, &release, &on_disk, &generated.sdk_crate);
         let date = match &flags.date {
             Some(d) => diff::check_date(d)?,
@@ -323,7 +326,7 @@ fn generate(args: &[String]) -> Result<ExitCode, String> {
         if release != before {
             // The version and changelog change; the crate's src/ does not.
             let mut timings = std::mem::take(&mut generated.timings);
-            let listed = generated.files.clone();
+            let listed = std::mem::take(&mut generated.files);
             generated = generator::generate::generate(&request(&release)).map_err(|e| e.to_string())?;
             generated.public_api(Some(&listed)).map_err(|e| e.to_string())?;
             timings.push(("again (release)", generated.timings.iter().map(|(_, d)| *d).sum()));
